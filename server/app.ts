@@ -1,0 +1,122 @@
+import { createServer as createHttpServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import { text } from '../shared/text';
+import { FailureLimiter } from './auth/rate-limit';
+import { Sessions } from './auth/sessions';
+import { HttpError, errorHandler } from './http/http-error';
+import { registryRoutes } from './http/registry-routes';
+import { sessionRoutes } from './http/session-routes';
+import { userRoutes } from './http/user-routes';
+import type { Store } from './store/store';
+
+/** Everything the server depends on; nothing is read from the environment here. */
+export interface ServerDeps {
+  store: Store;
+  log?: (message: string) => void;
+  now?: () => Date;
+  /** The SvelteKit handler (adapter-node); without it only the API runs. */
+  web?: RequestHandler;
+  tileUrl?: string;
+  tileAttribution?: string;
+  sessionTtlMs?: number;
+  secureCookies?: boolean;
+  /** Extra origins allowed besides the server's own (e.g. a reverse proxy's public name). */
+  allowedOrigins?: readonly string[];
+  loginLimit?: { max: number; windowMs: number };
+}
+
+/** A built server: `listen` starts it, `close` stops every socket and timer it owns. */
+export interface ZorgbeeldServer {
+  httpServer: Server;
+  listen(port: number, host?: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** Whether a request's Origin header names this server or an allowed origin. */
+export function isAllowedOrigin({ origin, host, allowed }: { origin: string | undefined; host: string | undefined; allowed: readonly string[] }): boolean {
+  if (origin === undefined) return true;
+  if (allowed.includes(origin)) return true;
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
+/** Builds the Zorgbeeld server: JSON API, SvelteKit pages, later the websocket endpoints. */
+export function createServer(deps: ServerDeps): ZorgbeeldServer {
+  const log = deps.log ?? ((m: string) => console.log(m));
+  const now = deps.now ?? (() => new Date());
+  const { store } = deps;
+  const sessions = new Sessions({
+    store,
+    now,
+    ttlMs: deps.sessionTtlMs ?? 12 * 3600 * 1000,
+    secureCookies: deps.secureCookies ?? false,
+  });
+  const limiter = new FailureLimiter({
+    max: deps.loginLimit?.max ?? 5,
+    windowMs: deps.loginLimit?.windowMs ?? 15 * 60 * 1000,
+    now: () => now().getTime(),
+  });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.use((_req, res, next) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'same-origin');
+    res.setHeader('X-Frame-Options', 'DENY');
+    next();
+  });
+
+  const api = express.Router();
+  // A browser always sends Origin on state-changing requests; a foreign one is a CSRF attempt.
+  api.use((req: Request, res: Response, next: NextFunction) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD' && !isAllowedOrigin({ origin: req.headers.origin, host: req.headers.host, allowed: deps.allowedOrigins ?? [] })) {
+      throw new HttpError(403, 'forbidden', text('Dit verzoek komt van een andere website en is geweigerd.', 'This request comes from another website and was refused.'));
+    }
+    // API answers are live data: never cached by a browser or proxy.
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
+  api.use(express.json({ limit: '1mb' }));
+  api.use(sessions.middleware());
+  api.get('/health', (_req, res) => {
+    const health = store.health();
+    res.status(health.ok ? 200 : 503).json({ data: { ok: health.ok, store: health.message } });
+  });
+  api.get('/config', (_req, res) => {
+    res.json({ data: { tileUrl: deps.tileUrl ?? '', tileAttribution: deps.tileAttribution ?? '' } });
+  });
+  api.use(sessionRoutes({ store, sessions, limiter, log }));
+  api.use(userRoutes({ store, sessions, now }));
+  api.use(registryRoutes({ store, now }));
+  api.use((req) => {
+    throw new HttpError(404, 'not-found', text(`Onbekend adres: ${req.method} ${req.path}`, `Unknown address: ${req.method} ${req.path}`));
+  });
+  api.use(errorHandler(log));
+  app.use('/api', api);
+  if (deps.web) app.use(deps.web);
+
+  const httpServer = createHttpServer(app);
+  return {
+    httpServer,
+    listen(port, host = '127.0.0.1') {
+      return new Promise((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(port, host, () => {
+          const address = httpServer.address() as AddressInfo;
+          resolve(`http://${host.includes(':') ? `[${host}]` : host}:${address.port}`);
+        });
+      });
+    },
+    async close() {
+      await new Promise<void>((resolve) => {
+        httpServer.close(() => resolve());
+        httpServer.closeAllConnections();
+      });
+      await store.close();
+    },
+  };
+}

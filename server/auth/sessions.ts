@@ -1,0 +1,132 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+import type { PublicUser, Role } from '../../shared/domain';
+import { text } from '../../shared/text';
+import { HttpError } from '../http/http-error';
+import type { Store, StoredUser } from '../store/store';
+
+/** Name of the session cookie. */
+export const SESSION_COOKIE = 'zb_session';
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    /** The signed-in user, decoded once per request by {@link sessionMiddleware}. */
+    user?: StoredUser;
+    sessionId?: string;
+  }
+}
+
+/** Hash under which a session token is stored. */
+export function sessionId(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/** Reads one cookie from a Cookie header. */
+export function readCookie(header: string | undefined, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+  }
+  return undefined;
+}
+
+/** The user as the API shows it. */
+export function publicUser(user: StoredUser): PublicUser {
+  return {
+    id: user.id,
+    username: user.username,
+    displayName: user.displayName,
+    role: user.role,
+    organisationId: user.organisationId,
+    active: user.active,
+  };
+}
+
+/** Sessions: created at login, looked up from the cookie, expired after `ttlMs`. */
+export class Sessions {
+  constructor(
+    private readonly deps: { store: Store; now: () => Date; ttlMs: number; secureCookies: boolean },
+  ) {}
+
+  /** Creates a session and returns the cookie header value. */
+  async create(user: StoredUser): Promise<string> {
+    const token = randomBytes(32).toString('base64url');
+    const now = this.deps.now();
+    await this.deps.store.put({
+      sessions: [
+        {
+          id: sessionId(token),
+          userId: user.id,
+          createdAt: now.toISOString(),
+          expiresAt: new Date(now.getTime() + this.deps.ttlMs).toISOString(),
+        },
+      ],
+    });
+    return this.cookie(token, Math.floor(this.deps.ttlMs / 1000));
+  }
+
+  /** The cookie header value that removes the session cookie. */
+  clearCookie(): string {
+    return this.cookie('', 0);
+  }
+
+  private cookie(value: string, maxAge: number): string {
+    return `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAge}${this.deps.secureCookies ? '; Secure' : ''}`;
+  }
+
+  /** The active user of a Cookie header, or undefined when there is no valid session. */
+  async resolve(cookieHeader: string | undefined): Promise<{ user: StoredUser; sessionId: string } | undefined> {
+    const token = readCookie(cookieHeader, SESSION_COOKIE);
+    if (!token || token.length > 100) return undefined;
+    const id = sessionId(token);
+    const session = await this.deps.store.get('sessions', id);
+    if (!session) return undefined;
+    if (Date.parse(session.expiresAt) <= this.deps.now().getTime()) {
+      await this.deps.store.remove('sessions', [id]);
+      return undefined;
+    }
+    const user = await this.deps.store.get('users', session.userId);
+    if (!user || !user.active) return undefined;
+    return { user, sessionId: id };
+  }
+
+  /** Ends one session. */
+  async end(id: string): Promise<void> {
+    await this.deps.store.remove('sessions', [id]);
+  }
+
+  /** Ends every session of a user (logout everywhere, deactivated account). */
+  async endAllOf(userId: string): Promise<void> {
+    const sessions = await this.deps.store.list('sessions');
+    await this.deps.store.remove(
+      'sessions',
+      sessions.filter((s) => s.userId === userId).map((s) => s.id),
+    );
+  }
+
+  /** Express middleware that decodes the session once into `req.user`. */
+  middleware() {
+    return async (req: Request, _res: Response, next: NextFunction) => {
+      const found = await this.resolve(req.headers.cookie);
+      if (found) {
+        req.user = found.user;
+        req.sessionId = found.sessionId;
+      }
+      next();
+    };
+  }
+}
+
+/** Middleware that requires a signed-in user with one of the roles. */
+export function requireRole(...roles: Role[]) {
+  return (req: Request, _res: Response, next: NextFunction) => {
+    if (!req.user) {
+      throw new HttpError(401, 'unauthenticated', text('Log eerst in.', 'Please sign in first.'));
+    }
+    if (roles.length > 0 && !roles.includes(req.user.role)) {
+      throw new HttpError(403, 'forbidden', text('Uw rol mag dit niet.', 'Your role may not do this.'));
+    }
+    next();
+  };
+}

@@ -1,0 +1,58 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { RequestHandler } from 'express';
+import { createServer } from './app';
+import { seedIfEmpty } from './seed';
+import { openLowdbStore } from './store/lowdb-store';
+import { StoreCorruptError } from './store/store';
+
+// The only module that reads the environment and listens.
+const env = process.env;
+const log = (message: string) => console.log(`${new Date().toISOString()} ${message}`);
+
+async function main(): Promise<void> {
+  const dataDir = resolve(env.DATA_DIR ?? './data');
+  const store = await openLowdbStore({ dataDir, log });
+  await seedIfEmpty({
+    store,
+    log,
+    now: () => new Date(),
+    adminPassword: env.ADMIN_PASSWORD || undefined,
+    demoPassword: env.DEMO_PASSWORD || undefined,
+    scale: env.DEMO_SCALE ? Number(env.DEMO_SCALE) : 1,
+  });
+  const handlerFile = resolve('build/handler.js');
+  let web: RequestHandler | undefined;
+  if (existsSync(handlerFile)) {
+    web = ((await import(pathToFileURL(handlerFile).href)) as { handler: RequestHandler }).handler;
+  } else {
+    log('no web build found (run `npm run build`); serving the API only');
+  }
+  const server = createServer({
+    store,
+    log,
+    web,
+    tileUrl: env.TILE_URL ?? 'https://tile.openstreetmap.org/{z}/{x}/{y}.png',
+    tileAttribution: env.TILE_ATTRIBUTION ?? '&copy; OpenStreetMap contributors',
+    secureCookies: env.SECURE_COOKIES === 'true',
+    allowedOrigins: env.ALLOWED_ORIGINS ? env.ALLOWED_ORIGINS.split(',').map((o) => o.trim()) : [],
+  });
+  const url = await server.listen(Number(env.PORT ?? 3000), env.HOST ?? '0.0.0.0');
+  log(`Zorgbeeld listening on ${url.replace('0.0.0.0', 'localhost')} (data in ${dataDir})`);
+  const stop = async () => {
+    await server.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof StoreCorruptError) {
+    console.error(`Zorgbeeld cannot start: ${error.message}`);
+  } else {
+    console.error('Zorgbeeld cannot start:', error);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,58 @@
+import type { Coordinator, Location, Organisation, PublicUser } from '../../shared/domain';
+
+/** A user account as stored, with its scrypt password hash. */
+export interface StoredUser extends PublicUser {
+  passwordHash: string;
+  createdAt: string;
+}
+
+/** A signed-in session; `id` is the SHA-256 of the cookie token, so a leaked file leaks no session. */
+export interface StoredSession {
+  id: string;
+  userId: string;
+  createdAt: string;
+  expiresAt: string;
+}
+
+/** The rows of every collection, by name. */
+export interface Collections {
+  organisations: Organisation;
+  locations: Location;
+  coordinators: Coordinator;
+  users: StoredUser;
+  sessions: StoredSession;
+}
+
+/** Name of one collection. */
+export type CollectionName = keyof Collections;
+
+/** The names of all collections, in the order they are written. */
+export const COLLECTION_NAMES: readonly CollectionName[] = ['organisations', 'locations', 'coordinators', 'users', 'sessions'];
+
+/** Changes applied together: all of them or none. */
+export type ChangeSet = { [K in CollectionName]?: Collections[K][] };
+
+/** Health of a store: a failing store keeps its data in memory and says so here. */
+export interface StoreHealth {
+  ok: boolean;
+  message: string;
+}
+
+/**
+ * The registry store. The embedded default is lowdb; PostgreSQL can implement the same
+ * interface later, which is why every call is asynchronous.
+ */
+export interface Store {
+  list<K extends CollectionName>(name: K): Promise<Collections[K][]>;
+  get<K extends CollectionName>(name: K, id: string): Promise<Collections[K] | undefined>;
+  /** Inserts or replaces rows by id, atomically across collections. */
+  put(changes: ChangeSet): Promise<void>;
+  remove<K extends CollectionName>(name: K, ids: readonly string[]): Promise<void>;
+  health(): StoreHealth;
+  close(): Promise<void>;
+}
+
+/** Raised when a store file exists but cannot be read; the server must not start over it. */
+export class StoreCorruptError extends Error {
+  override name = 'StoreCorruptError';
+}

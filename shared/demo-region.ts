@@ -1,0 +1,144 @@
+import type { Coordinator, Location, Network, Organisation, Sector } from './domain';
+import { SeededRandom } from './random';
+
+/** A municipality of the demo region with its approximate centre and population. */
+export interface Municipality {
+  name: string;
+  lat: number;
+  lon: number;
+  population: number;
+}
+
+/** Municipalities (and larger places) of Zuid-Limburg, centres from DESIGN.md, rounded populations. */
+export const ZUID_LIMBURG: readonly Municipality[] = [
+  { name: 'Maastricht', lat: 50.851, lon: 5.691, population: 121000 },
+  { name: 'Heerlen', lat: 50.888, lon: 5.979, population: 87000 },
+  { name: 'Sittard', lat: 51.0, lon: 5.869, population: 37000 },
+  { name: 'Geleen', lat: 50.974, lon: 5.83, population: 32000 },
+  { name: 'Kerkrade', lat: 50.866, lon: 6.063, population: 45000 },
+  { name: 'Landgraaf', lat: 50.908, lon: 6.023, population: 37000 },
+  { name: 'Brunssum', lat: 50.946, lon: 5.971, population: 27000 },
+  { name: 'Nuth', lat: 50.917, lon: 5.886, population: 15000 },
+  { name: 'Schinnen', lat: 50.943, lon: 5.889, population: 13000 },
+  { name: 'Schinveld', lat: 50.969, lon: 5.982, population: 5000 },
+  { name: 'Stein', lat: 50.969, lon: 5.766, population: 25000 },
+  { name: 'Beek', lat: 50.94, lon: 5.796, population: 15000 },
+  { name: 'Meerssen', lat: 50.887, lon: 5.751, population: 19000 },
+  { name: 'Valkenburg', lat: 50.865, lon: 5.832, population: 16000 },
+  { name: 'Eijsden', lat: 50.778, lon: 5.711, population: 11000 },
+  { name: 'Margraten', lat: 50.821, lon: 5.82, population: 7000 },
+  { name: 'Gulpen', lat: 50.815, lon: 5.889, population: 7000 },
+  { name: 'Vaals', lat: 50.771, lon: 6.016, population: 10000 },
+  { name: 'Simpelveld', lat: 50.834, lon: 5.98, population: 10000 },
+  { name: 'Voerendaal', lat: 50.883, lon: 5.93, population: 12000 },
+];
+
+interface SectorPlan {
+  sector: Sector;
+  organisations: number;
+  /** Locations per organisation, before scaling. */
+  locations: [number, number];
+  kinds: readonly string[];
+  capacity: [number, number];
+  names: readonly string[];
+}
+
+// 42 organisations; about 1050 locations at scale 1. Names are invented on purpose.
+const PLAN: readonly SectorPlan[] = [
+  { sector: 'hospital', organisations: 3, locations: [3, 5], kinds: ['ziekenhuis', 'polikliniek'], capacity: [80, 700], names: ['Medisch Centrum Heuvelland', 'Ziekenhuis Mergelland', 'Westmaas Gasthuis'] },
+  { sector: 'gp-post', organisations: 2, locations: [3, 4], kinds: ['huisartsenpost'], capacity: [0, 0], names: ['Huisartsenposten Geuldal', 'HAP Parkstad-Noord'] },
+  { sector: 'ggd', organisations: 1, locations: [4, 4], kinds: ['GGD-kantoor', 'vaccinatielocatie'], capacity: [0, 0], names: ['GGD Zuidelijk Heuvelland'] },
+  { sector: 'acute-mental-health', organisations: 1, locations: [3, 3], kinds: ['crisisdienst', 'high intensive care'], capacity: [8, 24], names: ['Acute Psychiatrie Maasdal'] },
+  { sector: 'ambulance', organisations: 1, locations: [11, 11], kinds: ['ambulancepost'], capacity: [0, 0], names: ['Ambulancedienst Kalkland'] },
+  { sector: 'nursing-care', organisations: 12, locations: [42, 56], kinds: ['verpleeghuis', 'kleinschalig wonen', 'verzorgingshuis', 'dagbesteding'], capacity: [8, 140], names: ['Zorggroep Lindeweg', 'Stichting Oude Mijn', 'Huize Kapelberg', 'Zorgcentra Veldhoven-Zuid', 'De Grauwe Hoeve Zorg', 'Zorgkring Geuldal', 'Vivaldi Ouderenzorg', 'Stichting Kasteelhof', 'Thuis aan de Maas', 'Zorggroep Bronsheide', 'Hof van Wyck Zorg', 'Stichting Mergelstad'] },
+  { sector: 'disability-care', organisations: 6, locations: [32, 48], kinds: ['woongroep', 'dagcentrum', 'logeerhuis'], capacity: [4, 40], names: ['Stichting Plaatsmaken', 'Ankerpunt Gehandicaptenzorg', 'De Vlinderhof', 'Zorgcombinatie Hemelrijk', 'Stichting Samenspel', 'Daelzicht Wonen'] },
+  { sector: 'mental-health', organisations: 4, locations: [16, 28], kinds: ['kliniek', 'beschermd wonen', 'polikliniek'], capacity: [6, 60], names: ['GGZ Kempenrand', 'Stichting Lichtpunt', 'Mondriaanhof GGZ', 'Herstelhuis Zuid'] },
+  { sector: 'home-care', organisations: 8, locations: [8, 14], kinds: ['wijkteam'], capacity: [0, 0], names: ['Thuiszorg Heuvelland', 'Wijkzorg Parkstad', 'Zorg aan Huis Westelijke Mijnstreek', 'Thuiszorg De Geul', 'Buurtzorg Kalkbergen', 'Wijkverpleging Maasvallei', 'ThuisDichtbij', 'Zorgpunt Oost'] },
+  { sector: 'recovery-care', organisations: 2, locations: [4, 6], kinds: ['herstelzorg', 'revalidatie'], capacity: [10, 40], names: ['Herstelzorg Savelberg', 'Revalidatiehof Limburg-Zuid'] },
+  { sector: 'red-cross', organisations: 1, locations: [6, 6], kinds: ['noodhulpteam', 'opvanglocatie'], capacity: [0, 120], names: ['Rode Kruis Afdeling Heuvelland'] },
+  { sector: 'home-ventilation', organisations: 1, locations: [3, 3], kinds: ['steunpunt thuisbeademing'], capacity: [10, 40], names: ['Centrum voor Thuisbeademing Zuid (demo)'] },
+];
+
+const STREETS = ['Kerkstraat', 'Dorpstraat', 'Lindelaan', 'Molenweg', 'Akerstraat', 'Mergelweg', 'Geulstraat', 'Kasteellaan', 'Stationsstraat', 'Hoofdstraat', 'Bronweg', 'Heuvelweg', 'Veldstraat', 'Schoolstraat', 'Pastoor Kornipsstraat', 'Burgemeester Damenstraat', 'Holleweg', 'Beekstraat', 'Wilhelminastraat', 'Oranjeplein'];
+const PLACE_WORDS = ['De Linde', 'Hof ter', 'Huize', 'Het Anker', 'De Bron', 'Sint-Joris', 'De Kastanje', 'Het Hoogveld', 'De Beuk', 'Rozenhof', 'Den Hoek', 'Het Baken', 'De Zevensprong', 'Mergelhof', 'De Wingerd'];
+const GIVEN = ['Anouk', 'Bram', 'Carla', 'Dirk', 'Eline', 'Frank', 'Gerda', 'Hans', 'Ingrid', 'Joost', 'Karin', 'Luc', 'Marieke', 'Nico', 'Olga', 'Pieter', 'Roos', 'Sander', 'Tineke', 'Wim', 'Yvonne', 'Bart', 'Mieke', 'Ruud', 'Sanne', 'Thijs'];
+const FAMILY = ['Smeets', 'Janssen', 'Hermans', 'Peeters', 'Vaessen', 'Dassen', 'Bemelmans', 'Ramakers', 'Lemmens', 'Wetzels', 'Schreurs', 'Kleijnen', 'Moonen', 'Frijns', 'Habets', 'Coenen', 'Houben', 'Pluijmen', 'Ubachs', 'Bours'];
+
+/** Options of the demo generator: `scale` multiplies the number of locations (10 gives 10,000+). */
+export interface DemoOptions {
+  seed?: number;
+  scale?: number;
+  /** Reference time for introduction dates, so the output does not depend on the clock. */
+  now?: Date;
+}
+
+function pad(n: number, width: number): string {
+  return String(n).padStart(width, '0');
+}
+
+/** Generates the Zuid-Limburg demo network deterministically from a seed. */
+export function generateDemoRegion({ seed = 2026, scale = 1, now = new Date('2026-01-01T00:00:00Z') }: DemoOptions = {}): Network {
+  const random = new SeededRandom(seed);
+  const weights = ZUID_LIMBURG.map((m) => m.population);
+  const organisations: Organisation[] = [];
+  const locations: Location[] = [];
+  const coordinators: Coordinator[] = [];
+  for (const plan of PLAN) {
+    for (let o = 0; o < plan.organisations; o++) {
+      const orgNumber = organisations.length + 1;
+      const id = `org-${pad(orgNumber, 3)}`;
+      const name = plan.names[o];
+      const home = random.weighted(ZUID_LIMBURG, weights);
+      const domain = name.toLowerCase().replace(/[^a-z]+/g, '-').replace(/^-|-$/g, '');
+      organisations.push({
+        id,
+        name,
+        sector: plan.sector,
+        phone: `+31 43 ${random.int(300, 899)} ${pad(random.int(0, 9999), 4)}`,
+        email: `crisis@${domain}.example`,
+        active: true,
+      });
+      const count = Math.round(random.int(plan.locations[0], plan.locations[1]) * scale);
+      for (let l = 0; l < count; l++) {
+        // Most locations of an organisation lie near its home town, the rest spread by population.
+        const place = random.next() < 0.5 ? home : random.weighted(ZUID_LIMBURG, weights);
+        const kind = random.pick(plan.kinds);
+        locations.push({
+          id: `loc-${pad(locations.length + 1, 5)}`,
+          organisationId: id,
+          name: `${kind[0].toUpperCase()}${kind.slice(1)} ${random.pick(PLACE_WORDS)} ${place.name}`,
+          address: `${random.pick(STREETS)} ${random.int(1, 180)}`,
+          postcode: `6${random.int(200, 499)} ${String.fromCharCode(65 + random.int(0, 25))}${String.fromCharCode(65 + random.int(0, 25))}`,
+          municipality: place.name,
+          lat: round6(place.lat + random.gaussian(0, 0.008)),
+          lon: round6(place.lon + random.gaussian(0, 0.012)),
+          kind,
+          capacity: random.int(plan.capacity[0], plan.capacity[1]),
+          active: true,
+        });
+      }
+      const coordinatorCount = random.int(3, 5);
+      for (let c = 0; c < coordinatorCount; c++) {
+        const given = random.pick(GIVEN);
+        const family = random.pick(FAMILY);
+        // About one in eight has not finished the digital introduction yet.
+        const introduced = random.next() > 0.12;
+        const daysAgo = random.int(5, 700);
+        coordinators.push({
+          id: `coo-${pad(coordinators.length + 1, 4)}`,
+          organisationId: id,
+          name: `${given} ${family}`,
+          phone: `+31 6 ${pad(random.int(10000000, 99999999), 8)}`,
+          email: `${given.toLowerCase()}.${family.toLowerCase()}@${domain}.example`,
+          introCompletedAt: introduced ? new Date(now.getTime() - daysAgo * 86400000).toISOString() : null,
+          active: true,
+        });
+      }
+    }
+  }
+  return { organisations, locations, coordinators };
+}
+
+function round6(value: number): number {
+  return Math.round(value * 1e6) / 1e6;
+}

@@ -1,0 +1,108 @@
+/** Domain vocabulary of Zorgbeeld: the network registry, accounts and roles (DESIGN.md). */
+
+/** Sectors of the regional care network; the order is the order of every list and legend. */
+export const SECTORS = [
+  'hospital',
+  'gp-post',
+  'ggd',
+  'acute-mental-health',
+  'ambulance',
+  'nursing-care',
+  'disability-care',
+  'mental-health',
+  'home-care',
+  'recovery-care',
+  'red-cross',
+  'home-ventilation',
+] as const;
+
+/** One sector of the care network. */
+export type Sector = (typeof SECTORS)[number];
+
+const ACUTE_SECTORS: ReadonlySet<Sector> = new Set<Sector>([
+  'hospital',
+  'gp-post',
+  'ggd',
+  'acute-mental-health',
+  'ambulance',
+]);
+
+/** Whether organisations of a sector belong to acute care; derived, never stored. */
+export function isAcute(sector: Sector): boolean {
+  return ACUTE_SECTORS.has(sector);
+}
+
+/** Roles of user accounts, with the write rights of DESIGN.md. */
+export const ROLES = ['admin', 'ghor', 'coordinator', 'observer'] as const;
+
+/** One role. */
+export type Role = (typeof ROLES)[number];
+
+/** A care organisation (zorgorganisatie). */
+export interface Organisation {
+  id: string;
+  name: string;
+  sector: Sector;
+  phone: string;
+  email: string;
+  active: boolean;
+}
+
+/** One care location (zorglocatie) of an organisation. */
+export interface Location {
+  id: string;
+  organisationId: string;
+  name: string;
+  address: string;
+  postcode: string;
+  municipality: string;
+  lat: number;
+  lon: number;
+  kind: string;
+  /** Usual number of clients or beds. */
+  capacity: number;
+  active: boolean;
+}
+
+/** Crisis coordinator of one organisation. */
+export interface Coordinator {
+  id: string;
+  organisationId: string;
+  name: string;
+  phone: string;
+  email: string;
+  /** ISO time the mandatory digital introduction was completed; null when not yet. */
+  introCompletedAt: string | null;
+  active: boolean;
+}
+
+/** Whether a coordinator is connected to the alerting process. */
+export function isConnected(coordinator: Pick<Coordinator, 'introCompletedAt' | 'active'>): boolean {
+  return coordinator.active && coordinator.introCompletedAt !== null;
+}
+
+/** A user account as the API shows it (never with its password hash). */
+export interface PublicUser {
+  id: string;
+  username: string;
+  displayName: string;
+  role: Role;
+  organisationId: string | null;
+  active: boolean;
+}
+
+/** The whole registry of the care network at one moment. */
+export interface Network {
+  organisations: Organisation[];
+  locations: Location[];
+  coordinators: Coordinator[];
+}
+
+/** Rough bounding box of the European Netherlands, used to catch swapped or foreign coordinates. */
+export const NETHERLANDS_BOUNDS = { minLat: 50.7, maxLat: 53.7, minLon: 3.2, maxLon: 7.3 } as const;
+
+/** Whether a point lies inside the bounding box of the Netherlands. */
+export function isInNetherlands({ lat, lon }: { lat: number; lon: number }): boolean {
+  const b = NETHERLANDS_BOUNDS;
+  return lat >= b.minLat && lat <= b.maxLat && lon >= b.minLon && lon <= b.maxLon;
+}

@@ -1,0 +1,187 @@
+import { isConnected, isAcute, type Coordinator, type Location, type Network, type Organisation } from './domain';
+import { decodeUtf8, parseCsv, toCsv, type CsvRow } from './csv';
+import { text, type Text } from './text';
+import { checkCoordinator, checkLocation, checkOrganisation, type Checked } from './validation';
+
+/** The kinds of registry rows that can be imported and exported. */
+export const REGISTRY_KINDS = ['organisations', 'locations', 'coordinators'] as const;
+
+/** One kind of registry row. */
+export type RegistryKind = (typeof REGISTRY_KINDS)[number];
+
+/** File formats of import and export. */
+export const REGISTRY_FORMATS = ['csv', 'geojson'] as const;
+
+/** One file format. */
+export type RegistryFormat = (typeof REGISTRY_FORMATS)[number];
+
+/** Columns of each kind, in file order; the same names as the API fields. */
+export const REGISTRY_COLUMNS = {
+  organisations: ['id', 'name', 'sector', 'phone', 'email', 'active'],
+  locations: ['id', 'organisationId', 'name', 'address', 'postcode', 'municipality', 'lat', 'lon', 'kind', 'capacity', 'active'],
+  coordinators: ['id', 'organisationId', 'name', 'phone', 'email', 'introCompletedAt', 'active'],
+} as const satisfies Record<RegistryKind, readonly string[]>;
+
+type RowOf<K extends RegistryKind> = K extends 'organisations' ? Organisation : K extends 'locations' ? Location : Coordinator;
+
+/** One problem of an imported row: its line (CSV) or feature number (GeoJSON), field and reason. */
+export interface ImportProblem {
+  line: number;
+  path: string;
+  text: Text;
+}
+
+/** The checked content of an import file. */
+export interface ImportPlan<K extends RegistryKind> {
+  kind: K;
+  rows: number;
+  valid: { line: number; row: RowOf<K> }[];
+  problems: ImportProblem[];
+}
+
+/** Whether the format is offered for the kind: GeoJSON only for locations, which have a place. */
+export function supportsFormat(kind: RegistryKind, format: RegistryFormat): boolean {
+  return format === 'csv' || kind === 'locations';
+}
+
+/** Reads the rows of an uploaded file, or the one reason the whole file cannot be read. */
+export function readImportRows(
+  kind: RegistryKind,
+  format: RegistryFormat,
+  bytes: Uint8Array,
+): { ok: true; rows: CsvRow[] } | { ok: false; problem: ImportProblem } {
+  const source = decodeUtf8(bytes);
+  if (source === null) {
+    return {
+      ok: false,
+      problem: { line: 0, path: '', text: text('Het bestand is geen UTF-8; sla het op als "CSV UTF-8".', 'The file is not UTF-8; save it as "CSV UTF-8".') },
+    };
+  }
+  if (format === 'csv') {
+    const parsed = parseCsv(source);
+    if (!parsed.ok) return { ok: false, problem: { line: parsed.line, path: '', text: parsed.text } };
+    const missing = REGISTRY_COLUMNS[kind].filter((c) => c !== 'active' && !parsed.header.includes(c));
+    if (missing.length > 0) {
+      return {
+        ok: false,
+        problem: {
+          line: 1,
+          path: '',
+          text: text(`Kolommen ontbreken in de kopregel: ${missing.join(', ')}`, `Columns missing from the header: ${missing.join(', ')}`),
+        },
+      };
+    }
+    return { ok: true, rows: parsed.rows };
+  }
+  return readGeoJsonRows(source);
+}
+
+function readGeoJsonRows(source: string): { ok: true; rows: CsvRow[] } | { ok: false; problem: ImportProblem } {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(source);
+  } catch {
+    return { ok: false, problem: { line: 0, path: '', text: text('Het bestand is geen geldige JSON.', 'The file is not valid JSON.') } };
+  }
+  const features = (doc as { type?: unknown; features?: unknown })?.features;
+  if ((doc as { type?: unknown })?.type !== 'FeatureCollection' || !Array.isArray(features)) {
+    return { ok: false, problem: { line: 0, path: '', text: text('Verwacht een GeoJSON FeatureCollection.', 'Expected a GeoJSON FeatureCollection.') } };
+  }
+  const rows: CsvRow[] = features.map((feature: unknown, i) => {
+    const f = feature as { properties?: unknown; geometry?: { type?: unknown; coordinates?: unknown } } | null;
+    const properties = typeof f?.properties === 'object' && f.properties !== null ? (f.properties as Record<string, unknown>) : {};
+    const values: Record<string, unknown> = { ...properties };
+    const coordinates = f?.geometry?.type === 'Point' && Array.isArray(f.geometry.coordinates) ? f.geometry.coordinates : undefined;
+    values.lon = coordinates?.[0];
+    values.lat = coordinates?.[1];
+    return { line: i + 1, values: values as Record<string, string> };
+  });
+  return { ok: true, rows };
+}
+
+/**
+ * Checks every row of an import against the schema and the network: duplicate ids in the file,
+ * unknown organisations (known = already in the network or in this same file).
+ */
+export function planImport<K extends RegistryKind>(kind: K, rows: CsvRow[], network: Network): ImportPlan<K> {
+  const problems: ImportProblem[] = [];
+  const valid: { line: number; row: RowOf<K> }[] = [];
+  const seen = new Map<string, number>();
+  const organisationIds = new Set(network.organisations.map((o) => o.id));
+  for (const { line, values } of rows) {
+    if (values.__extra) {
+      problems.push({ line, path: '', text: text('de regel heeft meer cellen dan de kopregel', 'the row has more cells than the header') });
+      continue;
+    }
+    const checked = checkRow(kind, values) as Checked<RowOf<K>>;
+    if (!checked.ok) {
+      for (const issue of checked.issues) problems.push({ line, path: issue.path, text: issue.text });
+      continue;
+    }
+    const row = checked.value;
+    const earlier = seen.get(row.id);
+    if (earlier !== undefined) {
+      problems.push({ line, path: 'id', text: text(`id '${row.id}' staat al op regel ${earlier}`, `id '${row.id}' already occurs on line ${earlier}`) });
+      continue;
+    }
+    seen.set(row.id, line);
+    if ('organisationId' in row && !organisationIds.has(row.organisationId)) {
+      problems.push({
+        line,
+        path: 'organisationId',
+        text: text(`organisatie '${row.organisationId}' bestaat niet`, `organisation '${row.organisationId}' does not exist`),
+      });
+      continue;
+    }
+    valid.push({ line, row });
+  }
+  return { kind, rows: rows.length, valid, problems };
+}
+
+function checkRow(kind: RegistryKind, values: Record<string, unknown>): Checked<unknown> {
+  switch (kind) {
+    case 'organisations':
+      return checkOrganisation(values);
+    case 'locations':
+      return checkLocation(values);
+    case 'coordinators':
+      return checkCoordinator(values);
+    default: {
+      const never: never = kind;
+      throw new Error(`unknown kind ${String(never)}`);
+    }
+  }
+}
+
+/** Writes rows of one kind as CSV with the registry columns. */
+export function exportCsv(kind: RegistryKind, rows: readonly object[]): string {
+  return toCsv(REGISTRY_COLUMNS[kind], rows as Record<string, unknown>[]);
+}
+
+/** Writes locations as a GeoJSON FeatureCollection, with the organisation's name and sector for map tools. */
+export function exportLocationsGeoJson(network: Pick<Network, 'organisations' | 'locations'>): object {
+  const organisations = new Map(network.organisations.map((o) => [o.id, o]));
+  return {
+    type: 'FeatureCollection',
+    features: network.locations.map((location) => {
+      const { lat, lon, ...properties } = location;
+      const organisation = organisations.get(location.organisationId);
+      return {
+        type: 'Feature',
+        id: location.id,
+        geometry: { type: 'Point', coordinates: [lon, lat] },
+        properties: {
+          ...properties,
+          organisationName: organisation?.name ?? '',
+          sector: organisation?.sector ?? '',
+          acute: organisation ? isAcute(organisation.sector) : false,
+        },
+      };
+    }),
+  };
+}
+
+/** Adds the derived `connected` flag to coordinators. */
+export function withConnected(coordinators: readonly Coordinator[]): (Coordinator & { connected: boolean })[] {
+  return coordinators.map((c) => ({ ...c, connected: isConnected(c) }));
+}

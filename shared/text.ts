@@ -1,0 +1,26 @@
+/** A sentence in both interface languages; the edge picks one for the reader. */
+export interface Text {
+  nl: string;
+  en: string;
+}
+
+/** Languages of the interface; Dutch is the default. */
+export const LANGUAGES = ['nl', 'en'] as const;
+
+/** One interface language. */
+export type Language = (typeof LANGUAGES)[number];
+
+/** Builds a sentence in Dutch and English. */
+export function text(nl: string, en: string): Text {
+  return { nl, en };
+}
+
+/** Picks the language from an Accept-Language header: English only when it comes before Dutch. */
+export function languageFromHeader(header: string | undefined): Language {
+  if (!header) return 'nl';
+  const first = header
+    .split(',')
+    .map((part) => part.trim().slice(0, 2).toLowerCase())
+    .find((code) => code === 'nl' || code === 'en');
+  return first === 'en' ? 'en' : 'nl';
+}

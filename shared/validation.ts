@@ -1,0 +1,274 @@
+import {
+  ROLES,
+  SECTORS,
+  isInNetherlands,
+  type Coordinator,
+  type Location,
+  type Organisation,
+  type Role,
+} from './domain';
+import { text, type Text } from './text';
+
+/** One problem with one field of an input. */
+export interface Issue {
+  path: string;
+  text: Text;
+}
+
+/** The outcome of checking an untrusted input. */
+export type Checked<T> = { ok: true; value: T } | { ok: false; issues: Issue[] };
+
+const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+/** Whether a string may serve as an id: letters, digits, `-`, `_` and `.`, at most 64, no path tricks. */
+export function isValidId(value: unknown): value is string {
+  return typeof value === 'string' && ID_PATTERN.test(value) && !value.includes('..');
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Reads fields of an untrusted object one by one and collects every problem, so that a user
+ * learns all that is wrong with an input at once. In `partial` mode absent fields are skipped.
+ */
+export class FieldReader {
+  readonly issues: Issue[] = [];
+  private readonly input: Record<string, unknown>;
+
+  constructor(
+    input: unknown,
+    private readonly partial = false,
+  ) {
+    if (isRecord(input)) {
+      this.input = input;
+    } else {
+      this.input = {};
+      this.issues.push({ path: '', text: text('verwacht een object met velden', 'expected an object with fields') });
+    }
+  }
+
+  /** Whether the field should be read: always when complete, only when present when partial. */
+  private wanted(key: string): boolean {
+    return !this.partial || this.input[key] !== undefined;
+  }
+
+  private fail(path: string, t: Text): undefined {
+    this.issues.push({ path, text: t });
+    return undefined;
+  }
+
+  /** A string field, trimmed; required unless `optional`. */
+  string(
+    key: string,
+    { optional = false, max = 200, trim = true }: { optional?: boolean; max?: number; trim?: boolean } = {},
+  ): string | undefined {
+    if (!this.wanted(key)) return undefined;
+    const value = this.input[key];
+    if (value === undefined || value === null || value === '') {
+      if (optional) return '';
+      return this.fail(key, text('is verplicht', 'is required'));
+    }
+    if (typeof value !== 'string') return this.fail(key, text('moet tekst zijn', 'must be text'));
+    // Passwords keep their spaces: a space typed on purpose is part of the secret.
+    const trimmed = trim ? value.trim() : value;
+    if (!optional && trimmed === '') return this.fail(key, text('is verplicht', 'is required'));
+    if (trimmed.length > max) {
+      return this.fail(key, text(`is langer dan ${max} tekens`, `is longer than ${max} characters`));
+    }
+    return trimmed;
+  }
+
+  /** An id field: letters, digits, `-`, `_`, `.`. */
+  id(key: string): string | undefined {
+    if (!this.wanted(key)) return undefined;
+    const value = this.input[key];
+    if (value === undefined || value === null || value === '') return this.fail(key, text('is verplicht', 'is required'));
+    if (!isValidId(value)) {
+      return this.fail(
+        key,
+        text(
+          'mag alleen letters, cijfers, - _ en . bevatten (maximaal 64)',
+          'may only contain letters, digits, - _ and . (at most 64)',
+        ),
+      );
+    }
+    return value;
+  }
+
+  /** One of a fixed list of values. */
+  oneOf<T extends string>(key: string, allowed: readonly T[]): T | undefined {
+    if (!this.wanted(key)) return undefined;
+    const value = this.input[key];
+    if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
+    if (value === undefined || value === null || value === '') return this.fail(key, text('is verplicht', 'is required'));
+    return this.fail(
+      key,
+      text(
+        `'${String(value).slice(0, 40)}' is onbekend; kies uit ${allowed.join(', ')}`,
+        `'${String(value).slice(0, 40)}' is unknown; choose from ${allowed.join(', ')}`,
+      ),
+    );
+  }
+
+  /** A finite number within bounds; `integer` also forbids fractions. */
+  number(key: string, { min, max, integer = false }: { min?: number; max?: number; integer?: boolean } = {}): number | undefined {
+    if (!this.wanted(key)) return undefined;
+    const raw = this.input[key];
+    const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw.replace(',', '.')) : raw;
+    if (typeof value !== 'number' || !Number.isFinite(value)) {
+      if (raw === undefined || raw === null || raw === '') return this.fail(key, text('is verplicht', 'is required'));
+      return this.fail(key, text('moet een getal zijn', 'must be a number'));
+    }
+    if (integer && !Number.isInteger(value)) return this.fail(key, text('moet een geheel getal zijn', 'must be a whole number'));
+    if (min !== undefined && value < min) return this.fail(key, text(`moet minstens ${min} zijn`, `must be at least ${min}`));
+    if (max !== undefined && value > max) return this.fail(key, text(`mag hoogstens ${max} zijn`, `must be at most ${max}`));
+    return value;
+  }
+
+  /** A boolean; also accepts the strings true/false/ja/nee/1/0 of spreadsheets. */
+  boolean(key: string, fallback: boolean): boolean | undefined {
+    if (!this.wanted(key)) return undefined;
+    const value = this.input[key];
+    if (value === undefined || value === null || value === '') return fallback;
+    if (typeof value === 'boolean') return value;
+    if (typeof value === 'string') {
+      const lower = value.trim().toLowerCase();
+      if (['true', 'ja', 'yes', '1'].includes(lower)) return true;
+      if (['false', 'nee', 'no', '0'].includes(lower)) return false;
+    }
+    return this.fail(key, text('moet ja of nee zijn', 'must be yes or no'));
+  }
+
+  /** An ISO 8601 date or date-time, or null. */
+  isoTimeOrNull(key: string): string | null | undefined {
+    if (!this.wanted(key)) return undefined;
+    const value = this.input[key];
+    if (value === undefined || value === null || value === '') return null;
+    if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value.trim())) {
+      return this.fail(key, text('moet een datum zijn als 2026-03-01', 'must be a date like 2026-03-01'));
+    }
+    const time = Date.parse(value.trim());
+    if (Number.isNaN(time)) return this.fail(key, text('is geen bestaande datum', 'is not a real date'));
+    return new Date(time).toISOString();
+  }
+
+  /** The result: the value when no problem was found, all problems otherwise. */
+  done<T>(value: T): Checked<T> {
+    return this.issues.length === 0 ? { ok: true, value } : { ok: false, issues: this.issues };
+  }
+}
+
+/** Removes the keys whose value is undefined, so that a partial patch only holds what was sent. */
+function defined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Checks an organisation; with `partial`, only the fields present (a patch). */
+export function checkOrganisation(input: unknown, partial = false): Checked<Partial<Organisation>> {
+  const r = new FieldReader(input, partial);
+  const value = {
+    id: partial ? undefined : r.id('id'),
+    name: r.string('name'),
+    sector: r.oneOf('sector', SECTORS),
+    phone: r.string('phone', { optional: true, max: 40 }),
+    email: r.string('email', { optional: true, max: 120 }),
+    active: r.boolean('active', true),
+  };
+  return r.done(defined(value));
+}
+
+/** Checks a location; coordinates must lie in the Netherlands. */
+export function checkLocation(input: unknown, partial = false): Checked<Partial<Location>> {
+  const r = new FieldReader(input, partial);
+  const value = {
+    id: partial ? undefined : r.id('id'),
+    organisationId: r.id('organisationId'),
+    name: r.string('name'),
+    address: r.string('address', { optional: true }),
+    postcode: r.string('postcode', { optional: true, max: 10 }),
+    municipality: r.string('municipality', { max: 80 }),
+    lat: r.number('lat', { min: -90, max: 90 }),
+    lon: r.number('lon', { min: -180, max: 180 }),
+    kind: r.string('kind', { optional: true, max: 80 }),
+    capacity: r.number('capacity', { min: 0, max: 100000, integer: true }),
+    active: r.boolean('active', true),
+  };
+  if (value.lat !== undefined && value.lon !== undefined && !isInNetherlands({ lat: value.lat, lon: value.lon })) {
+    r.issues.push({
+      path: 'lat',
+      text: text(
+        `coördinaten ${value.lat}, ${value.lon} liggen buiten Nederland (lat/lon verwisseld?)`,
+        `coordinates ${value.lat}, ${value.lon} lie outside the Netherlands (lat/lon swapped?)`,
+      ),
+    });
+  }
+  return r.done(defined(value));
+}
+
+/** Checks a crisis coordinator. */
+export function checkCoordinator(input: unknown, partial = false): Checked<Partial<Coordinator>> {
+  const r = new FieldReader(input, partial);
+  const value = {
+    id: partial ? undefined : r.id('id'),
+    organisationId: r.id('organisationId'),
+    name: r.string('name'),
+    phone: r.string('phone', { optional: true, max: 40 }),
+    email: r.string('email', { optional: true, max: 120 }),
+    introCompletedAt: r.isoTimeOrNull('introCompletedAt'),
+    active: r.boolean('active', true),
+  };
+  return r.done(defined(value));
+}
+
+/** The fields of a new user account. */
+export interface NewUser {
+  username: string;
+  password: string;
+  displayName: string;
+  role: Role;
+  organisationId: string | null;
+}
+
+/** Checks a new user: a coordinator must name its organisation, other roles must not. */
+export function checkNewUser(input: unknown): Checked<NewUser> {
+  const r = new FieldReader(input);
+  const username = r.id('username');
+  const password = r.string('password', { max: 200, trim: false });
+  const displayName = r.string('displayName', { optional: true, max: 120 });
+  const role = r.oneOf('role', ROLES);
+  const raw = input as Record<string, unknown> | null;
+  const hasOrganisation = raw?.organisationId !== undefined && raw?.organisationId !== null && raw?.organisationId !== '';
+  const organisationId = hasOrganisation ? r.id('organisationId') : null;
+  if (password !== undefined && password.length < 10) {
+    r.issues.push({ path: 'password', text: text('moet minstens 10 tekens hebben', 'must have at least 10 characters') });
+  }
+  if (role === 'coordinator' && !hasOrganisation) {
+    r.issues.push({
+      path: 'organisationId',
+      text: text('een coördinator hoort bij een organisatie', 'a coordinator belongs to an organisation'),
+    });
+  }
+  if (role !== undefined && role !== 'coordinator' && hasOrganisation) {
+    r.issues.push({
+      path: 'organisationId',
+      text: text('alleen een coördinator hoort bij een organisatie', 'only a coordinator belongs to an organisation'),
+    });
+  }
+  return r.done({
+    username: username ?? '',
+    password: password ?? '',
+    displayName: displayName || (username ?? ''),
+    role: role ?? 'observer',
+    organisationId: organisationId ?? null,
+  });
+}
+
+/** Checks a login request. */
+export function checkLogin(input: unknown): Checked<{ username: string; password: string }> {
+  const r = new FieldReader(input);
+  const username = r.string('username', { max: 64 });
+  const password = r.string('password', { max: 200, trim: false });
+  return r.done({ username: username ?? '', password: password ?? '' });
+}
