@@ -22,6 +22,13 @@ export const REGISTRY_COLUMNS = {
   coordinators: ['id', 'organisationId', 'name', 'phone', 'email', 'introCompletedAt', 'active'],
 } as const satisfies Record<RegistryKind, readonly string[]>;
 
+/** Columns an import file must have; the others may be left out. */
+const REQUIRED_COLUMNS: Record<RegistryKind, readonly string[]> = {
+  organisations: ['id', 'name', 'sector'],
+  locations: ['id', 'organisationId', 'name', 'municipality', 'lat', 'lon', 'capacity'],
+  coordinators: ['id', 'organisationId', 'name'],
+};
+
 type RowOf<K extends RegistryKind> = K extends 'organisations' ? Organisation : K extends 'locations' ? Location : Coordinator;
 
 /** One problem of an imported row: its line (CSV) or feature number (GeoJSON), field and reason. */
@@ -60,7 +67,7 @@ export function readImportRows(
   if (format === 'csv') {
     const parsed = parseCsv(source);
     if (!parsed.ok) return { ok: false, problem: { line: parsed.line, path: '', text: parsed.text } };
-    const missing = REGISTRY_COLUMNS[kind].filter((c) => c !== 'active' && !parsed.header.includes(c));
+    const missing = REQUIRED_COLUMNS[kind].filter((c) => !parsed.header.includes(c));
     if (missing.length > 0) {
       return {
         ok: false,

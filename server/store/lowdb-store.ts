@@ -82,12 +82,12 @@ export async function openLowdbStore({ dataDir, log, retryMs = 5000 }: LowdbStor
   };
 
   return {
-    async list(name) {
-      return db.data[name].slice();
+    async list<K extends CollectionName>(name: K) {
+      return (db.data[name] as Collections[K][]).slice();
     },
-    async get(name, id) {
+    async get<K extends CollectionName>(name: K, id: string) {
       const i = index(name).get(id);
-      return i === undefined ? undefined : db.data[name][i];
+      return i === undefined ? undefined : (db.data[name][i] as Collections[K]);
     },
     async put(changes: ChangeSet) {
       for (const name of COLLECTION_NAMES) {

@@ -1,0 +1,114 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { HttpClient } from './helpers/http-client';
+import { ADMIN_PASSWORD, startServer, type TestServer } from './helpers/server';
+
+const servers: TestServer[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.close()));
+});
+
+async function adminOn(options: { seed?: boolean } = {}) {
+  const server = await startServer(options);
+  servers.push(server);
+  if (options.seed === false) {
+    // An empty store still needs an admin account to import into.
+    const { hashPassword } = await import('../server/auth/passwords');
+    await server.store.put({
+      users: [{ id: 'u-admin', username: 'admin', displayName: 'Admin', role: 'admin', organisationId: null, active: true, passwordHash: await hashPassword(ADMIN_PASSWORD), createdAt: new Date().toISOString() }],
+    });
+  }
+  return { server, admin: await new HttpClient(server.url).signIn('admin', ADMIN_PASSWORD) };
+}
+
+const HEADER = 'id;organisationId;name;address;postcode;municipality;lat;lon;kind;capacity';
+
+describe('import', () => {
+  it('checks every row first, reports each bad row with its line and reason, and imports nothing', async () => {
+    const { server, admin } = await adminOn();
+    const before = await readFile(join(server.dataDir, 'registry.json'), 'utf8');
+    const csv = [
+      HEADER,
+      'imp-1;org-006;Goede locatie;Straat 1;6211 AA;Maastricht;50,85;5,69;verpleeghuis;30',
+      'imp-2;org-999;Zonder organisatie;Straat 2;6211 AB;Maastricht;50.85;5.69;verpleeghuis;30',
+      'imp-3;org-006;Buiten Nederland;Straat 3;;Parijs;48.85;2.35;verpleeghuis;30',
+      'imp-1;org-006;Dubbel id;Straat 4;;Maastricht;50.85;5.69;verpleeghuis;30',
+      'imp-5;org-006;Negatief;Straat 5;;Maastricht;50.85;5.69;verpleeghuis;-4',
+    ].join('\n');
+    const check = await admin.post('/api/import/locations?format=csv', csv, { 'content-type': 'text/csv' });
+    expect(check.status).toBe(200);
+    expect(check.body.data).toMatchObject({ rows: 5, valid: 1, created: 1, committed: false });
+    expect(check.body.data.problems).toEqual([
+      { line: 3, path: 'organisationId', message: "organisatie 'org-999' bestaat niet" },
+      { line: 4, path: 'lat', message: expect.stringMatching(/buiten Nederland/) },
+      { line: 5, path: 'id', message: "id 'imp-1' staat al op regel 2" },
+      { line: 6, path: 'capacity', message: 'moet minstens 0 zijn' },
+    ]);
+    const commit = await admin.post('/api/import/locations?format=csv&commit=true', csv);
+    expect(commit.status).toBe(422);
+    expect(commit.body.error.code).toBe('invalid-import');
+    expect(commit.body.error.message).toMatch(/er is niets geïmporteerd/);
+    expect((await admin.get('/api/locations/imp-1')).status).toBe(404);
+    expect(await readFile(join(server.dataDir, 'registry.json'), 'utf8')).toBe(before);
+  });
+
+  it('imports only the valid rows when the admin chooses so, and updates existing ids', async () => {
+    const { admin } = await adminOn();
+    const csv = [
+      HEADER,
+      'loc-00001;org-001;Hernoemd ziekenhuis;Straat 1;6211 AA;Maastricht;50.85;5.69;ziekenhuis;300',
+      'imp-2;org-999;Zonder organisatie;Straat 2;;Maastricht;50.85;5.69;verpleeghuis;30',
+      'imp-3;org-006;Nieuw;Straat 3;;Heerlen;50.88;5.97;verpleeghuis;12',
+    ].join('\r\n');
+    const commit = await admin.post('/api/import/locations?commit=true&skipInvalid=true', csv);
+    expect(commit.body.data).toMatchObject({ rows: 3, valid: 2, created: 1, updated: 1, committed: true });
+    expect((await admin.get('/api/locations/loc-00001')).body.data.name).toBe('Hernoemd ziekenhuis');
+    expect((await admin.get('/api/locations/imp-3')).body.data.capacity).toBe(12);
+    expect((await admin.get('/api/locations/imp-2')).status).toBe(404);
+  });
+
+  it('refuses files that cannot be read as a whole, with the reason', async () => {
+    const { admin } = await adminOn();
+    const latin1 = new Uint8Array([...Buffer.from(`${HEADER}\nimp-1;org-006;Caf`), 0xe9, ...Buffer.from(';x;;Maastricht;50.85;5.69;;1\n')]);
+    const encoding = await admin.post('/api/import/locations', latin1);
+    expect(encoding.status).toBe(400);
+    expect(encoding.body.error.message).toMatch(/geen UTF-8/);
+    const columns = await admin.post('/api/import/locations', 'id,name\nx,y\n');
+    expect(columns.body.error.message).toMatch(/Kolommen ontbreken in de kopregel: organisationId/);
+    const json = await admin.post('/api/import/locations?format=geojson', '{"type": "Feature"');
+    expect(json.body.error.message).toBe('Het bestand is geen geldige JSON.');
+    const unknownSector = await admin.post('/api/import/organisations', 'id,name,sector\norg-x,Nieuwe zorg,ziekenhuis\n');
+    expect(unknownSector.body.data.problems[0]).toMatchObject({ line: 2, path: 'sector' });
+    const format = await admin.post('/api/import/organisations?format=geojson', '{}');
+    expect(format.status).toBe(400);
+  });
+
+  it('round-trips: export → import into an empty store → the same network', async () => {
+    const { admin: source } = await adminOn();
+    const organisations = (await source.get('/api/export/organisations.csv')).text;
+    const locationsGeoJson = (await source.get('/api/export/locations.geojson')).text;
+    const locationsCsv = (await source.get('/api/export/locations.csv')).text;
+    const coordinators = (await source.get('/api/export/coordinators.csv')).text;
+    expect(organisations.split('\r\n')[0]).toBe('id,name,sector,phone,email,active');
+    // Phone numbers start with '+': guarded against spreadsheet formulas in the file.
+    expect(organisations).toContain(`"'+31`);
+
+    for (const locations of [{ format: 'geojson', body: locationsGeoJson }, { format: 'csv', body: locationsCsv }]) {
+      const { admin: target } = await adminOn({ seed: false });
+      expect((await target.post(`/api/import/locations?format=${locations.format}&commit=true`, locations.body)).status).toBe(422);
+      for (const [kind, format, body] of [
+        ['organisations', 'csv', organisations],
+        ['locations', locations.format, locations.body],
+        ['coordinators', 'csv', coordinators],
+      ]) {
+        const answer = await target.post(`/api/import/${kind}?format=${format}&commit=true`, body);
+        expect(answer.body.data?.problems ?? answer.body.error).toEqual([]);
+        expect(answer.body.data.committed).toBe(true);
+      }
+      for (const kind of ['organisations', 'locations', 'coordinators']) {
+        expect((await target.get(`/api/${kind}`)).body.data).toEqual((await source.get(`/api/${kind}`)).body.data);
+      }
+    }
+  });
+});

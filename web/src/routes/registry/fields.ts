@@ -1,0 +1,19 @@
+import type { StringKey } from '$lib/strings';
+
+/** One field of a registry row, for the table and the edit form. */
+export interface Field {
+  key: string;
+  label: StringKey;
+  type: 'text' | 'number' | 'select' | 'date' | 'checkbox' | 'email' | 'tel';
+  options?: () => { value: string; label: string }[];
+  /** Shown as a table column. */
+  column?: boolean;
+  /** How a value is shown in the table. */
+  show?: (row: Record<string, unknown>) => string;
+  required?: boolean;
+  /** Only editable when creating (ids). */
+  createOnly?: boolean;
+  step?: string;
+  /** Shown in the table only, never in the form (derived values). */
+  derived?: boolean;
+}
