@@ -1,0 +1,55 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { ADMIN_PASSWORD, DEMO_PASSWORD } from './server';
+
+/** The server as `npm start` runs it, in its own process: what a browser test talks to. */
+export interface ProcessServer {
+  url: string;
+  dataDir: string;
+  output: string[];
+  process: ChildProcess;
+  stop(options?: { signal?: NodeJS.Signals; keepData?: boolean }): Promise<void>;
+}
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+/** Starts `server/index.ts` on port 0 with a temp data dir and no map tiles; resolves with its URL. */
+export async function startProcessServer({ dataDir, env = {} }: { dataDir?: string; env?: Record<string, string> } = {}): Promise<ProcessServer> {
+  if (!existsSync(join(ROOT, 'build/handler.js'))) {
+    throw new Error('no web build: run `npm run build` first (the `npm test` script does)');
+  }
+  const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'zorgbeeld-proc-')));
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir, TILE_URL: '', ADMIN_PASSWORD, DEMO_PASSWORD, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  const url = await new Promise<string>((resolveUrl, reject) => {
+    const onData = (chunk: Buffer) => {
+      output.push(chunk.toString());
+      const match = /listening on (http:\/\/[^\s]+)/.exec(output.join(''));
+      if (match) resolveUrl(match[1]);
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${output.join('')}`)));
+  });
+  return {
+    url: url.replace('127.0.0.1', 'localhost'),
+    dataDir: dir,
+    output,
+    process: child,
+    async stop({ signal = 'SIGTERM', keepData = false } = {}) {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill(signal);
+        await exited;
+      }
+      if (!keepData) await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
