@@ -7,12 +7,17 @@ import { Sessions } from './auth/sessions';
 import { HttpError, errorHandler } from './http/http-error';
 import { registryRoutes } from './http/registry-routes';
 import { sessionRoutes } from './http/session-routes';
+import { incidentRoutes } from './http/incident-routes';
 import { userRoutes } from './http/user-routes';
 import type { Store } from './store/store';
+import { Rooms } from './yjs/rooms';
+import { attachYjsEndpoint } from './yjs/yjs-endpoint';
 
 /** Everything the server depends on; nothing is read from the environment here. */
 export interface ServerDeps {
   store: Store;
+  /** Where incident logs and frozen networks live. */
+  dataDir: string;
   log?: (message: string) => void;
   now?: () => Date;
   /** The SvelteKit handler (adapter-node); without it only the API runs. */
@@ -24,11 +29,15 @@ export interface ServerDeps {
   /** Extra origins allowed besides the server's own (e.g. a reverse proxy's public name). */
   allowedOrigins?: readonly string[];
   loginLimit?: { max: number; windowMs: number };
+  /** A room without connections is unloaded after this long. */
+  roomIdleMs?: number;
+  checkpointEvery?: number;
 }
 
 /** A built server: `listen` starts it, `close` stops every socket and timer it owns. */
 export interface ZorgbeeldServer {
   httpServer: Server;
+  rooms: Rooms;
   listen(port: number, host?: string): Promise<string>;
   close(): Promise<void>;
 }
@@ -61,6 +70,10 @@ export function createServer(deps: ServerDeps): ZorgbeeldServer {
     now: () => now().getTime(),
   });
 
+  const rooms = new Rooms({ store, dataDir: deps.dataDir, now, log, idleMs: deps.roomIdleMs, checkpointEvery: deps.checkpointEvery });
+  const originAllowed = (origin: string | undefined, host: string | undefined) =>
+    isAllowedOrigin({ origin, host, allowed: deps.allowedOrigins ?? [] });
+
   const app = express();
   app.disable('x-powered-by');
   app.use((_req, res, next) => {
@@ -73,7 +86,7 @@ export function createServer(deps: ServerDeps): ZorgbeeldServer {
   const api = express.Router();
   // A browser always sends Origin on state-changing requests; a foreign one is a CSRF attempt.
   api.use((req: Request, res: Response, next: NextFunction) => {
-    if (req.method !== 'GET' && req.method !== 'HEAD' && !isAllowedOrigin({ origin: req.headers.origin, host: req.headers.host, allowed: deps.allowedOrigins ?? [] })) {
+    if (req.method !== 'GET' && req.method !== 'HEAD' && !originAllowed(req.headers.origin, req.headers.host)) {
       throw new HttpError(403, 'forbidden', text('Dit verzoek komt van een andere website en is geweigerd.', 'This request comes from another website and was refused.'));
     }
     // API answers are live data: never cached by a browser or proxy.
@@ -92,6 +105,7 @@ export function createServer(deps: ServerDeps): ZorgbeeldServer {
   api.use(sessionRoutes({ store, sessions, limiter, log }));
   api.use(userRoutes({ store, sessions, now }));
   api.use(registryRoutes({ store, now }));
+  api.use(incidentRoutes({ store, rooms, now }));
   api.use((req) => {
     throw new HttpError(404, 'not-found', text(`Onbekend adres: ${req.method} ${req.path}`, `Unknown address: ${req.method} ${req.path}`));
   });
@@ -100,8 +114,16 @@ export function createServer(deps: ServerDeps): ZorgbeeldServer {
   if (deps.web) app.use(deps.web);
 
   const httpServer = createHttpServer(app);
+  const yjs = attachYjsEndpoint({
+    httpServer,
+    sessions,
+    rooms,
+    log,
+    isAllowedOrigin: (req) => originAllowed(req.headers.origin, req.headers.host),
+  });
   return {
     httpServer,
+    rooms,
     listen(port, host = '127.0.0.1') {
       return new Promise((resolve, reject) => {
         httpServer.once('error', reject);
@@ -112,6 +134,9 @@ export function createServer(deps: ServerDeps): ZorgbeeldServer {
       });
     },
     async close() {
+      // Rooms first: their sockets get a "server stopping" close code and each log a last checkpoint.
+      rooms.closeAll();
+      yjs.close();
       await new Promise<void>((resolve) => {
         httpServer.close(() => resolve());
         httpServer.closeAllConnections();

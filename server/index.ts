@@ -31,6 +31,7 @@ async function main(): Promise<void> {
   }
   const server = createServer({
     store,
+    dataDir,
     log,
     web,
     tileUrl: env.TILE_URL ?? 'https://tile.openstreetmap.org/{z}/{x}/{y}.png',

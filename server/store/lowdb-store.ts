@@ -23,7 +23,7 @@ export interface LowdbStoreOptions {
 }
 
 function emptyData(): Data {
-  return { version: 1, organisations: [], locations: [], coordinators: [], users: [], sessions: [] };
+  return { version: 1, organisations: [], locations: [], coordinators: [], users: [], sessions: [], incidents: [] };
 }
 
 /**
@@ -46,9 +46,11 @@ export async function openLowdbStore({ dataDir, log, retryMs = 5000 }: LowdbStor
         'Zorgbeeld will not start over it: restore it from a backup or move it away.',
     );
   }
-  if (exists && (typeof db.data !== 'object' || db.data === null || !COLLECTION_NAMES.every((n) => Array.isArray(db.data[n])))) {
+  if (exists && (typeof db.data !== 'object' || db.data === null || db.data.version !== 1 || !Array.isArray(db.data.users))) {
     throw new StoreCorruptError(`The store file ${file} does not hold Zorgbeeld collections; it is left untouched.`);
   }
+  // A collection added in a later version starts empty.
+  for (const name of COLLECTION_NAMES) if (!Array.isArray(db.data[name])) (db.data as Record<CollectionName, unknown[]>)[name] = [];
   const indexes = new Map<CollectionName, Map<string, number>>();
   const index = (name: CollectionName): Map<string, number> => {
     let byId = indexes.get(name);

@@ -1,4 +1,5 @@
 import type { Coordinator, Location, Organisation, PublicUser } from '../../shared/domain';
+import type { Incident } from '../../shared/incident';
 
 /** A user account as stored, with its scrypt password hash. */
 export interface StoredUser extends PublicUser {
@@ -21,13 +22,14 @@ export interface Collections {
   coordinators: Coordinator;
   users: StoredUser;
   sessions: StoredSession;
+  incidents: Incident;
 }
 
 /** Name of one collection. */
 export type CollectionName = keyof Collections;
 
 /** The names of all collections, in the order they are written. */
-export const COLLECTION_NAMES: readonly CollectionName[] = ['organisations', 'locations', 'coordinators', 'users', 'sessions'];
+export const COLLECTION_NAMES: readonly CollectionName[] = ['organisations', 'locations', 'coordinators', 'users', 'sessions', 'incidents'];
 
 /** Changes applied together: all of them or none. */
 export type ChangeSet = { [K in CollectionName]?: Collections[K][] };

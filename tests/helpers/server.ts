@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer, type ServerDeps } from '../../server/app';
+import { createServer, type ServerDeps, type ZorgbeeldServer } from '../../server/app';
 import { seedIfEmpty } from '../../server/seed';
 import { openLowdbStore } from '../../server/store/lowdb-store';
 import type { Store } from '../../server/store/store';
@@ -16,6 +16,7 @@ export interface TestServer {
   dataDir: string;
   store: Store;
   logs: string[];
+  server: ZorgbeeldServer;
   close(options?: { keepData?: boolean }): Promise<void>;
 }
 
@@ -24,20 +25,21 @@ export async function startServer({
   seed = true,
   dataDir,
   ...deps
-}: { seed?: boolean; dataDir?: string } & Partial<Omit<ServerDeps, 'store'>> = {}): Promise<TestServer> {
+}: { seed?: boolean; dataDir?: string } & Partial<Omit<ServerDeps, 'store' | 'dataDir'>> = {}): Promise<TestServer> {
   const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'zorgbeeld-test-')));
   const logs: string[] = [];
   const log = (message: string) => logs.push(message);
   const store = await openLowdbStore({ dataDir: dir, log });
   const now = deps.now ?? (() => new Date());
   if (seed) await seedIfEmpty({ store, log, now, adminPassword: ADMIN_PASSWORD, demoPassword: DEMO_PASSWORD });
-  const server = createServer({ store, log, ...deps });
+  const server = createServer({ store, dataDir: dir, log, ...deps });
   const url = await server.listen(0);
   return {
     url,
     dataDir: dir,
     store,
     logs,
+    server,
     async close({ keepData = false } = {}) {
       await server.close();
       if (!keepData) await rm(dir, { recursive: true, force: true });

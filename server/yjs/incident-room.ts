@@ -1,0 +1,337 @@
+import { join } from 'node:path';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as syncProtocol from 'y-protocols/sync';
+import * as Y from 'yjs';
+import type { Stamp } from '../../shared/board-schema';
+import type { IncidentNetwork } from '../../shared/incident';
+import { CloseCodes, YMessage, type CloseCode } from '../../shared/wire';
+import { writeStamps } from '../../shared/incident-doc';
+import { IncidentLog, RecordType, decodeCheckpoint, encodeCheckpoint, readLogFile, type LogRecord } from '../recorder/incident-log';
+import { checkTransaction, type Author } from './gate';
+
+/** The tiny socket interface a room needs from a connection. */
+export interface RoomSocket {
+  readonly author: Author & { displayName: string };
+  send(message: Uint8Array): void;
+  close(code: CloseCode): void;
+}
+
+/** Rebuilds a document from a log: the last valid checkpoint, then every update after it. */
+export function replayRecords(records: readonly LogRecord[], warn: (m: string) => void): { doc: Y.Doc; bindings: Map<number, string>; updatesSinceCheckpoint: number } {
+  const doc = new Y.Doc({ gc: false });
+  let bindings = new Map<number, string>();
+  let start = 0;
+  for (let i = records.length - 1; i >= 0; i--) {
+    if (records[i].type !== RecordType.checkpoint) continue;
+    try {
+      const checkpoint = decodeCheckpoint(records[i].payload);
+      Y.applyUpdate(doc, checkpoint.state);
+      bindings = checkpoint.bindings;
+      start = i + 1;
+      break;
+    } catch {
+      // A damaged checkpoint is skipped: the previous one plus the log gives the same state.
+      warn(`checkpoint record ${records[i].index} cannot be read; falling back to the one before`);
+    }
+  }
+  let updates = 0;
+  for (let i = start; i < records.length; i++) {
+    const record = records[i];
+    if (record.type !== RecordType.update) continue;
+    Y.applyUpdate(doc, record.payload);
+    for (const client of Y.parseUpdateMeta(record.payload).to.keys()) if (!bindings.has(client)) bindings.set(client, record.user);
+    updates++;
+  }
+  return { doc, bindings, updatesSinceCheckpoint: updates };
+}
+
+/** Options of a room. */
+export interface RoomOptions {
+  incidentId: string;
+  dataDir: string;
+  network: IncidentNetwork;
+  now: () => Date;
+  log: (message: string) => void;
+  readOnly: () => boolean;
+  checkpointEvery?: number;
+}
+
+/** Where an incident's log lives. */
+export function incidentLogFile(dataDir: string, incidentId: string): string {
+  return join(dataDir, 'incidents', incidentId, 'log.zbl');
+}
+
+const SERVER = 'server';
+const AWARENESS_BURST = 40;
+const AWARENESS_WINDOW_MS = 5000;
+
+/**
+ * One incident's live document: connections, the gate, the recorder and awareness relay. All
+ * message handling is synchronous, so messages are processed one at a time in arrival order.
+ */
+export class IncidentRoom {
+  doc!: Y.Doc;
+  private bindings = new Map<number, string>();
+  private updatesSinceCheckpoint = 0;
+  private readonly sockets = new Map<RoomSocket, { awarenessClients: Set<number>; awarenessTimes: number[] }>();
+  private readonly awareness: awarenessProtocol.Awareness;
+  private readonly recorder: IncidentLog;
+  private readonly locationById: Map<string, { organisationId: string }>;
+  private capture: { socket: RoomSocket; transactions: Y.Transaction[]; updates: Uint8Array[] } | null = null;
+  private closed = false;
+
+  constructor(private readonly options: RoomOptions) {
+    const { log, records } = IncidentLog.open(incidentLogFile(options.dataDir, options.incidentId), options.log);
+    this.recorder = log;
+    this.locationById = new Map(options.network.locations.map((l) => [l.id, l]));
+    this.adopt(replayRecords(records, options.log));
+    // Awareness lives on its own document: it is relayed, never part of the recorded state.
+    this.awareness = new awarenessProtocol.Awareness(new Y.Doc());
+    this.awareness.setLocalState(null);
+  }
+
+  private adopt(state: { doc: Y.Doc; bindings: Map<number, string>; updatesSinceCheckpoint: number }): void {
+    this.doc?.destroy();
+    this.doc = state.doc;
+    this.bindings = state.bindings;
+    this.updatesSinceCheckpoint = state.updatesSinceCheckpoint;
+    this.bindings.set(this.doc.clientID, SERVER);
+    this.doc.on('afterTransaction', (transaction: Y.Transaction) => {
+      if (this.capture && transaction.origin === this.capture.socket) this.capture.transactions.push(transaction);
+    });
+    this.doc.on('update', (update: Uint8Array, origin: unknown) => {
+      if (this.capture && origin === this.capture.socket) this.capture.updates.push(update);
+      else this.commit(update, SERVER, null);
+    });
+  }
+
+  /** Number of connected sockets. */
+  get size(): number {
+    return this.sockets.size;
+  }
+
+  /** Records an event (JSON) in the incident's log with server time. */
+  recordEvent(user: string, event: object): void {
+    this.recorder.append(RecordType.event, this.options.now().getTime(), user, new TextEncoder().encode(JSON.stringify(event)));
+  }
+
+  /** Runs a server-side change of the document (its updates are recorded and broadcast as the server's). */
+  serverChange(change: (doc: Y.Doc) => void): void {
+    change(this.doc);
+  }
+
+  /** Adds a socket and starts the sync handshake. */
+  join(socket: RoomSocket): void {
+    this.sockets.set(socket, { awarenessClients: new Set(), awarenessTimes: [] });
+    this.recordEvent(socket.author.id, { type: 'joined', username: socket.author.username, role: socket.author.role, organisationId: socket.author.organisationId });
+    const sync = encoding.createEncoder();
+    encoding.writeVarUint(sync, YMessage.sync);
+    syncProtocol.writeSyncStep1(sync, this.doc);
+    this.send(socket, encoding.toUint8Array(sync));
+    const states = [...this.awareness.getStates().keys()];
+    if (states.length > 0) this.send(socket, this.awarenessMessage(states));
+  }
+
+  /** Removes a socket and its awareness states. */
+  leave(socket: RoomSocket): void {
+    const entry = this.sockets.get(socket);
+    if (!entry) return;
+    this.sockets.delete(socket);
+    this.recordEvent(socket.author.id, { type: 'left', username: socket.author.username, organisationId: socket.author.organisationId });
+    if (entry.awarenessClients.size > 0) {
+      const removed = [...entry.awarenessClients].filter((c) => this.awareness.getStates().has(c));
+      awarenessProtocol.removeAwarenessStates(this.awareness, removed, socket);
+      if (removed.length > 0) this.broadcast(this.awarenessMessage(removed), null);
+    }
+  }
+
+  /** Handles one frame from a socket; closes the socket on anything malformed or refused. */
+  receive(socket: RoomSocket, frame: Uint8Array): void {
+    if (!this.sockets.has(socket)) return;
+    try {
+      const decoder = decoding.createDecoder(frame);
+      const type = decoding.readVarUint(decoder);
+      if (type === YMessage.sync) {
+        const subtype = decoding.readVarUint(decoder);
+        if (subtype === syncProtocol.messageYjsSyncStep1) {
+          const reply = encoding.createEncoder();
+          encoding.writeVarUint(reply, YMessage.sync);
+          syncProtocol.writeSyncStep2(reply, this.doc, decoding.readVarUint8Array(decoder));
+          this.send(socket, encoding.toUint8Array(reply));
+        } else if (subtype === syncProtocol.messageYjsSyncStep2 || subtype === syncProtocol.messageYjsUpdate) {
+          this.receiveUpdate(socket, decoding.readVarUint8Array(decoder));
+        } else {
+          socket.close(CloseCodes.BadMessage);
+        }
+      } else if (type === YMessage.awareness) {
+        this.receiveAwareness(socket, decoding.readVarUint8Array(decoder));
+      } else if (type === YMessage.queryAwareness) {
+        const states = [...this.awareness.getStates().keys()];
+        if (states.length > 0) this.send(socket, this.awarenessMessage(states));
+      } else {
+        socket.close(CloseCodes.BadMessage);
+      }
+    } catch (error) {
+      // Truncated or garbled frames end the connection; the document was not touched, or was rebuilt.
+      this.options.log(`yjs ${this.options.incidentId}: unreadable frame from ${socket.author.username}: ${(error as Error).message}`);
+      socket.close(CloseCodes.BadMessage);
+    }
+  }
+
+  /**
+   * The gate. New structs under a clientID bound to someone else are refused before anything is
+   * applied. Otherwise the update is applied inside a capture; when the gate refuses, or structs
+   * are left pending, the document is rebuilt from the log (Yjs cannot roll back) before anything
+   * is recorded or broadcast.
+   */
+  private receiveUpdate(socket: RoomSocket, update: Uint8Array): void {
+    const author = socket.author;
+    const stateVector = Y.decodeStateVector(Y.encodeStateVectorFromUpdate(update));
+    const newClients: number[] = [];
+    for (const [client, clock] of stateVector) {
+      if (clock <= Y.getState(this.doc.store, client)) continue;
+      const owner = this.bindings.get(client);
+      if (owner !== undefined && owner !== author.id) return this.refuse(socket, CloseCodes.ClientIdTaken, `clientID ${client} belongs to another user`, false);
+      newClients.push(client);
+    }
+    if (newClients.length > 0 && (author.role === 'observer' || this.options.readOnly())) {
+      return this.refuse(socket, author.role === 'observer' ? CloseCodes.Forbidden : CloseCodes.Closed, 'no write rights', false);
+    }
+    const captured: { socket: RoomSocket; transactions: Y.Transaction[]; updates: Uint8Array[] } = { socket, transactions: [], updates: [] };
+    this.capture = captured;
+    try {
+      Y.applyUpdate(this.doc, update, socket);
+    } catch (error) {
+      this.capture = null;
+      return this.refuse(socket, CloseCodes.BadMessage, `update cannot be applied: ${(error as Error).message}`, true);
+    }
+    this.capture = null;
+    if (this.doc.store.pendingStructs !== null || this.doc.store.pendingDs !== null) {
+      return this.refuse(socket, CloseCodes.Incomplete, 'update has missing dependencies', true);
+    }
+    if (captured.updates.length === 0) return;
+    if (this.options.readOnly()) return this.refuse(socket, CloseCodes.Closed, 'incident closed', true);
+    const reports = new Set<string>();
+    const needs = new Set<string>();
+    for (const transaction of captured.transactions) {
+      const result = checkTransaction({ doc: this.doc, transaction, author, network: { ...this.options.network, locationById: this.locationById } });
+      if (!result.ok) return this.refuse(socket, result.close, result.reason, true);
+      result.reports.forEach((id) => reports.add(id));
+      result.needs.forEach((id) => needs.add(id));
+    }
+    for (const client of newClients) this.bindings.set(client, author.id);
+    for (const accepted of captured.updates) this.commit(accepted, author.id, socket);
+    if (reports.size > 0 || needs.size > 0) {
+      const stamp: Stamp = {
+        by: author.username,
+        byName: author.displayName,
+        organisationId: author.organisationId,
+        onBehalf: author.role === 'ghor' || author.role === 'admin',
+        at: this.options.now().toISOString(),
+      };
+      writeStamps(this.doc, { reports: new Map([...reports].map((id) => [id, stamp])), needs: new Map([...needs].map((id) => [id, stamp])) }, SERVER);
+    }
+  }
+
+  private refuse(socket: RoomSocket, code: CloseCode, reason: string, rebuild: boolean): void {
+    this.options.log(`yjs ${this.options.incidentId}: refused an update of ${socket.author.username} (${socket.author.role}): ${reason}`);
+    if (rebuild) {
+      this.adopt(replayRecords(readLogFile(this.recorder.file).records, this.options.log));
+    }
+    socket.close(code);
+  }
+
+  /** Records an accepted update, then broadcasts it to every other socket. */
+  private commit(update: Uint8Array, user: string, from: RoomSocket | null): void {
+    if (this.closed) return;
+    this.recorder.append(RecordType.update, this.options.now().getTime(), user, update);
+    this.updatesSinceCheckpoint++;
+    const message = encoding.createEncoder();
+    encoding.writeVarUint(message, YMessage.sync);
+    syncProtocol.writeUpdate(message, update);
+    this.broadcast(encoding.toUint8Array(message), from);
+    if (this.updatesSinceCheckpoint >= (this.options.checkpointEvery ?? 1000)) this.checkpoint();
+  }
+
+  /** Writes a checkpoint: the whole state and the clientID bindings. */
+  checkpoint(): void {
+    this.recorder.append(RecordType.checkpoint, this.options.now().getTime(), SERVER, encodeCheckpoint(this.bindings, Y.encodeStateAsUpdate(this.doc)));
+    this.updatesSinceCheckpoint = 0;
+  }
+
+  /**
+   * Awareness is relayed, never recorded. The server writes the sender's true identity into each
+   * state (so nobody can appear as someone else), keeps a clientID to the socket that first used
+   * it, and drops bursts beyond the rate limit.
+   */
+  private receiveAwareness(socket: RoomSocket, update: Uint8Array): void {
+    const entry = this.sockets.get(socket)!;
+    const now = Date.now();
+    entry.awarenessTimes = entry.awarenessTimes.filter((t) => t > now - AWARENESS_WINDOW_MS);
+    if (entry.awarenessTimes.length >= AWARENESS_BURST) return;
+    entry.awarenessTimes.push(now);
+    const decoder = decoding.createDecoder(update);
+    const count = decoding.readVarUint(decoder);
+    if (count > 16) return socket.close(CloseCodes.BadMessage);
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, count);
+    for (let i = 0; i < count; i++) {
+      const client = decoding.readVarUint(decoder);
+      const clock = decoding.readVarUint(decoder);
+      const json = decoding.readVarString(decoder);
+      if (json.length > 4096) return socket.close(CloseCodes.TooLarge);
+      for (const [other, otherEntry] of this.sockets) {
+        if (other !== socket && otherEntry.awarenessClients.has(client)) return;
+      }
+      entry.awarenessClients.add(client);
+      const state = JSON.parse(json) as Record<string, unknown> | null;
+      const honest =
+        state === null
+          ? null
+          : {
+              ...(typeof state === 'object' && !Array.isArray(state) ? state : {}),
+              user: { id: socket.author.id, name: socket.author.displayName, role: socket.author.role, organisationId: socket.author.organisationId },
+            };
+      encoding.writeVarUint(encoder, client);
+      encoding.writeVarUint(encoder, clock);
+      encoding.writeVarString(encoder, JSON.stringify(honest));
+    }
+    const rewritten = encoding.toUint8Array(encoder);
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, rewritten, socket);
+    const message = encoding.createEncoder();
+    encoding.writeVarUint(message, YMessage.awareness);
+    encoding.writeVarUint8Array(message, rewritten);
+    this.broadcast(encoding.toUint8Array(message), socket);
+  }
+
+  private awarenessMessage(clients: number[]): Uint8Array {
+    const message = encoding.createEncoder();
+    encoding.writeVarUint(message, YMessage.awareness);
+    encoding.writeVarUint8Array(message, awarenessProtocol.encodeAwarenessUpdate(this.awareness, clients));
+    return encoding.toUint8Array(message);
+  }
+
+  private broadcast(message: Uint8Array, except: RoomSocket | null): void {
+    for (const socket of this.sockets.keys()) if (socket !== except) this.send(socket, message);
+  }
+
+  private send(socket: RoomSocket, message: Uint8Array): void {
+    socket.send(message);
+  }
+
+  /** Closes every socket, writes a last checkpoint and frees the document. */
+  close(code: CloseCode = CloseCodes.ServerStopping): void {
+    if (this.closed) return;
+    for (const socket of [...this.sockets.keys()]) {
+      this.leave(socket);
+      socket.close(code);
+    }
+    if (this.updatesSinceCheckpoint > 0) this.checkpoint();
+    this.closed = true;
+    this.recorder.close();
+    this.awareness.destroy();
+    this.doc.destroy();
+  }
+}

@@ -1,0 +1,123 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { isValidId } from '../../shared/validation';
+import { CloseCodes, YJS_MAX_PAYLOAD, YJS_PATH, type CloseCode } from '../../shared/wire';
+import type { Sessions } from '../auth/sessions';
+import type { IncidentRoom, RoomSocket } from './incident-room';
+import type { Rooms } from './rooms';
+
+/** Options of the Yjs endpoint. */
+export interface YjsEndpointOptions {
+  httpServer: Server;
+  sessions: Sessions;
+  rooms: Rooms;
+  isAllowedOrigin: (req: IncomingMessage) => boolean;
+  log: (message: string) => void;
+  /** A client with more than this many bytes unsent is dropped instead of growing server memory. */
+  maxBufferedBytes?: number;
+  heartbeatMs?: number;
+}
+
+function toBytes(data: RawData): Uint8Array {
+  if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data));
+  return data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
+
+function rejectUpgrade(socket: Duplex, status: string): void {
+  socket.write(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  socket.destroy();
+}
+
+/**
+ * The y-websocket endpoint at `/yjs/<incidentId>`: Origin checked at upgrade (a foreign Origin
+ * gets a plain 403), then the session; frames that arrive while the room loads are queued so
+ * that each connection is processed strictly in order.
+ */
+export function attachYjsEndpoint(options: YjsEndpointOptions): { close(): void } {
+  const { rooms, sessions, log } = options;
+  const maxBuffered = options.maxBufferedBytes ?? 16 * 1024 * 1024;
+  const wss = new WebSocketServer({ noServer: true, maxPayload: YJS_MAX_PAYLOAD });
+  const alive = new WeakSet<WebSocket>();
+
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const path = (req.url ?? '').split('?')[0];
+    if (!path.startsWith(YJS_PATH)) return;
+    if (!options.isAllowedOrigin(req)) return rejectUpgrade(socket, '403 Forbidden');
+    wss.handleUpgrade(req, socket, head, (ws) => void connect(ws, req, decodeURIComponent(path.slice(YJS_PATH.length))));
+  };
+  options.httpServer.on('upgrade', onUpgrade);
+
+  const closeWith = (ws: WebSocket, code: CloseCode) => {
+    if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(code.code, code.reason);
+  };
+
+  async function connect(ws: WebSocket, req: IncomingMessage, incidentId: string): Promise<void> {
+    const queue: Uint8Array[] = [];
+    let room: IncidentRoom | undefined;
+    let roomSocket: RoomSocket | undefined;
+    let ended = false;
+    alive.add(ws);
+    ws.on('pong', () => alive.add(ws));
+    ws.on('message', (data) => {
+      const frame = toBytes(data);
+      if (room && roomSocket) room.receive(roomSocket, frame);
+      else queue.push(frame);
+    });
+    ws.on('close', () => {
+      ended = true;
+      if (room && roomSocket) {
+        room.leave(roomSocket);
+        rooms.release(incidentId);
+      }
+    });
+    // ws closes with 1009 itself when a frame exceeds maxPayload; other errors end the socket.
+    ws.on('error', () => ws.terminate());
+
+    const found = await sessions.resolve(req.headers.cookie);
+    if (ended) return;
+    if (!found) return closeWith(ws, CloseCodes.Unauthenticated);
+    if (!isValidId(incidentId)) return closeWith(ws, CloseCodes.NotFound);
+    const loaded = await rooms.get(incidentId);
+    if (ended) return;
+    if (!loaded) return closeWith(ws, CloseCodes.NotFound);
+    const user = found.user;
+    roomSocket = {
+      author: { id: user.id, username: user.username, role: user.role, organisationId: user.organisationId, displayName: user.displayName },
+      send(message) {
+        if (ws.readyState !== ws.OPEN) return;
+        if (ws.bufferedAmount > maxBuffered) {
+          log(`yjs ${incidentId}: ${user.username} reads too slowly (${ws.bufferedAmount} bytes waiting); disconnecting`);
+          return closeWith(ws, CloseCodes.SlowConsumer);
+        }
+        ws.send(message);
+      },
+      close: (code) => closeWith(ws, code),
+    };
+    room = loaded;
+    rooms.hold(incidentId);
+    room.join(roomSocket);
+    for (const frame of queue.splice(0)) room.receive(roomSocket, frame);
+  }
+
+  // Dead connections (a phone that lost its network) are found by ping and freed.
+  const heartbeat = setInterval(() => {
+    for (const ws of wss.clients) {
+      if (!alive.has(ws)) {
+        ws.terminate();
+        continue;
+      }
+      alive.delete(ws);
+      ws.ping();
+    }
+  }, options.heartbeatMs ?? 30000);
+
+  return {
+    close() {
+      clearInterval(heartbeat);
+      options.httpServer.off('upgrade', onUpgrade);
+      for (const ws of wss.clients) ws.terminate();
+      wss.close();
+    },
+  };
+}

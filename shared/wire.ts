@@ -1,0 +1,59 @@
+import { text, type Text } from './text';
+
+/** Version of the wire contract; bumped on any incompatible change of messages or codes. */
+export const PROTOCOL_VERSION = 1;
+
+/** y-websocket message types (first varUint of every frame), as y-protocols defines them. */
+export const YMessage = {
+  sync: 0,
+  awareness: 1,
+  auth: 2,
+  queryAwareness: 3,
+} as const;
+
+/** y-protocols sync sub-messages. */
+export const YSyncMessage = {
+  step1: 0,
+  step2: 1,
+  update: 2,
+} as const;
+
+/** Path of the Yjs endpoint; the incident id follows. */
+export const YJS_PATH = '/yjs/';
+
+/** Largest websocket frame the server accepts on the Yjs endpoint. */
+export const YJS_MAX_PAYLOAD = 2 * 1024 * 1024;
+
+/** A named websocket close code with its reason in both languages. */
+export interface CloseCode {
+  code: number;
+  reason: string;
+  text: Text;
+}
+
+function close(code: number, reason: string, t: Text): CloseCode {
+  return { code, reason, text: t };
+}
+
+/**
+ * Close codes of the Yjs endpoint. 4400–4499 are permanent (the stock y-websocket client stops
+ * reconnecting); 4500–4599 mean "try again later".
+ */
+export const CloseCodes = {
+  BadMessage: close(4400, 'bad-message', text('De verbinding stuurde een onleesbaar bericht.', 'The connection sent an unreadable message.')),
+  Unauthenticated: close(4401, 'unauthenticated', text('U bent niet (meer) ingelogd.', 'You are not (or no longer) signed in.')),
+  Forbidden: close(4403, 'forbidden', text('Deze wijziging mag u niet maken; ze is niet opgeslagen. Het bord wordt opnieuw geladen.', 'You may not make this change; it was not saved. The board is reloaded.')),
+  NotFound: close(4404, 'not-found', text('Dit incident bestaat niet.', 'This incident does not exist.')),
+  ClientIdTaken: close(4409, 'client-id-taken', text('Deze sessie gebruikt een id van een andere gebruiker; het bord wordt opnieuw geladen.', 'This session uses an id of another user; the board is reloaded.')),
+  TooLarge: close(4413, 'too-large', text('Het bericht is te groot.', 'The message is too large.')),
+  Invalid: close(4422, 'invalid', text('Deze wijziging klopt niet met het formaat van het bord; ze is niet opgeslagen. Het bord wordt opnieuw geladen.', 'This change does not fit the board’s format; it was not saved. The board is reloaded.')),
+  Incomplete: close(4428, 'incomplete', text('Een wijziging kwam onvolledig aan; het bord wordt opnieuw geladen.', 'A change arrived incomplete; the board is reloaded.')),
+  Closed: close(4410, 'incident-closed', text('Dit incident is gesloten; het bord is alleen nog te bekijken.', 'This incident is closed; the board can only be viewed.')),
+  SlowConsumer: close(4503, 'slow-consumer', text('De verbinding was te traag; er wordt opnieuw verbonden.', 'The connection was too slow; reconnecting.')),
+  ServerStopping: close(4502, 'server-stopping', text('De server start opnieuw; er wordt opnieuw verbonden.', 'The server is restarting; reconnecting.')),
+} as const;
+
+/** The close code with a given number, if it is one of ours. */
+export function closeCodeOf(code: number): CloseCode | undefined {
+  return Object.values(CloseCodes).find((c) => c.code === code);
+}

@@ -1,0 +1,46 @@
+import WebSocket from 'ws';
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+import { waitFor } from './wait-for';
+
+/** The stock y-websocket provider, connected as a signed-in user (cookie and Origin like a browser). */
+export interface BoardClient {
+  doc: Y.Doc;
+  provider: WebsocketProvider;
+  /** Close events the server sent ({code, reason}). */
+  closes: { code: number; reason: string }[];
+  synced(): Promise<void>;
+  destroy(): void;
+}
+
+/** A WebSocket class for the provider that sends the session cookie and an Origin header. */
+export function cookieWebSocket(cookie: string, origin: string): typeof WebSocket {
+  return class extends WebSocket {
+    constructor(url: string | URL, protocols?: string | string[]) {
+      super(url, protocols, { headers: { cookie, origin } });
+    }
+  } as typeof WebSocket;
+}
+
+/** Connects a stock WebsocketProvider to an incident's document. */
+export function connectBoard(baseUrl: string, incidentId: string, cookie: string, { doc = new Y.Doc(), connect = true } = {}): BoardClient {
+  const closes: { code: number; reason: string }[] = [];
+  const provider = new WebsocketProvider(baseUrl.replace(/^http/, 'ws') + '/yjs', incidentId, doc, {
+    WebSocketPolyfill: cookieWebSocket(cookie, baseUrl) as never,
+    disableBc: true,
+    connect,
+    maxBackoffTime: 200,
+  });
+  provider.on('connection-close', (event) => {
+    if (event) closes.push({ code: event.code, reason: event.reason });
+  });
+  return {
+    doc,
+    provider,
+    closes,
+    synced: () => waitFor(() => provider.synced, { what: `sync of ${incidentId}` }).then(() => undefined),
+    destroy: () => {
+      provider.destroy();
+    },
+  };
+}
