@@ -188,9 +188,11 @@ export class IncidentRoom {
    */
   private receiveUpdate(socket: RoomSocket, update: Uint8Array): void {
     const author = socket.author;
-    const stateVector = Y.decodeStateVector(Y.encodeStateVectorFromUpdate(update));
+    // parseUpdateMeta, not encodeStateVectorFromUpdate: the latter skips clients whose structs
+    // do not start at clock 0, which is every incremental update.
+    const { to } = Y.parseUpdateMeta(update);
     const newClients: number[] = [];
-    for (const [client, clock] of stateVector) {
+    for (const [client, clock] of to) {
       if (clock <= Y.getState(this.doc.store, client)) continue;
       const owner = this.bindings.get(client);
       if (owner !== undefined && owner !== author.id) return this.refuse(socket, CloseCodes.ClientIdTaken, `clientID ${client} belongs to another user`, false);

@@ -1,0 +1,140 @@
+import { appendFile, readFile, writeFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { readReport, setReport } from '../shared/incident-doc';
+import { RecordType, decodeRecords, encodeCheckpoint, encodeRecord } from '../server/recorder/incident-log';
+import { incidentLogFile, replayRecords } from '../server/yjs/incident-room';
+import { HttpClient } from './helpers/http-client';
+import { startProcessServer } from './helpers/process-server';
+import { DEMO_PASSWORD, startServer } from './helpers/server';
+import { waitFor } from './helpers/wait-for';
+import { connectBoard } from './helpers/yjs-client';
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
+}
+
+/** A log of `n` updates of one text, with a checkpoint after every `every` updates. */
+function scriptedLog(n: number, every: number): { bytes: Uint8Array; doc: Y.Doc; checkpointOffsets: number[] } {
+  const doc = new Y.Doc();
+  const parts: Uint8Array[] = [];
+  const checkpointOffsets: number[] = [];
+  let size = 0;
+  const push = (frame: Uint8Array) => {
+    parts.push(frame);
+    size += frame.length;
+  };
+  doc.on('update', (update: Uint8Array) => push(encodeRecord(RecordType.update, Date.now(), 'u1', update)));
+  for (let i = 0; i < n; i++) {
+    doc.getMap('reports').set(`k${i % 7}`, i);
+    if ((i + 1) % every === 0) {
+      checkpointOffsets.push(size);
+      push(encodeRecord(RecordType.checkpoint, Date.now(), 'server', encodeCheckpoint(new Map([[doc.clientID, 'u1']]), Y.encodeStateAsUpdate(doc))));
+    }
+  }
+  return { bytes: concat(parts), doc, checkpointOffsets };
+}
+
+describe('incident log', () => {
+  it('drops a torn last record and keeps everything before it', () => {
+    const { bytes } = scriptedLog(10, 100);
+    const whole = decodeRecords(bytes);
+    expect(whole.records).toHaveLength(10);
+    expect(whole.report.tornBytes).toBe(0);
+    for (const cut of [1, 5, 20]) {
+      const torn = decodeRecords(bytes.subarray(0, bytes.length - cut));
+      expect(torn.records).toHaveLength(9);
+      expect(torn.report.tornBytes).toBeGreaterThan(0);
+      expect(torn.validLength + torn.report.tornBytes).toBe(bytes.length - cut);
+    }
+    const flipped = bytes.slice();
+    flipped[flipped.length - 6] ^= 0xff;
+    expect(decodeRecords(flipped).records).toHaveLength(9);
+  });
+
+  it('falls back to the previous checkpoint when the last one is damaged, and loses nothing', () => {
+    const { bytes, doc, checkpointOffsets } = scriptedLog(250, 100);
+    const damaged = bytes.slice();
+    damaged[checkpointOffsets[1] + 40] ^= 0xff;
+    const { records, report } = decodeRecords(damaged);
+    expect(report.corrupt).toHaveLength(1);
+    const warnings: string[] = [];
+    const rebuilt = replayRecords(records, (m) => warnings.push(m));
+    expect(rebuilt.doc.getMap('reports').toJSON()).toEqual(doc.getMap('reports').toJSON());
+    expect(rebuilt.updatesSinceCheckpoint).toBe(150);
+    expect(replayRecords(decodeRecords(bytes).records, () => {}).updatesSinceCheckpoint).toBe(50);
+  });
+});
+
+describe('restart', () => {
+  it('loads a log with a torn tail after a restart, with the same document', async () => {
+    const first = await startServer();
+    const ghor = await new HttpClient(first.url).signIn('ghor', DEMO_PASSWORD);
+    const incidentId = (await ghor.post('/api/incidents', { title: 'Herstart', grip: 1 })).body.data.id;
+    const location = (await ghor.get(`/api/incidents/${incidentId}`)).body.data.network.locations[3].id;
+    const client = connectBoard(first.url, incidentId, ghor.cookie);
+    await client.synced();
+    setReport(client.doc, location, { impact: 'critical', bedsFree: 0, remarks: 'voor de herstart' });
+    await waitFor(() => readReport(client.doc, location).stamp, { what: 'stamp' });
+    const expected = client.doc.getMap('reports').toJSON();
+    client.destroy();
+    await first.close({ keepData: true });
+
+    const file = incidentLogFile(first.dataDir, incidentId);
+    const intact = await readFile(file);
+    await appendFile(file, encodeRecord(RecordType.update, Date.now(), 'x', new Uint8Array(50)).subarray(0, 30));
+
+    const second = await startServer({ dataDir: first.dataDir, seed: false });
+    const again = await new HttpClient(second.url).signIn('ghor', DEMO_PASSWORD);
+    const late = connectBoard(second.url, incidentId, again.cookie);
+    await late.synced();
+    expect(late.doc.getMap('reports').toJSON()).toEqual(expected);
+    expect(second.logs.some((l) => l.includes('dropped a torn last record'))).toBe(true);
+    // The torn bytes were cut off, so new records follow the last good one.
+    expect((await readFile(file)).subarray(0, intact.length)).toEqual(intact);
+    setReport(late.doc, location, { remarks: 'na de herstart' });
+    await waitFor(() => readReport(late.doc, location).stamp?.at !== (expected[location] as { stamp: { at: string } }).stamp.at);
+    late.destroy();
+    await second.close();
+  });
+
+  it('kill -9 and restart: every accepted update is there', async () => {
+    const first = await startProcessServer();
+    const ghor = await new HttpClient(first.url).signIn('ghor', DEMO_PASSWORD);
+    const incidentId = (await ghor.post('/api/incidents', { title: 'Kill', grip: 3 })).body.data.id;
+    const locations = (await ghor.get(`/api/incidents/${incidentId}`)).body.data.network.locations.slice(0, 40);
+    const client = connectBoard(first.url, incidentId, ghor.cookie);
+    await client.synced();
+    locations.forEach((l: { id: string }, i: number) => setReport(client.doc, l.id, { clientsPresent: i, impact: 'minor' }));
+    await waitFor(() => locations.every((l: { id: string }) => readReport(client.doc, l.id).stamp), { what: 'all stamps back' });
+    const expected = JSON.stringify(client.doc.getMap('reports').toJSON());
+    client.destroy();
+    await first.stop({ signal: 'SIGKILL', keepData: true });
+
+    const second = await startProcessServer({ dataDir: first.dataDir });
+    const again = await new HttpClient(second.url).signIn('ghor', DEMO_PASSWORD);
+    const late = connectBoard(second.url, incidentId, again.cookie);
+    await late.synced();
+    expect(JSON.stringify(late.doc.getMap('reports').toJSON())).toBe(expected);
+    late.destroy();
+    await second.stop();
+  });
+});
+
+describe('store file of the registry', () => {
+  it('a cut registry file stops the server with a message naming it', async () => {
+    const first = await startProcessServer();
+    await first.stop({ keepData: true });
+    const file = `${first.dataDir}/registry.json`;
+    const whole = await readFile(file, 'utf8');
+    await writeFile(file, whole.slice(0, whole.length / 2));
+    await expect(startProcessServer({ dataDir: first.dataDir })).rejects.toThrow(/cannot start: The store file .*registry\.json cannot be read/);
+    expect((await readFile(file, 'utf8')).length).toBe(Math.floor(whole.length / 2));
+  });
+});
