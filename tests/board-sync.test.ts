@@ -58,7 +58,7 @@ describe('incident document sync', () => {
     await Promise.all([a.synced(), b.synced()]);
     setReport(a.doc, ownLocation, { impact: 'major', operation: 'evacuating', toEvacuate: 35, remarks: 'Noodstroom valt uit' });
     await waitFor(() => readReport(b.doc, ownLocation).impact === 'major', { what: 'report at b' });
-    const stamped = await waitFor(() => readReport(b.doc, ownLocation).stamp);
+    const stamped = (await waitFor(() => readReport(b.doc, ownLocation).stamp))!;
     expect(stamped).toMatchObject({ by: 'coordinator', onBehalf: false });
     expect(Date.parse(stamped.at)).toBeGreaterThan(Date.now() - 60000);
     await waitFor(() => readReport(a.doc, ownLocation).stamp, { what: 'stamp back at the author' });

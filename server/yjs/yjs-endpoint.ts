@@ -54,20 +54,20 @@ export function attachYjsEndpoint(options: YjsEndpointOptions): { close(): void 
 
   async function connect(ws: WebSocket, req: IncomingMessage, incidentId: string): Promise<void> {
     const queue: Uint8Array[] = [];
-    let room: IncidentRoom | undefined;
-    let roomSocket: RoomSocket | undefined;
+    // Set once the session and the room are known; frames before that wait in `queue`.
+    const joined: { room?: IncidentRoom; socket?: RoomSocket } = {};
     let ended = false;
     alive.add(ws);
     ws.on('pong', () => alive.add(ws));
     ws.on('message', (data) => {
       const frame = toBytes(data);
-      if (room && roomSocket) room.receive(roomSocket, frame);
+      if (joined.room && joined.socket) joined.room.receive(joined.socket, frame);
       else queue.push(frame);
     });
     ws.on('close', () => {
       ended = true;
-      if (room && roomSocket) {
-        room.leave(roomSocket);
+      if (joined.room && joined.socket) {
+        joined.room.leave(joined.socket);
         rooms.release(incidentId);
       }
     });
@@ -82,7 +82,7 @@ export function attachYjsEndpoint(options: YjsEndpointOptions): { close(): void 
     if (ended) return;
     if (!loaded) return closeWith(ws, CloseCodes.NotFound);
     const user = found.user;
-    roomSocket = {
+    const socket: RoomSocket = {
       author: { id: user.id, username: user.username, role: user.role, organisationId: user.organisationId, displayName: user.displayName },
       send(message) {
         if (ws.readyState !== ws.OPEN) return;
@@ -94,10 +94,10 @@ export function attachYjsEndpoint(options: YjsEndpointOptions): { close(): void 
       },
       close: (code) => closeWith(ws, code),
     };
-    room = loaded;
     rooms.hold(incidentId);
-    room.join(roomSocket);
-    for (const frame of queue.splice(0)) room.receive(roomSocket, frame);
+    loaded.join(socket);
+    for (const frame of queue.splice(0)) loaded.receive(socket, frame);
+    Object.assign(joined, { room: loaded, socket });
   }
 
   // Dead connections (a phone that lost its network) are found by ping and freed.
