@@ -1,5 +1,6 @@
 import { LANGUAGES, type Language } from '$shared/text';
 import { ROLE_NAMES, SECTOR_NAMES, STRINGS, type StringKey } from './strings';
+import { VOCAB } from './vocab';
 
 const STORAGE_KEY = 'zorgbeeld.lang';
 
@@ -22,6 +23,9 @@ class I18n {
 
   /** The name of a role. */
   role = (role: string): string => ROLE_NAMES[this.lang][role] ?? role;
+
+  /** The name of a vocabulary value, e.g. `v('impact', 'critical')`. */
+  v = (group: string, value: string): string => VOCAB[this.lang][group]?.[value] ?? value;
 
   /** Switches between Dutch and English and remembers the choice. */
   toggle(): void {

@@ -1,0 +1,151 @@
+import { IMPACTS, OPERATIONS, URGENCIES, type Impact, type Need, type Operation, type Report, type Urgency } from './board-schema';
+import type { Location, Organisation, Sector } from './domain';
+
+/** A report counts as stale when its last change is older than this. */
+export const STALE_AFTER_MS = 60 * 60 * 1000;
+
+/** Filters of the board: every set field narrows the list. */
+export interface BoardFilter {
+  q?: string;
+  sector?: Sector | '';
+  impact?: Impact | '';
+  organisationId?: string;
+  municipality?: string;
+  notReported?: boolean;
+  stale?: boolean;
+}
+
+/** Whether a location has been reported on in this incident (the server stamped a change). */
+export function isReported(report: Report | undefined): boolean {
+  return report?.stamp !== undefined;
+}
+
+/** Whether a reported location's last change is older than {@link STALE_AFTER_MS}. */
+export function isStale(report: Report | undefined, now: number): boolean {
+  return report?.stamp !== undefined && now - Date.parse(report.stamp.at) > STALE_AFTER_MS;
+}
+
+/** The impact of a location, `unknown` when not reported. */
+export function impactOf(report: Report | undefined): Impact {
+  return report?.impact ?? 'unknown';
+}
+
+/** Applies the board filters to the locations of an incident. */
+export function filterLocations({
+  locations,
+  organisations,
+  reports,
+  filter,
+  now,
+}: {
+  locations: readonly Location[];
+  organisations: ReadonlyMap<string, Organisation>;
+  reports: ReadonlyMap<string, Report>;
+  filter: BoardFilter;
+  now: number;
+}): Location[] {
+  const q = filter.q?.trim().toLowerCase();
+  return locations.filter((l) => {
+    const report = reports.get(l.id);
+    const organisation = organisations.get(l.organisationId);
+    if (filter.sector && organisation?.sector !== filter.sector) return false;
+    if (filter.organisationId && l.organisationId !== filter.organisationId) return false;
+    if (filter.municipality && l.municipality !== filter.municipality) return false;
+    if (filter.impact && impactOf(report) !== filter.impact) return false;
+    if (filter.notReported && isReported(report)) return false;
+    if (filter.stale && !isStale(report, now)) return false;
+    if (q && !`${l.name} ${l.address} ${l.municipality} ${organisation?.name ?? ''}`.toLowerCase().includes(q)) return false;
+    return true;
+  });
+}
+
+/** Capacity totals of one group (municipality or sector). */
+export interface CapacityTotals {
+  bedsFree: number;
+  canReceive: number;
+  toEvacuate: number;
+}
+
+/** The key figures of the situation picture. */
+export interface BoardFigures {
+  locations: number;
+  reported: number;
+  byImpact: Record<Impact, number>;
+  byOperation: Record<Operation, number>;
+  toEvacuate: number;
+  clientsPresent: number;
+  dependentOnPower: number;
+  bedsFree: number;
+  canReceive: number;
+  byMunicipality: Map<string, CapacityTotals>;
+  bySector: Map<Sector, CapacityTotals>;
+  openNeeds: Record<Urgency, number>;
+  /** Organisations none of whose locations has been reported on. */
+  organisationsNotReported: Organisation[];
+}
+
+const zeros = <K extends string>(keys: readonly K[]) => Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
+
+function addTo<K>(map: Map<K, CapacityTotals>, key: K, report: Report): void {
+  const totals = map.get(key) ?? { bedsFree: 0, canReceive: 0, toEvacuate: 0 };
+  totals.bedsFree += report.bedsFree ?? 0;
+  totals.canReceive += report.canReceive ?? 0;
+  totals.toEvacuate += report.toEvacuate ?? 0;
+  map.set(key, totals);
+}
+
+/** Computes the key figures from the locations, reports and needs; pure. */
+export function computeFigures({
+  locations,
+  organisations,
+  reports,
+  needs,
+}: {
+  locations: readonly Location[];
+  organisations: readonly Organisation[];
+  reports: ReadonlyMap<string, Report>;
+  needs: readonly Need[];
+}): BoardFigures {
+  const organisationById = new Map(organisations.map((o) => [o.id, o]));
+  const figures: BoardFigures = {
+    locations: locations.length,
+    reported: 0,
+    byImpact: zeros(IMPACTS),
+    byOperation: zeros(OPERATIONS),
+    toEvacuate: 0,
+    clientsPresent: 0,
+    dependentOnPower: 0,
+    bedsFree: 0,
+    canReceive: 0,
+    byMunicipality: new Map(),
+    bySector: new Map(),
+    openNeeds: zeros(URGENCIES),
+    organisationsNotReported: [],
+  };
+  const reportedOrganisations = new Set<string>();
+  for (const location of locations) {
+    const report = reports.get(location.id);
+    figures.byImpact[impactOf(report)]++;
+    if (!report) continue;
+    if (isReported(report)) {
+      figures.reported++;
+      reportedOrganisations.add(location.organisationId);
+    }
+    if (report.operation) figures.byOperation[report.operation]++;
+    figures.toEvacuate += report.toEvacuate ?? 0;
+    figures.clientsPresent += report.clientsPresent ?? 0;
+    figures.dependentOnPower += report.dependentOnPower ?? 0;
+    figures.bedsFree += report.bedsFree ?? 0;
+    figures.canReceive += report.canReceive ?? 0;
+    if (report.bedsFree !== undefined || report.canReceive !== undefined || report.toEvacuate !== undefined) {
+      addTo(figures.byMunicipality, location.municipality, report);
+      const sector = organisationById.get(location.organisationId)?.sector;
+      if (sector) addTo(figures.bySector, sector, report);
+    }
+  }
+  for (const need of needs) {
+    if (need.status === 'open' || need.status === 'acknowledged' || need.status === 'in-progress') figures.openNeeds[need.urgency]++;
+  }
+  figures.organisationsNotReported = organisations.filter((o) => !reportedOrganisations.has(o.id));
+  return figures;
+}

@@ -1,0 +1,91 @@
+import { mkdir } from 'node:fs/promises';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PHONE, WIDE, launchBrowser, signedInPage } from '../helpers/browser';
+import { HttpClient } from '../helpers/http-client';
+import { startProcessServer, type ProcessServer } from '../helpers/process-server';
+import { DEMO_PASSWORD } from '../helpers/server';
+
+let server: ProcessServer;
+let browser: Browser;
+const SHOTS = 'test-results/screenshots';
+
+beforeAll(async () => {
+  await mkdir(SHOTS, { recursive: true });
+  [server, browser] = await Promise.all([startProcessServer(), launchBrowser()]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe('incident board in Chromium', () => {
+  it('a coordinator on a phone reports; the GHOR board shows colour and figures without reload', async () => {
+    const api = await new HttpClient(server.url).signIn('ghor', DEMO_PASSWORD);
+    const incident = (await api.post('/api/incidents', { title: 'Wateroverlast Geuldal', grip: 2 })).body.data;
+    const total = (await api.get(`/api/incidents/${incident.id}`)).body.data.network.locations.length;
+
+    const ghor = await signedInPage(browser, server.url, 'ghor', DEMO_PASSWORD, WIDE);
+    await ghor.goto(`${server.url}/incidents/${incident.id}`);
+    await expect.poll(() => ghor.getByTestId('board').getAttribute('data-synced'), { timeout: 15000 }).toBe('true');
+    await expect.poll(() => ghor.getByTestId('location-map').getAttribute('data-markers')).toBe(String(total));
+    expect(await ghor.getByTestId('impact-critical').textContent()).toBe('0');
+
+    const coordinator = await signedInPage(browser, server.url, 'coordinator', DEMO_PASSWORD, PHONE);
+    await coordinator.goto(`${server.url}/incidents/${incident.id}`);
+    await expect.poll(() => coordinator.getByTestId('board').getAttribute('data-synced'), { timeout: 15000 }).toBe('true');
+    const first = coordinator.getByTestId('location-list').locator('button.location').first();
+    const locationId = await first.getAttribute('data-location');
+    await first.click();
+    await coordinator.getByRole('button', { name: 'Kritiek' }).click();
+    await coordinator.getByRole('button', { name: 'Evacueert' }).click();
+    await coordinator.fill('input[name=toEvacuate]', '12');
+    await coordinator.press('input[name=toEvacuate]', 'Tab');
+    await coordinator.fill('input[name=bedsFree]', '-3');
+    await coordinator.press('input[name=bedsFree]', 'Tab');
+    expect(await coordinator.getByText('Vul een geheel getal van 0 of meer in.').count()).toBe(1);
+    await expect.poll(() => coordinator.getByTestId('stamp').textContent()).toContain('Laatst gewijzigd door Crisiscoördinator (demo)');
+    await coordinator.screenshot({ path: `${SHOTS}/board-report-phone.png`, fullPage: true });
+
+    await expect.poll(() => ghor.getByTestId('impact-critical').textContent()).toBe('1');
+    await expect.poll(() => ghor.getByTestId('to-evacuate').textContent()).toBe('12');
+    expect(await ghor.getByTestId('evacuating').textContent()).toBe('1');
+    expect(await ghor.getByTestId('beds-free').textContent()).toBe('0');
+    await ghor.screenshot({ path: `${SHOTS}/board-ghor-wide.png` });
+    await ghor.selectOption('[data-testid=filter-impact]', 'critical');
+    await expect.poll(() => ghor.getByTestId('location-map').getAttribute('data-markers')).toBe('1');
+    await ghor.getByRole('button', { name: 'Locaties', exact: true }).click();
+    const dot = ghor.locator(`button.location[data-location="${locationId}"] .dot`);
+    expect(await dot.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(208, 38, 27)');
+  });
+
+  it('GHOR writes the situation picture and files a need that the coordinator sees', async () => {
+    const api = await new HttpClient(server.url).signIn('ghor', DEMO_PASSWORD);
+    const incident = (await api.post('/api/incidents', { title: 'Hitte', grip: 1 })).body.data;
+    const ghor = await signedInPage(browser, server.url, 'ghor', DEMO_PASSWORD, WIDE);
+    await ghor.goto(`${server.url}/incidents/${incident.id}`);
+    await expect.poll(() => ghor.getByTestId('board').getAttribute('data-synced'), { timeout: 15000 }).toBe('true');
+    const coordinator = await signedInPage(browser, server.url, 'coordinator', DEMO_PASSWORD, PHONE);
+    await coordinator.goto(`${server.url}/incidents/${incident.id}`);
+    await expect.poll(() => coordinator.getByTestId('board').getAttribute('data-synced'), { timeout: 15000 }).toBe('true');
+
+    await ghor.getByRole('button', { name: 'Beeld', exact: true }).click();
+    await ghor.getByTestId('picture-picture').pressSequentially('Hittegolf, 3 verpleeghuizen zonder koeling.');
+    await coordinator.getByRole('button', { name: 'Beeld', exact: true }).click();
+    await expect.poll(() => coordinator.getByTestId('picture-picture').inputValue()).toBe('Hittegolf, 3 verpleeghuizen zonder koeling.');
+    expect(await coordinator.getByTestId('picture-picture').getAttribute('readonly')).not.toBeNull();
+
+    await coordinator.getByRole('button', { name: 'Hulpvragen' }).click();
+    const form = coordinator.getByTestId('need-form');
+    await form.locator('select').nth(1).selectOption('water');
+    await form.locator('select').nth(2).selectOption('immediate');
+    await form.locator('textarea').fill('Drinkwater voor 40 bewoners');
+    await form.getByRole('button', { name: 'Indienen' }).click();
+    await ghor.getByRole('button', { name: /Hulpvragen/ }).click();
+    await expect.poll(() => ghor.getByTestId('need').first().textContent()).toContain('Drinkwater voor 40 bewoners');
+    await ghor.getByTestId('need').first().getByRole('button', { name: 'In behandeling' }).click();
+    await expect.poll(() => coordinator.getByTestId('need').first().textContent()).toContain('In behandeling');
+    await ghor.screenshot({ path: `${SHOTS}/board-needs-wide.png` });
+    await coordinator.screenshot({ path: `${SHOTS}/board-needs-phone.png`, fullPage: true });
+  });
+});

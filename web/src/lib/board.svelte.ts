@@ -1,0 +1,222 @@
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+import type { AreaFeature, LogbookEntry, Need, PictureText, Report } from '$shared/board-schema';
+import { PICTURE_TEXTS } from '$shared/board-schema';
+import type { PublicUser, Role } from '$shared/domain';
+import type { Incident, IncidentNetwork } from '$shared/incident';
+import {
+  addLogbookEntry,
+  addNeed,
+  areasRoot,
+  editPictureText,
+  logbookRoot,
+  needsRoot,
+  pictureRoot,
+  readAreas,
+  readNeeds,
+  removeArea,
+  reportsRoot,
+  setArea,
+  setReport,
+  updateNeed,
+  type ReportChange,
+} from '$shared/incident-doc';
+import { CloseCodes, closeCodeOf } from '$shared/wire';
+import { i18n } from './i18n.svelte';
+
+/** Someone with the board open, as the server vouches for it. */
+export interface Presence {
+  clientId: number;
+  id: string;
+  name: string;
+  role: Role;
+  organisationId: string | null;
+}
+
+/**
+ * The live board of one incident: owns the Y.Doc and the provider, mirrors the document into
+ * rune state, and is the only place the pages write through (via the shared accessors).
+ */
+export class Board {
+  status = $state<'connecting' | 'connected' | 'disconnected'>('connecting');
+  synced = $state(false);
+  /** The sentence of the last refusal by the server, shown until dismissed. */
+  refusal = $state<string | null>(null);
+  fatal = $state<string | null>(null);
+  reports = $state.raw<Map<string, Report>>(new Map());
+  needs = $state.raw<Need[]>([]);
+  picture = $state<Record<PictureText, string>>({ picture: '', assessment: '', decisions: '' });
+  areas = $state.raw<{ id: string; feature: AreaFeature }[]>([]);
+  logbook = $state.raw<LogbookEntry[]>([]);
+  presence = $state.raw<Presence[]>([]);
+  readOnly = $state(false);
+
+  /** Called with the ids of locations whose report changed, so the map restyles only those. */
+  onReportsChanged: (ids: string[]) => void = () => {};
+
+  private doc!: Y.Doc;
+  private provider!: WebsocketProvider;
+  private disposers: (() => void)[] = [];
+
+  constructor(
+    readonly incident: Incident,
+    readonly network: IncidentNetwork,
+    readonly user: PublicUser,
+  ) {
+    this.readOnly = incident.status === 'closed' || user.role === 'observer';
+    this.open();
+  }
+
+  /** Whether the user may write the report of a location. */
+  canReport(locationId: string): boolean {
+    if (this.readOnly) return false;
+    if (this.user.role === 'ghor' || this.user.role === 'admin') return true;
+    const location = this.network.locations.find((l) => l.id === locationId);
+    return this.user.role === 'coordinator' && location?.organisationId === this.user.organisationId;
+  }
+
+  /** Whether the user is GHOR staff (or admin) on an open incident. */
+  get isGhor(): boolean {
+    return !this.readOnly && (this.user.role === 'ghor' || this.user.role === 'admin');
+  }
+
+  private open(): void {
+    this.doc = new Y.Doc();
+    const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/yjs`;
+    this.provider = new WebsocketProvider(url, this.incident.id, this.doc, { disableBc: true, maxBackoffTime: 5000 });
+    this.provider.awareness.setLocalState({ at: Date.now() });
+    const onStatus = ({ status }: { status: 'connected' | 'disconnected' | 'connecting' }) => (this.status = status);
+    const onSync = (synced: boolean) => {
+      this.synced = synced;
+      if (synced) this.mirrorAll();
+    };
+    const onClosed = ({ code }: { code: number }) => this.onClosed(code);
+    this.provider.on('status', onStatus);
+    this.provider.on('sync', onSync);
+    this.provider.on('closed', onClosed);
+
+    const reports = reportsRoot(this.doc);
+    const onReports = (events: Y.YEvent<Y.AbstractType<unknown>>[]) => {
+      const changed = new Set<string>();
+      for (const event of events) {
+        if (event.target === reports) for (const key of event.keys.keys()) changed.add(key);
+        else if (event.path.length > 0) changed.add(String(event.path[0]));
+      }
+      if (changed.size === 0) return;
+      const next = new Map(this.reports);
+      for (const id of changed) {
+        const map = reports.get(id);
+        if (map instanceof Y.Map && map.size > 0) next.set(id, map.toJSON() as Report);
+        else next.delete(id);
+      }
+      this.reports = next;
+      this.onReportsChanged([...changed]);
+    };
+    reports.observeDeep(onReports);
+    const onNeeds = () => (this.needs = readNeeds(this.doc));
+    needsRoot(this.doc).observeDeep(onNeeds);
+    const onPicture = () => {
+      for (const key of PICTURE_TEXTS) this.picture[key] = pictureRoot(this.doc).get(key)?.toString() ?? '';
+    };
+    pictureRoot(this.doc).observeDeep(onPicture);
+    const onAreas = () => (this.areas = readAreas(this.doc));
+    areasRoot(this.doc).observe(onAreas);
+    const onLogbook = () => (this.logbook = logbookRoot(this.doc).toArray());
+    logbookRoot(this.doc).observe(onLogbook);
+    const onAwareness = () => {
+      const list: Presence[] = [];
+      this.provider.awareness.getStates().forEach((state, clientId) => {
+        const user = (state as { user?: Omit<Presence, 'clientId'> }).user;
+        if (user && clientId !== this.doc.clientID) list.push({ clientId, ...user });
+      });
+      this.presence = list;
+    };
+    this.provider.awareness.on('change', onAwareness);
+    this.disposers = [
+      () => this.provider.awareness.off('change', onAwareness),
+      () => this.provider.destroy(),
+      () => this.doc.destroy(),
+    ];
+  }
+
+  private mirrorAll(): void {
+    const all = new Map<string, Report>();
+    reportsRoot(this.doc).forEach((map, id) => {
+      if (map instanceof Y.Map && map.size > 0) all.set(id, map.toJSON() as Report);
+    });
+    this.reports = all;
+    this.needs = readNeeds(this.doc);
+    for (const key of PICTURE_TEXTS) this.picture[key] = pictureRoot(this.doc).get(key)?.toString() ?? '';
+    this.areas = readAreas(this.doc);
+    this.logbook = logbookRoot(this.doc).toArray();
+    this.onReportsChanged([...all.keys()]);
+  }
+
+  /**
+   * The server closed the connection for good. A refused tab's clock is ahead of the server, so
+   * its document is discarded and the board resyncs from the server; the reason stays on screen.
+   */
+  private onClosed(code: number): void {
+    const known = closeCodeOf(code);
+    const sentence = known?.text[i18n.lang] ?? `${code}`;
+    if (code === CloseCodes.Unauthenticated.code || code === CloseCodes.NotFound.code) {
+      this.fatal = sentence;
+      this.dispose();
+      return;
+    }
+    if (code === CloseCodes.Closed.code) this.readOnly = true;
+    this.refusal = sentence;
+    this.dispose();
+    this.open();
+  }
+
+  private dispose(): void {
+    for (const dispose of this.disposers.splice(0).reverse()) dispose();
+  }
+
+  /** Writes report fields of a location. */
+  report(locationId: string, change: ReportChange): void {
+    setReport(this.doc, locationId, change);
+  }
+
+  /** Files a need for the user's organisation (or, for GHOR, on behalf of one). */
+  fileNeed(need: Omit<Need, 'id' | 'createdBy' | 'createdAt' | 'status'>): void {
+    addNeed(this.doc, { ...need, id: `need-${crypto.randomUUID()}`, status: 'open', createdBy: this.user.username, createdAt: new Date().toISOString() });
+  }
+
+  /** Changes fields of a need. */
+  changeNeed(id: string, change: Partial<Record<keyof Need, unknown>>): void {
+    updateNeed(this.doc, id, change);
+  }
+
+  /** Replaces one picture text with the smallest edit. */
+  editPicture(key: PictureText, value: string): void {
+    editPictureText(this.doc, key, value);
+  }
+
+  /** Adds a logbook line in the user's name. */
+  log(text: string): void {
+    addLogbookEntry(this.doc, { id: crypto.randomUUID().slice(0, 18), at: new Date().toISOString(), by: this.user.username, text });
+  }
+
+  /** Draws an area from a ring of [lat, lon] points. */
+  drawArea(name: string, points: [number, number][]): void {
+    const ring = points.map(([lat, lon]) => [lon, lat] as [number, number]);
+    ring.push(ring[0]);
+    setArea(this.doc, `area-${crypto.randomUUID().slice(0, 8)}`, {
+      type: 'Feature',
+      geometry: { type: 'Polygon', coordinates: [ring] },
+      properties: { name, createdBy: this.user.username, createdAt: new Date().toISOString() },
+    });
+  }
+
+  /** Removes an area. */
+  removeArea(id: string): void {
+    removeArea(this.doc, id);
+  }
+
+  /** Closes the connection and frees the document. */
+  destroy(): void {
+    this.dispose();
+  }
+}

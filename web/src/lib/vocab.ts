@@ -1,0 +1,44 @@
+import type { Language } from '$shared/text';
+
+/** Names of the report and need vocabulary (DESIGN.md), per language. */
+export const VOCAB: Record<Language, Record<string, Record<string, string>>> = {
+  nl: {
+    impact: { unknown: 'Onbekend', none: 'Geen', minor: 'Beperkt', major: 'Groot', critical: 'Kritiek' },
+    operation: { normal: 'Normaal', limited: 'Beperkt', 'shelter-in-place': 'Binnen blijven', evacuating: 'Evacueert', evacuated: 'Geëvacueerd', closed: 'Gesloten' },
+    utility: { ok: 'In orde', degraded: 'Verstoord', out: 'Uitgevallen', backup: 'Noodstroom' },
+    utilityName: { power: 'Stroom', water: 'Water', heating: 'Verwarming', telecom: 'Telefonie/data' },
+    capacity: { bedsFree: 'Bedden vrij', canReceive: 'Kan opnemen', clientsPresent: 'Cliënten aanwezig', toEvacuate: 'Te evacueren', dependentOnPower: 'Stroomafhankelijk' },
+    needKind: { power: 'Stroom', water: 'Water', transport: 'Vervoer', staff: 'Personeel', medication: 'Medicatie', oxygen: 'Zuurstof', beds: 'Bedden', food: 'Voedsel', shelter: 'Opvang', security: 'Beveiliging', other: 'Anders' },
+    urgency: { low: 'Laag', high: 'Hoog', immediate: 'Direct' },
+    needStatus: { open: 'Open', acknowledged: 'Gezien', 'in-progress': 'In behandeling', met: 'Opgelost', cancelled: 'Ingetrokken' },
+    picture: { picture: 'Beeld', assessment: 'Oordeel', decisions: 'Besluiten' },
+  },
+  en: {
+    impact: { unknown: 'Unknown', none: 'None', minor: 'Minor', major: 'Major', critical: 'Critical' },
+    operation: { normal: 'Normal', limited: 'Limited', 'shelter-in-place': 'Shelter in place', evacuating: 'Evacuating', evacuated: 'Evacuated', closed: 'Closed' },
+    utility: { ok: 'OK', degraded: 'Degraded', out: 'Out', backup: 'Backup power' },
+    utilityName: { power: 'Power', water: 'Water', heating: 'Heating', telecom: 'Telecom' },
+    capacity: { bedsFree: 'Beds free', canReceive: 'Can receive', clientsPresent: 'Clients present', toEvacuate: 'To evacuate', dependentOnPower: 'Power-dependent' },
+    needKind: { power: 'Power', water: 'Water', transport: 'Transport', staff: 'Staff', medication: 'Medication', oxygen: 'Oxygen', beds: 'Beds', food: 'Food', shelter: 'Shelter', security: 'Security', other: 'Other' },
+    urgency: { low: 'Low', high: 'High', immediate: 'Immediate' },
+    needStatus: { open: 'Open', acknowledged: 'Acknowledged', 'in-progress': 'In progress', met: 'Met', cancelled: 'Cancelled' },
+    picture: { picture: 'Picture', assessment: 'Assessment', decisions: 'Decisions' },
+  },
+};
+
+/** Colours of the impact levels on the map and in the figures. */
+export const IMPACT_COLOURS: Record<string, string> = {
+  unknown: '#9aa3ad',
+  none: '#2e9d5b',
+  minor: '#e8c21c',
+  major: '#ef7d18',
+  critical: '#d0261b',
+};
+
+/** Ring colours that mark a location's operation on the map. */
+export const OPERATION_RINGS: Record<string, string | undefined> = {
+  'shelter-in-place': '#1f6fb2',
+  evacuating: '#7b2cbf',
+  evacuated: '#111111',
+  closed: '#444444',
+};
