@@ -87,5 +87,41 @@ describe('incident board in Chromium', () => {
     await expect.poll(() => coordinator.getByTestId('need').first().textContent()).toContain('In behandeling');
     await ghor.screenshot({ path: `${SHOTS}/board-needs-wide.png` });
     await coordinator.screenshot({ path: `${SHOTS}/board-needs-phone.png`, fullPage: true });
+    // Nothing on the coordinator's phone is wider than the phone.
+    expect(await coordinator.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+  });
+
+  it('a report made while the server is down reaches GHOR when the server is back', async () => {
+    const own = await startProcessServer();
+    try {
+      const api = await new HttpClient(own.url).signIn('ghor', DEMO_PASSWORD);
+      const incident = (await api.post('/api/incidents', { title: 'Storing', grip: 2 })).body.data;
+      const coordinator = await signedInPage(browser, own.url, 'coordinator', DEMO_PASSWORD, PHONE);
+      await coordinator.goto(`${own.url}/incidents/${incident.id}`);
+      await expect.poll(() => coordinator.getByTestId('board').getAttribute('data-synced'), { timeout: 15000 }).toBe('true');
+      const first = coordinator.getByTestId('location-list').locator('button.location').first();
+      const locationId = (await first.getAttribute('data-location'))!;
+      await first.click();
+
+      await own.stop({ keepData: true });
+      await expect.poll(() => coordinator.getByTestId('connection').textContent()).toContain('Offline');
+      await coordinator.getByRole('button', { name: 'Groot' }).click();
+      await coordinator.screenshot({ path: `${SHOTS}/board-offline-phone.png` });
+
+      const port = new URL(own.url).port;
+      const again = await startProcessServer({ dataDir: own.dataDir, env: { PORT: port } });
+      try {
+        await expect.poll(() => coordinator.getByTestId('connection').textContent(), { timeout: 20000 }).toBe('Verbonden');
+        const ghor = await new HttpClient(again.url).signIn('ghor', DEMO_PASSWORD);
+        const client = (await import('../helpers/yjs-client')).connectBoard(again.url, incident.id, ghor.cookie);
+        await client.synced();
+        await expect.poll(() => (client.doc.getMap('reports').get(locationId) as { get(k: string): unknown }).get('impact'), { timeout: 10000 }).toBe('major');
+        client.destroy();
+      } finally {
+        await again.stop();
+      }
+    } finally {
+      await own.stop();
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { IndexeddbPersistence } from 'y-indexeddb';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import type { AreaFeature, LogbookEntry, Need, PictureText, Report } from '$shared/board-schema';
@@ -56,6 +57,7 @@ export class Board {
 
   private doc!: Y.Doc;
   private provider!: WebsocketProvider;
+  private persistence: IndexeddbPersistence | undefined;
   private disposers: (() => void)[] = [];
 
   constructor(
@@ -80,8 +82,16 @@ export class Board {
     return !this.readOnly && (this.user.role === 'ghor' || this.user.role === 'admin');
   }
 
+  /** Name of the browser copy of this incident's document for this user. */
+  private get cacheName(): string {
+    return `zorgbeeld:${this.incident.id}:${this.user.id}`;
+  }
+
   private open(): void {
     this.doc = new Y.Doc();
+    // A browser copy keeps reports made offline across a reload or a closed tab until the
+    // server has them; y-indexeddb may merge its own entries, which is fine for a cache.
+    this.persistence = typeof indexedDB === 'undefined' ? undefined : new IndexeddbPersistence(this.cacheName, this.doc);
     const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/yjs`;
     this.provider = new WebsocketProvider(url, this.incident.id, this.doc, { disableBc: true, maxBackoffTime: 5000 });
     this.provider.awareness.setLocalState({ at: Date.now() });
@@ -132,9 +142,11 @@ export class Board {
       this.presence = list;
     };
     this.provider.awareness.on('change', onAwareness);
+    const persistence = this.persistence;
     this.disposers = [
       () => this.provider.awareness.off('change', onAwareness),
       () => this.provider.destroy(),
+      () => void persistence?.destroy(),
       () => this.doc.destroy(),
     ];
   }
@@ -166,8 +178,11 @@ export class Board {
     }
     if (code === CloseCodes.Closed.code) this.readOnly = true;
     this.refusal = sentence;
+    // The refused change must not come back from the browser copy either.
+    const persistence = this.persistence;
+    this.persistence = undefined;
     this.dispose();
-    this.open();
+    void (persistence ? persistence.clearData() : Promise.resolve()).finally(() => this.open());
   }
 
   private dispose(): void {
