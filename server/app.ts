@@ -7,6 +7,9 @@ import { Sessions } from './auth/sessions';
 import { HttpError, errorHandler } from './http/http-error';
 import { registryRoutes } from './http/registry-routes';
 import { sessionRoutes } from './http/session-routes';
+import { AlertService } from './alerts/alert-service';
+import { attachAlertSocket } from './alerts/alert-socket';
+import { alertRoutes } from './http/alert-routes';
 import { incidentRoutes } from './http/incident-routes';
 import { userRoutes } from './http/user-routes';
 import type { Store } from './store/store';
@@ -32,6 +35,8 @@ export interface ServerDeps {
   /** A room without connections is unloaded after this long. */
   roomIdleMs?: number;
   checkpointEvery?: number;
+  /** CAP `sender` of exported alerts. */
+  capSender?: string;
 }
 
 /** A built server: `listen` starts it, `close` stops every socket and timer it owns. */
@@ -71,6 +76,7 @@ export function createServer(deps: ServerDeps): ZorgbeeldServer {
   });
 
   const rooms = new Rooms({ store, dataDir: deps.dataDir, now, log, idleMs: deps.roomIdleMs, checkpointEvery: deps.checkpointEvery });
+  const alerts = new AlertService({ store, rooms, now });
   const originAllowed = (origin: string | undefined, host: string | undefined) =>
     isAllowedOrigin({ origin, host, allowed: deps.allowedOrigins ?? [] });
 
@@ -106,6 +112,7 @@ export function createServer(deps: ServerDeps): ZorgbeeldServer {
   api.use(userRoutes({ store, sessions, now }));
   api.use(registryRoutes({ store, now }));
   api.use(incidentRoutes({ store, rooms, now }));
+  api.use(alertRoutes({ alerts, store, rooms, sender: deps.capSender ?? 'ghor@zorgbeeld.example' }));
   api.use((req) => {
     throw new HttpError(404, 'not-found', text(`Onbekend adres: ${req.method} ${req.path}`, `Unknown address: ${req.method} ${req.path}`));
   });
@@ -118,6 +125,13 @@ export function createServer(deps: ServerDeps): ZorgbeeldServer {
     httpServer,
     sessions,
     rooms,
+    log,
+    isAllowedOrigin: (req) => originAllowed(req.headers.origin, req.headers.host),
+  });
+  const alertSocket = attachAlertSocket({
+    httpServer,
+    sessions,
+    alerts,
     log,
     isAllowedOrigin: (req) => originAllowed(req.headers.origin, req.headers.host),
   });
@@ -137,10 +151,10 @@ export function createServer(deps: ServerDeps): ZorgbeeldServer {
       // Rooms first: their sockets get a "server stopping" close code and each log a last checkpoint.
       rooms.closeAll();
       yjs.close();
-      await new Promise<void>((resolve) => {
-        httpServer.close(() => resolve());
-        httpServer.closeAllConnections();
-      });
+      // socket.io's close also closes the HTTP server; open keep-alive connections are cut.
+      const closing = alertSocket.close();
+      httpServer.closeAllConnections();
+      await closing;
       await store.close();
     },
   };

@@ -32,6 +32,10 @@ export async function seedIfEmpty({ store, log, now, adminPassword, demoPassword
   const admin = adminPassword ?? generatePassword();
   const demo = demoPassword ?? generatePassword();
   const coordinatorOrganisation = (network?.organisations ?? (await store.list('organisations'))).find((o) => o.sector === 'nursing-care');
+  // The demo coordinator account is one of the organisation's connected crisis coordinators.
+  const coordinatorRecord = (network?.coordinators ?? (await store.list('coordinators'))).find(
+    (c) => c.organisationId === coordinatorOrganisation?.id && c.introCompletedAt !== null,
+  );
   const created = now().toISOString();
   const user = async (username: string, displayName: string, role: Role, password: string): Promise<StoredUser> => ({
     id: randomUUID(),
@@ -39,6 +43,7 @@ export async function seedIfEmpty({ store, log, now, adminPassword, demoPassword
     displayName,
     role,
     organisationId: role === 'coordinator' ? (coordinatorOrganisation?.id ?? null) : null,
+    coordinatorId: role === 'coordinator' ? (coordinatorRecord?.id ?? null) : null,
     active: true,
     passwordHash: await hashPassword(password),
     createdAt: created,

@@ -88,6 +88,8 @@ export interface PublicUser {
   displayName: string;
   role: Role;
   organisationId: string | null;
+  /** The registry's crisis coordinator this account belongs to; decides whether it receives alerts. */
+  coordinatorId: string | null;
   active: boolean;
 }
 

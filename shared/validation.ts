@@ -229,6 +229,7 @@ export interface NewUser {
   displayName: string;
   role: Role;
   organisationId: string | null;
+  coordinatorId: string | null;
 }
 
 /** Checks a new user: a coordinator must name its organisation, other roles must not. */
@@ -241,6 +242,11 @@ export function checkNewUser(input: unknown): Checked<NewUser> {
   const raw = input as Record<string, unknown> | null;
   const hasOrganisation = raw?.organisationId !== undefined && raw?.organisationId !== null && raw?.organisationId !== '';
   const organisationId = hasOrganisation ? r.id('organisationId') : null;
+  const hasCoordinator = raw?.coordinatorId !== undefined && raw?.coordinatorId !== null && raw?.coordinatorId !== '';
+  const coordinatorId = hasCoordinator ? r.id('coordinatorId') : null;
+  if (hasCoordinator && role !== 'coordinator') {
+    r.issues.push({ path: 'coordinatorId', text: text('alleen een coördinator-account hoort bij een crisiscoördinator', 'only a coordinator account belongs to a crisis coordinator') });
+  }
   if (password !== undefined && password.length < 10) {
     r.issues.push({ path: 'password', text: text('moet minstens 10 tekens hebben', 'must have at least 10 characters') });
   }
@@ -262,6 +268,7 @@ export function checkNewUser(input: unknown): Checked<NewUser> {
     displayName: displayName || (username ?? ''),
     role: role ?? 'observer',
     organisationId: organisationId ?? null,
+    coordinatorId: coordinatorId ?? null,
   });
 }
 

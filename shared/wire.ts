@@ -57,3 +57,32 @@ export const CloseCodes = {
 export function closeCodeOf(code: number): CloseCode | undefined {
   return Object.values(CloseCodes).find((c) => c.code === code);
 }
+
+/** socket.io events the server sends. */
+export interface ServerToClientEvents {
+  /** A new or still unacknowledged alert for the coordinator's organisation. */
+  alert: (notice: import('./alert').AlertNotice) => void;
+  /** The current status of an alert (deliveries, acknowledgements), for GHOR. */
+  'alert:status': (status: import('./alert').AlertStatus) => void;
+  /** An alert of the organisation was acknowledged (by any of its coordinators): clear the banner. */
+  'alert:acked': (ack: import('./alert').Acknowledgement) => void;
+  /** Who is online, per organisation, for GHOR. */
+  presence: (online: OnlineUser[]) => void;
+}
+
+/** socket.io events clients send; every one is answered through a typed ack. */
+export interface ClientToServerEvents {
+  'alert:send': (input: { incidentId: string } & Record<string, unknown>, ack: (result: import('./result').Result<import('./alert').AlertStatus>) => void) => void;
+  'alert:ack': (input: { alertId: string; answer: string }, ack: (result: import('./result').Result<import('./alert').Acknowledgement>) => void) => void;
+  'alerts:pending': (ack: (result: import('./result').Result<import('./alert').AlertNotice[]>) => void) => void;
+}
+
+/** Someone with Zorgbeeld open. */
+export interface OnlineUser {
+  userId: string;
+  displayName: string;
+  role: string;
+  organisationId: string | null;
+  /** Whether the user is a connected crisis coordinator who receives alerts. */
+  receivesAlerts: boolean;
+}

@@ -16,7 +16,7 @@ async function adminOn(options: { seed?: boolean } = {}) {
     // An empty store still needs an admin account to import into.
     const { hashPassword } = await import('../server/auth/passwords');
     await server.store.put({
-      users: [{ id: 'u-admin', username: 'admin', displayName: 'Admin', role: 'admin', organisationId: null, active: true, passwordHash: await hashPassword(ADMIN_PASSWORD), createdAt: new Date().toISOString() }],
+      users: [{ id: 'u-admin', username: 'admin', displayName: 'Admin', role: 'admin', organisationId: null, coordinatorId: null, active: true, passwordHash: await hashPassword(ADMIN_PASSWORD), createdAt: new Date().toISOString() }],
     });
   }
   return { server, admin: await new HttpClient(server.url).signIn('admin', ADMIN_PASSWORD) };

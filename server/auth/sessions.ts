@@ -39,6 +39,7 @@ export function publicUser(user: StoredUser): PublicUser {
     displayName: user.displayName,
     role: user.role,
     organisationId: user.organisationId,
+    coordinatorId: user.coordinatorId ?? null,
     active: user.active,
   };
 }

@@ -28,12 +28,19 @@ export function userRoutes({ store, sessions, now }: { store: Store; sessions: S
     if (input.organisationId && !(await store.get('organisations', input.organisationId))) {
       throw invalidInput([{ path: 'organisationId', text: text('deze organisatie bestaat niet', 'this organisation does not exist') }]);
     }
+    if (input.coordinatorId) {
+      const coordinator = await store.get('coordinators', input.coordinatorId);
+      if (!coordinator || coordinator.organisationId !== input.organisationId) {
+        throw invalidInput([{ path: 'coordinatorId', text: text('deze crisiscoördinator hoort niet bij de organisatie', 'this crisis coordinator does not belong to the organisation') }]);
+      }
+    }
     const user = {
       id: randomUUID(),
       username: input.username,
       displayName: input.displayName,
       role: input.role,
       organisationId: input.organisationId,
+      coordinatorId: input.coordinatorId,
       active: true,
       passwordHash: await hashPassword(input.password),
       createdAt: now().toISOString(),

@@ -23,7 +23,7 @@ export interface LowdbStoreOptions {
 }
 
 function emptyData(): Data {
-  return { version: 1, organisations: [], locations: [], coordinators: [], users: [], sessions: [], incidents: [] };
+  return { version: 1, organisations: [], locations: [], coordinators: [], users: [], sessions: [], incidents: [], alerts: [], acknowledgements: [] };
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Coordinator, Location, Organisation, PublicUser } from '../../shared/domain';
+import type { Acknowledgement, Alert } from '../../shared/alert';
 import type { Incident } from '../../shared/incident';
 
 /** A user account as stored, with its scrypt password hash. */
@@ -23,13 +24,15 @@ export interface Collections {
   users: StoredUser;
   sessions: StoredSession;
   incidents: Incident;
+  alerts: Alert;
+  acknowledgements: Acknowledgement;
 }
 
 /** Name of one collection. */
 export type CollectionName = keyof Collections;
 
 /** The names of all collections, in the order they are written. */
-export const COLLECTION_NAMES: readonly CollectionName[] = ['organisations', 'locations', 'coordinators', 'users', 'sessions', 'incidents'];
+export const COLLECTION_NAMES: readonly CollectionName[] = ['organisations', 'locations', 'coordinators', 'users', 'sessions', 'incidents', 'alerts', 'acknowledgements'];
 
 /** Changes applied together: all of them or none. */
 export type ChangeSet = { [K in CollectionName]?: Collections[K][] };

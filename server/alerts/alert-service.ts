@@ -1,0 +1,185 @@
+import { randomBytes } from 'node:crypto';
+import { isConnected } from '../../shared/domain';
+import { resolveTargets, type AckAnswer, type Acknowledgement, type Alert, type AlertInput, type AlertNotice, type AlertStatus } from '../../shared/alert';
+import { text } from '../../shared/text';
+import { HttpError } from '../http/http-error';
+import type { Store, StoredUser } from '../store/store';
+import type { Rooms } from '../yjs/rooms';
+
+/** Who hears about alert changes: the socket layer registers here. */
+export interface AlertListener {
+  sent(status: AlertStatus, notice: AlertNotice): void;
+  changed(status: AlertStatus): void;
+  acked(ack: Acknowledgement, status: AlertStatus): void;
+}
+
+const forbidden = (nl: string, en: string) => new HttpError(403, 'forbidden', text(nl, en));
+const notFound = () => new HttpError(404, 'not-found', text('Dit alarm bestaat niet.', 'This alert does not exist.'));
+
+/**
+ * Alerts and acknowledgements: stored in the store, recorded in the incident's log with server
+ * time. Every change runs in one queue, so that a request id sends once and an organisation
+ * acknowledges once even when requests arrive at the same moment.
+ */
+export class AlertService {
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly listeners: AlertListener[] = [];
+
+  constructor(private readonly deps: { store: Store; rooms: Rooms; now: () => Date }) {}
+
+  /** Registers a listener. */
+  listen(listener: AlertListener): void {
+    this.listeners.push(listener);
+  }
+
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(work, work);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Whether a user is a connected crisis coordinator, and so receives alerts. */
+  async receivesAlerts(user: StoredUser): Promise<boolean> {
+    if (user.role !== 'coordinator' || !user.organisationId || !user.coordinatorId) return false;
+    const coordinator = await this.deps.store.get('coordinators', user.coordinatorId);
+    return coordinator !== undefined && coordinator.organisationId === user.organisationId && isConnected(coordinator);
+  }
+
+  private async status(alert: Alert): Promise<AlertStatus> {
+    const acknowledgements = (await this.deps.store.list('acknowledgements')).filter((a) => a.alertId === alert.id);
+    return { alert, acknowledgements };
+  }
+
+  private async record(incidentId: string, user: string, event: object): Promise<void> {
+    (await this.deps.rooms.get(incidentId))?.recordEvent(user, event);
+  }
+
+  /** Sends an alert for an incident (GHOR). Sending again with the same request id returns the first. */
+  send(user: StoredUser, incidentId: string, input: AlertInput): Promise<AlertStatus> {
+    return this.serial(async () => {
+      if (user.role !== 'ghor' && user.role !== 'admin') throw forbidden('Alleen de GHOR verstuurt alarmen.', 'Only GHOR sends alerts.');
+      const incident = await this.deps.store.get('incidents', incidentId);
+      if (!incident) throw new HttpError(404, 'not-found', text('Dit incident bestaat niet.', 'This incident does not exist.'));
+      if (incident.status !== 'open') throw new HttpError(409, 'conflict', text('Dit incident is gesloten.', 'This incident is closed.'));
+      const alerts = await this.deps.store.list('alerts');
+      if (input.requestId) {
+        const earlier = alerts.find((a) => a.incidentId === incidentId && a.requestId === input.requestId);
+        if (earlier) return this.status(earlier);
+      }
+      if (input.references && !alerts.some((a) => a.id === input.references && a.incidentId === incidentId)) {
+        throw new HttpError(400, 'bad-request', text('Het alarm waarnaar verwezen wordt bestaat niet in dit incident.', 'The referenced alert does not exist in this incident.'));
+      }
+      const network = this.deps.rooms.network(incidentId);
+      const organisationIds = resolveTargets({ target: input.target, organisations: network.organisations, locations: network.locations });
+      if (organisationIds.length === 0) {
+        throw new HttpError(400, 'bad-request', text('Deze doelgroep bevat geen enkele organisatie; er is niets verstuurd.', 'This target holds no organisation; nothing was sent.'));
+      }
+      const sentAt = this.deps.now().toISOString();
+      const alert: Alert = {
+        id: `alert-${sentAt.slice(0, 10).replace(/-/g, '')}-${randomBytes(4).toString('hex')}`,
+        incidentId,
+        requestId: input.requestId,
+        msgType: input.msgType,
+        references: input.references,
+        message: input.message,
+        grip: input.grip,
+        exercise: input.exercise,
+        target: input.target,
+        organisationIds,
+        sentAt,
+        sentBy: user.id,
+        sentByName: user.displayName,
+        deliveredAt: {},
+      };
+      await this.deps.store.put({ alerts: [alert] });
+      await this.record(incidentId, user.id, { type: 'alert-sent', alertId: alert.id, msgType: alert.msgType, references: alert.references, grip: alert.grip, exercise: alert.exercise, message: alert.message, organisationIds });
+      const status = await this.status(alert);
+      for (const l of this.listeners) l.sent(status, { alert, incidentTitle: incident.title });
+      return status;
+    });
+  }
+
+  /** Marks an alert delivered to organisations (one of their coordinators has it on screen). */
+  markDelivered(alertId: string, organisationIds: readonly string[]): Promise<void> {
+    return this.serial(async () => {
+      const alert = await this.deps.store.get('alerts', alertId);
+      if (!alert) return;
+      const fresh = organisationIds.filter((id) => alert.organisationIds.includes(id) && !alert.deliveredAt[id]);
+      if (fresh.length === 0) return;
+      const at = this.deps.now().toISOString();
+      const next = { ...alert, deliveredAt: { ...alert.deliveredAt, ...Object.fromEntries(fresh.map((id) => [id, at])) } };
+      await this.deps.store.put({ alerts: [next] });
+      for (const organisationId of fresh) await this.record(alert.incidentId, 'server', { type: 'alert-delivered', alertId, organisationId });
+      const status = await this.status(next);
+      for (const l of this.listeners) l.changed(status);
+    });
+  }
+
+  /** Acknowledges an alert for the user's organisation; the first acknowledgement of an organisation stands. */
+  ack(user: StoredUser, alertId: string, answer: AckAnswer): Promise<Acknowledgement> {
+    return this.serial(async () => {
+      if (user.role !== 'coordinator' || !user.organisationId) {
+        throw forbidden('Alleen een crisiscoördinator bevestigt een alarm, voor de eigen organisatie.', 'Only a crisis coordinator acknowledges an alert, for their own organisation.');
+      }
+      const alert = await this.deps.store.get('alerts', alertId);
+      if (!alert) throw notFound();
+      if (!alert.organisationIds.includes(user.organisationId)) {
+        throw forbidden('Dit alarm is niet aan uw organisatie gericht; u kunt het niet voor een andere organisatie bevestigen.', 'This alert is not addressed to your organisation; you cannot acknowledge it for another organisation.');
+      }
+      const id = `${alertId}:${user.organisationId}`;
+      const existing = await this.deps.store.get('acknowledgements', id);
+      if (existing) return existing;
+      const ack: Acknowledgement = {
+        id,
+        alertId,
+        organisationId: user.organisationId,
+        userId: user.id,
+        username: user.username,
+        displayName: user.displayName,
+        answer,
+        at: this.deps.now().toISOString(),
+      };
+      await this.deps.store.put({ acknowledgements: [ack] });
+      await this.record(alert.incidentId, user.id, { type: 'alert-acked', alertId, organisationId: ack.organisationId, answer });
+      const status = await this.status(alert);
+      for (const l of this.listeners) l.acked(ack, status);
+      return ack;
+    });
+  }
+
+  /** Alerts of an incident with their acknowledgements, oldest first; a coordinator sees its organisation's only. */
+  async list(user: StoredUser, incidentId: string): Promise<AlertStatus[]> {
+    const alerts = (await this.deps.store.list('alerts'))
+      .filter((a) => a.incidentId === incidentId)
+      .filter((a) => user.role !== 'coordinator' || a.organisationIds.includes(user.organisationId ?? ''))
+      .sort((a, b) => a.sentAt.localeCompare(b.sentAt));
+    const acknowledgements = await this.deps.store.list('acknowledgements');
+    return alerts.map((alert) => ({
+      alert,
+      acknowledgements: acknowledgements.filter((a) => a.alertId === alert.id && (user.role !== 'coordinator' || a.organisationId === user.organisationId)),
+    }));
+  }
+
+  /** One alert, for GHOR, observers and the organisations it addresses. */
+  async get(user: StoredUser, alertId: string): Promise<AlertStatus> {
+    const alert = await this.deps.store.get('alerts', alertId);
+    if (!alert || (user.role === 'coordinator' && !alert.organisationIds.includes(user.organisationId ?? ''))) throw notFound();
+    return this.status(alert);
+  }
+
+  /** Alerts of open incidents addressed to the user's organisation that it has not acknowledged, oldest first. */
+  async pendingFor(user: StoredUser): Promise<AlertNotice[]> {
+    if (user.role !== 'coordinator' || !user.organisationId) return [];
+    const [alerts, acks, incidents] = await Promise.all([
+      this.deps.store.list('alerts'),
+      this.deps.store.list('acknowledgements'),
+      this.deps.store.list('incidents'),
+    ]);
+    const acked = new Set(acks.filter((a) => a.organisationId === user.organisationId).map((a) => a.alertId));
+    const open = new Map(incidents.filter((i) => i.status === 'open').map((i) => [i.id, i]));
+    return alerts
+      .filter((a) => open.has(a.incidentId) && a.organisationIds.includes(user.organisationId!) && !acked.has(a.id))
+      .sort((a, b) => a.sentAt.localeCompare(b.sentAt))
+      .map((alert) => ({ alert, incidentTitle: open.get(alert.incidentId)!.title }));
+  }
+}

@@ -1,0 +1,154 @@
+import type { IncomingMessage, Server as HttpServer } from 'node:http';
+import { Server, type Socket } from 'socket.io';
+import { checkAckInput, checkAlertInput } from '../../shared/alert';
+import type { Result } from '../../shared/result';
+import { languageFromHeader, text } from '../../shared/text';
+import type { ClientToServerEvents, OnlineUser, ServerToClientEvents } from '../../shared/wire';
+import type { Sessions } from '../auth/sessions';
+import { HttpError, invalidInput, toApiError } from '../http/http-error';
+import type { StoredUser } from '../store/store';
+import type { AlertService } from './alert-service';
+
+interface SocketData {
+  user: StoredUser;
+  receivesAlerts: boolean;
+}
+
+type AlertSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+const GHOR_ROOM = 'ghor';
+const orgRoom = (organisationId: string) => `org:${organisationId}`;
+const orgAllRoom = (organisationId: string) => `org-all:${organisationId}`;
+
+/**
+ * socket.io for server-authoritative events: alerts, acknowledgements (typed acks returning
+ * Result<T>), presence. Origin and session are checked at the handshake.
+ */
+export function attachAlertSocket({
+  httpServer,
+  sessions,
+  alerts,
+  isAllowedOrigin,
+  log,
+}: {
+  httpServer: HttpServer;
+  sessions: Sessions;
+  alerts: AlertService;
+  isAllowedOrigin: (req: IncomingMessage) => boolean;
+  log: (message: string) => void;
+}): { io: Server; close(): Promise<void> } {
+  const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(httpServer, {
+    serveClient: false,
+    // The Yjs endpoint shares the HTTP server: leave upgrades of other paths alone.
+    destroyUpgrade: false,
+    maxHttpBufferSize: 64 * 1024,
+    allowRequest: (req, callback) => callback(isAllowedOrigin(req) ? null : 'origin not allowed', isAllowedOrigin(req)),
+  });
+
+  io.use(async (socket, next) => {
+    const found = await sessions.resolve(socket.request.headers.cookie);
+    if (!found) {
+      const error = new Error('unauthenticated') as Error & { data?: unknown };
+      error.data = { code: 'unauthenticated' };
+      return next(error);
+    }
+    socket.data.user = found.user;
+    socket.data.receivesAlerts = await alerts.receivesAlerts(found.user);
+    next();
+  });
+
+  const online = (): OnlineUser[] => {
+    const seen = new Map<string, OnlineUser>();
+    for (const socket of io.of('/').sockets.values() as Iterable<AlertSocket>) {
+      const user = socket.data.user;
+      if (user && !seen.has(user.id)) {
+        seen.set(user.id, { userId: user.id, displayName: user.displayName, role: user.role, organisationId: user.organisationId, receivesAlerts: socket.data.receivesAlerts });
+      }
+    }
+    return [...seen.values()];
+  };
+  const announcePresence = () => io.to(GHOR_ROOM).emit('presence', online());
+
+  const fail = (socket: AlertSocket, error: unknown): Result<never> => {
+    const lang = languageFromHeader(socket.request.headers['accept-language']);
+    if (error instanceof HttpError) return { error: toApiError(error, lang) };
+    log(`socket error for ${socket.data.user?.username}: ${(error as Error)?.stack ?? String(error)}`);
+    return { error: toApiError(new HttpError(500, 'internal', text('Er ging iets mis op de server; probeer het opnieuw.', 'Something went wrong on the server; please try again.')), lang) };
+  };
+
+  alerts.listen({
+    sent(status, notice) {
+      const reached: string[] = [];
+      for (const organisationId of status.alert.organisationIds) {
+        const room = io.sockets.adapter.rooms.get(orgRoom(organisationId));
+        if (room && room.size > 0) {
+          io.to(orgRoom(organisationId)).emit('alert', notice);
+          reached.push(organisationId);
+        }
+      }
+      io.to(GHOR_ROOM).emit('alert:status', status);
+      if (reached.length > 0) void alerts.markDelivered(status.alert.id, reached);
+    },
+    changed(status) {
+      io.to(GHOR_ROOM).emit('alert:status', status);
+    },
+    acked(ack, status) {
+      io.to(GHOR_ROOM).emit('alert:status', status);
+      io.to(orgAllRoom(ack.organisationId)).emit('alert:acked', ack);
+    },
+  });
+
+  io.on('connection', async (raw) => {
+    const socket = raw as AlertSocket;
+    const user = socket.data.user;
+    if (user.role === 'ghor' || user.role === 'admin' || user.role === 'observer') void socket.join(GHOR_ROOM);
+    if (user.organisationId) void socket.join(orgAllRoom(user.organisationId));
+
+    // Every handler checks that its callback is a function: a malformed packet gets nothing back.
+    socket.on('alert:send', async (input, ack) => {
+      if (typeof ack !== 'function') return;
+      try {
+        const incidentId = typeof input?.incidentId === 'string' ? input.incidentId : '';
+        const checked = checkAlertInput(input);
+        if (!checked.ok) throw invalidInput(checked.issues);
+        ack({ data: await alerts.send(user, incidentId, checked.value) });
+      } catch (error) {
+        ack(fail(socket, error));
+      }
+    });
+    socket.on('alert:ack', async (input, ack) => {
+      if (typeof ack !== 'function') return;
+      try {
+        const checked = checkAckInput(input);
+        if (!checked.ok) throw invalidInput(checked.issues);
+        ack({ data: await alerts.ack(user, typeof input?.alertId === 'string' ? input.alertId : '', checked.value.answer) });
+      } catch (error) {
+        ack(fail(socket, error));
+      }
+    });
+    socket.on('alerts:pending', async (ack) => {
+      if (typeof ack !== 'function') return;
+      try {
+        ack({ data: await alerts.pendingFor(user) });
+      } catch (error) {
+        ack(fail(socket, error));
+      }
+    });
+    socket.on('disconnect', announcePresence);
+
+    // A coordinator who connects (or reconnects) gets every alert it has not acknowledged yet.
+    if (socket.data.receivesAlerts && user.organisationId) {
+      await socket.join(orgRoom(user.organisationId));
+      const pending = await alerts.pendingFor(user);
+      for (const notice of pending) socket.emit('alert', notice);
+      for (const notice of pending) void alerts.markDelivered(notice.alert.id, [user.organisationId]);
+    }
+    announcePresence();
+    if (user.role === 'ghor' || user.role === 'admin' || user.role === 'observer') socket.emit('presence', online());
+  });
+
+  return {
+    io,
+    close: () => new Promise<void>((resolve) => void io.close(() => resolve())),
+  };
+}
