@@ -110,7 +110,7 @@ describe('alerting', () => {
     const { data } = await sendOverSocket(ghorSocket, { message: 'Bevestig a.u.b.', grip: 2, target: { all: true } });
     const alertId = data.alert.id;
     const [first, second] = [...coordinators.keys()];
-    const ack = await coordinators.get(first)!.socket.emitWithAck('alert:ack', { alertId, answer: 'yes' });
+    const ack = (await coordinators.get(first)!.socket.emitWithAck('alert:ack', { alertId, answer: 'yes' })) as any;
     expect(ack.data).toMatchObject({ alertId, organisationId: first, answer: 'yes' });
     const viaRest = await coordinators.get(second)!.client.post(`/api/alerts/${alertId}/ack`, { answer: 'no' });
     expect(viaRest.status).toBe(200);
@@ -156,12 +156,12 @@ describe('alerting', () => {
     const observer = await new HttpClient(server.url).signIn('observer', DEMO_PASSWORD);
     expect((await observer.post(`/api/incidents/${incidentId}/alerts`, { message: 'x', grip: 2, target: { all: true } })).status).toBe(403);
     const foreign = await sendOverSocket(ghorSocket, { message: 'Alleen voor één ander', grip: 2, target: { organisationIds: [organisations.find((o) => o.id !== own)!.id] } });
-    const wrongOrg = await entry.socket.emitWithAck('alert:ack', { alertId: foreign.data.alert.id, answer: 'yes' });
+    const wrongOrg = (await entry.socket.emitWithAck('alert:ack', { alertId: foreign.data.alert.id, answer: 'yes' })) as any;
     expect(wrongOrg.error.code).toBe('forbidden');
     expect(wrongOrg.error.message).toMatch(/niet aan uw organisatie gericht/);
     const byGhor = await ghor.post(`/api/alerts/${foreign.data.alert.id}/ack`, { answer: 'yes' });
     expect(byGhor.status).toBe(403);
-    const badAnswer = await entry.socket.emitWithAck('alert:ack', { alertId: foreign.data.alert.id, answer: 'maybe' });
+    const badAnswer = (await entry.socket.emitWithAck('alert:ack', { alertId: foreign.data.alert.id, answer: 'maybe' })) as any;
     expect(badAnswer.error.code).toBe('bad-request');
     const badTarget = await sendOverSocket(ghorSocket, { message: 'x', grip: 9, target: { sectors: ['bakery'] } });
     expect(badTarget.error.details.map((d: { path: string }) => d.path).sort()).toEqual(['grip', 'target']);
