@@ -7,6 +7,8 @@ import { HttpClient } from './helpers/http-client';
 import { ADMIN_PASSWORD, DEMO_PASSWORD, startServer, type TestServer } from './helpers/server';
 import { connectSocket, connected, type TestSocket } from './helpers/socket-client';
 import { waitFor } from './helpers/wait-for';
+import { capViolations } from './helpers/cap-rules';
+import { parseXml } from './helpers/xml';
 
 let server: TestServer;
 let admin: HttpClient;
@@ -99,6 +101,11 @@ describe('alerting', () => {
     const answer = await ghor.post(`/api/incidents/${incidentId}/alerts`, { message: 'Wateroverlast Vaals', grip: 2, target: { area: { type: 'Polygon', coordinates: [ring] } } });
     expect(answer.status).toBe(201);
     const alert = answer.body.data.alert;
+    const cap = await ghor.get(`/api/alerts/${alert.id}/cap.xml`);
+    expect(cap.headers.get('content-type')).toContain('application/cap+xml');
+    expect(capViolations(parseXml(cap.text))).toEqual([]);
+    expect(cap.text).toContain(`<polygon>${box.minLat},${box.minLon} ${box.minLat},${box.maxLon}`);
+    expect((await coordinators.values().next().value!.client.get(`/api/alerts/${alert.id}/cap.xml`)).status).toBe(403);
     expect([...alert.organisationIds].sort()).toEqual(expected);
     await flush();
     for (const [organisationId, c] of coordinators) {
