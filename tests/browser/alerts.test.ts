@@ -1,0 +1,59 @@
+import { mkdir } from 'node:fs/promises';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PHONE, WIDE, launchBrowser, signedInPage } from '../helpers/browser';
+import { HttpClient } from '../helpers/http-client';
+import { startProcessServer, type ProcessServer } from '../helpers/process-server';
+import { DEMO_PASSWORD } from '../helpers/server';
+
+let server: ProcessServer;
+let browser: Browser;
+const SHOTS = 'test-results/screenshots';
+
+beforeAll(async () => {
+  await mkdir(SHOTS, { recursive: true });
+  [server, browser] = await Promise.all([startProcessServer(), launchBrowser()]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe('alerting in Chromium', () => {
+  it('GHOR sends an alert, the coordinator’s banner shows it, the acknowledgement reaches GHOR without reload', async () => {
+    const api = await new HttpClient(server.url).signIn('ghor', DEMO_PASSWORD);
+    const incident = (await api.post('/api/incidents', { title: 'Brand chemische opslag Geleen', grip: 2 })).body.data;
+
+    const coordinator = await signedInPage(browser, server.url, 'coordinator', DEMO_PASSWORD, PHONE);
+    await coordinator.goto(`${server.url}/incidents`);
+
+    const ghor = await signedInPage(browser, server.url, 'ghor', DEMO_PASSWORD, WIDE);
+    await ghor.goto(`${server.url}/incidents/${incident.id}`);
+    await expect.poll(() => ghor.getByTestId('board').getAttribute('data-synced'), { timeout: 15000 }).toBe('true');
+    await ghor.getByRole('button', { name: 'Alarmering' }).click();
+    const form = ghor.getByTestId('alert-form');
+    await form.locator('textarea[name=message]').fill('Rookpluim boven Geleen. Ramen en deuren dicht, ventilatie uit. Meld of u getroffen bent.');
+    await expect.poll(() => ghor.getByTestId('alert-preview').locator('summary').textContent()).toBe('42 ontvangers');
+    await form.getByRole('button', { name: /Versturen/ }).click();
+    const status = ghor.getByTestId('alert-status').first();
+    await expect.poll(() => status.getByTestId('alert-totals').textContent()).toMatch(/42 ontvangers · 1 afgeleverd · 0 bevestigd/);
+
+    const banner = coordinator.getByTestId('alert-banner');
+    await expect.poll(() => banner.textContent(), { timeout: 10000 }).toContain('Rookpluim boven Geleen');
+    expect(await banner.textContent()).toContain('Is uw organisatie getroffen?');
+    await coordinator.screenshot({ path: `${SHOTS}/alert-banner-phone.png` });
+    await banner.getByRole('button', { name: 'Ja, getroffen' }).click();
+    await expect.poll(() => banner.count()).toBe(0);
+
+    await expect.poll(() => status.getByTestId('alert-totals').textContent()).toMatch(/1 bevestigd\s*\(1 getroffen\)/);
+    expect(await status.getByTestId('answered').textContent()).toContain('Crisiscoördinator (demo)');
+    expect(await status.getByTestId('waiting').locator('tr').count()).toBe(41);
+    await ghor.screenshot({ path: `${SHOTS}/alert-response-wide.png` });
+
+    // A coordinator who signs in later sees the alerts it has not acknowledged first.
+    const second = await api.post(`/api/incidents/${incident.id}/alerts`, { message: 'Tweede alarm', grip: 3, target: { all: true } });
+    expect(second.status).toBe(201);
+    const late = await signedInPage(browser, server.url, 'coordinator', DEMO_PASSWORD, PHONE);
+    await expect.poll(() => late.getByTestId('alert-banner').textContent(), { timeout: 10000 }).toContain('Tweede alarm');
+  });
+});
