@@ -11,6 +11,8 @@ import { AlertService } from './alerts/alert-service';
 import { attachAlertSocket } from './alerts/alert-socket';
 import { alertRoutes } from './http/alert-routes';
 import { incidentRoutes } from './http/incident-routes';
+import { reviewRoutes } from './http/review-routes';
+import { ReviewService } from './review/review-service';
 import { userRoutes } from './http/user-routes';
 import type { Store } from './store/store';
 import { Rooms } from './yjs/rooms';
@@ -77,6 +79,7 @@ export function createServer(deps: ServerDeps): ZorgbeeldServer {
 
   const rooms = new Rooms({ store, dataDir: deps.dataDir, now, log, idleMs: deps.roomIdleMs, checkpointEvery: deps.checkpointEvery });
   const alerts = new AlertService({ store, rooms, now });
+  const review = new ReviewService({ store, rooms, dataDir: deps.dataDir, log });
   const originAllowed = (origin: string | undefined, host: string | undefined) =>
     isAllowedOrigin({ origin, host, allowed: deps.allowedOrigins ?? [] });
 
@@ -112,6 +115,7 @@ export function createServer(deps: ServerDeps): ZorgbeeldServer {
   api.use(userRoutes({ store, sessions, now }));
   api.use(registryRoutes({ store, now }));
   api.use(incidentRoutes({ store, rooms, now }));
+  api.use(reviewRoutes({ store, rooms, review, now }));
   api.use(alertRoutes({ alerts, store, rooms, sender: deps.capSender ?? 'ghor@zorgbeeld.example' }));
   api.use((req) => {
     throw new HttpError(404, 'not-found', text(`Onbekend adres: ${req.method} ${req.path}`, `Unknown address: ${req.method} ${req.path}`));

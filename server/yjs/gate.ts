@@ -23,9 +23,22 @@ export interface Author {
 }
 
 /** The outcome of checking one transaction. */
-export type GateResult =
-  | { ok: true; reports: Set<string>; needs: Set<string> }
-  | { ok: false; close: CloseCode; reason: string };
+/** What an accepted transaction changed: the fields per report and need, and the other roots. */
+export interface Touched {
+  reports: Map<string, Set<string>>;
+  needs: Map<string, Set<string>>;
+  picture: Set<string>;
+  areas: Set<string>;
+  logbook: number;
+}
+
+export type GateResult = ({ ok: true } & Touched) | { ok: false; close: CloseCode; reason: string };
+
+function add(map: Map<string, Set<string>>, key: string, field: string | undefined): void {
+  const fields = map.get(key) ?? new Set<string>();
+  if (field !== undefined) fields.add(field);
+  map.set(key, fields);
+}
 
 /** A touched place in the document: root, then map keys or `#` for array/text positions. */
 interface Touch {
@@ -113,8 +126,11 @@ const refuse = (close: CloseCode, reason: string): GateResult => ({ ok: false, c
 export function checkTransaction({ doc, transaction, author, network }: { doc: Y.Doc; transaction: Y.Transaction; author: Author; network: IncidentNetwork & { locationById: Map<string, { organisationId: string }> } }): GateResult {
   const list = touches(doc, transaction);
   if (!list) return refuse(CloseCodes.Invalid, 'an item has no parent in the document');
-  const reports = new Set<string>();
-  const needs = new Set<string>();
+  const reports = new Map<string, Set<string>>();
+  const needs = new Map<string, Set<string>>();
+  const picture = new Set<string>();
+  const areas = new Set<string>();
+  let logbook = 0;
   const createdNeeds = new Set<string>();
   const isGhor = author.role === 'ghor' || author.role === 'admin';
   if (list.length > 0 && author.role === 'observer') return refuse(CloseCodes.Forbidden, 'an observer writes nothing');
@@ -141,14 +157,14 @@ export function checkTransaction({ doc, transaction, author, network }: { doc: Y
             return refuse(CloseCodes.Invalid, `invalid value of report field ${field}`);
           }
         }
-        reports.add(key);
+        add(reports, key, field);
         break;
       }
       case ROOTS.needs: {
         if (path.length === 2) {
           if (deleted) return refuse(CloseCodes.Forbidden, 'needs are cancelled, never deleted');
           if (content.kind !== 'type' || !(content.values[0] instanceof Y.Map)) return refuse(CloseCodes.Invalid, 'a need is a map');
-          needs.add(key);
+          add(needs, key, undefined);
           break;
         }
         if (path.length > 3) return refuse(CloseCodes.Invalid, 'need fields hold plain values');
@@ -164,7 +180,7 @@ export function checkTransaction({ doc, transaction, author, network }: { doc: Y
             return refuse(CloseCodes.Forbidden, 'a coordinator may only file or cancel a need');
           }
         }
-        needs.add(key);
+        add(needs, key, field);
         break;
       }
       case ROOTS.picture: {
@@ -172,6 +188,7 @@ export function checkTransaction({ doc, transaction, author, network }: { doc: Y
         if (path.length === 2) return refuse(CloseCodes.Forbidden, 'the picture texts are created by the server only');
         if (!(PICTURE_TEXTS as readonly string[]).includes(key) || path.length !== 3) return refuse(CloseCodes.Invalid, 'unknown part of the picture');
         if (!['string', 'format', 'deleted'].includes(content.kind)) return refuse(CloseCodes.Invalid, 'the picture holds text only');
+        picture.add(key);
         break;
       }
       case ROOTS.areas: {
@@ -182,6 +199,7 @@ export function checkTransaction({ doc, transaction, author, network }: { doc: Y
           const problem = areaProblem(content.values[0]);
           if (problem) return refuse(CloseCodes.Invalid, problem);
         }
+        areas.add(key);
         break;
       }
       case ROOTS.logbook: {
@@ -193,6 +211,7 @@ export function checkTransaction({ doc, transaction, author, network }: { doc: Y
           if (problem) return refuse(CloseCodes.Invalid, problem);
           if ((entry as { by: string }).by !== author.username) return refuse(CloseCodes.Forbidden, 'a logbook entry names its own author');
         }
+        logbook += content.values.length;
         break;
       }
       default:
@@ -201,7 +220,7 @@ export function checkTransaction({ doc, transaction, author, network }: { doc: Y
   }
 
   // Whole-need checks on what the transaction leaves behind.
-  for (const id of needs) {
+  for (const id of needs.keys()) {
     const map = doc.getMap<Y.Map<unknown>>(ROOTS.needs).get(id);
     if (!(map instanceof Y.Map)) return refuse(CloseCodes.Invalid, `need ${id} is not a map`);
     const need = map.toJSON() as Record<string, unknown>;
@@ -216,5 +235,5 @@ export function checkTransaction({ doc, transaction, author, network }: { doc: Y
     if (createdNeeds.has(id) && need.createdBy !== author.username) return refuse(CloseCodes.Forbidden, 'a need names its own author');
     if (createdNeeds.has(id) && !isGhor && need.status !== 'open') return refuse(CloseCodes.Forbidden, 'a new need is open');
   }
-  return { ok: true, reports, needs };
+  return { ok: true, reports, needs, picture, areas, logbook };
 }

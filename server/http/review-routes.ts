@@ -1,0 +1,115 @@
+import { Router, type Request } from 'express';
+import * as Y from 'yjs';
+import { readReports } from '../../shared/incident-doc';
+import { exportLocationsGeoJson } from '../../shared/registry-io';
+import { toCsv } from '../../shared/csv';
+import { TIMELINE_TYPES, type TimelineType } from '../../shared/review';
+import { text } from '../../shared/text';
+import { isValidId } from '../../shared/validation';
+import { requireRole } from '../auth/sessions';
+import { toHave } from '../review/have';
+import { pictureVersions, reportHtml } from '../review/report-html';
+import type { ReviewService } from '../review/review-service';
+import type { Store } from '../store/store';
+import type { Rooms } from '../yjs/rooms';
+import { HttpError, requestLanguage } from './http-error';
+
+/** The after-action review: events, state at T, metrics and the exports (GHOR, admin, observers). */
+export function reviewRoutes({ store, rooms, review, now }: { store: Store; rooms: Rooms; review: ReviewService; now: () => Date }): Router {
+  const router = Router();
+  const reviewers = requireRole('ghor', 'admin', 'observer');
+
+  const incidentOf = async (req: Request) => {
+    const id = String(req.params.id);
+    const incident = isValidId(id) ? await store.get('incidents', id) : undefined;
+    if (!incident) throw new HttpError(404, 'not-found', text('Dit incident bestaat niet.', 'This incident does not exist.'));
+    return { incident, network: rooms.network(id) };
+  };
+
+  /** The moment asked for: `at` as ISO 8601; absent means now. */
+  const momentOf = (req: Request): number => {
+    const at = req.query.at;
+    if (at === undefined || at === '') return now().getTime();
+    const t = typeof at === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(at) ? Date.parse(at) : NaN;
+    if (Number.isNaN(t)) {
+      throw new HttpError(400, 'bad-request', text('Geef het tijdstip als ISO 8601, bijvoorbeeld 2026-03-01T14:32:00Z.', 'Give the time as ISO 8601, e.g. 2026-03-01T14:32:00Z.'));
+    }
+    return t;
+  };
+
+  router.get('/incidents/:id/events', reviewers, async (req, res) => {
+    const { incident } = await incidentOf(req);
+    const types = typeof req.query.type === 'string' && req.query.type !== '' ? req.query.type.split(',') : [];
+    if (types.some((t) => !TIMELINE_TYPES.includes(t as TimelineType))) {
+      throw new HttpError(400, 'bad-request', text(`Onbekend type; kies uit ${TIMELINE_TYPES.join(', ')}.`, `Unknown type; choose from ${TIMELINE_TYPES.join(', ')}.`));
+    }
+    const organisationId = typeof req.query.organisationId === 'string' && req.query.organisationId !== '' ? req.query.organisationId : undefined;
+    const offset = Math.max(0, Number(req.query.offset ?? 0) || 0);
+    const limit = Math.min(5000, Math.max(1, Number(req.query.limit ?? 500) || 500));
+    const events = (await review.events(incident.id)).filter((e) => (types.length === 0 || types.includes(e.type)) && (!organisationId || e.organisationId === organisationId));
+    res.json({ data: { total: events.length, offset, limit, events: events.slice(offset, offset + limit) } });
+  });
+
+  router.get('/incidents/:id/state', reviewers, async (req, res) => {
+    const { incident } = await incidentOf(req);
+    const t = momentOf(req);
+    if (req.query.format === 'json') {
+      res.json({ data: await review.plainStateAt(incident.id, t) });
+      return;
+    }
+    const doc = await review.stateAt(incident.id, t);
+    res.type('application/octet-stream').send(Buffer.from(Y.encodeStateAsUpdate(doc)));
+    doc.destroy();
+  });
+
+  router.get('/incidents/:id/metrics', reviewers, async (req, res) => {
+    const { incident, network } = await incidentOf(req);
+    const [metrics, series] = await Promise.all([review.metrics(incident, network), review.series(incident, network)]);
+    res.json({ data: { metrics, series } });
+  });
+
+  router.get('/incidents/:id/timeline.csv', reviewers, async (req, res) => {
+    const { incident, network } = await incidentOf(req);
+    const organisations = new Map(network.organisations.map((o) => [o.id, o.name]));
+    const locations = new Map(network.locations.map((l) => [l.id, l.name]));
+    const rows = (await review.events(incident.id)).map((e) => ({
+      at: e.at,
+      type: e.type,
+      user: e.userName,
+      organisation: e.organisationId ? (organisations.get(e.organisationId) ?? e.organisationId) : '',
+      location: typeof e.detail.locationId === 'string' ? (locations.get(e.detail.locationId) ?? e.detail.locationId) : '',
+      detail: JSON.stringify(e.detail),
+    }));
+    res.setHeader('Content-Disposition', `attachment; filename="${incident.id}-timeline.csv"`);
+    res.type('text/csv; charset=utf-8').send(toCsv(['at', 'type', 'user', 'organisation', 'location', 'detail'], rows));
+  });
+
+  router.get('/incidents/:id/reports.geojson', reviewers, async (req, res) => {
+    const { incident, network } = await incidentOf(req);
+    const doc = await review.stateAt(incident.id, momentOf(req));
+    const reports = readReports(doc);
+    doc.destroy();
+    const collection = exportLocationsGeoJson(network) as { features: { id: string; properties: Record<string, unknown> }[] };
+    for (const feature of collection.features) Object.assign(feature.properties, { report: reports.get(feature.id) ?? {} });
+    res.type('application/geo+json').send(JSON.stringify(collection));
+  });
+
+  router.get('/incidents/:id/have.xml', reviewers, async (req, res) => {
+    const { incident, network } = await incidentOf(req);
+    const doc = await review.stateAt(incident.id, momentOf(req));
+    const reports = readReports(doc);
+    doc.destroy();
+    res.type('application/xml; charset=utf-8').send(toHave({ network, reports }));
+  });
+
+  router.get('/incidents/:id/report.html', reviewers, async (req, res) => {
+    const { incident, network } = await incidentOf(req);
+    const [metrics, series, events] = await Promise.all([review.metrics(incident, network), review.series(incident, network), review.events(incident.id)]);
+    const versions = await Promise.all(
+      pictureVersions(events).map(async (at) => ({ at, picture: (await review.plainStateAt(incident.id, Date.parse(at))).picture })),
+    );
+    res.type('text/html; charset=utf-8').send(reportHtml({ incident, metrics, series, versions, eventCount: events.length, lang: requestLanguage(req), now: now() }));
+  });
+
+  return router;
+}

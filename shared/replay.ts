@@ -1,0 +1,77 @@
+import * as Y from 'yjs';
+
+/** One record of a recorded session, as replay needs it: an update, or a checkpoint's whole state. */
+export interface ReplayRecord {
+  /** Server time, ms since the epoch. */
+  time: number;
+  kind: 'update' | 'checkpoint';
+  payload: Uint8Array;
+}
+
+/** Index of the last element whose time is ≤ t, or -1 (times are non-decreasing). */
+function lastAtOrBefore(times: readonly number[], t: number): number {
+  let lo = 0;
+  let hi = times.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (times[mid] <= t) {
+      found = mid;
+      lo = mid + 1;
+    } else {
+      hi = mid - 1;
+    }
+  }
+  return found;
+}
+
+/**
+ * The state of a recorded document at any time: the nearest checkpoint before T plus the updates
+ * after it up to T. Pure: it only reads the records it is given.
+ */
+export class Replay {
+  private readonly times: number[];
+  private readonly checkpoints: number[];
+
+  constructor(private readonly records: readonly ReplayRecord[]) {
+    this.times = records.map((r) => r.time);
+    this.checkpoints = records.flatMap((r, i) => (r.kind === 'checkpoint' ? [i] : []));
+  }
+
+  /** Time of the first and the last record (0 when empty). */
+  get span(): { start: number; end: number } {
+    return { start: this.times[0] ?? 0, end: this.times[this.times.length - 1] ?? 0 };
+  }
+
+  /** The document as it was at time `t` (ms). */
+  stateAt(t: number): Y.Doc {
+    const doc = new Y.Doc({ gc: false });
+    const last = lastAtOrBefore(this.times, t);
+    if (last < 0) return doc;
+    let from = 0;
+    const checkpoint = this.checkpoints[lastAtOrBefore(this.checkpoints, last)];
+    if (checkpoint !== undefined) {
+      Y.applyUpdate(doc, this.records[checkpoint].payload);
+      from = checkpoint + 1;
+    }
+    for (let i = from; i <= last; i++) if (this.records[i].kind === 'update') Y.applyUpdate(doc, this.records[i].payload);
+    return doc;
+  }
+
+  /**
+   * Walks the session once and calls `sample` with the document at each of the given times
+   * (ascending): cheaper than seeking for a series of many points.
+   */
+  sample<T>(times: readonly number[], sample: (doc: Y.Doc, t: number) => T): T[] {
+    const doc = new Y.Doc({ gc: false });
+    const out: T[] = [];
+    let i = 0;
+    for (const t of times) {
+      for (; i < this.records.length && this.records[i].time <= t; i++) {
+        if (this.records[i].kind === 'update') Y.applyUpdate(doc, this.records[i].payload);
+      }
+      out.push(sample(doc, t));
+    }
+    return out;
+  }
+}

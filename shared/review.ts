@@ -1,0 +1,151 @@
+import type { Impact, NeedKind, Urgency } from './board-schema';
+import type { Incident } from './incident';
+import type { Organisation } from './domain';
+
+/** Kinds of timeline events. */
+export const TIMELINE_TYPES = [
+  'incident-opened',
+  'grip-changed',
+  'incident-closed',
+  'joined',
+  'left',
+  'alert-sent',
+  'alert-delivered',
+  'alert-acked',
+  'report',
+  'need',
+  'picture',
+  'area',
+  'logbook',
+] as const;
+
+/** One kind of timeline event. */
+export type TimelineType = (typeof TIMELINE_TYPES)[number];
+
+/** One event of a recorded session, with server time and author. */
+export interface TimelineEvent {
+  /** Position in the session, stable across requests. */
+  seq: number;
+  at: string;
+  type: TimelineType;
+  userId: string;
+  userName: string;
+  /** The organisation the event concerns (the report's, the need's, the acknowledging one's). */
+  organisationId: string | null;
+  /** Type-specific details: locationId and fields for reports, alertId for alerts, etc. */
+  detail: Record<string, unknown>;
+}
+
+/** A point of the counts-over-time series. */
+export interface SeriesPoint {
+  at: string;
+  byImpact: Record<Impact, number>;
+  openNeeds: number;
+  bedsFree: number;
+  canReceive: number;
+}
+
+/** Per-organisation response times. */
+export interface OrganisationMetrics {
+  organisationId: string;
+  name: string;
+  firstAlertAt: string | null;
+  acknowledgedAt: string | null;
+  timeToAcknowledgeMs: number | null;
+  answer: string | null;
+  firstReportAt: string | null;
+  timeToFirstReportMs: number | null;
+}
+
+/** How long a need took from being filed to being met. */
+export interface NeedMetrics {
+  needId: string;
+  organisationId: string | null;
+  kind: NeedKind | null;
+  urgency: Urgency | null;
+  openedAt: string;
+  metAt: string | null;
+  durationMs: number | null;
+  finalStatus: string | null;
+}
+
+/** The metrics of an after-action review. */
+export interface ReviewMetrics {
+  startedAt: string;
+  endedAt: string | null;
+  timeToFirstAlertMs: number | null;
+  organisations: OrganisationMetrics[];
+  needs: NeedMetrics[];
+  gripChanges: { at: string; from: number | null; to: number }[];
+}
+
+const ms = (from: string, to: string | null) => (to === null ? null : Date.parse(to) - Date.parse(from));
+
+/** Computes the review metrics from the timeline; pure. */
+export function computeMetrics({ incident, organisations, events }: { incident: Incident; organisations: readonly Organisation[]; events: readonly TimelineEvent[] }): ReviewMetrics {
+  const firstAlert = events.find((e) => e.type === 'alert-sent');
+  const perOrganisation = new Map<string, OrganisationMetrics>(
+    organisations.map((o) => [o.id, { organisationId: o.id, name: o.name, firstAlertAt: null, acknowledgedAt: null, timeToAcknowledgeMs: null, answer: null, firstReportAt: null, timeToFirstReportMs: null }]),
+  );
+  const alertSentAt = new Map<string, string>();
+  const needs = new Map<string, NeedMetrics>();
+  const gripChanges: ReviewMetrics['gripChanges'] = [{ at: incident.startedAt, from: null, to: events.find((e) => e.type === 'incident-opened')?.detail.grip as number ?? incident.grip }];
+  for (const event of events) {
+    switch (event.type) {
+      case 'alert-sent': {
+        alertSentAt.set(String(event.detail.alertId), event.at);
+        for (const id of (event.detail.organisationIds as string[] | undefined) ?? []) {
+          const m = perOrganisation.get(id);
+          if (m && m.firstAlertAt === null) m.firstAlertAt = event.at;
+        }
+        break;
+      }
+      case 'alert-acked': {
+        const m = event.organisationId ? perOrganisation.get(event.organisationId) : undefined;
+        const sent = alertSentAt.get(String(event.detail.alertId));
+        if (m && m.acknowledgedAt === null && sent) {
+          m.acknowledgedAt = event.at;
+          m.timeToAcknowledgeMs = ms(sent, event.at);
+          m.answer = String(event.detail.answer ?? '');
+        }
+        break;
+      }
+      case 'report': {
+        const m = event.organisationId ? perOrganisation.get(event.organisationId) : undefined;
+        if (m && m.firstReportAt === null) {
+          m.firstReportAt = event.at;
+          m.timeToFirstReportMs = ms(incident.startedAt, event.at);
+        }
+        break;
+      }
+      case 'need': {
+        const id = String(event.detail.needId);
+        const fields = (event.detail.fields ?? {}) as Record<string, unknown>;
+        let need = needs.get(id);
+        if (!need) {
+          need = { needId: id, organisationId: event.organisationId, kind: (fields.kind as NeedKind) ?? null, urgency: (fields.urgency as Urgency) ?? null, openedAt: event.at, metAt: null, durationMs: null, finalStatus: (fields.status as string) ?? null };
+          needs.set(id, need);
+        }
+        if (typeof fields.status === 'string') need.finalStatus = fields.status;
+        if (fields.status === 'met' && need.metAt === null) {
+          need.metAt = event.at;
+          need.durationMs = ms(need.openedAt, event.at);
+        }
+        break;
+      }
+      case 'grip-changed':
+        gripChanges.push({ at: event.at, from: event.detail.from as number, to: event.detail.to as number });
+        break;
+      default:
+        break;
+    }
+  }
+  return {
+    startedAt: incident.startedAt,
+    endedAt: incident.endedAt,
+    timeToFirstAlertMs: firstAlert ? ms(incident.startedAt, firstAlert.at) : null,
+    organisations: [...perOrganisation.values()],
+    needs: [...needs.values()],
+    gripChanges,
+  };
+}

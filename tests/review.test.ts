@@ -1,0 +1,199 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { addNeed, editPictureText, readReport, setReport, updateNeed } from '../shared/incident-doc';
+import { HAVE_NAMESPACE } from '../server/review/have';
+import { HttpClient } from './helpers/http-client';
+import { ADMIN_PASSWORD, DEMO_PASSWORD, startServer, type TestServer } from './helpers/server';
+import { connectSocket, connected } from './helpers/socket-client';
+import { waitFor } from './helpers/wait-for';
+import { child, parseXml, type XmlElement } from './helpers/xml';
+import { connectBoard, type BoardClient } from './helpers/yjs-client';
+
+const T0 = Date.parse('2026-03-01T10:00:00Z');
+const MIN = 60000;
+let clock = T0;
+const at = (minutes: number) => new Date(T0 + minutes * MIN).toISOString();
+let server: TestServer;
+let ghor: HttpClient;
+let coordinator: HttpClient;
+let incidentId: string;
+let own: string;
+let other: string;
+let ownOrg: string;
+let ghorBoard: BoardClient;
+let coordinatorBoard: BoardClient;
+
+/** Waits until the server has stamped a report change made at the current fake time. */
+async function stamped(board: BoardClient, locationId: string): Promise<void> {
+  const expected = new Date(clock).toISOString();
+  await waitFor(() => readReport(board.doc, locationId).stamp?.at === expected, { what: `stamp of ${locationId} at ${expected}` });
+}
+
+beforeAll(async () => {
+  server = await startServer({ now: () => new Date(clock) });
+  ghor = await new HttpClient(server.url).signIn('ghor', DEMO_PASSWORD);
+  coordinator = await new HttpClient(server.url).signIn('coordinator', DEMO_PASSWORD);
+  ownOrg = (await coordinator.get('/api/me')).body.data.organisationId;
+  incidentId = (await ghor.post('/api/incidents', { title: 'Stroomuitval Heuvelland', grip: 2 })).body.data.id;
+  const { network } = (await ghor.get(`/api/incidents/${incidentId}`)).body.data;
+  own = network.locations.find((l: { organisationId: string }) => l.organisationId === ownOrg).id;
+  other = network.locations.find((l: { organisationId: string; id: string }) => l.organisationId !== ownOrg && l.id.endsWith('1')).id;
+  ghorBoard = connectBoard(server.url, incidentId, ghor.cookie);
+  coordinatorBoard = connectBoard(server.url, incidentId, coordinator.cookie);
+  await Promise.all([ghorBoard.synced(), coordinatorBoard.synced()]);
+
+  // 10:10 the GHOR alerts everyone; 10:25 the coordinator acknowledges and reports.
+  clock = T0 + 10 * MIN;
+  const alert = (await ghor.post(`/api/incidents/${incidentId}/alerts`, { message: 'Stroomuitval, meld uw situatie', grip: 2, target: { all: true } })).body.data.alert;
+  clock = T0 + 25 * MIN;
+  expect((await coordinator.post(`/api/alerts/${alert.id}/ack`, { answer: 'yes' })).status).toBe(200);
+  setReport(coordinatorBoard.doc, own, { impact: 'major', operation: 'shelter-in-place', bedsFree: 3, dependentOnPower: 12 });
+  await stamped(coordinatorBoard, own);
+  // 11:00 a need; 11:30 GHOR handles it, reports on behalf of another organisation, writes the picture.
+  clock = T0 + 60 * MIN;
+  addNeed(coordinatorBoard.doc, { id: 'need-aggregaat', organisationId: ownOrg, locationId: own, kind: 'power', urgency: 'immediate', status: 'open', createdBy: 'coordinator', createdAt: new Date(clock).toISOString(), quantity: 1 });
+  await waitFor(() => (ghorBoard.doc.getMap<Y.Map<unknown>>('needs').get('need-aggregaat')?.get('stamp') as { at: string } | undefined)?.at === new Date(clock).toISOString());
+  clock = T0 + 90 * MIN;
+  updateNeed(ghorBoard.doc, 'need-aggregaat', { status: 'in-progress', handledBy: 'Rode Kruis' });
+  setReport(ghorBoard.doc, other, { impact: 'critical', operation: 'evacuating', toEvacuate: 40 });
+  editPictureText(ghorBoard.doc, 'picture', 'Stroomuitval in het Heuvelland; 12 beademde cliënten.');
+  await stamped(ghorBoard, other);
+  clock = T0 + 120 * MIN;
+  expect((await ghor.patch(`/api/incidents/${incidentId}`, { grip: 3 })).status).toBe(200);
+  // 13:00 the need is met and the location recovers; 14:00 the incident closes.
+  clock = T0 + 180 * MIN;
+  updateNeed(ghorBoard.doc, 'need-aggregaat', { status: 'met' });
+  setReport(coordinatorBoard.doc, own, { impact: 'minor', operation: 'normal' });
+  await stamped(coordinatorBoard, own);
+  await waitFor(() => (ghorBoard.doc.getMap<Y.Map<unknown>>('needs').get('need-aggregaat')?.get('stamp') as { at: string } | undefined)?.at === new Date(clock).toISOString());
+  clock = T0 + 240 * MIN;
+  expect((await ghor.post(`/api/incidents/${incidentId}/close`)).status).toBe(200);
+}, 60000);
+
+afterAll(async () => {
+  ghorBoard?.destroy();
+  coordinatorBoard?.destroy();
+  await server?.close();
+});
+
+async function stateAt(minutes: number) {
+  const answer = await ghor.get(`/api/incidents/${incidentId}/state?at=${at(minutes)}&format=json`);
+  expect(answer.status).toBe(200);
+  return answer.body.data;
+}
+
+describe('replay', () => {
+  it('shows at each moment what was known then, and nothing later', async () => {
+    const before = await stateAt(20);
+    expect(before.reports[own]).toBeUndefined();
+    expect(before.needs).toEqual([]);
+    const first = await stateAt(30);
+    expect(first.reports[own]).toMatchObject({ impact: 'major', operation: 'shelter-in-place', bedsFree: 3 });
+    expect(first.reports[other]).toBeUndefined();
+    const middle = await stateAt(119);
+    expect(middle.reports[own].impact).toBe('major');
+    expect(middle.reports[other]).toMatchObject({ impact: 'critical', toEvacuate: 40 });
+    expect(middle.needs).toMatchObject([{ id: 'need-aggregaat', status: 'in-progress', handledBy: 'Rode Kruis' }]);
+    expect(middle.picture.picture).toBe('Stroomuitval in het Heuvelland; 12 beademde cliënten.');
+    const late = await stateAt(210);
+    expect(late.reports[own]).toMatchObject({ impact: 'minor', operation: 'normal' });
+    expect(late.needs[0].status).toBe('met');
+  });
+
+  it('gives the state at T as a Yjs update that a client can load', async () => {
+    const response = await fetch(`${server.url}/api/incidents/${incidentId}/state?at=${at(30)}`, { headers: { cookie: ghor.cookie } });
+    expect(response.headers.get('content-type')).toContain('application/octet-stream');
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, new Uint8Array(await response.arrayBuffer()));
+    expect(readReport(doc, own).impact).toBe('major');
+    const bad = await ghor.get(`/api/incidents/${incidentId}/state?at=gisteren`);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/ISO 8601/);
+  });
+});
+
+describe('timeline and metrics', () => {
+  it('lists the events with server times, filterable by type and organisation', async () => {
+    const all = (await ghor.get(`/api/incidents/${incidentId}/events?limit=5000`)).body.data;
+    const types = new Set(all.events.map((e: { type: string }) => e.type));
+    for (const type of ['incident-opened', 'alert-sent', 'alert-acked', 'report', 'need', 'picture', 'grip-changed', 'incident-closed', 'joined']) expect(types).toContain(type);
+    const reports = (await ghor.get(`/api/incidents/${incidentId}/events?type=report&organisationId=${ownOrg}`)).body.data.events;
+    expect(reports.map((e: { at: string }) => e.at)).toEqual([at(25), at(180)]);
+    expect(reports[0].detail.fields).toMatchObject({ impact: 'major', bedsFree: 3 });
+    expect(reports[0].userName).toBe('Crisiscoördinator (demo)');
+    const page = (await ghor.get(`/api/incidents/${incidentId}/events?offset=2&limit=3`)).body.data;
+    expect(page.events.map((e: { seq: number }) => e.seq)).toEqual(all.events.slice(2, 5).map((e: { seq: number }) => e.seq));
+    expect((await ghor.get(`/api/incidents/${incidentId}/events?type=gossip`)).status).toBe(400);
+    expect((await coordinator.get(`/api/incidents/${incidentId}/events`)).status).toBe(403);
+  });
+
+  it('measures time to first alert, to acknowledge, to first report, and needs from open to met', async () => {
+    const { metrics, series } = (await ghor.get(`/api/incidents/${incidentId}/metrics`)).body.data;
+    expect(metrics.timeToFirstAlertMs).toBe(10 * MIN);
+    const mine = metrics.organisations.find((o: { organisationId: string }) => o.organisationId === ownOrg);
+    expect(mine).toMatchObject({ timeToAcknowledgeMs: 15 * MIN, answer: 'yes', timeToFirstReportMs: 25 * MIN });
+    expect(metrics.needs).toEqual([expect.objectContaining({ needId: 'need-aggregaat', durationMs: 120 * MIN, finalStatus: 'met', kind: 'power' })]);
+    expect(metrics.gripChanges.map((g: { to: number }) => g.to)).toEqual([2, 3]);
+    expect(series).toHaveLength(48);
+    const peak = series.find((p: { at: string }) => Date.parse(p.at) > T0 + 100 * MIN);
+    expect(peak.byImpact.critical).toBe(1);
+    expect(series[0].byImpact.critical).toBe(0);
+    expect(series.some((p: { openNeeds: number }) => p.openNeeds === 1)).toBe(true);
+    expect(series[series.length - 1].openNeeds).toBe(0);
+  });
+});
+
+describe('exports', () => {
+  it('timeline CSV, GeoJSON at T and a printable report', async () => {
+    const csv = (await ghor.get(`/api/incidents/${incidentId}/timeline.csv`)).text;
+    expect(csv.split('\r\n')[0]).toBe('at,type,user,organisation,location,detail');
+    expect(csv).toContain('alert-acked');
+    const geojson = (await ghor.get(`/api/incidents/${incidentId}/reports.geojson?at=${at(100)}`)).body;
+    const feature = geojson.features.find((f: { id: string }) => f.id === other);
+    expect(feature.properties.report).toMatchObject({ impact: 'critical' });
+    const report = await ghor.get(`/api/incidents/${incidentId}/report.html`);
+    expect(report.headers.get('content-type')).toContain('text/html');
+    expect(report.text).toContain('Evaluatierapport: Stroomuitval Heuvelland');
+    expect(report.text).toContain('0:15:00');
+    expect(report.text).toContain('Stroomuitval in het Heuvelland; 12 beademde cliënten.');
+    expect(report.text.match(/<svg /g)?.length).toBe(3);
+  });
+
+  it('EDXL-HAVE at T follows the HAVE 1.0 structure', async () => {
+    const xml = (await ghor.get(`/api/incidents/${incidentId}/have.xml?at=${at(100)}`)).text;
+    const root = parseXml(xml);
+    expect(root.name).toBe('HospitalStatus');
+    expect(root.attributes.xmlns).toBe(HAVE_NAMESPACE);
+    const hospitals = root.children;
+    expect(hospitals.map((h) => h.name)).toEqual(['Hospital', 'Hospital']);
+    const order = ['Organization', 'EmergencyDepartmentStatus', 'HospitalBedCapacityStatus', 'ServiceCoverageStatus', 'HospitalFacilityStatus', 'HospitalResourcesStatus', 'LastUpdateTime'];
+    for (const hospital of hospitals) {
+      const positions = hospital.children.map((c) => order.indexOf(c.name));
+      expect(positions.every((p, i) => p >= 0 && (i === 0 || p > positions[i - 1]))).toBe(true);
+      const organization = child(hospital, 'Organization')!;
+      expect(organization.children.map((c) => c.name)).toEqual(['OrganizationInformation', 'OrganizationGeoLocation', 'CommentText']);
+      expect(child(hospital, 'LastUpdateTime')!.text).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}:\d{2})$/);
+      const capacity = child(hospital, 'HospitalBedCapacityStatus');
+      if (capacity) {
+        const bed = child(capacity, 'BedCapacity') as XmlElement;
+        expect(bed.children.map((c) => c.name)).toEqual(['BedType', 'Capacity']);
+        expect(child(bed, 'Capacity')!.children.map((c) => c.name)).toEqual(['AvailableCount', 'BaselineCount']);
+      }
+    }
+    expect(xml).toContain('impact: critical; operation: evacuating; toEvacuate: 40');
+    const atStart = parseXml((await ghor.get(`/api/incidents/${incidentId}/have.xml?at=${at(5)}`)).text);
+    expect(atStart.children).toEqual([]);
+  });
+});
+
+describe('admin can review as well', () => {
+  it('an observer and an admin read the review; nobody else', async () => {
+    const admin = await new HttpClient(server.url).signIn('admin', ADMIN_PASSWORD);
+    const observer = await new HttpClient(server.url).signIn('observer', DEMO_PASSWORD);
+    expect((await admin.get(`/api/incidents/${incidentId}/metrics`)).status).toBe(200);
+    expect((await observer.get(`/api/incidents/${incidentId}/report.html`)).status).toBe(200);
+    const socket = connectSocket(server.url, observer.cookie);
+    await connected(socket);
+    socket.disconnect();
+  });
+});
