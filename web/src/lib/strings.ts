@@ -198,6 +198,19 @@ const NL = {
   answerYes: 'getroffen',
   answerNo: 'niet getroffen',
   answerUnknown: 'weet nog niet',
+  review: 'Evaluatie',
+  reportHtml: 'Rapport (afdrukken)',
+  speed: 'Snelheid',
+  moment: 'Tijdstip',
+  metrics: 'Kengetallen',
+  firstAlertAfter: 'Eerste alarm na',
+  ackAfter: 'Bevestigd na',
+  firstReportAfter: 'Eerste melding na',
+  metAfter: 'Opgelost na',
+  type: 'Soort gebeurtenis',
+  allTypes: 'Alle gebeurtenissen',
+  joinedBoard: 'opende het bord',
+  leftBoard: 'verliet het bord',
 };
 
 type Strings = typeof NL;
@@ -399,6 +412,19 @@ const EN: Strings = {
   answerYes: 'hit',
   answerNo: 'not hit',
   answerUnknown: 'don’t know yet',
+  review: 'Review',
+  reportHtml: 'Report (print)',
+  speed: 'Speed',
+  moment: 'Moment',
+  metrics: 'Metrics',
+  firstAlertAfter: 'First alert after',
+  ackAfter: 'Acknowledged after',
+  firstReportAfter: 'First report after',
+  metAfter: 'Met after',
+  type: 'Kind of event',
+  allTypes: 'All events',
+  joinedBoard: 'opened the board',
+  leftBoard: 'left the board',
 };
 
 /** Key of one interface text. */
