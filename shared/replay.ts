@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 
-/** One record of a recorded session, as replay needs it: an update, or a checkpoint's whole state. */
+/** One record of a recorded session, as replay needs it: an update (v1), or a checkpoint's whole state (v2). */
 export interface ReplayRecord {
   /** Server time, ms since the epoch. */
   time: number;
@@ -45,13 +45,13 @@ export class Replay {
 
   /** The document as it was at time `t` (ms). */
   stateAt(t: number): Y.Doc {
-    const doc = new Y.Doc({ gc: false });
+    const doc = new Y.Doc();
     const last = lastAtOrBefore(this.times, t);
     if (last < 0) return doc;
     let from = 0;
     const checkpoint = this.checkpoints[lastAtOrBefore(this.checkpoints, last)];
     if (checkpoint !== undefined) {
-      Y.applyUpdate(doc, this.records[checkpoint].payload);
+      Y.applyUpdateV2(doc, this.records[checkpoint].payload);
       from = checkpoint + 1;
     }
     for (let i = from; i <= last; i++) if (this.records[i].kind === 'update') Y.applyUpdate(doc, this.records[i].payload);
@@ -63,7 +63,7 @@ export class Replay {
    * (ascending): cheaper than seeking for a series of many points.
    */
   sample<T>(times: readonly number[], sample: (doc: Y.Doc, t: number) => T): T[] {
-    const doc = new Y.Doc({ gc: false });
+    const doc = new Y.Doc();
     const out: T[] = [];
     let i = 0;
     for (const t of times) {

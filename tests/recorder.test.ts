@@ -36,7 +36,7 @@ function scriptedLog(n: number, every: number): { bytes: Uint8Array; doc: Y.Doc;
     doc.getMap('reports').set(`k${i % 7}`, i);
     if ((i + 1) % every === 0) {
       checkpointOffsets.push(size);
-      push(encodeRecord(RecordType.checkpoint, Date.now(), 'server', encodeCheckpoint(new Map([[doc.clientID, 'u1']]), Y.encodeStateAsUpdate(doc))));
+      push(encodeRecord(RecordType.checkpoint, Date.now(), 'server', encodeCheckpoint(new Map([[doc.clientID, 'u1']]), Y.encodeStateAsUpdateV2(doc))));
     }
   }
   return { bytes: concat(parts), doc, checkpointOffsets };

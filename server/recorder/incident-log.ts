@@ -101,21 +101,25 @@ export function decodeRecords(bytes: Uint8Array): { records: LogRecord[]; validL
   return { records, validLength, report: { tornBytes: bytes.length - validLength, corrupt } };
 }
 
-/** Encodes a checkpoint payload: the clientID bindings and the document state. */
-export function encodeCheckpoint(bindings: Map<number, string>, state: Uint8Array): Uint8Array {
-  const meta = encoder.encode(JSON.stringify({ bindings: [...bindings] }));
-  const payload = new Uint8Array(4 + meta.length + state.length);
+/**
+ * Encodes a checkpoint payload: the clientID bindings and the document state in Yjs's v2 update
+ * encoding (about five times smaller than v1 for a long session, and faster to load).
+ */
+export function encodeCheckpoint(bindings: Map<number, string>, stateV2: Uint8Array): Uint8Array {
+  const meta = encoder.encode(JSON.stringify({ bindings: [...bindings], encoding: 'v2' }));
+  const payload = new Uint8Array(4 + meta.length + stateV2.length);
   new DataView(payload.buffer).setUint32(0, meta.length, true);
   payload.set(meta, 4);
-  payload.set(state, 4 + meta.length);
+  payload.set(stateV2, 4 + meta.length);
   return payload;
 }
 
-/** Decodes a checkpoint payload; throws on a malformed one. */
-export function decodeCheckpoint(payload: Uint8Array): { bindings: Map<number, string>; state: Uint8Array } {
+/** Decodes a checkpoint payload (its state is a v2 update); throws on a malformed one. */
+export function decodeCheckpoint(payload: Uint8Array): { bindings: Map<number, string>; stateV2: Uint8Array } {
   const metaLength = new DataView(payload.buffer, payload.byteOffset, payload.byteLength).getUint32(0, true);
-  const meta = JSON.parse(decoder.decode(payload.subarray(4, 4 + metaLength))) as { bindings: [number, string][] };
-  return { bindings: new Map(meta.bindings), state: payload.subarray(4 + metaLength) };
+  const meta = JSON.parse(decoder.decode(payload.subarray(4, 4 + metaLength))) as { bindings: [number, string][]; encoding?: string };
+  if (meta.encoding !== 'v2') throw new Error('unknown checkpoint encoding');
+  return { bindings: new Map(meta.bindings), stateV2: payload.subarray(4 + metaLength) };
 }
 
 /** Reads and decodes a whole log file (empty when it does not exist). */

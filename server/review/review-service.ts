@@ -63,7 +63,7 @@ export class ReviewService {
         replayRecords.push({ time: record.time, kind: 'update', payload: record.payload });
       } else if (record.type === RecordType.checkpoint) {
         try {
-          replayRecords.push({ time: record.time, kind: 'checkpoint', payload: decodeCheckpoint(record.payload).state });
+          replayRecords.push({ time: record.time, kind: 'checkpoint', payload: decodeCheckpoint(record.payload).stateV2 });
         } catch {
           this.deps.log(`review ${incidentId}: checkpoint ${record.index} cannot be read; replay uses the log around it`);
         }

@@ -18,16 +18,21 @@ export interface RoomSocket {
   close(code: CloseCode): void;
 }
 
-/** Rebuilds a document from a log: the last valid checkpoint, then every update after it. */
+/**
+ * Rebuilds a document from a log: the last valid checkpoint, then every update after it. The
+ * document collects garbage: a deleted item keeps its parent and key (so the gate can still
+ * place it), only its content goes, which keeps checkpoints as small as the live state. The
+ * full history stays in the log.
+ */
 export function replayRecords(records: readonly LogRecord[], warn: (m: string) => void): { doc: Y.Doc; bindings: Map<number, string>; updatesSinceCheckpoint: number } {
-  const doc = new Y.Doc({ gc: false });
+  const doc = new Y.Doc();
   let bindings = new Map<number, string>();
   let start = 0;
   for (let i = records.length - 1; i >= 0; i--) {
     if (records[i].type !== RecordType.checkpoint) continue;
     try {
       const checkpoint = decodeCheckpoint(records[i].payload);
-      Y.applyUpdate(doc, checkpoint.state);
+      Y.applyUpdateV2(doc, checkpoint.stateV2);
       bindings = checkpoint.bindings;
       start = i + 1;
       break;
@@ -88,6 +93,8 @@ export class IncidentRoom {
   private readonly recorder: IncidentLog;
   private readonly locationById: Map<string, { organisationId: string }>;
   private capture: { socket: RoomSocket; transactions: Y.Transaction[]; updates: Uint8Array[] } | null = null;
+  private readonly outbox: Uint8Array[] = [];
+  private flushScheduled = false;
   private closed = false;
 
   constructor(private readonly options: RoomOptions) {
@@ -109,9 +116,11 @@ export class IncidentRoom {
     this.doc.on('afterTransaction', (transaction: Y.Transaction) => {
       if (this.capture && transaction.origin === this.capture.socket) this.capture.transactions.push(transaction);
     });
-    this.doc.on('update', (update: Uint8Array, origin: unknown) => {
-      if (this.capture && origin === this.capture.socket) this.capture.updates.push(update);
-      else this.commit(update, SERVER, null);
+    // While a client's update is being checked, every resulting update (its own, then the
+    // server's stamps) is held back, to be recorded and broadcast together once accepted.
+    this.doc.on('update', (update: Uint8Array) => {
+      if (this.capture) this.capture.updates.push(update);
+      else this.commit([{ update, user: SERVER }]);
     });
   }
 
@@ -230,8 +239,7 @@ export class IncidentRoom {
       mergeTouched(touched, result);
     }
     for (const client of newClients) this.bindings.set(client, author.id);
-    for (const accepted of captured.updates) this.commit(accepted, author.id, socket);
-    this.recordChange(author, touched);
+    const accepted = captured.updates.map((update) => ({ update, user: author.id }));
     const reports = [...touched.reports.keys()];
     const needs = [...touched.needs.keys()];
     if (reports.length > 0 || needs.length > 0) {
@@ -242,8 +250,15 @@ export class IncidentRoom {
         onBehalf: author.role === 'ghor' || author.role === 'admin',
         at: this.options.now().toISOString(),
       };
+      const stamps = { socket, transactions: [], updates: [] as Uint8Array[] };
+      this.capture = stamps;
       writeStamps(this.doc, { reports: new Map(reports.map((id) => [id, stamp])), needs: new Map(needs.map((id) => [id, stamp])) }, SERVER);
+      this.capture = null;
+      accepted.push(...stamps.updates.map((update) => ({ update, user: SERVER })));
     }
+    // The change and its stamps go out together; the log keeps them apart, each under its author.
+    this.commit(accepted);
+    this.recordChange(author, touched);
   }
 
   /**
@@ -284,21 +299,41 @@ export class IncidentRoom {
     socket.close(code);
   }
 
-  /** Records an accepted update, then broadcasts it to every other socket. */
-  private commit(update: Uint8Array, user: string, from: RoomSocket | null): void {
-    if (this.closed) return;
-    this.recorder.append(RecordType.update, this.options.now().getTime(), user, update);
-    this.updatesSinceCheckpoint++;
+  /**
+   * Records accepted updates in the log at once, and queues them for broadcast. Everything
+   * accepted within one turn of the event loop goes out as one merged message per socket: under
+   * load that turns hundreds of thousands of small socket writes a second into a few thousand.
+   * A sender may get its own update back; Yjs ignores structs it already has.
+   */
+  private commit(updates: { update: Uint8Array; user: string }[]): void {
+    if (this.closed || updates.length === 0) return;
+    const time = this.options.now().getTime();
+    for (const { update, user } of updates) {
+      this.recorder.append(RecordType.update, time, user, update);
+      this.updatesSinceCheckpoint++;
+      this.outbox.push(update);
+    }
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
+    if (this.updatesSinceCheckpoint >= (this.options.checkpointEvery ?? 1000)) this.checkpoint();
+  }
+
+  /** Sends the queued updates as one message to every socket. */
+  private flush(): void {
+    this.flushScheduled = false;
+    if (this.outbox.length === 0) return;
+    const updates = this.outbox.splice(0);
     const message = encoding.createEncoder();
     encoding.writeVarUint(message, YMessage.sync);
-    syncProtocol.writeUpdate(message, update);
-    this.broadcast(encoding.toUint8Array(message), from);
-    if (this.updatesSinceCheckpoint >= (this.options.checkpointEvery ?? 1000)) this.checkpoint();
+    syncProtocol.writeUpdate(message, updates.length === 1 ? updates[0] : Y.mergeUpdates(updates));
+    this.broadcast(encoding.toUint8Array(message), null);
   }
 
   /** Writes a checkpoint: the whole state and the clientID bindings. */
   checkpoint(): void {
-    this.recorder.append(RecordType.checkpoint, this.options.now().getTime(), SERVER, encodeCheckpoint(this.bindings, Y.encodeStateAsUpdate(this.doc)));
+    this.recorder.append(RecordType.checkpoint, this.options.now().getTime(), SERVER, encodeCheckpoint(this.bindings, Y.encodeStateAsUpdateV2(this.doc)));
     this.updatesSinceCheckpoint = 0;
   }
 
@@ -365,6 +400,7 @@ export class IncidentRoom {
   /** Closes every socket, writes a last checkpoint and frees the document. */
   close(code: CloseCode = CloseCodes.ServerStopping): void {
     if (this.closed) return;
+    this.flush();
     for (const socket of [...this.sockets.keys()]) {
       this.leave(socket);
       socket.close(code);

@@ -1,0 +1,77 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as Y from 'yjs';
+import { generateDemoRegion } from '../shared/demo-region';
+import { initIncidentDoc, readReports, setReport } from '../shared/incident-doc';
+import { IMPACTS } from '../shared/board-schema';
+import { SeededRandom } from '../shared/random';
+import { Replay, type ReplayRecord } from '../shared/replay';
+import { IncidentLog, RecordType, decodeCheckpoint, encodeCheckpoint, readLogFile } from '../server/recorder/incident-log';
+import { IncidentRoom, incidentLogFile } from '../server/yjs/incident-room';
+import { now, percentile } from './peers';
+
+/** Result of loading and seeking a long session. */
+export interface ColdLoadResult {
+  updates: number;
+  logMb: number;
+  loadMs: number;
+  indexMs: number;
+  seekP50: number;
+  seekP99: number;
+  seekMax: number;
+}
+
+/**
+ * Writes a log of `updates` report changes over 1061 locations (checkpoints every 1000, as the
+ * server does), then measures a cold room load and replay seeks to random moments.
+ */
+export async function coldLoad({ updates = 100000, seeks = 50 }: { updates?: number; seeks?: number } = {}): Promise<ColdLoadResult> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'zorgbeeld-cold-'));
+  try {
+    const network = generateDemoRegion();
+    const incidentId = 'inc-bench';
+    const file = incidentLogFile(dataDir, incidentId);
+    const { log } = IncidentLog.open(file, () => {});
+    const doc = new Y.Doc();
+    const random = new SeededRandom(7);
+    let time = Date.parse('2026-03-01T10:00:00Z');
+    doc.on('update', (update: Uint8Array) => log.append(RecordType.update, time, 'u1', update));
+    initIncidentDoc(doc, network.locations.map((l) => l.id));
+    const bindings = new Map([[doc.clientID, 'u1']]);
+    for (let i = 1; i <= updates; i++) {
+      time += random.int(20, 400);
+      const location = network.locations[random.int(0, network.locations.length - 1)].id;
+      setReport(doc, location, { impact: random.pick(IMPACTS), bedsFree: random.int(0, 40), remarks: `melding ${i}` });
+      if (i % 1000 === 0) log.append(RecordType.checkpoint, time, 'server', encodeCheckpoint(bindings, Y.encodeStateAsUpdateV2(doc)));
+    }
+    const logMb = log.size() / 1024 / 1024;
+    log.close();
+
+    const t0 = now();
+    const room = new IncidentRoom({ incidentId, dataDir, network, now: () => new Date(), log: () => {}, readOnly: () => true });
+    const loadMs = now() - t0;
+    room.close();
+
+    // The review decodes the log once (an index of records), then every seek is checkpoint + tail.
+    const t1 = now();
+    const records: ReplayRecord[] = readLogFile(file).records.flatMap((r): ReplayRecord[] =>
+      r.type === RecordType.update ? [{ time: r.time, kind: 'update', payload: r.payload }] : r.type === RecordType.checkpoint ? [{ time: r.time, kind: 'checkpoint', payload: decodeCheckpoint(r.payload).stateV2 }] : [],
+    );
+    const replay = new Replay(records);
+    const indexMs = now() - t1;
+    const { start, end } = replay.span;
+    const durations: number[] = [];
+    for (let i = 0; i < seeks; i++) {
+      const at = start + random.next() * (end - start);
+      const s = now();
+      const state = replay.stateAt(at);
+      readReports(state);
+      durations.push(now() - s);
+      state.destroy();
+    }
+    return { updates, logMb, loadMs, indexMs, seekP50: percentile(durations, 50), seekP99: percentile(durations, 99), seekMax: Math.max(...durations) };
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,82 @@
+import * as Y from 'yjs';
+import { RawPeer, WriterPeer, now, percentile, until } from './peers';
+import { openIncident, signIn, DEMO_PASSWORD, type BenchServer } from './servers';
+
+/** One server's side of the propagation workload: a writer and `receivers` readers. */
+interface Rig {
+  server: BenchServer;
+  writer: WriterPeer;
+  receivers: RawPeer[];
+  write(round: number): void;
+  latencies: number[];
+  close(): void;
+}
+
+async function zorgbeeldRig(server: BenchServer, receivers: number): Promise<Rig> {
+  const ghor = await signIn(server.url, 'ghor', DEMO_PASSWORD);
+  const observer = await signIn(server.url, 'observer', DEMO_PASSWORD);
+  const { id, locations } = await openIncident(server.url, ghor);
+  const url = `${server.url.replace('http', 'ws')}/yjs/${id}`;
+  const writer = new WriterPeer(url, { cookie: ghor });
+  const peers = Array.from({ length: receivers }, () => new RawPeer(url, { cookie: observer }));
+  await until(() => writer.synced && peers.every((p) => p.synced), 60000, 'Zorgbeeld peers synced');
+  const location = locations[0];
+  return {
+    server,
+    writer,
+    receivers: peers,
+    latencies: [],
+    write: (round) => writer.doc.getMap<Y.Map<unknown>>('reports').get(location)!.set('remarks', `ronde ${round}`),
+    close: () => [writer, ...peers].forEach((p) => p.close()),
+  };
+}
+
+async function referenceRig(server: BenchServer, receivers: number): Promise<Rig> {
+  const url = `${server.url.replace('http', 'ws')}/benchmark-room`;
+  const writer = new WriterPeer(url);
+  await until(() => writer.synced, 10000, 'reference writer synced');
+  // The same shape as an incident: a map per location under `reports`.
+  writer.doc.getMap<Y.Map<unknown>>('reports').set('loc-00001', new Y.Map());
+  const peers = Array.from({ length: receivers }, () => new RawPeer(url));
+  await until(() => peers.every((p) => p.synced), 60000, 'reference peers synced');
+  return {
+    server,
+    writer,
+    receivers: peers,
+    latencies: [],
+    write: (round) => writer.doc.getMap<Y.Map<unknown>>('reports').get('loc-00001')!.set('remarks', `ronde ${round}`),
+    close: () => [writer, ...peers].forEach((p) => p.close()),
+  };
+}
+
+async function round(rig: Rig, n: number): Promise<void> {
+  const before = rig.receivers.map((p) => p.updates);
+  const arrived: number[] = new Array(rig.receivers.length).fill(NaN);
+  rig.receivers.forEach((p, i) => {
+    p.onUpdate = (at) => {
+      if (Number.isNaN(arrived[i])) arrived[i] = at;
+    };
+  });
+  const t0 = now();
+  rig.write(n);
+  await until(() => rig.receivers.every((p, i) => p.updates > before[i]), 10000, `round ${n} on ${rig.server.name}`);
+  rig.latencies.push(...arrived.map((at) => at - t0));
+}
+
+/** Result of the propagation benchmark for one server. */
+export interface PropagationResult {
+  name: string;
+  p50: number;
+  p99: number;
+  samples: number;
+}
+
+/** Alternates rounds between Zorgbeeld and the reference server on the same workload. */
+export async function propagation({ zorgbeeld, reference, receivers = 200, rounds = 100 }: { zorgbeeld: BenchServer; reference: BenchServer; receivers?: number; rounds?: number }): Promise<PropagationResult[]> {
+  const rigs = [await zorgbeeldRig(zorgbeeld, receivers), await referenceRig(reference, receivers)];
+  for (let i = 0; i < 5; i++) for (const rig of rigs) await round(rig, -i); // warm-up
+  rigs.forEach((r) => (r.latencies = []));
+  for (let i = 0; i < rounds; i++) for (const rig of rigs) await round(rig, i);
+  rigs.forEach((r) => r.close());
+  return rigs.map((r) => ({ name: r.server.name, p50: percentile(r.latencies, 50), p99: percentile(r.latencies, 99), samples: r.latencies.length }));
+}

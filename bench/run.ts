@@ -1,0 +1,87 @@
+import { cpus, totalmem } from 'node:os';
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { browserBench, type BrowserResult } from './browser';
+import { coldLoad } from './cold-load';
+import { propagation } from './propagation';
+import { startReference, startZorgbeeld } from './servers';
+import { sustained } from './sustained';
+
+// `npm run bench` — every target of DESIGN.md, measured; `-- --quick` shortens the sustained
+// run to 10 s and the cold log to 20,000 updates; `-- --no-browser` skips Chromium.
+const args = new Set(process.argv.slice(2));
+const quick = args.has('--quick');
+const f = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '—');
+const rows: [string, string, string, string][] = [];
+const row = (what: string, measured: string, target: string, ok: boolean | null) => {
+  rows.push([what, measured, target, ok === null ? '' : ok ? 'met' : 'MISSED']);
+  console.log(`${what.padEnd(58)} ${measured.padEnd(34)} ${target.padEnd(22)} ${ok === null ? '' : ok ? 'met' : 'MISSED'}`);
+};
+
+async function main(): Promise<void> {
+  const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB, Node ${process.version}`;
+  const date = new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
+  console.log(`Zorgbeeld benchmarks · ${date} · ${machine}\n`);
+
+  const zorgbeeld = await startZorgbeeld();
+  const reference = await startReference();
+  try {
+    const [ours, theirs] = await propagation({ zorgbeeld, reference, rounds: quick ? 30 : 100 });
+    row('Propagation to 200 clients, Zorgbeeld p50 / p99 (ms)', `${f(ours.p50, 2)} / ${f(ours.p99, 2)} (${ours.samples} deliveries)`, 'p50 ≤ 10, p99 ≤ 50', ours.p50 <= 10 && ours.p99 <= 50);
+    row('Propagation to 200 clients, reference p50 / p99 (ms)', `${f(theirs.p50, 2)} / ${f(theirs.p99, 2)}`, '', null);
+    row('Ratio Zorgbeeld / reference, p50 · p99', `${f(ours.p50 / theirs.p50, 2)} · ${f(ours.p99 / theirs.p99, 2)}`, '≤ 1 (no slower)', ours.p50 <= theirs.p50 * 1.05 && ours.p99 <= theirs.p99 * 1.05);
+  } finally {
+    await reference.stop();
+    await zorgbeeld.stop();
+  }
+
+  const loaded = await startZorgbeeld();
+  try {
+    const s = await sustained({ server: loaded, seconds: quick ? 10 : 60 });
+    row(`Sustained ${s.clients} clients, ${f(s.rate, 0)} updates/s for ${s.seconds} s: p50 / p99 (ms)`, `${f(s.p50, 1)} / ${f(s.p99, 1)}`, 'p99 ≤ 100', s.p99 <= 100);
+    row('Sustained: updates lost (probe clients · final state)', `${s.lost} · ${s.finalStateMissing}`, '0', s.lost === 0 && s.finalStateMissing === 0);
+    row('Sustained: server CPU · peak RSS', `${f(s.cpuPercent, 0)} % · ${f(s.peakRssMb, 0)} MB`, 'RSS ≤ 300 MB', s.peakRssMb <= 300);
+  } finally {
+    await loaded.stop();
+  }
+
+  const cold = await coldLoad({ updates: quick ? 20000 : 100000 });
+  row(`Cold load of an incident with ${cold.updates.toLocaleString('en')} updates (${f(cold.logMb, 0)} MB log)`, `${f(cold.loadMs, 0)} ms`, '≤ 1000 ms', cold.loadMs <= 1000);
+  row('Replay: index the log once (review)', `${f(cold.indexMs, 0)} ms`, '', null);
+  row('Replay: seek to a random T, p50 / p99 / max', `${f(cold.seekP50, 0)} / ${f(cold.seekP99, 0)} / ${f(cold.seekMax, 0)} ms`, '≤ 300 ms', cold.seekMax <= 300);
+
+  if (!args.has('--no-browser')) {
+    for (const [scale, target] of [[1, 1500], [10, 3000]] as const) {
+      const server = await startZorgbeeld({ scale });
+      let b: BrowserResult;
+      try {
+        b = await browserBench(server);
+      } finally {
+        await server.stop();
+      }
+      row(`Board ready, map with ${b.locations.toLocaleString('en')} coloured locations`, `${f(b.readyMs, 0)} ms`, `≤ ${target} ms`, b.readyMs <= target);
+      row(`One status change to repainted frame (${b.locations.toLocaleString('en')})`, `${f(b.repaintMs, 0)} ms`, 'one frame', null);
+      row(`Long tasks while panning/zooming (${b.locations.toLocaleString('en')})`, `${b.longTasks}, longest ${f(b.longestTaskMs, 0)} ms`, '', null);
+    }
+  }
+
+  const table = [
+    '| measure | result | target | |',
+    '|---|---|---|---|',
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n');
+  const file = resolve(import.meta.dirname, '../docs/benchmarks.md');
+  writeFileSync(
+    file,
+    `# Benchmarks\n\nLatest run of \`npm run bench${quick ? ' -- --quick' : ''}\` on ${date}.\n\nMachine: ${machine}. Server, clients and Chromium share the machine; loopback network.\n\n${table}\n\nHow each figure is measured: see \`bench/\` (propagation: one writer, 200 protocol-level receivers, rounds alternating between the two servers; sustained: 25 writers, 20 probe clients that apply every update and read the send time written into the value, the rest receivers; cold load: a generated log with checkpoints every 1000 updates, as the server writes them; browser: Debian Chromium via playwright-core, times taken by the page itself).\n`,
+  );
+  console.log(`\nwritten to ${file}`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,102 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(import.meta.dirname, '..');
+export const ADMIN_PASSWORD = 'bench-admin-password';
+export const DEMO_PASSWORD = 'bench-demo-password';
+
+/** A server under test in its own process. */
+export interface BenchServer {
+  name: string;
+  url: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolvePort) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const port = (probe.address() as { port: number }).port;
+      probe.close(() => resolvePort(port));
+    });
+  });
+}
+
+function waitForLine(child: ChildProcess, pattern: RegExp): Promise<RegExpExecArray> {
+  return new Promise((resolveLine, reject) => {
+    let output = '';
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = pattern.exec(output);
+      if (match) resolveLine(match);
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`server exited (${code}): ${output}`)));
+  });
+}
+
+function stopper(child: ChildProcess, cleanup: () => Promise<void>): () => Promise<void> {
+  return async () => {
+    if (child.exitCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    await cleanup();
+  };
+}
+
+/** Starts Zorgbeeld as `npm run serve` would, on a free port with a fresh data directory. */
+export async function startZorgbeeld({ scale = 1 }: { scale?: number } = {}): Promise<BenchServer> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'zorgbeeld-bench-'));
+  const child = spawn(process.execPath, [...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), '--import', 'tsx', 'server/index.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, TILE_URL: '', ADMIN_PASSWORD, DEMO_PASSWORD, DEMO_SCALE: String(scale) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const match = await waitForLine(child, /listening on (http:\/\/\S+)/);
+  return { name: 'Zorgbeeld', url: match[1].replace('localhost', '127.0.0.1'), pid: child.pid!, stop: stopper(child, () => rm(dataDir, { recursive: true, force: true })) };
+}
+
+/** Starts the reference y-websocket server (y-websocket@2.1.0 bin/server.cjs, Yjs 13, in memory). */
+export async function startReference(): Promise<BenchServer> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [join(ROOT, 'node_modules/y-websocket-reference/bin/server.cjs')], {
+    cwd: ROOT,
+    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  await waitForLine(child, /running at/);
+  return { name: 'reference y-websocket@2.1.0', url: `http://127.0.0.1:${port}`, pid: child.pid!, stop: stopper(child, async () => {}) };
+}
+
+/** CPU seconds (user + system) and peak resident memory of a process, from /proc. */
+export function processUsage(pid: number): { cpuSeconds: number; peakRssMb: number; rssMb: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  const ticks = 100;
+  const cpuSeconds = (Number(stat[11]) + Number(stat[12])) / ticks;
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+  return { cpuSeconds, peakRssMb: kb('VmHWM') / 1024, rssMb: kb('VmRSS') / 1024 };
+}
+
+/** Signs in over the API and returns the session cookie. */
+export async function signIn(url: string, username: string, password: string): Promise<string> {
+  const response = await fetch(`${url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  if (!response.ok) throw new Error(`sign-in failed: ${response.status}`);
+  return (response.headers.get('set-cookie') ?? '').split(';')[0];
+}
+
+/** Opens an incident on Zorgbeeld and returns its id and the ids of its locations. */
+export async function openIncident(url: string, cookie: string): Promise<{ id: string; locations: string[] }> {
+  const created = await fetch(`${url}/api/incidents`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify({ title: 'Benchmark', grip: 2 }) });
+  const id = ((await created.json()) as { data: { id: string } }).data.id;
+  const read = await fetch(`${url}/api/incidents/${id}`, { headers: { cookie } });
+  const { network } = ((await read.json()) as { data: { network: { locations: { id: string }[] } } }).data;
+  return { id, locations: network.locations.map((l) => l.id) };
+}

@@ -1,0 +1,107 @@
+import * as Y from 'yjs';
+import { RawPeer, WriterPeer, now, percentile, until } from './peers';
+import { openIncident, processUsage, signIn, DEMO_PASSWORD, type BenchServer } from './servers';
+
+/** Result of the sustained-load benchmark. */
+export interface SustainedResult {
+  clients: number;
+  seconds: number;
+  sent: number;
+  rate: number;
+  p50: number;
+  p99: number;
+  lost: number;
+  finalStateMissing: number;
+  cpuPercent: number;
+  peakRssMb: number;
+}
+
+/**
+ * `clients` connections on one incident, of which `writers` write their own location's remarks
+ * at `rate` updates per second in all, for `seconds`. Probe clients apply every update to a
+ * document and measure latency from the time written into the value; the rest only receive.
+ */
+export async function sustained({ server, clients = 500, writers = 25, probes = 20, rate = 200, seconds = 60 }: { server: BenchServer; clients?: number; writers?: number; probes?: number; rate?: number; seconds?: number }): Promise<SustainedResult> {
+  const ghor = await signIn(server.url, 'ghor', DEMO_PASSWORD);
+  const observer = await signIn(server.url, 'observer', DEMO_PASSWORD);
+  const { id, locations } = await openIncident(server.url, ghor);
+  const url = `${server.url.replace('http', 'ws')}/yjs/${id}`;
+  const writerPeers = Array.from({ length: writers }, () => new WriterPeer(url, { cookie: ghor }));
+  const probeDocs = Array.from({ length: probes }, () => new Y.Doc());
+  const probePeers = probeDocs.map((doc) => {
+    const peer = new RawPeer(url, { cookie: observer });
+    peer.onUpdate = (_at, payload) => Y.applyUpdate(doc, payload);
+    peer.onSync = (payload) => Y.applyUpdate(doc, payload);
+    return peer;
+  });
+  const loadPeers = Array.from({ length: clients - writers - probes }, () => new RawPeer(url, { cookie: observer }));
+  await until(() => writerPeers.every((w) => w.synced) && [...probePeers, ...loadPeers].every((p) => p.synced), 120000, 'all clients synced');
+
+  const latencies: number[] = [];
+  const seen = probeDocs.map(() => new Map<number, Set<number>>());
+  probeDocs.forEach((doc, p) => {
+    doc.getMap<Y.Map<unknown>>('reports').observeDeep((events) => {
+      const at = now();
+      for (const event of events) {
+        const map = event.target as Y.Map<unknown>;
+        const value = map instanceof Y.Map ? map.get('remarks') : undefined;
+        if (typeof value !== 'string' || !value.startsWith('w')) continue;
+        const [w, seq, sentAt] = value.slice(1).split(':').map(Number);
+        const set = seen[p].get(w) ?? new Set<number>();
+        if (!set.has(seq)) {
+          set.add(seq);
+          seen[p].set(w, set);
+          latencies.push(at - sentAt);
+        }
+      }
+    });
+  });
+
+  const usageBefore = processUsage(server.pid);
+  const started = now();
+  const sent = new Array(writers).fill(0);
+  const interval = (1000 * writers) / rate;
+  await new Promise<void>((resolve) => {
+    const timers = writerPeers.map((writer, w) =>
+      setTimeout(() => {
+        const timer = setInterval(() => {
+          if (now() - started > seconds * 1000) return;
+          const seq = ++sent[w];
+          writer.doc.getMap<Y.Map<unknown>>('reports').get(locations[w])!.set('remarks', `w${w}:${seq}:${now()}`);
+        }, interval);
+        timers[w] = timer;
+      }, (interval * w) / writers),
+    );
+    setTimeout(() => {
+      timers.forEach((t) => clearInterval(t));
+      resolve();
+    }, seconds * 1000 + interval);
+  });
+  const elapsed = (now() - started) / 1000;
+  const usageAfter = processUsage(server.pid);
+  const total = sent.reduce((a, b) => a + b, 0);
+  // Let the last updates arrive, then count what no probe saw.
+  await until(() => seen.every((s) => sent.every((n, w) => (s.get(w)?.size ?? 0) >= n)), 30000, 'probes drained').catch(() => undefined);
+  const lost = Math.max(...seen.map((s) => sent.reduce((missing, n, w) => missing + (n - (s.get(w)?.size ?? 0)), 0)));
+
+  // A fresh client after the run must find every writer's last value.
+  const check = new WriterPeer(url, { cookie: observer });
+  await until(() => check.synced, 30000, 'check client synced');
+  const finalStateMissing = sent.filter((n, w) => {
+    const value = check.doc.getMap<Y.Map<unknown>>('reports').get(locations[w])?.get('remarks');
+    return n > 0 && (typeof value !== 'string' || !value.startsWith(`w${w}:${n}:`));
+  }).length;
+  [...writerPeers, ...probePeers, ...loadPeers, check].forEach((p) => p.close());
+  return {
+    clients,
+    seconds: Math.round(elapsed),
+    sent: total,
+    rate: total / elapsed,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    lost,
+    finalStateMissing,
+    cpuPercent: ((usageAfter.cpuSeconds - usageBefore.cpuSeconds) / elapsed) * 100,
+    peakRssMb: usageAfter.peakRssMb,
+  };
+}
