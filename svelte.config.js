@@ -19,5 +19,22 @@ export default {
       serviceWorker: 'web/src/service-worker',
     },
     alias: { $shared: 'shared' },
+    // SvelteKit hashes its own inline bootstrap script into this policy. Tiles may come from any
+    // https tile server (TILE_URL is set at run time); sockets and API stay on this origin.
+    csp: {
+      mode: 'hash',
+      directives: {
+        'default-src': ['self'],
+        'script-src': ['self'],
+        'style-src': ['self', 'unsafe-inline'],
+        'img-src': ['self', 'data:', 'blob:', 'https:'],
+        'connect-src': ['self'],
+        'font-src': ['self'],
+        'object-src': ['none'],
+        'base-uri': ['self'],
+        'form-action': ['self'],
+        'frame-ancestors': ['none'],
+      },
+    },
   },
 };

@@ -98,8 +98,9 @@ export function createServer(deps: ServerDeps): ZorgbeeldServer {
     if (req.method !== 'GET' && req.method !== 'HEAD' && !originAllowed(req.headers.origin, req.headers.host)) {
       throw new HttpError(403, 'forbidden', text('Dit verzoek komt van een andere website en is geweigerd.', 'This request comes from another website and was refused.'));
     }
-    // API answers are live data: never cached by a browser or proxy.
+    // API answers are live data: never cached by a browser or proxy, never run as a page.
     res.setHeader('Cache-Control', 'no-store');
+    res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'");
     next();
   });
   api.use(express.json({ limit: '1mb' }));

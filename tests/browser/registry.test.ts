@@ -24,7 +24,12 @@ describe('registry pages in Chromium', () => {
     const api = await new HttpClient(server.url).signIn('admin', ADMIN_PASSWORD);
     const locations = (await api.get('/api/locations')).body.data.filter((l: { active: boolean }) => l.active);
     const page = await signedInPage(browser, server.url, 'admin', ADMIN_PASSWORD, WIDE);
-    await page.goto(`${server.url}/registry`);
+    const violations: string[] = [];
+    page.on('console', (message) => {
+      if (message.text().includes('Content Security Policy')) violations.push(message.text());
+    });
+    const response = await page.goto(`${server.url}/registry`);
+    expect(response!.headers()['content-security-policy']).toMatch(/script-src 'self' 'sha256-/);
     const map = page.getByTestId('location-map');
     await expect.poll(() => map.getAttribute('data-markers'), { timeout: 15000 }).toBe(String(locations.length));
     await expect.poll(() => page.getByTestId('map-count').textContent()).toContain(String(locations.length));
@@ -32,6 +37,7 @@ describe('registry pages in Chromium', () => {
     expect(await page.locator('.municipality-label', { hasText: 'Maastricht' }).count()).toBe(1);
     expect(await page.getByText('Kaartachtergrond niet beschikbaar').count()).toBe(1);
     await page.screenshot({ path: `${SHOTS}/registry-map-wide.png` });
+    expect(violations).toEqual([]);
 
     await page.selectOption('select >> nth=0', 'hospital');
     const hospitals = (await api.get('/api/locations?sector=hospital')).body.data.length;
