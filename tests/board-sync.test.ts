@@ -56,12 +56,15 @@ describe('incident document sync', () => {
     const a = board(coordinator.cookie);
     const b = board(ghor.cookie);
     await Promise.all([a.synced(), b.synced()]);
+    const serverClientId = (await server.server.rooms.get(incidentId))!.doc.clientID;
     setReport(a.doc, ownLocation, { impact: 'major', operation: 'evacuating', toEvacuate: 35, remarks: 'Noodstroom valt uit' });
     await waitFor(() => readReport(b.doc, ownLocation).impact === 'major', { what: 'report at b' });
     const stamped = (await waitFor(() => readReport(b.doc, ownLocation).stamp))!;
     expect(stamped).toMatchObject({ by: 'coordinator', onBehalf: false });
     expect(Date.parse(stamped.at)).toBeGreaterThan(Date.now() - 60000);
     await waitFor(() => readReport(a.doc, ownLocation).stamp, { what: 'stamp back at the author' });
+    // Stamping inside the client's transaction must not make Yjs give the server a new clientID.
+    expect((await server.server.rooms.get(incidentId))!.doc.clientID).toBe(serverClientId);
     const late = board(ghor.cookie);
     await late.synced();
     expect(readReport(late.doc, ownLocation)).toMatchObject({ impact: 'major', operation: 'evacuating', toEvacuate: 35, remarks: 'Noodstroom valt uit' });

@@ -78,12 +78,22 @@ function pathOf(item: Y.Item, roots: Map<Y.AbstractType<any>, string>): string[]
   return null;
 }
 
-/** Every item a transaction inserted or deleted, with its path. */
+/** The current clock of every client in a document's store. */
+function stateOf(doc: Y.Doc): Map<number, number> {
+  const state = new Map<number, number>();
+  doc.store.clients.forEach((structs, client) => {
+    const last = structs[structs.length - 1];
+    state.set(client, last.id.clock + last.length);
+  });
+  return state;
+}
+
+/** Every item a transaction inserted or deleted so far, with its path (also while it is still open). */
 function touches(doc: Y.Doc, transaction: Y.Transaction): Touch[] | null {
   const roots = rootNames(doc);
   const result: Touch[] = [];
   let broken = false;
-  transaction.afterState.forEach((after, client) => {
+  stateOf(doc).forEach((after, client) => {
     const before = transaction.beforeState.get(client) ?? 0;
     if (after <= before) return;
     const structs = doc.store.clients.get(client) ?? [];

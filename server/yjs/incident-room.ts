@@ -52,14 +52,6 @@ export function replayRecords(records: readonly LogRecord[], warn: (m: string) =
   return { doc, bindings, updatesSinceCheckpoint: updates };
 }
 
-function mergeTouched(into: Touched, from: Touched): void {
-  for (const [id, fields] of from.reports) into.reports.set(id, new Set([...(into.reports.get(id) ?? []), ...fields]));
-  for (const [id, fields] of from.needs) into.needs.set(id, new Set([...(into.needs.get(id) ?? []), ...fields]));
-  from.picture.forEach((k) => into.picture.add(k));
-  from.areas.forEach((k) => into.areas.add(k));
-  into.logbook += from.logbook;
-}
-
 /** Options of a room. */
 export interface RoomOptions {
   incidentId: string;
@@ -92,7 +84,7 @@ export class IncidentRoom {
   private readonly awareness: awarenessProtocol.Awareness;
   private readonly recorder: IncidentLog;
   private readonly locationById: Map<string, { organisationId: string }>;
-  private capture: { socket: RoomSocket; transactions: Y.Transaction[]; updates: Uint8Array[] } | null = null;
+  private capture: { socket: RoomSocket; updates: Uint8Array[] } | null = null;
   private readonly outbox: Uint8Array[] = [];
   private flushScheduled = false;
   private closed = false;
@@ -113,9 +105,6 @@ export class IncidentRoom {
     this.bindings = state.bindings;
     this.updatesSinceCheckpoint = state.updatesSinceCheckpoint;
     this.bindings.set(this.doc.clientID, SERVER);
-    this.doc.on('afterTransaction', (transaction: Y.Transaction) => {
-      if (this.capture && transaction.origin === this.capture.socket) this.capture.transactions.push(transaction);
-    });
     // While a client's update is being checked, every resulting update (its own, then the
     // server's stamps) is held back, to be recorded and broadcast together once accepted.
     this.doc.on('update', (update: Uint8Array) => {
@@ -218,47 +207,61 @@ export class IncidentRoom {
     if (newClients.length > 0 && (author.role === 'observer' || this.options.readOnly())) {
       return this.refuse(socket, author.role === 'observer' ? CloseCodes.Forbidden : CloseCodes.Closed, 'no write rights', false);
     }
-    const captured: { socket: RoomSocket; transactions: Y.Transaction[]; updates: Uint8Array[] } = { socket, transactions: [], updates: [] };
+    // The update is applied, checked and stamped inside one transaction, so that the change and
+    // its stamps come out as one update (no merge needed). On refusal the whole transaction is
+    // undone by rebuilding from the log, before anything is recorded or broadcast.
+    const captured: { socket: RoomSocket; updates: Uint8Array[] } = { socket, updates: [] };
+    let verdict: ReturnType<typeof checkTransaction> | { ok: false; close: CloseCode; reason: string } | undefined;
     this.capture = captured;
     try {
-      Y.applyUpdate(this.doc, update, socket);
+      this.doc.transact((transaction) => {
+        Y.applyUpdate(this.doc, update, socket);
+        // applyUpdate marks the transaction remote; it also carries the server's own stamps, and
+        // Yjs would otherwise take those for another peer using the server's clientID.
+        transaction.local = true;
+        if (this.doc.store.pendingStructs !== null || this.doc.store.pendingDs !== null) {
+          verdict = { ok: false, close: CloseCodes.Incomplete, reason: 'update has missing dependencies' };
+          return;
+        }
+        if (this.options.readOnly()) {
+          verdict = { ok: false, close: CloseCodes.Closed, reason: 'incident closed' };
+          return;
+        }
+        verdict = checkTransaction({ doc: this.doc, transaction, author, network: { ...this.options.network, locationById: this.locationById } });
+        if (verdict.ok) this.stamp(author, verdict);
+      }, socket);
     } catch (error) {
       this.capture = null;
       return this.refuse(socket, CloseCodes.BadMessage, `update cannot be applied: ${(error as Error).message}`, true);
     }
     this.capture = null;
-    if (this.doc.store.pendingStructs !== null || this.doc.store.pendingDs !== null) {
-      return this.refuse(socket, CloseCodes.Incomplete, 'update has missing dependencies', true);
+    if (captured.updates.length === 0) {
+      // Nothing new (a reconnecting client re-sent what the server has): not a write.
+      if (this.doc.store.pendingStructs !== null || this.doc.store.pendingDs !== null) return this.refuse(socket, CloseCodes.Incomplete, 'update has missing dependencies', true);
+      return;
     }
-    if (captured.updates.length === 0) return;
-    if (this.options.readOnly()) return this.refuse(socket, CloseCodes.Closed, 'incident closed', true);
-    const touched: Touched = { reports: new Map(), needs: new Map(), picture: new Set(), areas: new Set(), logbook: 0 };
-    for (const transaction of captured.transactions) {
-      const result = checkTransaction({ doc: this.doc, transaction, author, network: { ...this.options.network, locationById: this.locationById } });
-      if (!result.ok) return this.refuse(socket, result.close, result.reason, true);
-      mergeTouched(touched, result);
+    if (!verdict || !verdict.ok) {
+      const refused = verdict ?? { close: CloseCodes.Invalid, reason: 'not checked' };
+      return this.refuse(socket, refused.close, refused.reason, true);
     }
     for (const client of newClients) this.bindings.set(client, author.id);
-    const accepted = captured.updates.map((update) => ({ update, user: author.id }));
+    this.commit(captured.updates.map((u) => ({ update: u, user: author.id })));
+    this.recordChange(author, verdict);
+  }
+
+  /** Writes the server's stamps on the reports and needs a change touched (inside its transaction). */
+  private stamp(author: Author & { displayName?: string }, touched: Touched): void {
     const reports = [...touched.reports.keys()];
     const needs = [...touched.needs.keys()];
-    if (reports.length > 0 || needs.length > 0) {
-      const stamp: Stamp = {
-        by: author.username,
-        byName: author.displayName,
-        organisationId: author.organisationId,
-        onBehalf: author.role === 'ghor' || author.role === 'admin',
-        at: this.options.now().toISOString(),
-      };
-      const stamps = { socket, transactions: [], updates: [] as Uint8Array[] };
-      this.capture = stamps;
-      writeStamps(this.doc, { reports: new Map(reports.map((id) => [id, stamp])), needs: new Map(needs.map((id) => [id, stamp])) }, SERVER);
-      this.capture = null;
-      accepted.push(...stamps.updates.map((update) => ({ update, user: SERVER })));
-    }
-    // The change and its stamps go out together; the log keeps them apart, each under its author.
-    this.commit(accepted);
-    this.recordChange(author, touched);
+    if (reports.length === 0 && needs.length === 0) return;
+    const stamp: Stamp = {
+      by: author.username,
+      byName: author.displayName ?? author.username,
+      organisationId: author.organisationId,
+      onBehalf: author.role === 'ghor' || author.role === 'admin',
+      at: this.options.now().toISOString(),
+    };
+    writeStamps(this.doc, { reports: new Map(reports.map((id) => [id, stamp])), needs: new Map(needs.map((id) => [id, stamp])) }, SERVER);
   }
 
   /**
