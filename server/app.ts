@@ -39,6 +39,8 @@ export interface ServerDeps {
   checkpointEvery?: number;
   /** CAP `sender` of exported alerts. */
   capSender?: string;
+  /** Bytes that may wait for one slow Yjs client before it is dropped. */
+  yjsMaxBufferedBytes?: number;
 }
 
 /** A built server: `listen` starts it, `close` stops every socket and timer it owns. */
@@ -132,7 +134,10 @@ export function createServer(deps: ServerDeps): ZorgbeeldServer {
     rooms,
     log,
     isAllowedOrigin: (req) => originAllowed(req.headers.origin, req.headers.host),
+    maxBufferedBytes: deps.yjsMaxBufferedBytes,
   });
+  // Expired sessions are ended every minute, which also closes their open websockets.
+  const expiry = setInterval(() => void sessions.expire().catch((error: Error) => log(`session expiry failed: ${error.message}`)), 60000);
   const alertSocket = attachAlertSocket({
     httpServer,
     sessions,
@@ -154,6 +159,7 @@ export function createServer(deps: ServerDeps): ZorgbeeldServer {
     },
     async close() {
       // Rooms first: their sockets get a "server stopping" close code and each log a last checkpoint.
+      clearInterval(expiry);
       rooms.closeAll();
       yjs.close();
       // socket.io's close also closes the HTTP server; open keep-alive connections are cut.

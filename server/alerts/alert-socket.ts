@@ -11,6 +11,7 @@ import type { AlertService } from './alert-service';
 
 interface SocketData {
   user: StoredUser;
+  sessionId: string;
   receivesAlerts: boolean;
 }
 
@@ -53,8 +54,15 @@ export function attachAlertSocket({
       return next(error);
     }
     socket.data.user = found.user;
+    socket.data.sessionId = found.sessionId;
     socket.data.receivesAlerts = await alerts.receivesAlerts(found.user);
     next();
+  });
+
+  // A session that ends disconnects its sockets at once.
+  sessions.onEnd((ids) => {
+    const ended = new Set(ids);
+    for (const socket of io.of('/').sockets.values() as Iterable<AlertSocket>) if (ended.has(socket.data.sessionId)) socket.disconnect(true);
   });
 
   const online = (): OnlineUser[] => {

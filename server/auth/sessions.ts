@@ -46,6 +46,8 @@ export function publicUser(user: StoredUser): PublicUser {
 
 /** Sessions: created at login, looked up from the cookie, expired after `ttlMs`. */
 export class Sessions {
+  private readonly endListeners: ((sessionIds: readonly string[]) => void)[] = [];
+
   constructor(
     private readonly deps: { store: Store; now: () => Date; ttlMs: number; secureCookies: boolean },
   ) {}
@@ -84,7 +86,7 @@ export class Sessions {
     const session = await this.deps.store.get('sessions', id);
     if (!session) return undefined;
     if (Date.parse(session.expiresAt) <= this.deps.now().getTime()) {
-      await this.deps.store.remove('sessions', [id]);
+      await this.endMany([id]);
       return undefined;
     }
     const user = await this.deps.store.get('users', session.userId);
@@ -92,18 +94,34 @@ export class Sessions {
     return { user, sessionId: id };
   }
 
+  /** Calls `listener` with the ids of sessions that ended, so open websockets of them can be closed. */
+  onEnd(listener: (sessionIds: readonly string[]) => void): void {
+    this.endListeners.push(listener);
+  }
+
+  private async endMany(ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.deps.store.remove('sessions', ids);
+    for (const listener of this.endListeners) listener(ids);
+  }
+
   /** Ends one session. */
   async end(id: string): Promise<void> {
-    await this.deps.store.remove('sessions', [id]);
+    await this.endMany([id]);
   }
 
   /** Ends every session of a user (logout everywhere, deactivated account). */
   async endAllOf(userId: string): Promise<void> {
     const sessions = await this.deps.store.list('sessions');
-    await this.deps.store.remove(
-      'sessions',
-      sessions.filter((s) => s.userId === userId).map((s) => s.id),
-    );
+    await this.endMany(sessions.filter((s) => s.userId === userId).map((s) => s.id));
+  }
+
+  /** Ends the sessions whose time is up; returns how many. */
+  async expire(): Promise<number> {
+    const now = this.deps.now().getTime();
+    const expired = (await this.deps.store.list('sessions')).filter((s) => Date.parse(s.expiresAt) <= now).map((s) => s.id);
+    await this.endMany(expired);
+    return expired.length;
   }
 
   /** Express middleware that decodes the session once into `req.user`. */

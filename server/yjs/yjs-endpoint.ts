@@ -39,6 +39,14 @@ export function attachYjsEndpoint(options: YjsEndpointOptions): { close(): void 
   const maxBuffered = options.maxBufferedBytes ?? 16 * 1024 * 1024;
   const wss = new WebSocketServer({ noServer: true, maxPayload: YJS_MAX_PAYLOAD });
   const alive = new WeakSet<WebSocket>();
+  const closeWith = (ws: WebSocket, code: CloseCode) => {
+    if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(code.code, code.reason);
+  };
+  const bySession = new Map<string, Set<WebSocket>>();
+  // A session that ends (sign-out, sign-out everywhere, deactivation, expiry) closes its sockets.
+  sessions.onEnd((ids) => {
+    for (const id of ids) for (const ws of bySession.get(id) ?? []) closeWith(ws, CloseCodes.Unauthenticated);
+  });
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = (req.url ?? '').split('?')[0];
@@ -47,10 +55,6 @@ export function attachYjsEndpoint(options: YjsEndpointOptions): { close(): void 
     wss.handleUpgrade(req, socket, head, (ws) => void connect(ws, req, decodeURIComponent(path.slice(YJS_PATH.length))));
   };
   options.httpServer.on('upgrade', onUpgrade);
-
-  const closeWith = (ws: WebSocket, code: CloseCode) => {
-    if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(code.code, code.reason);
-  };
 
   async function connect(ws: WebSocket, req: IncomingMessage, incidentId: string): Promise<void> {
     const queue: Uint8Array[] = [];
@@ -77,6 +81,13 @@ export function attachYjsEndpoint(options: YjsEndpointOptions): { close(): void 
     const found = await sessions.resolve(req.headers.cookie);
     if (ended) return;
     if (!found) return closeWith(ws, CloseCodes.Unauthenticated);
+    const own = bySession.get(found.sessionId) ?? new Set<WebSocket>();
+    own.add(ws);
+    bySession.set(found.sessionId, own);
+    ws.on('close', () => {
+      own.delete(ws);
+      if (own.size === 0) bySession.delete(found.sessionId);
+    });
     if (!isValidId(incidentId)) return closeWith(ws, CloseCodes.NotFound);
     const loaded = await rooms.get(incidentId);
     if (ended) return;
@@ -88,7 +99,9 @@ export function attachYjsEndpoint(options: YjsEndpointOptions): { close(): void 
         if (ws.readyState !== ws.OPEN) return;
         if (ws.bufferedAmount > maxBuffered) {
           log(`yjs ${incidentId}: ${user.username} reads too slowly (${ws.bufferedAmount} bytes waiting); disconnecting`);
-          return closeWith(ws, CloseCodes.SlowConsumer);
+          // A client that does not read will not read a close frame either: cut it off now.
+          closeWith(ws, CloseCodes.SlowConsumer);
+          return ws.terminate();
         }
         ws.send(message);
       },

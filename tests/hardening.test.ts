@@ -1,0 +1,82 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { editPictureText, setReport, readReport } from '../shared/incident-doc';
+import { CloseCodes } from '../shared/wire';
+import { HttpClient } from './helpers/http-client';
+import { openRawBoard } from './helpers/raw-board';
+import { ADMIN_PASSWORD, DEMO_PASSWORD, startServer, type TestServer } from './helpers/server';
+import { connectSocket, connected } from './helpers/socket-client';
+import { waitFor } from './helpers/wait-for';
+import { connectBoard } from './helpers/yjs-client';
+
+let server: TestServer;
+afterEach(async () => server?.close());
+
+async function incident(ghor: HttpClient): Promise<{ id: string; location: string }> {
+  const id = (await ghor.post('/api/incidents', { title: 'Hardening', grip: 2 })).body.data.id;
+  const location = (await ghor.get(`/api/incidents/${id}`)).body.data.network.locations[0].id;
+  return { id, location };
+}
+
+describe('ending a session closes its websockets', () => {
+  it('sign-out everywhere closes the Yjs connection (4401) and the socket.io connection', async () => {
+    server = await startServer();
+    const ghor = await new HttpClient(server.url).signIn('ghor', DEMO_PASSWORD);
+    const { id } = await incident(ghor);
+    const board = connectBoard(server.url, id, ghor.cookie);
+    await board.synced();
+    const socket = connectSocket(server.url, ghor.cookie);
+    await connected(socket);
+    const disconnected = new Promise<string>((resolve) => socket.once('disconnect', (reason) => resolve(reason)));
+    const other = await new HttpClient(server.url).signIn('ghor', DEMO_PASSWORD);
+    expect((await other.delete('/api/sessions')).status).toBe(200);
+    expect(await disconnected).toBe('io server disconnect');
+    const closed = await waitFor(() => board.closes[0]);
+    expect(closed.code).toBe(CloseCodes.Unauthenticated.code);
+    expect(board.provider.shouldConnect).toBe(false);
+    board.destroy();
+  });
+
+  it('deactivating an account closes its board at once', async () => {
+    server = await startServer();
+    const admin = await new HttpClient(server.url).signIn('admin', ADMIN_PASSWORD);
+    const ghor = await new HttpClient(server.url).signIn('ghor', DEMO_PASSWORD);
+    const { id } = await incident(ghor);
+    const coordinator = await new HttpClient(server.url).signIn('coordinator', DEMO_PASSWORD);
+    const board = connectBoard(server.url, id, coordinator.cookie);
+    await board.synced();
+    const me = (await coordinator.get('/api/me')).body.data;
+    expect((await admin.patch(`/api/users/${me.id}`, { active: false })).status).toBe(200);
+    expect((await waitFor(() => board.closes[0])).code).toBe(CloseCodes.Unauthenticated.code);
+    board.destroy();
+  });
+});
+
+describe('back-pressure', () => {
+  it('drops a client that stops reading before its backlog grows without bound; others go on', async () => {
+    server = await startServer({ yjsMaxBufferedBytes: 256 * 1024 });
+    const ghor = await new HttpClient(server.url).signIn('ghor', DEMO_PASSWORD);
+    const { id, location } = await incident(ghor);
+    const stuck = await openRawBoard(server.url, id, ghor.cookie);
+    // This client stops reading: the kernel buffers fill, then the server's send buffer.
+    (stuck.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+    const writer = connectBoard(server.url, id, ghor.cookie);
+    const reader = connectBoard(server.url, id, ghor.cookie);
+    await Promise.all([writer.synced(), reader.synced()]);
+    const room = (await server.server.rooms.get(id))!;
+    const chunk = 'x'.repeat(200 * 1024);
+    let text = '';
+    for (let i = 0; i < 200 && room.size > 2; i++) {
+      text += chunk;
+      editPictureText(writer.doc, 'picture', text);
+      await waitFor(() => reader.doc.getMap('picture').get('picture')?.toString().length === text.length, { what: `chunk ${i} at the reader` });
+    }
+    expect(room.size).toBe(2);
+    expect(server.logs.some((l) => l.includes('reads too slowly'))).toBe(true);
+    setReport(writer.doc, location, { remarks: 'na de trage lezer' });
+    await waitFor(() => readReport(reader.doc, location).remarks === 'na de trage lezer');
+    expect(reader.closes).toEqual([]);
+    writer.destroy();
+    reader.destroy();
+    stuck.ws.terminate();
+  }, 60000);
+});
