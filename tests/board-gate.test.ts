@@ -235,24 +235,47 @@ describe('hand-built frames', () => {
     ghorRaw.ws.close();
   });
 
-  it('refuses an update with missing dependencies (pending structs) and keeps the document intact', async () => {
+  it('never applies an update that runs ahead of its dependencies; asks for a full diff, and nothing is lost', async () => {
     const raw = await openRawBoard(server.url, incidentId, cookies.ghor);
     const sv0 = Y.encodeStateVector(raw.doc);
     setReport(raw.doc, otherLocation, { remarks: 'first' });
     const sv1 = Y.encodeStateVector(raw.doc);
-    const text = raw.doc.getMap<Y.Text>('picture').get('decisions')!;
-    raw.doc.transact(() => text.insert(0, 'depends on the first'));
     setReport(raw.doc, otherLocation, { remarks: 'second' });
     const second = Y.encodeStateAsUpdate(raw.doc, sv1);
-    expect(Y.encodeStateAsUpdate(raw.doc, sv0).length).toBeGreaterThan(second.length);
     const count = updateCount();
+    const asked = new Promise<void>((resolve) =>
+      raw.ws.on('message', (data: Buffer) => {
+        if (data[0] === 0 && data[1] === 0) resolve(); // sync step 1 from the server
+      }),
+    );
     raw.sendUpdate(second);
-    expect((await raw.closed).code).toBe(CloseCodes.Incomplete.code);
+    await asked;
     expect(updateCount()).toBe(count);
     const doc = await serverDoc();
     expect(doc.store.pendingStructs).toBeNull();
     expect(readReport(doc, otherLocation).remarks).not.toBe('second');
-    // The rebuilt document still takes writes.
+    // The full diff the client sends next carries both changes.
+    raw.sendUpdate(Y.encodeStateAsUpdate(raw.doc, sv0));
+    await waitFor(() => readReport(watcher.doc, otherLocation).remarks === 'second', { what: 'both updates after the diff' });
+    raw.ws.close();
+  });
+
+  it('rebuilds and resyncs on deletions of unknown items, and closes a client that keeps sending them (4428)', async () => {
+    const raw = await openRawBoard(server.url, incidentId, cookies.ghor);
+    const local = new Y.Doc();
+    Y.applyUpdate(local, Y.encodeStateAsUpdate(raw.doc));
+    const before = Y.encodeStateVector(local);
+    setReport(local, otherLocation, { remarks: 'never sent' });
+    setReport(local, otherLocation, { remarks: 'overwrites it' });
+    // Only the delete set: it names an item the server has never seen.
+    const deletesOnly = Y.encodeStateAsUpdate(local, Y.encodeStateVector(local));
+    expect(Y.encodeStateAsUpdate(local, before).length).toBeGreaterThan(deletesOnly.length);
+    const count = updateCount();
+    for (let i = 0; i < 4; i++) raw.sendUpdate(deletesOnly);
+    expect((await raw.closed).code).toBe(CloseCodes.Incomplete.code);
+    expect(updateCount()).toBe(count);
+    const doc = await serverDoc();
+    expect(doc.store.pendingDs).toBeNull();
     const client = connectBoard(server.url, incidentId, cookies.ghor);
     await client.synced();
     setReport(client.doc, otherLocation, { remarks: 'after the rebuild' });

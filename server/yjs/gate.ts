@@ -129,6 +129,15 @@ function valuesOf(item: Y.Item): { kind: 'any' | 'deleted' | 'string' | 'format'
 const refuse = (close: CloseCode, reason: string): GateResult => ({ ok: false, close, reason });
 
 /**
+ * Whether an item holds no value any more: deleted, or sent already garbage-collected (a
+ * reconnecting client re-sends overwritten values as ContentDeleted, which Yjs always integrates
+ * as deleted). Its path is still checked; there is no value to check.
+ */
+function gone(item: Y.Item, kind: string): boolean {
+  return item.deleted || kind === 'deleted';
+}
+
+/**
  * Decides whether a transaction that came from `author` may stand: every touched path must be in
  * the author's rights (DESIGN.md's table), every new value must fit the schema, and the reports
  * and needs it leaves behind must be whole. Returns the reports and needs to stamp.
@@ -161,7 +170,7 @@ export function checkTransaction({ doc, transaction, author, network }: { doc: Y
         const location = network.locationById.get(key);
         if (!location) return refuse(CloseCodes.Invalid, `unknown location ${key}`);
         if (!isGhor && location.organisationId !== author.organisationId) return refuse(CloseCodes.Forbidden, `location ${key} belongs to another organisation`);
-        if (!deleted || content.kind !== 'deleted') {
+        if (!gone(item, content.kind)) {
           if (content.kind !== 'any' || content.values.length !== 1) return refuse(CloseCodes.Invalid, `report field ${field} holds a plain value`);
           if (!(REPORT_FIELD_CHECKS as Record<string, (v: unknown) => boolean>)[field](content.values[0])) {
             return refuse(CloseCodes.Invalid, `invalid value of report field ${field}`);
@@ -182,7 +191,7 @@ export function checkTransaction({ doc, transaction, author, network }: { doc: Y
         if (!(field in NEED_FIELD_CHECKS)) return refuse(CloseCodes.Invalid, `unknown need field ${field}`);
         if (NEED_IMMUTABLE.has(field) && !createdNeeds.has(key)) return refuse(CloseCodes.Forbidden, `need field ${field} cannot change`);
         if (!isGhor && GHOR_NEED_FIELDS.includes(field)) return refuse(CloseCodes.Forbidden, `need field ${field} is GHOR's handling`);
-        if (!deleted || content.kind !== 'deleted') {
+        if (!gone(item, content.kind)) {
           if (content.kind !== 'any' || content.values.length !== 1) return refuse(CloseCodes.Invalid, `need field ${field} holds a plain value`);
           const value = content.values[0];
           if (!(NEED_FIELD_CHECKS as Record<string, (v: unknown) => boolean>)[field](value)) return refuse(CloseCodes.Invalid, `invalid value of need field ${field}`);
@@ -204,7 +213,7 @@ export function checkTransaction({ doc, transaction, author, network }: { doc: Y
       case ROOTS.areas: {
         if (!isGhor) return refuse(CloseCodes.Forbidden, 'areas are drawn by GHOR');
         if (path.length !== 2 || !/^[A-Za-z0-9_.-]{1,64}$/.test(key)) return refuse(CloseCodes.Invalid, 'an area is one GeoJSON value under an id');
-        if (!deleted || content.kind !== 'deleted') {
+        if (!gone(item, content.kind)) {
           if (content.kind !== 'any' || content.values.length !== 1) return refuse(CloseCodes.Invalid, 'an area is one GeoJSON value');
           const problem = areaProblem(content.values[0]);
           if (problem) return refuse(CloseCodes.Invalid, problem);

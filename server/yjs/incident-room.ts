@@ -80,7 +80,7 @@ export class IncidentRoom {
   doc!: Y.Doc;
   private bindings = new Map<number, string>();
   private updatesSinceCheckpoint = 0;
-  private readonly sockets = new Map<RoomSocket, { awarenessClients: Set<number>; awarenessTimes: number[] }>();
+  private readonly sockets = new Map<RoomSocket, { awarenessClients: Set<number>; awarenessTimes: number[]; resyncs: number }>();
   private readonly awareness: awarenessProtocol.Awareness;
   private readonly recorder: IncidentLog;
   private readonly locationById: Map<string, { organisationId: string }>;
@@ -130,7 +130,7 @@ export class IncidentRoom {
 
   /** Adds a socket and starts the sync handshake. */
   join(socket: RoomSocket): void {
-    this.sockets.set(socket, { awarenessClients: new Set(), awarenessTimes: [] });
+    this.sockets.set(socket, { awarenessClients: new Set(), awarenessTimes: [], resyncs: 0 });
     this.recordEvent(socket.author.id, { type: 'joined', username: socket.author.username, role: socket.author.role, organisationId: socket.author.organisationId });
     const sync = encoding.createEncoder();
     encoding.writeVarUint(sync, YMessage.sync);
@@ -196,7 +196,14 @@ export class IncidentRoom {
     const author = socket.author;
     // parseUpdateMeta, not encodeStateVectorFromUpdate: the latter skips clients whose structs
     // do not start at clock 0, which is every incremental update.
-    const { to } = Y.parseUpdateMeta(update);
+    const { from, to } = Y.parseUpdateMeta(update);
+    // A client sends new local updates as soon as its socket opens, before its answer to our
+    // sync step 1: after a restart such an update can arrive ahead of the structs it builds on.
+    // It is not applied (it would stay pending); the client is asked for a full diff instead,
+    // which contains these structs too, so nothing is lost.
+    for (const [client, clock] of from) {
+      if (clock > Y.getState(this.doc.store, client)) return this.requestSync(socket);
+    }
     const newClients: number[] = [];
     for (const [client, clock] of to) {
       if (clock <= Y.getState(this.doc.store, client)) continue;
@@ -211,7 +218,7 @@ export class IncidentRoom {
     // its stamps come out as one update (no merge needed). On refusal the whole transaction is
     // undone by rebuilding from the log, before anything is recorded or broadcast.
     const captured: { socket: RoomSocket; updates: Uint8Array[] } = { socket, updates: [] };
-    let verdict: ReturnType<typeof checkTransaction> | { ok: false; close: CloseCode; reason: string } | undefined;
+    let verdict: ReturnType<typeof checkTransaction> | { ok: false; close: CloseCode; reason: string; resync?: boolean } | undefined;
     this.capture = captured;
     try {
       this.doc.transact((transaction) => {
@@ -220,7 +227,7 @@ export class IncidentRoom {
         // Yjs would otherwise take those for another peer using the server's clientID.
         transaction.local = true;
         if (this.doc.store.pendingStructs !== null || this.doc.store.pendingDs !== null) {
-          verdict = { ok: false, close: CloseCodes.Incomplete, reason: 'update has missing dependencies' };
+          verdict = { ok: false, close: CloseCodes.Incomplete, reason: `update has missing dependencies (${this.describePending()})`, resync: true };
           return;
         }
         if (this.options.readOnly()) {
@@ -237,9 +244,10 @@ export class IncidentRoom {
     this.capture = null;
     if (captured.updates.length === 0) {
       // Nothing new (a reconnecting client re-sent what the server has): not a write.
-      if (this.doc.store.pendingStructs !== null || this.doc.store.pendingDs !== null) return this.refuse(socket, CloseCodes.Incomplete, 'update has missing dependencies', true);
+      if (this.doc.store.pendingStructs !== null || this.doc.store.pendingDs !== null) return this.pending(socket);
       return;
     }
+    if (verdict && !verdict.ok && 'resync' in verdict && verdict.resync) return this.pending(socket);
     if (!verdict || !verdict.ok) {
       const refused = verdict ?? { close: CloseCodes.Invalid, reason: 'not checked' };
       return this.refuse(socket, refused.close, refused.reason, true);
@@ -247,6 +255,36 @@ export class IncidentRoom {
     for (const client of newClients) this.bindings.set(client, author.id);
     this.commit(captured.updates.map((u) => ({ update: u, user: author.id })));
     this.recordChange(author, verdict);
+  }
+
+  /** Asks a client for everything the server lacks (our sync step 1; it answers with a diff). */
+  private requestSync(socket: RoomSocket): void {
+    const message = encoding.createEncoder();
+    encoding.writeVarUint(message, YMessage.sync);
+    syncProtocol.writeSyncStep1(message, this.doc);
+    this.send(socket, encoding.toUint8Array(message));
+  }
+
+  /**
+   * An update left something pending that the pre-check could not see (deletions of unknown
+   * items). Pending structs may not stay: the document is rebuilt from the log and the client is
+   * asked for a full diff. A client that keeps doing this is closed, so it cannot force rebuilds.
+   */
+  private pending(socket: RoomSocket): void {
+    const entry = this.sockets.get(socket);
+    const reason = `update has missing dependencies (${this.describePending()})`;
+    if (!entry || ++entry.resyncs > 3) return this.refuse(socket, CloseCodes.Incomplete, reason, true);
+    this.options.log(`yjs ${this.options.incidentId}: ${socket.author.username}: ${reason}; rebuilt and asked for a full diff`);
+    this.adopt(replayRecords(readLogFile(this.recorder.file).records, this.options.log));
+    this.requestSync(socket);
+  }
+
+  /** What a pending update waits for, for the operator's log: structs per client from which clock, and deletions. */
+  private describePending(): string {
+    const missing = [...(this.doc.store.pendingStructs?.missing ?? new Map<number, number>())].map(
+      ([client, clock]) => `client ${client}${this.bindings.get(client) === SERVER ? ' (server)' : ''} from clock ${clock}, server has ${Y.getState(this.doc.store, client)}`,
+    );
+    return [...missing, this.doc.store.pendingDs ? 'deletions of unknown items' : ''].filter(Boolean).join('; ') || 'unknown';
   }
 
   /** Writes the server's stamps on the reports and needs a change touched (inside its transaction). */

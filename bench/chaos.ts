@@ -1,0 +1,110 @@
+import { randomInt } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import * as Y from 'yjs';
+import { readReport } from '../shared/incident-doc';
+import { HttpClient } from '../tests/helpers/http-client';
+import { startProcessServer, type ProcessServer } from '../tests/helpers/process-server';
+import { ADMIN_PASSWORD, DEMO_PASSWORD } from '../tests/helpers/server';
+import { connectBoard, type BoardClient } from '../tests/helpers/yjs-client';
+import { until } from './peers';
+
+// `npm run chaos`: 50 stock WebsocketProvider clients write while the server is killed with
+// SIGKILL at a random moment and restarted on the same port and data directory. Every update any
+// client made must be in the document afterwards; the log and the store must load; each
+// organisation's alert acknowledgement must exist exactly once.
+const CLIENTS = 50;
+const rounds = Number(process.argv[2] ?? 3);
+
+async function round(n: number): Promise<void> {
+  let server: ProcessServer = await startProcessServer();
+  const port = new URL(server.url).port;
+  const dataDir = server.dataDir;
+  try {
+    const admin = await new HttpClient(server.url).signIn('admin', ADMIN_PASSWORD);
+    const ghor = await new HttpClient(server.url).signIn('ghor', DEMO_PASSWORD);
+    const incident = (await ghor.post('/api/incidents', { title: `Chaos ${n}`, grip: 3 })).body.data;
+    const network = (await ghor.get(`/api/incidents/${incident.id}`)).body.data.network;
+    const coordinators = (await admin.get('/api/coordinators')).body.data as { id: string; organisationId: string; connected: boolean }[];
+
+    // Coordinator accounts for the organisations, to acknowledge an alert around the crash.
+    const acking: { organisationId: string; client: HttpClient }[] = [];
+    for (const organisation of network.organisations.slice(0, 20) as { id: string }[]) {
+      const coordinator = coordinators.find((c) => c.organisationId === organisation.id && c.connected);
+      if (!coordinator) continue;
+      const username = `chaos-${n}-${organisation.id}`;
+      await admin.post('/api/users', { username, password: 'chaos-password-1', role: 'coordinator', organisationId: organisation.id, coordinatorId: coordinator.id });
+      acking.push({ organisationId: organisation.id, client: await new HttpClient(server.url).signIn(username, 'chaos-password-1') });
+    }
+    const alert = (await ghor.post(`/api/incidents/${incident.id}/alerts`, { message: 'Chaos', grip: 3, target: { all: true } })).body.data.alert;
+
+    // Each client owns one location and writes an increasing number into its remarks.
+    const clients: { board: BoardClient; location: string; written: number }[] = [];
+    for (let i = 0; i < CLIENTS; i++) {
+      clients.push({ board: connectBoard(server.url, incident.id, ghor.cookie), location: network.locations[i].id, written: 0 });
+    }
+    await until(() => clients.every((c) => c.board.provider.synced), 60000, 'clients synced');
+    let writing = true;
+    const writers = clients.map((c) => {
+      const write = () => {
+        if (!writing) return;
+        c.written++;
+        (c.board.doc.getMap('reports').get(c.location) as Y.Map<unknown>).set('remarks', `chaos ${c.written}`);
+        setTimeout(write, randomInt(50, 250));
+      };
+      return setTimeout(write, randomInt(0, 200));
+    });
+    const acked = new Set<string>();
+    const acks = acking.map(({ organisationId, client }) =>
+      new Promise<void>((resolve) =>
+        setTimeout(async () => {
+          const answer = await client.post(`/api/alerts/${alert.id}/ack`, { answer: 'yes' }).catch(() => null);
+          if (answer?.status === 200) acked.add(organisationId);
+          resolve();
+        }, randomInt(0, 4000)),
+      ),
+    );
+
+    const killAt = randomInt(1000, 4000);
+    await new Promise((r) => setTimeout(r, killAt));
+    await server.stop({ signal: 'SIGKILL', keepData: true });
+    // Clients keep writing while the server is down: these are offline edits.
+    await new Promise((r) => setTimeout(r, 1000));
+    server = await startProcessServer({ dataDir, env: { PORT: port } });
+    await new Promise((r) => setTimeout(r, 2000));
+    writing = false;
+    writers.forEach((t) => clearTimeout(t));
+    await Promise.all(acks);
+
+    // Every client reconnects and the server ends up with every client's last write.
+    await until(() => clients.every((c) => c.board.provider.synced), 60000, 'clients back').catch((error: Error) => {
+      const codes = clients.flatMap((c) => c.board.closes.map((x) => `${x.code} ${x.reason}`));
+      console.log('closes:', [...new Set(codes)].join('; '), '· synced', clients.filter((c) => c.board.provider.synced).length);
+      console.log(server.output.join('').split('\n').filter((l) => l.includes('refused') || l.includes('log ')).slice(0, 8).join('\n'));
+      throw error;
+    });
+    const check = connectBoard(server.url, incident.id, (await new HttpClient(server.url).signIn('ghor', DEMO_PASSWORD)).cookie);
+    await until(() => check.provider.synced, 30000, 'check client');
+    await until(() => clients.every((c) => readReport(check.doc, c.location).remarks === `chaos ${c.written}`), 30000, 'every last write on the server').catch(() => undefined);
+    const missing = clients.filter((c) => readReport(check.doc, c.location).remarks !== `chaos ${c.written}`);
+    const writes = clients.reduce((n, c) => n + c.written, 0);
+
+    const viewer = await new HttpClient(server.url).signIn('ghor', DEMO_PASSWORD);
+    const status = ((await viewer.get(`/api/incidents/${incident.id}/alerts`)).body.data as { alert: { id: string }; acknowledgements: { organisationId: string }[] }[]).find((s) => s.alert.id === alert.id)!;
+    const perOrganisation = new Map<string, number>();
+    for (const a of status.acknowledgements) perOrganisation.set(a.organisationId, (perOrganisation.get(a.organisationId) ?? 0) + 1);
+    const duplicated = [...perOrganisation.values()].filter((count) => count > 1).length;
+    const lostAcks = [...acked].filter((id) => !perOrganisation.has(id)).length;
+    console.log(
+      `round ${n}: killed after ${killAt} ms; ${writes} writes by ${CLIENTS} clients; missing after restart: ${missing.length}; ` +
+        `acknowledgements confirmed ${acked.size}, stored ${status.acknowledgements.length}, lost ${lostAcks}, duplicated ${duplicated}`,
+    );
+    [...clients.map((c) => c.board), check].forEach((b) => b.destroy());
+    if (missing.length > 0 || lostAcks > 0 || duplicated > 0) process.exitCode = 1;
+  } finally {
+    await server.stop({ keepData: true });
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+for (let n = 1; n <= rounds; n++) await round(n);
+console.log(process.exitCode ? 'CHAOS: FAILED' : 'CHAOS: every update and acknowledgement survived');
