@@ -1,5 +1,6 @@
 import { cpus, totalmem } from 'node:os';
-import { writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { browserBench, type BrowserResult } from './browser';
 import { coldLoad } from './cold-load';
@@ -19,6 +20,11 @@ const row = (what: string, measured: string, target: string, ok: boolean | null)
 };
 
 async function main(): Promise<void> {
+  // The server under test serves the built pages; build once if this checkout has no build yet.
+  if (!existsSync(resolve(import.meta.dirname, '../build/handler.js'))) {
+    const built = spawnSync('npm', ['run', 'build'], { stdio: 'inherit', cwd: resolve(import.meta.dirname, '..') });
+    if (built.status !== 0) throw new Error('npm run build failed');
+  }
   const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB, Node ${process.version}`;
   const date = new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
   console.log(`Zorgbeeld benchmarks · ${date} · ${machine}\n`);

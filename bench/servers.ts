@@ -1,13 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { startProcessServer } from '../tests/helpers/process-server';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '..');
-export const ADMIN_PASSWORD = 'bench-admin-password';
-export const DEMO_PASSWORD = 'bench-demo-password';
+export { ADMIN_PASSWORD, DEMO_PASSWORD } from '../tests/helpers/server';
 
 /** A server under test in its own process. */
 export interface BenchServer {
@@ -51,16 +49,10 @@ function stopper(child: ChildProcess, cleanup: () => Promise<void>): () => Promi
   };
 }
 
-/** Starts Zorgbeeld as `npm run serve` would, on a free port with a fresh data directory. */
+/** Starts Zorgbeeld as `npm run serve` would (the tests' launcher), on a free port with a fresh data directory. */
 export async function startZorgbeeld({ scale = 1 }: { scale?: number } = {}): Promise<BenchServer> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'zorgbeeld-bench-'));
-  const child = spawn(process.execPath, [...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), '--import', 'tsx', 'server/index.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, TILE_URL: '', ADMIN_PASSWORD, DEMO_PASSWORD, DEMO_SCALE: String(scale) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const match = await waitForLine(child, /listening on (http:\/\/\S+)/);
-  return { name: 'Zorgbeeld', url: match[1].replace('localhost', '127.0.0.1'), pid: child.pid!, stop: stopper(child, () => rm(dataDir, { recursive: true, force: true })) };
+  const server = await startProcessServer({ env: { DEMO_SCALE: String(scale) } });
+  return { name: 'Zorgbeeld', url: server.url.replace('localhost', '127.0.0.1'), pid: server.process.pid!, stop: () => server.stop() };
 }
 
 /** Starts the reference y-websocket server (y-websocket@2.1.0 bin/server.cjs, Yjs 13, in memory). */

@@ -1,34 +1,20 @@
-import { mkdir } from 'node:fs/promises';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PHONE, WIDE, launchBrowser, signedInPage } from '../helpers/browser';
+import { describe, expect, it } from 'vitest';
+import { PHONE, WIDE, SHOTS, browserSuite, signedInPage } from '../helpers/browser';
 import { HttpClient } from '../helpers/http-client';
-import { startProcessServer, type ProcessServer } from '../helpers/process-server';
 import { DEMO_PASSWORD } from '../helpers/server';
 
-let server: ProcessServer;
-let browser: Browser;
-const SHOTS = 'test-results/screenshots';
-
-beforeAll(async () => {
-  await mkdir(SHOTS, { recursive: true });
-  [server, browser] = await Promise.all([startProcessServer(), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const suite = browserSuite();
 
 describe('alerting in Chromium', () => {
   it('GHOR sends an alert, the coordinator’s banner shows it, the acknowledgement reaches GHOR without reload', async () => {
-    const api = await new HttpClient(server.url).signIn('ghor', DEMO_PASSWORD);
+    const api = await new HttpClient(suite.server.url).signIn('ghor', DEMO_PASSWORD);
     const incident = (await api.post('/api/incidents', { title: 'Brand chemische opslag Geleen', grip: 2 })).body.data;
 
-    const coordinator = await signedInPage(browser, server.url, 'coordinator', DEMO_PASSWORD, PHONE);
-    await coordinator.goto(`${server.url}/incidents`);
+    const coordinator = await signedInPage(suite.browser, suite.server.url, 'coordinator', DEMO_PASSWORD, PHONE);
+    await coordinator.goto(`${suite.server.url}/incidents`);
 
-    const ghor = await signedInPage(browser, server.url, 'ghor', DEMO_PASSWORD, WIDE);
-    await ghor.goto(`${server.url}/incidents/${incident.id}`);
+    const ghor = await signedInPage(suite.browser, suite.server.url, 'ghor', DEMO_PASSWORD, WIDE);
+    await ghor.goto(`${suite.server.url}/incidents/${incident.id}`);
     await expect.poll(() => ghor.getByTestId('board').getAttribute('data-synced'), { timeout: 15000 }).toBe('true');
     await ghor.getByRole('button', { name: 'Alarmering' }).click();
     const form = ghor.getByTestId('alert-form');
@@ -53,7 +39,7 @@ describe('alerting in Chromium', () => {
     // A coordinator who signs in later sees the alerts it has not acknowledged first.
     const second = await api.post(`/api/incidents/${incident.id}/alerts`, { message: 'Tweede alarm', grip: 3, target: { all: true } });
     expect(second.status).toBe(201);
-    const late = await signedInPage(browser, server.url, 'coordinator', DEMO_PASSWORD, PHONE);
+    const late = await signedInPage(suite.browser, suite.server.url, 'coordinator', DEMO_PASSWORD, PHONE);
     await expect.poll(() => late.getByTestId('alert-banner').textContent(), { timeout: 10000 }).toContain('Tweede alarm');
   });
 });

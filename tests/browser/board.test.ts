@@ -1,38 +1,25 @@
-import { mkdir } from 'node:fs/promises';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PHONE, WIDE, launchBrowser, signedInPage } from '../helpers/browser';
+import { describe, expect, it } from 'vitest';
+import { PHONE, WIDE, SHOTS, browserSuite, signedInPage } from '../helpers/browser';
 import { HttpClient } from '../helpers/http-client';
-import { startProcessServer, type ProcessServer } from '../helpers/process-server';
+import { startProcessServer } from '../helpers/process-server';
 import { DEMO_PASSWORD } from '../helpers/server';
 
-let server: ProcessServer;
-let browser: Browser;
-const SHOTS = 'test-results/screenshots';
-
-beforeAll(async () => {
-  await mkdir(SHOTS, { recursive: true });
-  [server, browser] = await Promise.all([startProcessServer(), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const suite = browserSuite();
 
 describe('incident board in Chromium', () => {
   it('a coordinator on a phone reports; the GHOR board shows colour and figures without reload', async () => {
-    const api = await new HttpClient(server.url).signIn('ghor', DEMO_PASSWORD);
+    const api = await new HttpClient(suite.server.url).signIn('ghor', DEMO_PASSWORD);
     const incident = (await api.post('/api/incidents', { title: 'Wateroverlast Geuldal', grip: 2 })).body.data;
     const total = (await api.get(`/api/incidents/${incident.id}`)).body.data.network.locations.length;
 
-    const ghor = await signedInPage(browser, server.url, 'ghor', DEMO_PASSWORD, WIDE);
-    await ghor.goto(`${server.url}/incidents/${incident.id}`);
+    const ghor = await signedInPage(suite.browser, suite.server.url, 'ghor', DEMO_PASSWORD, WIDE);
+    await ghor.goto(`${suite.server.url}/incidents/${incident.id}`);
     await expect.poll(() => ghor.getByTestId('board').getAttribute('data-synced'), { timeout: 15000 }).toBe('true');
     await expect.poll(() => ghor.getByTestId('location-map').getAttribute('data-markers')).toBe(String(total));
     expect(await ghor.getByTestId('impact-critical').textContent()).toBe('0');
 
-    const coordinator = await signedInPage(browser, server.url, 'coordinator', DEMO_PASSWORD, PHONE);
-    await coordinator.goto(`${server.url}/incidents/${incident.id}`);
+    const coordinator = await signedInPage(suite.browser, suite.server.url, 'coordinator', DEMO_PASSWORD, PHONE);
+    await coordinator.goto(`${suite.server.url}/incidents/${incident.id}`);
     await expect.poll(() => coordinator.getByTestId('board').getAttribute('data-synced'), { timeout: 15000 }).toBe('true');
     const first = coordinator.getByTestId('location-list').locator('button.location').first();
     const locationId = await first.getAttribute('data-location');
@@ -60,13 +47,13 @@ describe('incident board in Chromium', () => {
   });
 
   it('GHOR writes the situation picture and files a need that the coordinator sees', async () => {
-    const api = await new HttpClient(server.url).signIn('ghor', DEMO_PASSWORD);
+    const api = await new HttpClient(suite.server.url).signIn('ghor', DEMO_PASSWORD);
     const incident = (await api.post('/api/incidents', { title: 'Hitte', grip: 1 })).body.data;
-    const ghor = await signedInPage(browser, server.url, 'ghor', DEMO_PASSWORD, WIDE);
-    await ghor.goto(`${server.url}/incidents/${incident.id}`);
+    const ghor = await signedInPage(suite.browser, suite.server.url, 'ghor', DEMO_PASSWORD, WIDE);
+    await ghor.goto(`${suite.server.url}/incidents/${incident.id}`);
     await expect.poll(() => ghor.getByTestId('board').getAttribute('data-synced'), { timeout: 15000 }).toBe('true');
-    const coordinator = await signedInPage(browser, server.url, 'coordinator', DEMO_PASSWORD, PHONE);
-    await coordinator.goto(`${server.url}/incidents/${incident.id}`);
+    const coordinator = await signedInPage(suite.browser, suite.server.url, 'coordinator', DEMO_PASSWORD, PHONE);
+    await coordinator.goto(`${suite.server.url}/incidents/${incident.id}`);
     await expect.poll(() => coordinator.getByTestId('board').getAttribute('data-synced'), { timeout: 15000 }).toBe('true');
 
     await ghor.getByRole('button', { name: 'Beeld', exact: true }).click();
@@ -96,7 +83,7 @@ describe('incident board in Chromium', () => {
     try {
       const api = await new HttpClient(own.url).signIn('ghor', DEMO_PASSWORD);
       const incident = (await api.post('/api/incidents', { title: 'Storing', grip: 2 })).body.data;
-      const coordinator = await signedInPage(browser, own.url, 'coordinator', DEMO_PASSWORD, PHONE);
+      const coordinator = await signedInPage(suite.browser, own.url, 'coordinator', DEMO_PASSWORD, PHONE);
       await coordinator.goto(`${own.url}/incidents/${incident.id}`);
       await expect.poll(() => coordinator.getByTestId('board').getAttribute('data-synced'), { timeout: 15000 }).toBe('true');
       const first = coordinator.getByTestId('location-list').locator('button.location').first();

@@ -1,34 +1,20 @@
-import { mkdir } from 'node:fs/promises';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PHONE, WIDE, launchBrowser, signedInPage } from '../helpers/browser';
+import { describe, expect, it } from 'vitest';
+import { PHONE, WIDE, SHOTS, browserSuite, signedInPage } from '../helpers/browser';
 import { HttpClient } from '../helpers/http-client';
-import { startProcessServer, type ProcessServer } from '../helpers/process-server';
 import { ADMIN_PASSWORD, DEMO_PASSWORD } from '../helpers/server';
 
-let server: ProcessServer;
-let browser: Browser;
-const SHOTS = 'test-results/screenshots';
-
-beforeAll(async () => {
-  await mkdir(SHOTS, { recursive: true });
-  [server, browser] = await Promise.all([startProcessServer(), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const suite = browserSuite();
 
 describe('registry pages in Chromium', () => {
   it('admin signs in and sees every demo location on the registry map, without tiles', async () => {
-    const api = await new HttpClient(server.url).signIn('admin', ADMIN_PASSWORD);
+    const api = await new HttpClient(suite.server.url).signIn('admin', ADMIN_PASSWORD);
     const locations = (await api.get('/api/locations')).body.data.filter((l: { active: boolean }) => l.active);
-    const page = await signedInPage(browser, server.url, 'admin', ADMIN_PASSWORD, WIDE);
+    const page = await signedInPage(suite.browser, suite.server.url, 'admin', ADMIN_PASSWORD, WIDE);
     const violations: string[] = [];
     page.on('console', (message) => {
       if (message.text().includes('Content Security Policy')) violations.push(message.text());
     });
-    const response = await page.goto(`${server.url}/registry`);
+    const response = await page.goto(`${suite.server.url}/registry`);
     expect(response!.headers()['content-security-policy']).toMatch(/script-src 'self' 'sha256-/);
     const map = page.getByTestId('location-map');
     await expect.poll(() => map.getAttribute('data-markers'), { timeout: 15000 }).toBe(String(locations.length));
@@ -45,9 +31,9 @@ describe('registry pages in Chromium', () => {
   });
 
   it('switches to English and back, and shows a wrong login as a sentence', async () => {
-    const context = await browser.newContext({ viewport: PHONE });
+    const context = await suite.browser.newContext({ viewport: PHONE });
     const page = await context.newPage();
-    await page.goto(`${server.url}/`);
+    await page.goto(`${suite.server.url}/`);
     await page.waitForURL(/\/login/);
     await page.fill('input[name=username]', 'admin');
     await page.fill('input[name=password]', 'wrong-password');
@@ -61,19 +47,19 @@ describe('registry pages in Chromium', () => {
   });
 
   it('admin edits an organisation and imports a file with a bad row, seeing its line number', async () => {
-    const page = await signedInPage(browser, server.url, 'admin', ADMIN_PASSWORD, WIDE);
-    await page.goto(`${server.url}/registry/organisations`);
+    const page = await signedInPage(suite.browser, suite.server.url, 'admin', ADMIN_PASSWORD, WIDE);
+    await page.goto(`${suite.server.url}/registry/organisations`);
     await page.fill('input[type=search]', 'Thuisbeademing');
     await expect.poll(() => page.getByTestId('row-count').textContent()).toMatch(/^1 getoond/);
     await page.getByRole('button', { name: 'Wijzigen' }).click();
     await page.fill('input[name=phone]', '+31 43 000 1111');
     await page.getByRole('button', { name: 'Opslaan' }).click();
     await expect.poll(() => page.getByRole('status').textContent()).toBe('Opgeslagen.');
-    const api = await new HttpClient(server.url).signIn('ghor', DEMO_PASSWORD);
+    const api = await new HttpClient(suite.server.url).signIn('ghor', DEMO_PASSWORD);
     const organisation = (await api.get('/api/organisations?sector=home-ventilation')).body.data[0];
     expect(organisation.phone).toBe('+31 43 000 1111');
 
-    await page.goto(`${server.url}/registry/import`);
+    await page.goto(`${suite.server.url}/registry/import`);
     await page.setInputFiles('input[type=file]', {
       name: 'locaties.csv',
       mimeType: 'text/csv',
@@ -91,8 +77,8 @@ describe('registry pages in Chromium', () => {
   });
 
   it('shows the coordinators list with connection status on a phone', async () => {
-    const page = await signedInPage(browser, server.url, 'ghor', DEMO_PASSWORD, PHONE);
-    await page.goto(`${server.url}/registry/coordinators`);
+    const page = await signedInPage(suite.browser, suite.server.url, 'ghor', DEMO_PASSWORD, PHONE);
+    await page.goto(`${suite.server.url}/registry/coordinators`);
     await expect.poll(() => page.getByTestId('connected-summary').textContent()).toMatch(/\d+ aangesloten/);
     await page.screenshot({ path: `${SHOTS}/registry-coordinators-phone.png` });
     expect(await page.getByRole('button', { name: 'Wijzigen' }).count()).toBe(0);

@@ -1,41 +1,27 @@
-import { mkdir } from 'node:fs/promises';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readReport, setReport } from '../../shared/incident-doc';
-import { WIDE, launchBrowser, signedInPage } from '../helpers/browser';
+import { WIDE, SHOTS, browserSuite, signedInPage } from '../helpers/browser';
 import { HttpClient } from '../helpers/http-client';
-import { startProcessServer, type ProcessServer } from '../helpers/process-server';
 import { DEMO_PASSWORD } from '../helpers/server';
 import { waitFor } from '../helpers/wait-for';
 import { connectBoard } from '../helpers/yjs-client';
 
-let server: ProcessServer;
-let browser: Browser;
-const SHOTS = 'test-results/screenshots';
-
-beforeAll(async () => {
-  await mkdir(SHOTS, { recursive: true });
-  [server, browser] = await Promise.all([startProcessServer(), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const suite = browserSuite();
 
 describe('review in Chromium', () => {
   it('the slider moves the board back in time; the timeline and the report render', async () => {
-    const ghor = await new HttpClient(server.url).signIn('ghor', DEMO_PASSWORD);
+    const ghor = await new HttpClient(suite.server.url).signIn('ghor', DEMO_PASSWORD);
     const incident = (await ghor.post('/api/incidents', { title: 'Evaluatie oefening', grip: 2 })).body.data;
     const location = (await ghor.get(`/api/incidents/${incident.id}`)).body.data.network.locations[0].id;
-    const board = connectBoard(server.url, incident.id, ghor.cookie);
+    const board = connectBoard(suite.server.url, incident.id, ghor.cookie);
     await board.synced();
     setReport(board.doc, location, { impact: 'critical', operation: 'evacuating' });
     await waitFor(() => readReport(board.doc, location).stamp, { what: 'stamp' });
     board.destroy();
     await ghor.post(`/api/incidents/${incident.id}/close`);
 
-    const observer = await signedInPage(browser, server.url, 'observer', DEMO_PASSWORD, WIDE);
-    await observer.goto(`${server.url}/incidents/${incident.id}/review`);
+    const observer = await signedInPage(suite.browser, suite.server.url, 'observer', DEMO_PASSWORD, WIDE);
+    await observer.goto(`${suite.server.url}/incidents/${incident.id}/review`);
     await expect.poll(() => observer.getByTestId('impact-critical').textContent(), { timeout: 15000 }).toBe('1');
     expect(await observer.getByTestId('timeline').textContent()).toContain('impact: critical');
     await observer.screenshot({ path: `${SHOTS}/review-wide.png` });
@@ -48,7 +34,7 @@ describe('review in Chromium', () => {
     await expect.poll(() => observer.getByTestId('impact-critical').textContent()).toBe('1');
 
     const report = await observer.context().newPage();
-    await report.goto(`${server.url}/api/incidents/${incident.id}/report.html`);
+    await report.goto(`${suite.server.url}/api/incidents/${incident.id}/report.html`);
     expect(await report.locator('h1').textContent()).toBe('Evaluatierapport: Evaluatie oefening');
     expect(await report.locator('svg').count()).toBe(3);
     await report.screenshot({ path: `${SHOTS}/review-report.png`, fullPage: true });

@@ -1,4 +1,7 @@
+import { mkdir } from 'node:fs/promises';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { startProcessServer, type ProcessServer } from './process-server';
 
 /** Viewports of the people using Zorgbeeld: a coordinator's phone and a GHOR desk screen. */
 export const PHONE = { width: 390, height: 844 };
@@ -23,4 +26,32 @@ export async function signedInPage(browser: Browser, baseUrl: string, username: 
   await page.click('button[type=submit]');
   await page.waitForURL((url) => !url.pathname.startsWith('/login'));
   return page;
+}
+
+/** Where browser tests put their screenshots. */
+export const SHOTS = 'test-results/screenshots';
+
+/**
+ * One real server process and one Chromium for a browser test file, started before its tests
+ * and stopped after them. Read `server` and `browser` inside the tests.
+ */
+export function browserSuite(): { readonly server: ProcessServer; readonly browser: Browser } {
+  let server: ProcessServer | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    await mkdir(SHOTS, { recursive: true });
+    [server, browser] = await Promise.all([startProcessServer(), launchBrowser()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+  return {
+    get server() {
+      return server!;
+    },
+    get browser() {
+      return browser!;
+    },
+  };
 }

@@ -1,3 +1,4 @@
+import { registry } from '$lib/registry.svelte';
 import type { StringKey } from '$lib/strings';
 
 /** One field of a registry row, for the table and the edit form. */
@@ -16,4 +17,17 @@ export interface Field {
   step?: string;
   /** Shown in the table only, never in the form (derived values). */
   derived?: boolean;
+}
+
+/** The organisation a location or coordinator belongs to: chosen among active organisations, shown by name. */
+export function organisationField(): Field {
+  return {
+    key: 'organisationId',
+    label: 'organisation',
+    type: 'select',
+    column: true,
+    required: true,
+    options: () => registry.organisations.filter((o) => o.active).map((o) => ({ value: o.id, label: o.name })),
+    show: (r) => registry.organisationById.get(String(r.organisationId))?.name ?? String(r.organisationId),
+  };
 }
