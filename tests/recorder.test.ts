@@ -1,6 +1,6 @@
 import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import { isDeepStrictEqual } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import * as Y from 'yjs';
 import { readReport, setReport } from '../shared/incident-doc';
 import { RecordType, decodeRecords, encodeCheckpoint, encodeRecord } from '../server/recorder/incident-log';
@@ -107,6 +107,7 @@ describe('restart', () => {
 
   it('kill -9 and restart: every accepted update is there', async () => {
     const first = await startProcessServer();
+    onTestFinished(() => first.stop({ signal: 'SIGKILL' }));
     const ghor = await new HttpClient(first.url).signIn('ghor', DEMO_PASSWORD);
     const incidentId = (await ghor.post('/api/incidents', { title: 'Kill', grip: 3 })).body.data.id;
     const locations = (await ghor.get(`/api/incidents/${incidentId}`)).body.data.network.locations.slice(0, 40);
@@ -119,16 +120,16 @@ describe('restart', () => {
     await first.stop({ signal: 'SIGKILL', keepData: true });
 
     const second = await startProcessServer({ dataDir: first.dataDir });
+    onTestFinished(() => second.stop());
     const again = await new HttpClient(second.url).signIn('ghor', DEMO_PASSWORD);
     const late = connectBoard(second.url, incidentId, again.cookie);
+    onTestFinished(() => late.destroy());
     await late.synced();
     // Compared per location and key-order-free: a late joiner integrates structs client by client.
     const actual = late.doc.getMap('reports').toJSON();
     const differing = Object.keys(expected).filter((id) => !isDeepStrictEqual(actual[id], expected[id]));
     expect(differing).toEqual([]);
     expect(Object.keys(actual).length).toBe(Object.keys(expected).length);
-    late.destroy();
-    await second.stop();
   });
 });
 
