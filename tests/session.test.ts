@@ -28,6 +28,12 @@ describe('sessions', () => {
     expect((await replay.get('/api/me')).status).toBe(401);
   });
 
+  it('marks the cookie Secure when served behind TLS', async () => {
+    server = await startServer({ secureCookies: true });
+    const login = await new HttpClient(server.url).post('/api/session', { username: 'admin', password: ADMIN_PASSWORD });
+    expect(login.headers.get('set-cookie')).toMatch(/; Secure$/);
+  });
+
   it('refuses a wrong password and an unknown user with the same Dutch sentence', async () => {
     server = await startServer();
     const client = new HttpClient(server.url);
