@@ -1,4 +1,4 @@
-import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { text } from '../shared/text';
@@ -128,12 +128,13 @@ export function createServer(deps: ServerDeps): ZorgbeeldServer {
   if (deps.web) app.use(deps.web);
 
   const httpServer = createHttpServer(app);
+  const upgradeOriginAllowed = (req: IncomingMessage) => originAllowed(req.headers.origin, req.headers.host);
   const yjs = attachYjsEndpoint({
     httpServer,
     sessions,
     rooms,
     log,
-    isAllowedOrigin: (req) => originAllowed(req.headers.origin, req.headers.host),
+    isAllowedOrigin: upgradeOriginAllowed,
     maxBufferedBytes: deps.yjsMaxBufferedBytes,
   });
   // Expired sessions are ended every minute, which also closes their open websockets.
@@ -143,7 +144,7 @@ export function createServer(deps: ServerDeps): ZorgbeeldServer {
     sessions,
     alerts,
     log,
-    isAllowedOrigin: (req) => originAllowed(req.headers.origin, req.headers.host),
+    isAllowedOrigin: upgradeOriginAllowed,
   });
   return {
     httpServer,

@@ -117,6 +117,11 @@ export function pictureText(doc: Y.Doc, key: PictureText): Y.Text | undefined {
   return pictureRoot(doc).get(key);
 }
 
+/** The three picture texts as plain strings. */
+export function readPicture(doc: Y.Doc): Record<PictureText, string> {
+  return Object.fromEntries(PICTURE_TEXTS.map((key) => [key, pictureText(doc, key)?.toString() ?? ''])) as Record<PictureText, string>;
+}
+
 /**
  * Replaces a picture text by `next` with the smallest edit (common prefix and suffix kept), so that
  * concurrent edits elsewhere in the text survive.

@@ -79,6 +79,13 @@ export interface ReviewMetrics {
   gripChanges: { at: string; from: number | null; to: number }[];
 }
 
+/** A duration as h:mm:ss; a dash when unknown. */
+export function formatDuration(ms: number | null): string {
+  if (ms === null) return '—';
+  const s = Math.round(ms / 1000);
+  return `${Math.floor(s / 3600)}:${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
+}
+
 const ms = (from: string, to: string | null) => (to === null ? null : Date.parse(to) - Date.parse(from));
 
 /** Computes the review metrics from the timeline; pure. */

@@ -1,11 +1,8 @@
 import type { Alert } from '../../shared/alert';
+import { escapeMarkup as xml } from '../../shared/markup';
 
 /** The CAP 1.2 namespace. */
 export const CAP_NAMESPACE = 'urn:oasis:names:tc:emergency:cap:1.2';
-
-function xml(value: string): string {
-  return value.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!);
-}
 
 /**
  * A time as CAP wants it: local time with a numeric offset, never `Z` (CAP 1.2 §3.3.2: UTC is

@@ -8,17 +8,19 @@ import type { Store } from '../store/store';
 import type { Rooms } from '../yjs/rooms';
 import { HttpError, invalidInput } from './http-error';
 
+/** The incident a route's `:id` names, or a 404 with a sentence. */
+export async function findIncident(store: Store, id: unknown): Promise<Incident> {
+  const incident = isValidId(id) ? await store.get('incidents', id) : undefined;
+  if (!incident) throw new HttpError(404, 'not-found', text('Dit incident bestaat niet.', 'This incident does not exist.'));
+  return incident;
+}
+
 /** Incidents: list and read for every signed-in user; open, GRIP change and close for GHOR. */
 export function incidentRoutes({ store, rooms, now }: { store: Store; rooms: Rooms; now: () => Date }): Router {
   const router = Router();
   const ghor = requireRole('ghor', 'admin');
 
-  const incidentOf = async (req: Request): Promise<Incident> => {
-    const id = String(req.params.id);
-    const incident = isValidId(id) ? await store.get('incidents', id) : undefined;
-    if (!incident) throw new HttpError(404, 'not-found', text('Dit incident bestaat niet.', 'This incident does not exist.'));
-    return incident;
-  };
+  const incidentOf = (req: Request) => findIncident(store, req.params.id);
   const requireOpen = (incident: Incident) => {
     if (incident.status !== 'open') throw new HttpError(409, 'conflict', text('Dit incident is al gesloten.', 'This incident is already closed.'));
   };

@@ -5,7 +5,6 @@ import { exportLocationsGeoJson } from '../../shared/registry-io';
 import { toCsv } from '../../shared/csv';
 import { TIMELINE_TYPES, type TimelineType } from '../../shared/review';
 import { text } from '../../shared/text';
-import { isValidId } from '../../shared/validation';
 import { requireRole } from '../auth/sessions';
 import { toHave } from '../review/have';
 import { pictureVersions, reportHtml } from '../review/report-html';
@@ -13,6 +12,7 @@ import type { ReviewService } from '../review/review-service';
 import type { Store } from '../store/store';
 import type { Rooms } from '../yjs/rooms';
 import { HttpError, requestLanguage } from './http-error';
+import { findIncident } from './incident-routes';
 
 /** The after-action review: events, state at T, metrics and the exports (GHOR, admin, observers). */
 export function reviewRoutes({ store, rooms, review, now }: { store: Store; rooms: Rooms; review: ReviewService; now: () => Date }): Router {
@@ -20,10 +20,8 @@ export function reviewRoutes({ store, rooms, review, now }: { store: Store; room
   const reviewers = requireRole('ghor', 'admin', 'observer');
 
   const incidentOf = async (req: Request) => {
-    const id = String(req.params.id);
-    const incident = isValidId(id) ? await store.get('incidents', id) : undefined;
-    if (!incident) throw new HttpError(404, 'not-found', text('Dit incident bestaat niet.', 'This incident does not exist.'));
-    return { incident, network: rooms.network(id) };
+    const incident = await findIncident(store, req.params.id);
+    return { incident, network: rooms.network(incident.id) };
   };
 
   /** The moment asked for: `at` as ISO 8601; absent means now. */

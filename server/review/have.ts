@@ -1,16 +1,13 @@
 import type { Report } from '../../shared/board-schema';
 import type { IncidentNetwork } from '../../shared/incident';
 import type { Sector } from '../../shared/domain';
+import { escapeMarkup as xml } from '../../shared/markup';
 
 /** The EDXL-HAVE 1.0 namespace. */
 export const HAVE_NAMESPACE = 'urn:oasis:names:tc:emergency:EDXL:HAVE:1.0';
 const XNL = 'urn:oasis:names:tc:ciq:xnl:3';
 const XPIL = 'urn:oasis:names:tc:ciq:xpil:3';
 const GML = 'http://www.opengis.net/gml';
-
-function xml(value: string): string {
-  return value.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!);
-}
 
 // HAVE bed types are hospital categories; care sectors map to the nearest one.
 const BED_TYPE: Partial<Record<Sector, string>> = {

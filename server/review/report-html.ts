@@ -1,23 +1,14 @@
 import { IMPACTS } from '../../shared/board-schema';
 import type { Incident } from '../../shared/incident';
 import type { ReviewMetrics, SeriesPoint, TimelineEvent } from '../../shared/review';
+import { escapeMarkup as html } from '../../shared/markup';
+import { formatDuration as duration } from '../../shared/review';
 import type { Language } from '../../shared/text';
-
-function html(value: unknown): string {
-  return String(value ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
 
 const LABELS = {
   nl: { title: 'Evaluatierapport', started: 'Gestart', ended: 'Beëindigd', running: 'loopt nog', firstAlert: 'Tijd tot eerste alarm', grip: 'GRIP-verloop', organisations: 'Organisaties: reactietijden', organisation: 'Organisatie', ack: 'Bevestigd na', answer: 'Antwoord', firstReport: 'Eerste melding na', needs: 'Hulpvragen: van open tot opgelost', kind: 'Soort', urgency: 'Urgentie', opened: 'Geopend', met: 'Opgelost na', status: 'Eindstatus', charts: 'Verloop', impact: 'Locaties per impact', openNeeds: 'Open hulpvragen', capacity: 'Bedden vrij / kan opnemen', picture: 'Situatiebeeld: versies', events: 'gebeurtenissen in de tijdlijn', none: '—', generated: 'Gemaakt op' },
   en: { title: 'After-action report', started: 'Started', ended: 'Ended', running: 'still running', firstAlert: 'Time to first alert', grip: 'GRIP history', organisations: 'Organisations: response times', organisation: 'Organisation', ack: 'Acknowledged after', answer: 'Answer', firstReport: 'First report after', needs: 'Needs: from open to met', kind: 'Kind', urgency: 'Urgency', opened: 'Opened', met: 'Met after', status: 'Final status', charts: 'Over time', impact: 'Locations per impact level', openNeeds: 'Open needs', capacity: 'Beds free / can receive', picture: 'Situation picture: versions', events: 'events in the timeline', none: '—', generated: 'Generated' },
 } as const;
-
-/** A duration as h:mm:ss. */
-export function duration(ms: number | null): string {
-  if (ms === null) return '—';
-  const s = Math.round(ms / 1000);
-  return `${Math.floor(s / 3600)}:${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
-}
 
 const COLOURS: Record<string, string> = { unknown: '#9aa3ad', none: '#2e9d5b', minor: '#e8c21c', major: '#ef7d18', critical: '#d0261b', openNeeds: '#b3261e', bedsFree: '#1f6fb2', canReceive: '#17a589' };
 

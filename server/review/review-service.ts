@@ -3,7 +3,7 @@ import type * as Y from 'yjs';
 import { IMPACTS, type Need, type Report } from '../../shared/board-schema';
 import { computeFigures } from '../../shared/board-view';
 import type { Incident, IncidentNetwork } from '../../shared/incident';
-import { readNeeds, readReports } from '../../shared/incident-doc';
+import { readNeeds, readPicture, readReports } from '../../shared/incident-doc';
 import { Replay, type ReplayRecord } from '../../shared/replay';
 import { computeMetrics, type ReviewMetrics, type SeriesPoint, type TimelineEvent, type TimelineType } from '../../shared/review';
 import { RecordType, decodeCheckpoint, readLogFile } from '../recorder/incident-log';
@@ -101,7 +101,7 @@ export class ReviewService {
       at: new Date(t).toISOString(),
       reports: Object.fromEntries(readReports(doc)),
       needs: readNeeds(doc),
-      picture: Object.fromEntries(['picture', 'assessment', 'decisions'].map((k) => [k, doc.getMap<Y.Text>('picture').get(k)?.toString() ?? ''])),
+      picture: readPicture(doc),
       areas: doc.getMap('areas').toJSON(),
       logbook: doc.getArray('logbook').toJSON(),
     };

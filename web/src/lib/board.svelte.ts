@@ -2,7 +2,6 @@ import { IndexeddbPersistence } from 'y-indexeddb';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import type { AreaFeature, LogbookEntry, Need, PictureText, Report } from '$shared/board-schema';
-import { PICTURE_TEXTS } from '$shared/board-schema';
 import type { PublicUser, Role } from '$shared/domain';
 import type { Incident, IncidentNetwork } from '$shared/incident';
 import {
@@ -15,6 +14,7 @@ import {
   pictureRoot,
   readAreas,
   readNeeds,
+  readPicture,
   removeArea,
   reportsRoot,
   setArea,
@@ -126,7 +126,7 @@ export class Board {
     const onNeeds = () => (this.needs = readNeeds(this.doc));
     needsRoot(this.doc).observeDeep(onNeeds);
     const onPicture = () => {
-      for (const key of PICTURE_TEXTS) this.picture[key] = pictureRoot(this.doc).get(key)?.toString() ?? '';
+      this.picture = readPicture(this.doc);
     };
     pictureRoot(this.doc).observeDeep(onPicture);
     const onAreas = () => (this.areas = readAreas(this.doc));
@@ -158,7 +158,7 @@ export class Board {
     });
     this.reports = all;
     this.needs = readNeeds(this.doc);
-    for (const key of PICTURE_TEXTS) this.picture[key] = pictureRoot(this.doc).get(key)?.toString() ?? '';
+    this.picture = readPicture(this.doc);
     this.areas = readAreas(this.doc);
     this.logbook = logbookRoot(this.doc).toArray();
     this.onReportsChanged([...all.keys()]);

@@ -1,4 +1,2 @@
-/** Escapes text for use inside HTML built as a string (Leaflet popups). */
-export function escapeHtml(value: unknown): string {
-  return String(value ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
+/** Escapes text for HTML built as a string (Leaflet popups); the same escaping as the exports. */
+export { escapeMarkup as escapeHtml } from '$shared/markup';
