@@ -3,11 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as Y from 'yjs';
 import { generateDemoRegion } from '../shared/demo-region';
-import { initIncidentDoc, readReports, setReport } from '../shared/incident-doc';
+import { initIncidentDoc, setReport } from '../shared/incident-doc';
 import { IMPACTS } from '../shared/board-schema';
 import { SeededRandom } from '../shared/random';
-import { Replay, type ReplayRecord } from '../shared/replay';
-import { IncidentLog, RecordType, decodeCheckpoint, encodeCheckpoint, readLogFile } from '../server/recorder/incident-log';
+import { IncidentLog, RecordType, encodeCheckpoint } from '../server/recorder/incident-log';
+import { ReviewService } from '../server/review/review-service';
+import { openLowdbStore } from '../server/store/lowdb-store';
 import { IncidentRoom, incidentLogFile } from '../server/yjs/incident-room';
 import { now, percentile } from './peers';
 
@@ -20,6 +21,9 @@ export interface ColdLoadResult {
   seekP50: number;
   seekP99: number;
   seekMax: number;
+  /** Seeks that build the Yjs document at T (the binary state API). */
+  yjsSeekP50: number;
+  yjsSeekMax: number;
 }
 
 /**
@@ -53,24 +57,44 @@ export async function coldLoad({ updates = 100000, seeks = 50 }: { updates?: num
     const loadMs = now() - t0;
     room.close();
 
-    // The review decodes the log once (an index of records), then every seek is checkpoint + tail.
+    // The review reads the log once into its index; a seek is then what the state API does for the
+    // review page: the plain state at T, serialised as JSON.
+    const store = await openLowdbStore({ dataDir, log: () => {} });
+    const review = new ReviewService({ store, dataDir, log: () => {} });
     const t1 = now();
-    const records: ReplayRecord[] = readLogFile(file).records.flatMap((r): ReplayRecord[] =>
-      r.type === RecordType.update ? [{ time: r.time, kind: 'update', payload: r.payload }] : r.type === RecordType.checkpoint ? [{ time: r.time, kind: 'checkpoint', payload: decodeCheckpoint(r.payload).stateV2 }] : [],
-    );
-    const replay = new Replay(records);
+    await review.events(incidentId);
     const indexMs = now() - t1;
-    const { start, end } = replay.span;
+    const end = time;
+    const start = Date.parse('2026-03-01T10:00:00Z');
     const durations: number[] = [];
     for (let i = 0; i < seeks; i++) {
       const at = start + random.next() * (end - start);
       const s = now();
-      const state = replay.stateAt(at);
-      readReports(state);
+      JSON.stringify({ data: await review.plainStateAt(incidentId, at) });
       durations.push(now() - s);
+    }
+    // The Yjs state at T (the binary form of the same API): the nearest checkpoint plus the updates after it.
+    const yjsDurations: number[] = [];
+    for (let i = 0; i < Math.ceil(seeks / 3); i++) {
+      const at = start + random.next() * (end - start);
+      const s = now();
+      const state = await review.stateAt(incidentId, at);
+      Y.encodeStateAsUpdate(state);
+      yjsDurations.push(now() - s);
       state.destroy();
     }
-    return { updates, logMb, loadMs, indexMs, seekP50: percentile(durations, 50), seekP99: percentile(durations, 99), seekMax: Math.max(...durations) };
+    await store.close();
+    return {
+      updates,
+      logMb,
+      loadMs,
+      indexMs,
+      seekP50: percentile(durations, 50),
+      seekP99: percentile(durations, 99),
+      seekMax: Math.max(...durations),
+      yjsSeekP50: percentile(yjsDurations, 50),
+      yjsSeekMax: Math.max(...yjsDurations),
+    };
   } finally {
     await rm(dataDir, { recursive: true, force: true });
   }

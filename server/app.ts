@@ -81,7 +81,7 @@ export function createServer(deps: ServerDeps): ZorgbeeldServer {
 
   const rooms = new Rooms({ store, dataDir: deps.dataDir, now, log, idleMs: deps.roomIdleMs, checkpointEvery: deps.checkpointEvery });
   const alerts = new AlertService({ store, rooms, now });
-  const review = new ReviewService({ store, rooms, dataDir: deps.dataDir, log });
+  const review = new ReviewService({ store, dataDir: deps.dataDir, log });
   const originAllowed = (origin: string | undefined, host: string | undefined) =>
     isAllowedOrigin({ origin, host, allowed: deps.allowedOrigins ?? [] });
 

@@ -88,7 +88,12 @@ export function readNeeds(doc: Y.Doc): Need[] {
   needsRoot(doc).forEach((map) => {
     if (map instanceof Y.Map) needs.push(map.toJSON() as Need);
   });
-  return needs.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  return sortNeeds(needs);
+}
+
+/** Orders needs newest first (ties by id, so every reader lists them the same way). */
+export function sortNeeds(needs: Need[]): Need[] {
+  return needs.sort((a, b) => b.createdAt.localeCompare(a.createdAt) || a.id.localeCompare(b.id));
 }
 
 /** Files a new need. */

@@ -9,7 +9,7 @@ export interface ReplayRecord {
 }
 
 /** Index of the last element whose time is ≤ t, or -1 (times are non-decreasing). */
-function lastAtOrBefore(times: readonly number[], t: number): number {
+export function lastAtOrBefore(times: readonly number[], t: number): number {
   let lo = 0;
   let hi = times.length - 1;
   let found = -1;
@@ -56,22 +56,5 @@ export class Replay {
     }
     for (let i = from; i <= last; i++) if (this.records[i].kind === 'update') Y.applyUpdate(doc, this.records[i].payload);
     return doc;
-  }
-
-  /**
-   * Walks the session once and calls `sample` with the document at each of the given times
-   * (ascending): cheaper than seeking for a series of many points.
-   */
-  sample<T>(times: readonly number[], sample: (doc: Y.Doc, t: number) => T): T[] {
-    const doc = new Y.Doc();
-    const out: T[] = [];
-    let i = 0;
-    for (const t of times) {
-      for (; i < this.records.length && this.records[i].time <= t; i++) {
-        if (this.records[i].kind === 'update') Y.applyUpdate(doc, this.records[i].payload);
-      }
-      out.push(sample(doc, t));
-    }
-    return out;
   }
 }

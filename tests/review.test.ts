@@ -112,6 +112,37 @@ describe('replay', () => {
   });
 });
 
+describe('a running incident', () => {
+  it('follows the board as its log grows, in JSON and as Yjs', async () => {
+    clock = T0 + 300 * MIN;
+    const running = (await ghor.post('/api/incidents', { title: 'Wateroverlast', grip: 1 })).body.data.id;
+    const board = connectBoard(server.url, running, ghor.cookie);
+    try {
+      await board.synced();
+      clock = T0 + 310 * MIN;
+      setReport(board.doc, other, { impact: 'minor' });
+      await stamped(board, other);
+      const state = (minutes: number) => ghor.get(`/api/incidents/${running}/state?at=${at(minutes)}&format=json`).then((r) => r.body.data);
+      expect((await state(311)).reports[other]).toMatchObject({ impact: 'minor' });
+      // The review has read this log once; what comes after is read on, not missed.
+      clock = T0 + 320 * MIN;
+      setReport(board.doc, other, { impact: 'critical', bedsFree: 0 });
+      editPictureText(board.doc, 'assessment', 'Dijk bij Borgharen houdt.');
+      await stamped(board, other);
+      await waitFor(async () => (await state(321)).picture.assessment === 'Dijk bij Borgharen houdt.', { what: 'the picture edit in the review' });
+      const later = await state(321);
+      expect(later.reports[other]).toMatchObject({ impact: 'critical', bedsFree: 0 });
+      expect((await state(311)).reports[other]).toMatchObject({ impact: 'minor' });
+      const response = await fetch(`${server.url}/api/incidents/${running}/state?at=${at(321)}`, { headers: { cookie: ghor.cookie } });
+      const doc = new Y.Doc();
+      Y.applyUpdate(doc, new Uint8Array(await response.arrayBuffer()));
+      expect(readReport(doc, other)).toMatchObject({ impact: 'critical', bedsFree: 0 });
+    } finally {
+      board.destroy();
+    }
+  });
+});
+
 describe('timeline and metrics', () => {
   it('lists the events with server times, filterable by type and organisation', async () => {
     const all = (await ghor.get(`/api/incidents/${incidentId}/events?limit=5000`)).body.data;

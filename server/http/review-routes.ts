@@ -1,6 +1,5 @@
 import { Router, type Request } from 'express';
 import * as Y from 'yjs';
-import { readReports } from '../../shared/incident-doc';
 import { exportLocationsGeoJson } from '../../shared/registry-io';
 import { toCsv } from '../../shared/csv';
 import { TIMELINE_TYPES, type TimelineType } from '../../shared/review';
@@ -84,9 +83,7 @@ export function reviewRoutes({ store, rooms, review, now }: { store: Store; room
 
   router.get('/incidents/:id/reports.geojson', reviewers, async (req, res) => {
     const { incident, network } = await incidentOf(req);
-    const doc = await review.stateAt(incident.id, momentOf(req));
-    const reports = readReports(doc);
-    doc.destroy();
+    const { reports } = await review.plainAt(incident.id, momentOf(req));
     const collection = exportLocationsGeoJson(network) as { features: { id: string; properties: Record<string, unknown> }[] };
     for (const feature of collection.features) Object.assign(feature.properties, { report: reports.get(feature.id) ?? {} });
     res.type('application/geo+json').send(JSON.stringify(collection));
@@ -94,9 +91,7 @@ export function reviewRoutes({ store, rooms, review, now }: { store: Store; room
 
   router.get('/incidents/:id/have.xml', reviewers, async (req, res) => {
     const { incident, network } = await incidentOf(req);
-    const doc = await review.stateAt(incident.id, momentOf(req));
-    const reports = readReports(doc);
-    doc.destroy();
+    const { reports } = await review.plainAt(incident.id, momentOf(req));
     res.type('application/xml; charset=utf-8').send(toHave({ network, reports }));
   });
 

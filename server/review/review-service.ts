@@ -1,19 +1,22 @@
 import { statSync } from 'node:fs';
 import type * as Y from 'yjs';
-import { IMPACTS, type Need, type Report } from '../../shared/board-schema';
+import { IMPACTS } from '../../shared/board-schema';
 import { computeFigures } from '../../shared/board-view';
 import type { Incident, IncidentNetwork } from '../../shared/incident';
-import { readNeeds, readPicture, readReports } from '../../shared/incident-doc';
 import { Replay, type ReplayRecord } from '../../shared/replay';
+import { ReplayIndex, toPlainAnswer, type PlainState, type PlainStateAnswer } from '../../shared/replay-index';
 import { computeMetrics, type ReviewMetrics, type SeriesPoint, type TimelineEvent, type TimelineType } from '../../shared/review';
 import { RecordType, decodeCheckpoint, readLogFile } from '../recorder/incident-log';
 import type { Store } from '../store/store';
 import { incidentLogFile } from '../yjs/incident-room';
-import type { Rooms } from '../yjs/rooms';
 
 interface Loaded {
+  /** Log size and number of records read so far: a running incident's log is read on from there. */
   size: number;
+  read: number;
+  records: ReplayRecord[];
   replay: Replay;
+  index: ReplayIndex;
   events: TimelineEvent[];
 }
 
@@ -47,23 +50,27 @@ function toTimeline(raw: Record<string, unknown>, base: Omit<TimelineEvent, 'seq
 export class ReviewService {
   private readonly cache = new Map<string, Loaded>();
 
-  constructor(private readonly deps: { store: Store; rooms: Rooms; dataDir: string; log: (m: string) => void }) {}
+  constructor(private readonly deps: { store: Store; dataDir: string; log: (m: string) => void }) {}
 
   private async load(incidentId: string): Promise<Loaded> {
     const file = incidentLogFile(this.deps.dataDir, incidentId);
     const size = statSync(file, { throwIfNoEntry: false })?.size ?? 0;
-    const cached = this.cache.get(incidentId);
-    if (cached && cached.size === size) return cached;
+    let loaded = this.cache.get(incidentId);
+    if (loaded && loaded.size === size) return loaded;
+    if (!loaded || size < loaded.size) {
+      loaded?.index.destroy();
+      loaded = { size: 0, read: 0, records: [], replay: new Replay([]), index: new ReplayIndex(), events: [] };
+      this.cache.set(incidentId, loaded);
+    }
     const { records } = readLogFile(file);
     const users = new Map((await this.deps.store.list('users')).map((u) => [u.id, u]));
-    const replayRecords: ReplayRecord[] = [];
-    const events: TimelineEvent[] = [];
-    for (const record of records) {
+    const fresh: ReplayRecord[] = [];
+    for (const record of records.slice(loaded.read)) {
       if (record.type === RecordType.update) {
-        replayRecords.push({ time: record.time, kind: 'update', payload: record.payload });
+        fresh.push({ time: record.time, kind: 'update', payload: record.payload });
       } else if (record.type === RecordType.checkpoint) {
         try {
-          replayRecords.push({ time: record.time, kind: 'checkpoint', payload: decodeCheckpoint(record.payload).stateV2 });
+          fresh.push({ time: record.time, kind: 'checkpoint', payload: decodeCheckpoint(record.payload).stateV2 });
         } catch {
           this.deps.log(`review ${incidentId}: checkpoint ${record.index} cannot be read; replay uses the log around it`);
         }
@@ -76,11 +83,14 @@ export class ReviewService {
         }
         const user = users.get(record.user);
         const base = { at: new Date(record.time).toISOString(), userId: record.user, userName: user?.displayName ?? record.user };
-        for (const event of toTimeline(raw, base)) events.push({ ...event, seq: events.length });
+        for (const event of toTimeline(raw, base)) loaded.events.push({ ...event, seq: loaded.events.length });
       }
     }
-    const loaded = { size, replay: new Replay(replayRecords), events };
-    this.cache.set(incidentId, loaded);
+    loaded.index.append(fresh);
+    loaded.records.push(...fresh);
+    loaded.replay = new Replay(loaded.records);
+    loaded.read = records.length;
+    loaded.size = size;
     return loaded;
   }
 
@@ -94,29 +104,25 @@ export class ReviewService {
     return (await this.load(incidentId)).replay.stateAt(t);
   }
 
-  /** The document at T as plain data. */
-  async plainStateAt(incidentId: string, t: number): Promise<{ at: string; reports: Record<string, Report>; needs: Need[]; picture: Record<string, string>; areas: unknown; logbook: unknown[] }> {
-    const doc = await this.stateAt(incidentId, t);
-    const state = {
-      at: new Date(t).toISOString(),
-      reports: Object.fromEntries(readReports(doc)),
-      needs: readNeeds(doc),
-      picture: readPicture(doc),
-      areas: doc.getMap('areas').toJSON(),
-      logbook: doc.getArray('logbook').toJSON(),
-    };
-    doc.destroy();
-    return state;
+  /** The board's content at T as plain values, without Yjs work. */
+  async plainAt(incidentId: string, t: number): Promise<PlainState> {
+    return (await this.load(incidentId)).index.plainAt(t);
+  }
+
+  /** The board at T as the API gives it: a seek in the review. */
+  async plainStateAt(incidentId: string, t: number): Promise<PlainStateAnswer> {
+    return toPlainAnswer(await this.plainAt(incidentId, t), t);
   }
 
   /** Counts over time at `points` evenly spread moments between start and end. */
   async series(incident: Incident, network: IncidentNetwork, points = 48): Promise<SeriesPoint[]> {
-    const { replay } = await this.load(incident.id);
+    const { replay, index } = await this.load(incident.id);
     const start = Date.parse(incident.startedAt);
     const end = incident.endedAt ? Date.parse(incident.endedAt) : Math.max(replay.span.end, start + 1);
-    const times = Array.from({ length: points }, (_, i) => start + ((end - start) * i) / (points - 1));
-    return replay.sample(times, (doc, t) => {
-      const figures = computeFigures({ locations: network.locations, organisations: network.organisations, reports: readReports(doc), needs: readNeeds(doc) });
+    return Array.from({ length: points }, (_, i) => {
+      const t = start + ((end - start) * i) / (points - 1);
+      const state = index.plainAt(t);
+      const figures = computeFigures({ locations: network.locations, organisations: network.organisations, reports: state.reports, needs: [...state.needs.values()] });
       const byImpact = Object.fromEntries(IMPACTS.map((i) => [i, figures.byImpact[i]])) as SeriesPoint['byImpact'];
       return {
         at: new Date(t).toISOString(),
