@@ -19,6 +19,11 @@ const BED_TYPE: Partial<Record<Sector, string>> = {
   'acute-mental-health': 'AdultPsychiatric',
 };
 
+/** Number of locations `toHave` would write: HAVE needs at least one Hospital in a message. */
+export function haveCount({ network, reports }: { network: IncidentNetwork; reports: ReadonlyMap<string, Report> }): number {
+  return network.locations.filter((l) => reports.get(l.id)?.stamp).length;
+}
+
 /**
  * The status of the reported care locations at one moment as an EDXL-HAVE 1.0 HospitalStatus:
  * one Hospital per location with its organisation name, place (GML point), impact, operation and
@@ -61,6 +66,7 @@ export function toHave({ network, reports }: { network: IncidentNetwork; reports
         '      <BedCapacity>',
         `        <BedType>${bedType}</BedType>`,
         '        <Capacity>',
+        `          <CapacityStatus>${report.bedsFree > 0 ? 'Vacant/Available' : 'NotAvailable'}</CapacityStatus>`,
         `          <AvailableCount>${report.bedsFree}</AvailableCount>`,
         `          <BaselineCount>${location.capacity}</BaselineCount>`,
         '        </Capacity>',
