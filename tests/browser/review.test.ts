@@ -29,9 +29,15 @@ describe('review in Chromium', () => {
     // Back to just after the opening: nothing was reported then.
     await observer.getByTestId('slider').fill('0');
     await expect.poll(() => observer.getByTestId('impact-critical').textContent()).toBe('0');
+    // No report yet, so no EDXL-HAVE to give: the export says why instead of downloading an error.
+    expect(await observer.getByTestId('have-disabled').getAttribute('title')).toMatch(/nog geen locatie gemeld/);
     // Clicking the report in the timeline jumps to its moment.
     await observer.getByTestId('timeline').getByText(/impact: critical/).click();
     await expect.poll(() => observer.getByTestId('impact-critical').textContent()).toBe('1');
+    expect(await observer.getByTestId('have-disabled').count()).toBe(0);
+    const have = await observer.request.get(await observer.getByRole('link', { name: 'EDXL-HAVE @T' }).getAttribute('href').then((h) => `${suite.server.url}${h}`));
+    expect(have.status()).toBe(200);
+    expect(await have.text()).toContain('<HospitalStatus');
 
     const report = await observer.context().newPage();
     await report.goto(`${suite.server.url}/api/incidents/${incident.id}/report.html`);
