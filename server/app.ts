@@ -1,7 +1,9 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { text } from '../shared/text';
+import { SOCKET_IO_PATH, YJS_PATH } from '../shared/wire';
 import { FailureLimiter } from './auth/rate-limit';
 import { Sessions } from './auth/sessions';
 import { HttpError, errorHandler } from './http/http-error';
@@ -16,7 +18,7 @@ import { ReviewService } from './review/review-service';
 import { userRoutes } from './http/user-routes';
 import type { Store } from './store/store';
 import { Rooms } from './yjs/rooms';
-import { attachYjsEndpoint } from './yjs/yjs-endpoint';
+import { attachYjsEndpoint, rejectUpgrade } from './yjs/yjs-endpoint';
 
 /** Everything the server depends on; nothing is read from the environment here. */
 export interface ServerDeps {
@@ -145,6 +147,11 @@ export function createServer(deps: ServerDeps): ZorgbeeldServer {
     alerts,
     log,
     isAllowedOrigin: upgradeOriginAllowed,
+  });
+  // An upgrade to any other path would otherwise hang open until the client gives up.
+  httpServer.on('upgrade', (req: IncomingMessage, socket: Duplex) => {
+    const path = (req.url ?? '').split('?')[0];
+    if (!path.startsWith(YJS_PATH) && !path.startsWith(SOCKET_IO_PATH)) rejectUpgrade(socket, '404 Not Found');
   });
   return {
     httpServer,

@@ -21,6 +21,9 @@ export const YSyncMessage = {
 /** Path of the Yjs endpoint; the incident id follows. */
 export const YJS_PATH = '/yjs/';
 
+/** Where socket.io listens (its default). */
+export const SOCKET_IO_PATH = '/socket.io/';
+
 /** Largest websocket frame the server accepts on the Yjs endpoint. */
 export const YJS_MAX_PAYLOAD = 2 * 1024 * 1024;
 

@@ -80,3 +80,25 @@ describe('back-pressure', () => {
     stuck.ws.terminate();
   }, 60000);
 });
+
+describe('path tricks in ids', () => {
+  it('refuses ids that climb out of the data directory or do not decode, on HTTP and on the Yjs path', async () => {
+    server = await startServer();
+    const ghor = await new HttpClient(server.url).signIn('ghor', DEMO_PASSWORD);
+    const { id } = await incident(ghor);
+    const tricks = ['..%2F..%2Fregistry.json', '..%2F' + id, '%2e%2e', '%E0%A4%A', `${id}%00`, 'a'.repeat(300)];
+    for (const trick of tricks) {
+      for (const path of [`/api/incidents/${trick}`, `/api/incidents/${trick}/state?format=json`, `/api/incidents/${trick}/events`, `/api/incidents/${trick}/have.xml`]) {
+        const answer = await ghor.get(path);
+        expect([400, 404], `${path} → ${answer.status}`).toContain(answer.status);
+        expect(answer.body.error.message, path).toMatch(/\w+ \w+/);
+      }
+      // '%2e%2e' is resolved to '..' by the client itself, so that upgrade asks for '/', not '/yjs/'.
+      const raw = await openRawBoard(server.url, trick, ghor.cookie, { sync: false });
+      expect([CloseCodes.NotFound.code, 404], `/yjs/${trick}`).toContain((await raw.closed).code);
+    }
+    // The server is up and nothing was created or read outside the incident folders.
+    expect((await ghor.get('/api/health')).status).toBe(200);
+    expect((await ghor.get(`/api/incidents/${id}/state?format=json`)).status).toBe(200);
+  });
+});

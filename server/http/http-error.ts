@@ -70,6 +70,10 @@ export function errorHandler(log: (message: string) => void): ErrorRequestHandle
         new HttpError(413, 'payload-too-large', text('De inhoud is te groot.', 'The body is too large.')),
       );
     }
+    // The router decodes ids in the path; a broken %-escape is the client's mistake, not ours.
+    if (error instanceof URIError) {
+      return sendError(req, res, new HttpError(400, 'bad-request', text('Het adres bevat tekens die niet te lezen zijn (een kapotte %-code).', 'The address holds characters that cannot be read (a broken %-escape).')));
+    }
     if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
       return sendError(req, res, new HttpError(415, 'bad-request', text('Deze tekencodering wordt niet ondersteund.', 'This character encoding is not supported.')));
     }

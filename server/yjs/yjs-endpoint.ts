@@ -24,7 +24,17 @@ function toBytes(data: RawData): Uint8Array {
   return data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 }
 
-function rejectUpgrade(socket: Duplex, status: string): void {
+/** The id in a path segment; a broken %-escape gives '' (no such incident), never an exception. */
+function decodedId(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return '';
+  }
+}
+
+/** Answers an upgrade request with a plain HTTP status and closes the socket. */
+export function rejectUpgrade(socket: Duplex, status: string): void {
   socket.write(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
   socket.destroy();
 }
@@ -52,7 +62,7 @@ export function attachYjsEndpoint(options: YjsEndpointOptions): { close(): void 
     const path = (req.url ?? '').split('?')[0];
     if (!path.startsWith(YJS_PATH)) return;
     if (!options.isAllowedOrigin(req)) return rejectUpgrade(socket, '403 Forbidden');
-    wss.handleUpgrade(req, socket, head, (ws) => void connect(ws, req, decodeURIComponent(path.slice(YJS_PATH.length))));
+    wss.handleUpgrade(req, socket, head, (ws) => void connect(ws, req, decodedId(path.slice(YJS_PATH.length))));
   };
   options.httpServer.on('upgrade', onUpgrade);
 
