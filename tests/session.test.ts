@@ -112,5 +112,12 @@ describe('sessions', () => {
     expect((await admin.patch(`/api/users/${created.body.data.id}`, { active: false })).status).toBe(200);
     expect((await coordinator.get('/api/me')).status).toBe(401);
     expect((await new HttpClient(server.url).post('/api/session', { username: 'coord-org-010', password: 'long-enough-password' })).status).toBe(401);
+    // Passwords, their hashes and session tokens never reach the log.
+    const logs = server.logs.join('\n');
+    const stored = await server.store.get('users', created.body.data.id);
+    for (const secret of ['long-enough-password', DEMO_PASSWORD, ADMIN_PASSWORD, stored!.passwordHash, ...[admin, ghor, coordinator].map((c) => c.cookie.split('=')[1])]) {
+      expect(logs).not.toContain(secret);
+    }
+    expect(logs).toContain('coord-org-010');
   });
 });

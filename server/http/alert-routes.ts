@@ -26,7 +26,8 @@ export function alertRoutes({ alerts, store, rooms, sender }: { alerts: AlertSer
     res.json({ data: await alerts.pendingFor(req.user!) });
   });
 
-  router.post('/alerts/:id/ack', requireRole(), async (req, res) => {
+  // Only coordinators acknowledge: any other role is refused before its body is even read.
+  router.post('/alerts/:id/ack', requireRole('coordinator'), async (req, res) => {
     const checked = checkAckInput(req.body);
     if (!checked.ok) throw invalidInput(checked.issues);
     res.json({ data: await alerts.ack(req.user!, String(req.params.id), checked.value.answer) });

@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Role } from '../shared/domain';
+import { HttpClient } from './helpers/http-client';
+import { ADMIN_PASSWORD, DEMO_PASSWORD, startServer, type TestServer } from './helpers/server';
+
+type Who = Role | 'anonymous';
+const EVERYONE: Who[] = ['admin', 'ghor', 'coordinator', 'observer'];
+
+let server: TestServer;
+const clients = new Map<Who, HttpClient>();
+let incidentId: string;
+let alertId: string;
+let organisationId: string;
+let locationId: string;
+let coordinatorId: string;
+let userId: string;
+
+beforeAll(async () => {
+  server = await startServer();
+  clients.set('anonymous', new HttpClient(server.url));
+  clients.set('admin', await new HttpClient(server.url).signIn('admin', ADMIN_PASSWORD));
+  for (const role of ['ghor', 'coordinator', 'observer'] as const) clients.set(role, await new HttpClient(server.url).signIn(role, DEMO_PASSWORD));
+  const ghor = clients.get('ghor')!;
+  incidentId = (await ghor.post('/api/incidents', { title: 'Toegang', grip: 2 })).body.data.id;
+  alertId = (await ghor.post(`/api/incidents/${incidentId}/alerts`, { message: 'Meld uw situatie', grip: 2, target: { all: true } })).body.data.alert.id;
+  const network = (await ghor.get(`/api/incidents/${incidentId}`)).body.data.network;
+  organisationId = network.organisations[0].id;
+  locationId = network.locations[0].id;
+  coordinatorId = (await clients.get('admin')!.get('/api/coordinators')).body.data[0].id;
+  userId = (await clients.get('admin')!.get('/api/users')).body.data.find((u: { username: string }) => u.username === 'observer').id;
+}, 30000);
+
+afterAll(async () => server?.close());
+
+/**
+ * Every route of the API with the roles that may use it. Bodies are empty, so an allowed call
+ * fails validation (400) or finds nothing (404) and changes nothing; what matters is that every
+ * other role is stopped before that, with 401 or 403.
+ */
+function routes(): [method: string, path: string, allowed: Who[]][] {
+  const registry = (kind: string, id: string): [string, string, Who[]][] => [
+    ['GET', `/api/${kind}`, EVERYONE],
+    ['GET', `/api/${kind}/${id}`, EVERYONE],
+    ['POST', `/api/${kind}`, ['admin']],
+    ['PATCH', `/api/${kind}/${id}`, ['admin']],
+    ['DELETE', `/api/${kind}/no-such-${kind}`, ['admin']],
+  ];
+  return [
+    ['GET', '/api/me', EVERYONE],
+    ['GET', '/api/users', ['admin']],
+    ['POST', '/api/users', ['admin']],
+    ['PATCH', `/api/users/${userId}`, ['admin']],
+    ...registry('organisations', organisationId),
+    ...registry('locations', locationId),
+    ...registry('coordinators', coordinatorId),
+    ['GET', '/api/export/coordinators.csv', ['admin', 'ghor']],
+    ['GET', '/api/export/locations.geojson', ['admin', 'ghor']],
+    ['POST', '/api/import/locations', ['admin']],
+    ['GET', '/api/incidents', EVERYONE],
+    ['POST', '/api/incidents', ['ghor', 'admin']],
+    ['GET', `/api/incidents/${incidentId}`, EVERYONE],
+    ['PATCH', `/api/incidents/${incidentId}`, ['ghor', 'admin']],
+    ['POST', '/api/incidents/no-such-incident/close', ['ghor', 'admin']],
+    ['POST', `/api/incidents/${incidentId}/alerts`, ['ghor', 'admin']],
+    ['GET', `/api/incidents/${incidentId}/alerts`, EVERYONE],
+    ['GET', '/api/alerts/pending', EVERYONE],
+    ['POST', `/api/alerts/${alertId}/ack`, ['coordinator']],
+    ['GET', `/api/alerts/${alertId}/cap.xml`, ['ghor', 'admin', 'observer']],
+    ...['events', 'state?format=json', 'state', 'metrics', 'timeline.csv', 'reports.geojson', 'report.html'].map(
+      (what): [string, string, Who[]] => ['GET', `/api/incidents/${incidentId}/${what}`, ['ghor', 'admin', 'observer']],
+    ),
+  ];
+}
+
+describe('who may use which route', () => {
+  it('every route stops every role it is not meant for, with 401 or 403 and a sentence', async () => {
+    const wrong: string[] = [];
+    let refusals = 0;
+    for (const [method, path, allowed] of routes()) {
+      for (const [who, client] of clients) {
+        const answer = await client.request(method, path, method === 'GET' || method === 'DELETE' ? undefined : {});
+        const stopped = answer.status === 401 || answer.status === 403;
+        if (allowed.includes(who) === stopped) wrong.push(`${who} ${method} ${path} → ${answer.status}`);
+        if (stopped) {
+          refusals++;
+          expect(answer.body.error.message, `${who} ${method} ${path}`).toMatch(/\w+ \w+/);
+          expect(answer.status, `${who} ${method} ${path}`).toBe(who === 'anonymous' ? 401 : 403);
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+    expect(refusals).toBeGreaterThan(100);
+  });
+
+  it('an observer changes nothing anywhere: every state-changing route refuses it', async () => {
+    const observer = clients.get('observer')!;
+    const changing = routes().filter(([method]) => method !== 'GET');
+    expect(changing.length).toBeGreaterThan(15);
+    for (const [method, path] of changing) expect((await observer.request(method, path, {})).status, `${method} ${path}`).toBe(403);
+  });
+
+  it('a coordinator sees only its own organisation’s coordinator contact details', async () => {
+    const coordinator = clients.get('coordinator')!;
+    const own = (await coordinator.get('/api/me')).body.data.organisationId;
+    const visible = (await coordinator.get('/api/coordinators')).body.data as { organisationId: string; phone?: string; email?: string }[];
+    expect(visible.some((c) => c.organisationId === own && (c.phone || c.email))).toBe(true);
+    expect(visible.filter((c) => c.organisationId !== own && (c.phone || c.email))).toEqual([]);
+  });
+});
