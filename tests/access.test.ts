@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../shared/domain';
+import { isValidId } from '../shared/validation';
 import { HttpClient } from './helpers/http-client';
 import { ADMIN_PASSWORD, DEMO_PASSWORD, startServer, type TestServer } from './helpers/server';
 
@@ -105,5 +106,21 @@ describe('who may use which route', () => {
     const visible = (await coordinator.get('/api/coordinators')).body.data as { organisationId: string; phone?: string; email?: string }[];
     expect(visible.some((c) => c.organisationId === own && (c.phone || c.email))).toBe(true);
     expect(visible.filter((c) => c.organisationId !== own && (c.phone || c.email))).toEqual([]);
+  });
+
+  it('API answers carry the security headers: no caching, no sniffing, no framing, a CSP that runs nothing', async () => {
+    for (const client of [clients.get('anonymous')!, clients.get('ghor')!]) {
+      const { headers } = await client.get('/api/me');
+      expect(headers.get('cache-control')).toBe('no-store');
+      expect(headers.get('content-security-policy')).toMatch(/^default-src 'none';.*frame-ancestors 'none'/);
+      expect(headers.get('x-content-type-options')).toBe('nosniff');
+      expect(headers.get('x-frame-options')).toBe('DENY');
+      expect(headers.get('x-powered-by')).toBeNull();
+    }
+  });
+
+  it('ids cannot climb out of their folder: the id rule refuses every path trick', () => {
+    for (const trick of ['../registry.json', '..', 'a/b', 'a\\b', '.hidden', 'x\u0000', '', 'a'.repeat(65), 'inc..x']) expect(isValidId(trick), JSON.stringify(trick)).toBe(false);
+    for (const id of ['inc-20261123-ab12', 'org-010', 'loc_1.2']) expect(isValidId(id)).toBe(true);
   });
 });

@@ -3,12 +3,13 @@ import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { readReport, setReport } from '../shared/incident-doc';
 import { SeededRandom } from '../shared/random';
-import { YMessage, YSyncMessage } from '../shared/wire';
+import { YJS_MAX_PAYLOAD, YMessage, YSyncMessage } from '../shared/wire';
 import { RecordType, readLogFile } from '../server/recorder/incident-log';
 import { incidentLogFile } from '../server/yjs/incident-room';
 import { HttpClient } from './helpers/http-client';
 import { openRawBoard, syncFrame } from './helpers/raw-board';
 import { DEMO_PASSWORD, startServer, type TestServer } from './helpers/server';
+import { connectSocket, connected } from './helpers/socket-client';
 import { waitFor } from './helpers/wait-for';
 import { connectBoard } from './helpers/yjs-client';
 
@@ -103,6 +104,32 @@ describe('fuzzing the Yjs endpoint', () => {
     bystander.destroy();
     late.destroy();
   }, 120000);
+});
+
+describe('oversized messages', () => {
+  it('closes a Yjs connection that sends a frame over the limit (1009); others and the document are unaffected', async () => {
+    const bystander = connectBoard(server.url, incidentId, ghor.cookie);
+    await bystander.synced();
+    const raw = await openRawBoard(server.url, incidentId, ghor.cookie);
+    const before = JSON.stringify(readReport(bystander.doc, location));
+    raw.send(syncFrame(YSyncMessage.update, new Uint8Array(YJS_MAX_PAYLOAD + 1)));
+    expect((await raw.closed).code).toBe(1009);
+    setReport(bystander.doc, location, { remarks: 'na het grote bericht' });
+    await waitFor(() => readReport(bystander.doc, location).remarks === 'na het grote bericht' && JSON.stringify(readReport(bystander.doc, location)) !== before);
+    expect(bystander.closes).toEqual([]);
+    bystander.destroy();
+  });
+
+  it('disconnects a socket.io client that sends a packet over the limit; the server stays up', async () => {
+    const socket = connectSocket(server.url, ghor.cookie);
+    await connected(socket);
+    const gone = new Promise<string>((resolve) => socket.once('disconnect', (reason) => resolve(reason)));
+    socket.emit('alert:send', { incidentId, message: 'x'.repeat(200 * 1024), grip: 2, target: { all: true }, requestId: 'groot' }, () => {});
+    expect(await gone).toMatch(/transport (close|error)/);
+    socket.disconnect();
+    expect((await ghor.get('/api/health')).status).toBe(200);
+    expect((await ghor.get(`/api/incidents/${incidentId}/alerts`)).body.data.some((a: { message: string }) => a.message.length > 1000)).toBe(false);
+  });
 });
 
 describe('malformed HTTP input', () => {

@@ -3,7 +3,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import * as Y from 'yjs';
 import { readReport, setReport } from '../shared/incident-doc';
-import { RecordType, decodeRecords, encodeCheckpoint, encodeRecord } from '../server/recorder/incident-log';
+import { RecordType, decodeRecords, encodeCheckpoint, encodeRecord, readLogFile } from '../server/recorder/incident-log';
 import { incidentLogFile, replayRecords } from '../server/yjs/incident-room';
 import { HttpClient } from './helpers/http-client';
 import { startProcessServer } from './helpers/process-server';
@@ -71,6 +71,19 @@ describe('incident log', () => {
     expect(rebuilt.updatesSinceCheckpoint).toBe(150);
     expect(replayRecords(decodeRecords(bytes).records, () => {}).updatesSinceCheckpoint).toBe(50);
   });
+
+  it('falls back as well when the last checkpoint has a good checksum but cannot be decoded', () => {
+    const { bytes, doc } = scriptedLog(250, 100);
+    const records = decodeRecords(bytes).records;
+    const last = records.findLastIndex((r) => r.type === RecordType.checkpoint);
+    // Written whole (the CRC matches) but holding something no decoder accepts: a bug, not a crash.
+    const bad = records.map((r, i) => (i === last ? { ...r, payload: new Uint8Array([0xff, 0xff, 0xff, 0x01, 0x02]) } : r));
+    const warnings: string[] = [];
+    const rebuilt = replayRecords(bad, (m) => warnings.push(m));
+    expect(rebuilt.doc.getMap('reports').toJSON()).toEqual(doc.getMap('reports').toJSON());
+    expect(rebuilt.updatesSinceCheckpoint).toBe(150);
+    expect(warnings).toEqual([expect.stringContaining('falling back to the one before')]);
+  });
 });
 
 describe('restart', () => {
@@ -102,7 +115,21 @@ describe('restart', () => {
     setReport(late.doc, location, { remarks: 'na de herstart' });
     await waitFor(() => readReport(late.doc, location).stamp?.at !== (expected[location] as { stamp: { at: string } }).stamp.at);
     late.destroy();
-    await second.close();
+    await second.close({ keepData: true });
+
+    // A second restart reads what was written after the first: nothing hides behind the torn bytes.
+    const after = readLogFile(file);
+    expect(after.report).toEqual({ tornBytes: 0, corrupt: [] });
+    const third = await startServer({ dataDir: first.dataDir, seed: false });
+    try {
+      const ghorThird = await new HttpClient(third.url).signIn('ghor', DEMO_PASSWORD);
+      const reader = connectBoard(third.url, incidentId, ghorThird.cookie);
+      await reader.synced();
+      expect(readReport(reader.doc, location).remarks).toBe('na de herstart');
+      reader.destroy();
+    } finally {
+      await third.close();
+    }
   });
 
   it('kill -9 and restart: every accepted update is there', async () => {

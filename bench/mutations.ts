@@ -1,0 +1,312 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+
+/** One text replaced in one source file. */
+interface Edit {
+  file: string;
+  find: string;
+  replace: string;
+}
+
+/** One protection switched off: one or more edits, and the test that must then fail. */
+interface Mutation extends Edit {
+  protection: string;
+  /** Further edits, for a protection that sits in more than one place. */
+  also?: Edit[];
+  test: string;
+  /** Only the tests whose name matches (vitest -t). */
+  name?: string;
+}
+
+const ROOT = join(import.meta.dirname, '..');
+
+// Every protection of issue #7 (and a few more) with the smallest change that removes it.
+const MUTATIONS: Mutation[] = [
+  {
+    protection: 'CSRF: foreign Origin on state-changing requests refused',
+    file: 'server/app.ts',
+    find: "if (req.method !== 'GET' && req.method !== 'HEAD' && !originAllowed(req.headers.origin, req.headers.host)) {",
+    replace: 'if (false) {',
+    test: 'tests/session.test.ts',
+    name: 'foreign Origin',
+  },
+  {
+    protection: 'Origin checked on the Yjs websocket',
+    file: 'server/yjs/yjs-endpoint.ts',
+    find: "if (!options.isAllowedOrigin(req)) return rejectUpgrade(socket, '403 Forbidden');",
+    replace: '',
+    test: 'tests/board-gate.test.ts',
+    name: 'Origin at the upgrade',
+  },
+  {
+    protection: 'Origin checked on the socket.io websocket',
+    file: 'server/alerts/alert-socket.ts',
+    find: "callback(isAllowedOrigin(req) ? null : 'origin not allowed', isAllowedOrigin(req))",
+    replace: 'callback(null, true)',
+    test: 'tests/alerts.test.ts',
+    name: 'foreign Origin',
+  },
+  { protection: 'Session cookie HttpOnly', file: 'server/auth/sessions.ts', find: 'HttpOnly; ', replace: '', test: 'tests/session.test.ts', name: 'signs in' },
+  { protection: 'Session cookie SameSite', file: 'server/auth/sessions.ts', find: 'SameSite=Lax; ', replace: '', test: 'tests/session.test.ts', name: 'signs in' },
+  {
+    protection: 'Session cookie Secure behind TLS',
+    file: 'server/auth/sessions.ts',
+    find: "this.deps.secureCookies ? '; Secure' : ''",
+    replace: "''",
+    test: 'tests/session.test.ts',
+    name: 'Secure',
+  },
+  {
+    protection: 'Login rate limit',
+    file: 'server/http/session-routes.ts',
+    find: 'if (wait > 0) {',
+    replace: 'if (false) {',
+    test: 'tests/session.test.ts',
+    name: 'rate-limits',
+  },
+  {
+    protection: 'Session expiry',
+    file: 'server/auth/sessions.ts',
+    find: 'if (Date.parse(session.expiresAt) <= this.deps.now().getTime()) {',
+    replace: 'if (false) {',
+    test: 'tests/session.test.ts',
+    name: 'expires',
+  },
+  {
+    protection: 'Sign-out everywhere ends every session of the user',
+    file: 'server/auth/sessions.ts',
+    find: 'await this.endMany(sessions.filter((s) => s.userId === userId).map((s) => s.id));',
+    replace: 'await this.endMany(sessions.filter((s) => s.userId === userId).map((s) => s.id).slice(-1));',
+    test: 'tests/hardening.test.ts',
+    name: 'sign-out everywhere',
+  },
+  {
+    protection: 'An ended session closes its Yjs websockets',
+    file: 'server/yjs/yjs-endpoint.ts',
+    find: 'for (const id of ids) for (const ws of bySession.get(id) ?? []) closeWith(ws, CloseCodes.Unauthenticated);',
+    replace: '',
+    test: 'tests/hardening.test.ts',
+    name: 'ending a session',
+  },
+  {
+    protection: 'Role checked on every route (users list for admin only)',
+    file: 'server/http/user-routes.ts',
+    find: "const admin = requireRole('admin');",
+    replace: 'const admin = requireRole();',
+    test: 'tests/access.test.ts',
+    name: 'every route',
+  },
+  {
+    protection: 'API security headers (CSP, no-store)',
+    file: 'server/app.ts',
+    find: "res.setHeader('Content-Security-Policy', \"default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'\");",
+    replace: '',
+    test: 'tests/access.test.ts',
+    name: 'security headers',
+  },
+  {
+    protection: 'Ids: no path tricks',
+    file: 'shared/validation.ts',
+    find: "return typeof value === 'string' && ID_PATTERN.test(value) && !value.includes('..');",
+    replace: "return typeof value === 'string' && value.length > 0;",
+    test: 'tests/access.test.ts',
+    name: 'path trick',
+  },
+  {
+    protection: 'Broken %-escapes answered 400, not 500',
+    file: 'server/http/http-error.ts',
+    find: 'if (error instanceof URIError) {',
+    replace: 'if (false) {',
+    test: 'tests/hardening.test.ts',
+    name: 'path tricks',
+  },
+  {
+    protection: 'Bodies over 1 MB refused (413)',
+    file: 'server/app.ts',
+    find: "api.use(express.json({ limit: '1mb' }));",
+    replace: "api.use(express.json({ limit: '100mb' }));",
+    test: 'tests/fuzz.test.ts',
+    name: 'over the limit',
+  },
+  {
+    protection: 'Yjs frames over 2 MiB closed (1009)',
+    file: 'server/yjs/yjs-endpoint.ts',
+    find: 'maxPayload: YJS_MAX_PAYLOAD',
+    replace: 'maxPayload: 1024 * 1024 * 1024',
+    test: 'tests/fuzz.test.ts',
+    name: 'over the limit \\(1009\\)',
+  },
+  {
+    protection: 'socket.io packets over 64 KiB disconnected',
+    file: 'server/alerts/alert-socket.ts',
+    find: 'maxHttpBufferSize: 64 * 1024,',
+    replace: 'maxHttpBufferSize: 64 * 1024 * 1024,',
+    test: 'tests/fuzz.test.ts',
+    name: 'packet over the limit',
+  },
+  {
+    protection: 'CSV export: cells starting with = + - @ defused',
+    file: 'shared/csv.ts',
+    find: "if (typeof value === 'string' && FORMULA_START.test(s)) s = `'${s}`;",
+    replace: '',
+    test: 'tests/import-export.test.ts',
+  },
+  {
+    protection: 'Torn last log record cut off before appending',
+    file: 'server/recorder/incident-log.ts',
+    find: 'ftruncateSync(fd, validLength);',
+    replace: '',
+    test: 'tests/recorder.test.ts',
+  },
+  {
+    protection: 'Damaged checkpoint: fall back to the one before',
+    file: 'server/yjs/incident-room.ts',
+    find: "warn(`checkpoint record ${records[i].index} cannot be read; falling back to the one before`);",
+    replace: 'throw new Error("damaged checkpoint");',
+    test: 'tests/recorder.test.ts',
+  },
+  {
+    protection: 'Store file cut in half: refuse to start, never overwrite',
+    file: 'server/store/lowdb-store.ts',
+    find: 'await db.read();',
+    replace: 'await db.read().catch(() => undefined);',
+    test: 'tests/store.test.ts',
+  },
+  {
+    protection: 'Board: an observer writes nothing (new items refused before applying, deletions in the gate)',
+    file: 'server/yjs/gate.ts',
+    find: "if (list.length > 0 && author.role === 'observer') return refuse(CloseCodes.Forbidden, 'an observer writes nothing');",
+    replace: '',
+    also: [{ file: 'server/yjs/incident-room.ts', find: "if (newClients.length > 0 && (author.role === 'observer' || this.options.readOnly())) {", replace: 'if (newClients.length > 0 && this.options.readOnly()) {' }],
+    test: 'tests/board-gate.test.ts',
+  },
+  {
+    protection: "Gate: a coordinator cannot write another organisation's report",
+    file: 'server/yjs/gate.ts',
+    find: 'if (!isGhor && location.organisationId !== author.organisationId)',
+    replace: 'if (false)',
+    test: 'tests/board-gate.test.ts',
+  },
+  {
+    protection: "Gate: a coordinator cannot file another organisation's need",
+    file: 'server/yjs/gate.ts',
+    find: 'if (!isGhor && need.organisationId !== author.organisationId)',
+    replace: 'if (false)',
+    test: 'tests/board-gate.test.ts',
+  },
+  {
+    protection: 'Only GHOR sends alerts',
+    file: 'server/alerts/alert-service.ts',
+    find: "if (user.role !== 'ghor' && user.role !== 'admin') throw forbidden(",
+    replace: 'if (false) throw forbidden(',
+    test: 'tests/alerts.test.ts',
+  },
+  {
+    protection: 'The first acknowledgement of an organisation stands (no duplicates)',
+    file: 'server/alerts/alert-service.ts',
+    find: 'if (existing) return existing;',
+    replace: '',
+    test: 'tests/alerts.test.ts',
+  },
+  {
+    protection: 'Awareness: identity written by the server',
+    file: 'server/yjs/incident-room.ts',
+    find: 'user: { id: socket.author.id, name: socket.author.displayName, role: socket.author.role, organisationId: socket.author.organisationId },',
+    replace: '',
+    test: 'tests/fuzz-socket.test.ts',
+    name: 'true identity',
+  },
+  {
+    protection: 'Awareness: burst limit',
+    file: 'server/yjs/incident-room.ts',
+    find: 'if (entry.awarenessTimes.length >= AWARENESS_BURST) return;',
+    replace: '',
+    test: 'tests/fuzz-socket.test.ts',
+    name: 'true identity',
+  },
+  {
+    protection: 'Back-pressure: a client that stops reading is cut off',
+    file: 'server/yjs/yjs-endpoint.ts',
+    find: 'if (ws.bufferedAmount > maxBuffered) {',
+    replace: 'if (false) {',
+    test: 'tests/hardening.test.ts',
+    name: 'stops reading',
+  },
+];
+
+function runTests(test: string, name?: string): { failed: boolean; seconds: number } {
+  const started = Date.now();
+  const args = ['vitest', 'run', test, ...(name ? ['-t', name] : [])];
+  const result = spawnSync('npx', args, { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CI: '1' }, timeout: 300000 });
+  return { failed: result.status !== 0, seconds: (Date.now() - started) / 1000 };
+}
+
+const originals = new Map<string, string>();
+const restore = () => {
+  for (const [file, text] of originals) writeFileSync(join(ROOT, file), text);
+};
+process.on('SIGINT', () => {
+  restore();
+  process.exit(130);
+});
+
+const editsOf = (m: Mutation): Edit[] => [m, ...(m.also ?? [])];
+
+// Each edit must name its text exactly once, or the list has drifted from the code.
+for (const m of MUTATIONS) {
+  for (const edit of editsOf(m)) {
+    const count = readFileSync(join(ROOT, edit.file), 'utf8').split(edit.find).length - 1;
+    if (count !== 1) throw new Error(`${m.protection}: the text to change occurs ${count} times in ${edit.file}`);
+  }
+}
+
+console.log('Baseline: every test used below passes unchanged.');
+for (const test of new Set(MUTATIONS.map((m) => m.test))) {
+  const { failed } = runTests(test);
+  if (failed) throw new Error(`${test} fails without any mutation; fix that first`);
+}
+
+const rows: string[] = [];
+let survived = 0;
+for (const m of MUTATIONS) {
+  let outcome: { failed: boolean; seconds: number };
+  try {
+    for (const edit of editsOf(m)) {
+      const path = join(ROOT, edit.file);
+      const text = readFileSync(path, 'utf8');
+      if (!originals.has(edit.file)) originals.set(edit.file, text);
+      writeFileSync(path, text.replace(edit.find, edit.replace));
+    }
+    outcome = runTests(m.test, m.name);
+  } finally {
+    restore();
+    originals.clear();
+  }
+  if (!outcome.failed) survived++;
+  const line = `| ${m.protection} | ${editsOf(m).map((e) => `\`${e.file}\``).join(', ')} | \`${m.test}\`${m.name ? ` (“${m.name}”)` : ''} | ${outcome.failed ? 'fails: caught' : '**passes: NOT caught**'} |`;
+  rows.push(line);
+  console.log(`${outcome.failed ? 'caught  ' : 'SURVIVED'} ${m.protection} (${outcome.seconds.toFixed(0)} s)`);
+}
+
+const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, Node ${process.version}`;
+const doc = [
+  '# Mutation check of the protections',
+  '',
+  `Latest run of \`npm run mutations\` on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC (${machine}).`,
+  '',
+  'Each row switches off one protection with the smallest change to the source (see',
+  '`bench/mutations.ts`), runs the test that guards it, and puts the source back. The test must',
+  'fail. A baseline run first checks that every test used passes without changes.',
+  '',
+  '| protection switched off | where | test | with the protection off |',
+  '|---|---|---|---|',
+  ...rows,
+  '',
+  `${MUTATIONS.length - survived} of ${MUTATIONS.length} caught.`,
+  '',
+].join('\n');
+writeFileSync(join(ROOT, 'docs/mutations.md'), doc);
+console.log(`\n${MUTATIONS.length - survived} of ${MUTATIONS.length} caught; written to docs/mutations.md`);
+process.exitCode = survived > 0 ? 1 : 0;
