@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { readReport, setReport } from '../../shared/incident-doc';
+import type * as Y from 'yjs';
+import { addNeed, readReport, setReport } from '../../shared/incident-doc';
 import { WIDE, SHOTS, browserSuite, signedInPage } from '../helpers/browser';
 import { HttpClient } from '../helpers/http-client';
 import { DEMO_PASSWORD } from '../helpers/server';
@@ -12,29 +13,38 @@ describe('review in Chromium', () => {
   it('the slider moves the board back in time; the timeline and the report render', async () => {
     const ghor = await new HttpClient(suite.server.url).signIn('ghor', DEMO_PASSWORD);
     const incident = (await ghor.post('/api/incidents', { title: 'Evaluatie oefening', grip: 2 })).body.data;
-    const location = (await ghor.get(`/api/incidents/${incident.id}`)).body.data.network.locations[0].id;
+    const first = (await ghor.get(`/api/incidents/${incident.id}`)).body.data.network.locations[0];
+    const location = first.id;
     const board = connectBoard(suite.server.url, incident.id, ghor.cookie);
     await board.synced();
     setReport(board.doc, location, { impact: 'critical', operation: 'evacuating' });
-    await waitFor(() => readReport(board.doc, location).stamp, { what: 'stamp' });
+    addNeed(board.doc, { id: 'need-vervoer', organisationId: first.organisationId, locationId: location, kind: 'transport', urgency: 'immediate', status: 'open', createdBy: 'ghor', createdAt: new Date().toISOString() });
+    await waitFor(() => readReport(board.doc, location).stamp && board.doc.getMap<Y.Map<unknown>>('needs').get('need-vervoer')?.get('stamp'), { what: 'stamps' });
     board.destroy();
     await ghor.post(`/api/incidents/${incident.id}/close`);
 
     const observer = await signedInPage(suite.browser, suite.server.url, 'observer', DEMO_PASSWORD, WIDE);
     await observer.goto(`${suite.server.url}/incidents/${incident.id}/review`);
     await expect.poll(() => observer.getByTestId('impact-critical').textContent(), { timeout: 15000 }).toBe('1');
-    expect(await observer.getByTestId('timeline').textContent()).toContain('impact: critical');
+    expect(await observer.getByTestId('timeline').textContent()).toContain('impact: Kritiek, bedrijfsvoering: Evacueert');
+    // Dutch by default, the event types too; the need as it stood at the end.
+    expect(await observer.getByTestId('timeline').textContent()).toContain('Melding');
+    expect(await observer.getByTestId('review-needs').textContent()).toMatch(/Vervoer · Direct · Open/);
     await observer.screenshot({ path: `${SHOTS}/review-wide.png` });
 
     // Back to just after the opening: nothing was reported then.
     await observer.getByTestId('slider').fill('0');
     await expect.poll(() => observer.getByTestId('impact-critical').textContent()).toBe('0');
+    expect(await observer.getByTestId('review-needs-none').isVisible()).toBe(true);
     // No report yet, so no EDXL-HAVE to give: the export says why instead of downloading an error.
     expect(await observer.getByTestId('have-disabled').getAttribute('title')).toMatch(/nog geen locatie gemeld/);
     // Clicking the report in the timeline jumps to its moment.
-    await observer.getByTestId('timeline').getByText(/impact: critical/).click();
+    await observer.getByTestId('timeline').getByText(/impact: Kritiek/).click();
     await expect.poll(() => observer.getByTestId('impact-critical').textContent()).toBe('1');
     expect(await observer.getByTestId('have-disabled').count()).toBe(0);
+    // The need was filed just after the report: clicking it shows it open at its moment.
+    await observer.getByTestId('timeline').getByText(/Vervoer · Direct · Open/).click();
+    await expect.poll(() => observer.getByTestId('review-needs').count()).toBe(1);
     const have = await observer.request.get(await observer.getByRole('link', { name: 'EDXL-HAVE @T' }).getAttribute('href').then((h) => `${suite.server.url}${h}`));
     expect(have.status()).toBe(200);
     expect(await have.text()).toContain('<HospitalStatus');
