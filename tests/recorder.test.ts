@@ -1,4 +1,6 @@
-import { appendFile, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import * as Y from 'yjs';
@@ -169,5 +171,25 @@ describe('store file of the registry', () => {
     await writeFile(file, whole.slice(0, whole.length / 2));
     await expect(startProcessServer({ dataDir: first.dataDir })).rejects.toThrow(/cannot start: The store file .*registry\.json cannot be read/);
     expect((await readFile(file, 'utf8')).length).toBe(Math.floor(whole.length / 2));
+  });
+});
+
+describe('reading on', () => {
+  it('reads only what follows an earlier read, with the same records as a whole read', async () => {
+    const { bytes } = scriptedLog(40, 100);
+    const whole = decodeRecords(bytes);
+    // Where record 17 ends: the encoded lengths of records 0 to 17.
+    const offset = whole.records.slice(0, 18).reduce((n, r) => n + encodeRecord(r.type, r.time, r.user, r.payload).length, 0);
+    const dir = await mkdtemp(join(tmpdir(), 'zorgbeeld-log-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
+    const file = join(dir, 'log.zbl');
+    await writeFile(file, bytes);
+    const rest = readLogFile(file, { offset, index: 18 });
+    expect(rest.records.map((r) => r.index)).toEqual(whole.records.slice(18).map((r) => r.index));
+    expect(rest.records.map((r) => r.payload)).toEqual(whole.records.slice(18).map((r) => r.payload));
+    expect(rest.validLength).toBe(bytes.length);
+    expect(rest.nextIndex).toBe(whole.nextIndex);
+    // Nothing new: an empty read that stays where it was.
+    expect(readLogFile(file, { offset: bytes.length, index: whole.nextIndex })).toMatchObject({ records: [], validLength: bytes.length, nextIndex: whole.nextIndex });
   });
 });

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fstatSync, ftruncateSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, ftruncateSync, mkdirSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { crc32 } from 'node:zlib';
 
@@ -62,12 +62,12 @@ export function encodeRecord(type: RecordKind, time: number, user: string, paylo
  * write: it is reported in `tornBytes` and left out. A record inside the file that fails its
  * checksum is skipped and reported, and reading goes on behind it.
  */
-export function decodeRecords(bytes: Uint8Array): { records: LogRecord[]; validLength: number; report: LogReadReport } {
+export function decodeRecords(bytes: Uint8Array, firstIndex = 0): { records: LogRecord[]; validLength: number; nextIndex: number; report: LogReadReport } {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const records: LogRecord[] = [];
   const corrupt: number[] = [];
   let offset = 0;
-  let index = 0;
+  let index = firstIndex;
   let validLength = 0;
   while (offset < bytes.length) {
     if (bytes.length - offset < HEADER) break;
@@ -98,7 +98,7 @@ export function decodeRecords(bytes: Uint8Array): { records: LogRecord[]; validL
     offset = end;
     validLength = end;
   }
-  return { records, validLength, report: { tornBytes: bytes.length - validLength, corrupt } };
+  return { records, validLength, nextIndex: index, report: { tornBytes: bytes.length - validLength, corrupt } };
 }
 
 /**
@@ -122,9 +122,28 @@ export function decodeCheckpoint(payload: Uint8Array): { bindings: Map<number, s
   return { bindings: new Map(meta.bindings), stateV2: payload.subarray(4 + metaLength) };
 }
 
-/** Reads and decodes a whole log file (empty when it does not exist). */
-export function readLogFile(file: string): ReturnType<typeof decodeRecords> {
-  return decodeRecords(existsSync(file) ? new Uint8Array(readFileSync(file)) : new Uint8Array());
+/**
+ * Reads and decodes a log file (empty when it does not exist), or only what follows `from`: the
+ * byte offset and record index where an earlier read stopped (its `validLength` and `nextIndex`).
+ * `validLength` is then counted from the start of the file.
+ */
+export function readLogFile(file: string, from: { offset: number; index: number } = { offset: 0, index: 0 }): ReturnType<typeof decodeRecords> {
+  if (!existsSync(file)) return decodeRecords(new Uint8Array(), from.index);
+  if (from.offset === 0) return decodeRecords(new Uint8Array(readFileSync(file)), from.index);
+  const fd = openSync(file, 'r');
+  try {
+    const bytes = new Uint8Array(Math.max(0, fstatSync(fd).size - from.offset));
+    let read = 0;
+    while (read < bytes.length) {
+      const n = readSync(fd, bytes, read, bytes.length - read, from.offset + read);
+      if (n === 0) break;
+      read += n;
+    }
+    const decoded = decodeRecords(bytes.subarray(0, read), from.index);
+    return { ...decoded, validLength: from.offset + decoded.validLength };
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**

@@ -11,14 +11,18 @@ import type { Store } from '../store/store';
 import { incidentLogFile } from '../yjs/incident-room';
 
 interface Loaded {
-  /** Log size and number of records read so far: a running incident's log is read on from there. */
+  /** File size when last read; where reading stopped (bytes, record index): a running incident's log is read on from there. */
   size: number;
-  read: number;
+  offset: number;
+  nextIndex: number;
   records: ReplayRecord[];
   replay: Replay;
   index: ReplayIndex;
   events: TimelineEvent[];
 }
+
+/** Incidents whose replay is kept in memory (about 100 MB for 100,000 updates); the least recently reviewed goes first. */
+const CACHED_INCIDENTS = 4;
 
 const decoder = new TextDecoder();
 
@@ -56,16 +60,26 @@ export class ReviewService {
     const file = incidentLogFile(this.deps.dataDir, incidentId);
     const size = statSync(file, { throwIfNoEntry: false })?.size ?? 0;
     let loaded = this.cache.get(incidentId);
-    if (loaded && loaded.size === size) return loaded;
-    if (!loaded || size < loaded.size) {
-      loaded?.index.destroy();
-      loaded = { size: 0, read: 0, records: [], replay: new Replay([]), index: new ReplayIndex(), events: [] };
+    if (loaded) {
+      // Most recently used last, so that the first entry is the one to evict.
+      this.cache.delete(incidentId);
       this.cache.set(incidentId, loaded);
+      if (loaded.size === size) return loaded;
     }
-    const { records } = readLogFile(file);
+    if (!loaded || size < loaded.offset) {
+      loaded?.index.destroy();
+      loaded = { size: 0, offset: 0, nextIndex: 0, records: [], replay: new Replay([]), index: new ReplayIndex(), events: [] };
+      this.cache.set(incidentId, loaded);
+      for (const [id, old] of this.cache) {
+        if (this.cache.size <= CACHED_INCIDENTS) break;
+        old.index.destroy();
+        this.cache.delete(id);
+      }
+    }
+    const { records, validLength, nextIndex } = readLogFile(file, { offset: loaded.offset, index: loaded.nextIndex });
     const users = new Map((await this.deps.store.list('users')).map((u) => [u.id, u]));
     const fresh: ReplayRecord[] = [];
-    for (const record of records.slice(loaded.read)) {
+    for (const record of records) {
       if (record.type === RecordType.update) {
         fresh.push({ time: record.time, kind: 'update', payload: record.payload });
       } else if (record.type === RecordType.checkpoint) {
@@ -87,9 +101,10 @@ export class ReviewService {
       }
     }
     loaded.index.append(fresh);
-    loaded.records.push(...fresh);
-    loaded.replay = new Replay(loaded.records);
-    loaded.read = records.length;
+    for (const record of fresh) loaded.records.push(record);
+    if (fresh.length > 0) loaded.replay = new Replay(loaded.records);
+    loaded.offset = validLength;
+    loaded.nextIndex = nextIndex;
     loaded.size = size;
     return loaded;
   }
