@@ -168,6 +168,14 @@ const MUTATIONS: Mutation[] = [
     test: 'tests/recorder.test.ts',
   },
   {
+    protection: 'Checkpoint after every so many updates (fast, bounded loading)',
+    file: 'server/yjs/incident-room.ts',
+    find: 'if (this.updatesSinceCheckpoint >= (this.options.checkpointEvery ?? 1000)) this.checkpoint();',
+    replace: '',
+    test: 'tests/recorder.test.ts',
+    name: 'checkpoint after',
+  },
+  {
     protection: 'Store file cut in half: refuse to start, never overwrite',
     file: 'server/store/lowdb-store.ts',
     find: 'await db.read();',

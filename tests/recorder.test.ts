@@ -134,6 +134,37 @@ describe('restart', () => {
     }
   });
 
+  it('writes a checkpoint after every so many updates, and a restart from it gives the same document', async () => {
+    const first = await startServer({ checkpointEvery: 5 });
+    const ghor = await new HttpClient(first.url).signIn('ghor', DEMO_PASSWORD);
+    const incidentId = (await ghor.post('/api/incidents', { title: 'Checkpoints', grip: 1 })).body.data.id;
+    const locations = (await ghor.get(`/api/incidents/${incidentId}`)).body.data.network.locations.slice(0, 12).map((l: { id: string }) => l.id);
+    const client = connectBoard(first.url, incidentId, ghor.cookie);
+    await client.synced();
+    for (const [i, location] of locations.entries()) {
+      setReport(client.doc, location, { bedsFree: i });
+      await waitFor(() => readReport(client.doc, location).stamp, { what: `stamp ${i}` });
+    }
+    const expected = client.doc.getMap('reports').toJSON();
+    client.destroy();
+    await first.close({ keepData: true });
+    const records = readLogFile(incidentLogFile(first.dataDir, incidentId)).records;
+    // Checkpoints with updates after them: the one at creation, then one after every 5 updates
+    // (the one written at close comes last and does not count).
+    const midSession = records.filter((r, i) => r.type === RecordType.checkpoint && records.slice(i + 1).some((later) => later.type === RecordType.update));
+    expect(midSession.length).toBeGreaterThanOrEqual(3);
+    const second = await startServer({ dataDir: first.dataDir, seed: false });
+    try {
+      const again = await new HttpClient(second.url).signIn('ghor', DEMO_PASSWORD);
+      const late = connectBoard(second.url, incidentId, again.cookie);
+      await late.synced();
+      expect(late.doc.getMap('reports').toJSON()).toEqual(expected);
+      late.destroy();
+    } finally {
+      await second.close();
+    }
+  });
+
   it('kill -9 and restart: every accepted update is there', async () => {
     const first = await startProcessServer();
     onTestFinished(() => first.stop({ signal: 'SIGKILL' }));

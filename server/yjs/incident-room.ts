@@ -358,7 +358,6 @@ export class IncidentRoom {
       this.flushScheduled = true;
       setImmediate(() => this.flush());
     }
-    if (this.updatesSinceCheckpoint >= (this.options.checkpointEvery ?? 1000)) this.checkpoint();
   }
 
   /** Sends the queued updates as one message to every socket. */
@@ -370,6 +369,9 @@ export class IncidentRoom {
     encoding.writeVarUint(message, YMessage.sync);
     syncProtocol.writeUpdate(message, updates.length === 1 ? updates[0] : Y.mergeUpdates(updates));
     this.broadcast(encoding.toUint8Array(message), null);
+    // The updates are in the log already; a checkpoint (milliseconds for a large document) only
+    // shortens loading, so it waits until the clients have the updates.
+    if (this.updatesSinceCheckpoint >= (this.options.checkpointEvery ?? 1000)) this.checkpoint();
   }
 
   /** Writes a checkpoint: the whole state and the clientID bindings. */
