@@ -91,6 +91,14 @@ const MUTATIONS: Mutation[] = [
     name: 'ending a session',
   },
   {
+    protection: 'An expiring session closes its websockets at once, not at the next sweep',
+    file: 'server/auth/sessions.ts',
+    find: 'const timer = setTimeout(() => void this.expire().catch(() => {}), Math.min(delay + 10, 2 ** 31 - 1));',
+    replace: 'const timer = setTimeout(() => {}, 0);',
+    test: 'tests/hardening.test.ts',
+    name: 'expiring session',
+  },
+  {
     protection: 'Role checked on every route (users list for admin only)',
     file: 'server/http/user-routes.ts',
     find: "const admin = requireRole('admin');",

@@ -36,6 +36,22 @@ describe('ending a session closes its websockets', () => {
     board.destroy();
   });
 
+  it('an expiring session closes its websockets when its time is up, not at the next sweep', async () => {
+    server = await startServer({ sessionTtlMs: 2000 });
+    const ghor = await new HttpClient(server.url).signIn('ghor', DEMO_PASSWORD);
+    const { id } = await incident(ghor);
+    const board = connectBoard(server.url, id, ghor.cookie);
+    await board.synced();
+    const socket = connectSocket(server.url, ghor.cookie);
+    await connected(socket);
+    const disconnected = new Promise<string>((resolve) => socket.once('disconnect', (reason) => resolve(reason)));
+    // The sweep runs once a minute; the session's own timer closes both within seconds.
+    expect((await waitFor(() => board.closes[0], { timeoutMs: 8000, what: 'the board closed at expiry' })).code).toBe(CloseCodes.Unauthenticated.code);
+    expect(await disconnected).toBe('io server disconnect');
+    expect((await ghor.get('/api/me')).status).toBe(401);
+    board.destroy();
+  });
+
   it('deactivating an account closes its board at once', async () => {
     server = await startServer();
     const admin = await new HttpClient(server.url).signIn('admin', ADMIN_PASSWORD);

@@ -55,6 +55,7 @@ export function attachAlertSocket({
     }
     socket.data.user = found.user;
     socket.data.sessionId = found.sessionId;
+    socket.once('disconnect', sessions.endAtExpiry(found));
     socket.data.receivesAlerts = await alerts.receivesAlerts(found.user);
     next();
   });

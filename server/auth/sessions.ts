@@ -79,7 +79,7 @@ export class Sessions {
   }
 
   /** The active user of a Cookie header, or undefined when there is no valid session. */
-  async resolve(cookieHeader: string | undefined): Promise<{ user: StoredUser; sessionId: string } | undefined> {
+  async resolve(cookieHeader: string | undefined): Promise<{ user: StoredUser; sessionId: string; expiresAt: number } | undefined> {
     const token = readCookie(cookieHeader, SESSION_COOKIE);
     if (!token || token.length > 100) return undefined;
     const id = sessionId(token);
@@ -91,7 +91,7 @@ export class Sessions {
     }
     const user = await this.deps.store.get('users', session.userId);
     if (!user || !user.active) return undefined;
-    return { user, sessionId: id };
+    return { user, sessionId: id, expiresAt: Date.parse(session.expiresAt) };
   }
 
   /** Calls `listener` with the ids of sessions that ended, so open websockets of them can be closed. */
@@ -114,6 +114,19 @@ export class Sessions {
   async endAllOf(userId: string): Promise<void> {
     const sessions = await this.deps.store.list('sessions');
     await this.endMany(sessions.filter((s) => s.userId === userId).map((s) => s.id));
+  }
+
+  /**
+   * For a websocket of a session: ends the session the moment its time is up, which closes its
+   * websockets through {@link onEnd}, instead of at the next sweep. Returns the disposer.
+   */
+  endAtExpiry(session: { expiresAt: number }): () => void {
+    const delay = Math.max(0, session.expiresAt - this.deps.now().getTime());
+    // setTimeout takes at most 2^31 - 1 ms (about 24 days); the sweep covers anything longer,
+    // and logs a store failure that this early try would meet as well.
+    const timer = setTimeout(() => void this.expire().catch(() => {}), Math.min(delay + 10, 2 ** 31 - 1));
+    timer.unref();
+    return () => clearTimeout(timer);
   }
 
   /** Ends the sessions whose time is up; returns how many. */

@@ -94,7 +94,9 @@ export function attachYjsEndpoint(options: YjsEndpointOptions): { close(): void 
     const own = bySession.get(found.sessionId) ?? new Set<WebSocket>();
     own.add(ws);
     bySession.set(found.sessionId, own);
+    const stopExpiry = sessions.endAtExpiry(found);
     ws.on('close', () => {
+      stopExpiry();
       own.delete(ws);
       if (own.size === 0) bySession.delete(found.sessionId);
     });
