@@ -34,6 +34,11 @@ export type Urgency = (typeof URGENCIES)[number];
 export type NeedStatus = (typeof NEED_STATUSES)[number];
 export type PictureText = (typeof PICTURE_TEXTS)[number];
 
+/** Whether a key names one of the picture's texts. */
+export function isPictureText(key: unknown): key is PictureText {
+  return (PICTURE_TEXTS as readonly unknown[]).includes(key);
+}
+
 /** Capacity figures of a report: non-negative integers, each optional. */
 export const CAPACITY_FIELDS = ['bedsFree', 'canReceive', 'clientsPresent', 'toEvacuate', 'dependentOnPower'] as const;
 export type CapacityField = (typeof CAPACITY_FIELDS)[number];

@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
-import { PICTURE_TEXTS, ROOTS, type AreaFeature, type LogbookEntry, type Need, type PictureText, type Report } from './board-schema';
-import { sortNeeds } from './incident-doc';
+import { PICTURE_TEXTS, isPictureText, type AreaFeature, type LogbookEntry, type Need, type PictureText, type Report } from './board-schema';
+import { areasRoot, logbookRoot, needsRoot, pictureRoot, reportsRoot, sortNeeds } from './incident-doc';
 import { lastAtOrBefore, type ReplayRecord } from './replay';
 
 /** The board's content at one moment as plain values: what the review shows and exports. */
@@ -131,11 +131,11 @@ export class ReplayIndex {
   private collected: Change[] = [];
 
   constructor(records: readonly ReplayRecord[] = []) {
-    const reports = this.doc.getMap<Y.Map<unknown>>(ROOTS.reports);
-    const needs = this.doc.getMap<Y.Map<unknown>>(ROOTS.needs);
-    const areas = this.doc.getMap<AreaFeature>(ROOTS.areas);
-    const picture = this.doc.getMap<Y.Text>(ROOTS.picture);
-    const logbook = this.doc.getArray<LogbookEntry>(ROOTS.logbook);
+    const reports = reportsRoot(this.doc);
+    const needs = needsRoot(this.doc);
+    const areas = areasRoot(this.doc);
+    const picture = pictureRoot(this.doc);
+    const logbook = logbookRoot(this.doc);
 
     // Values are read after the whole transaction (observeDeep runs at its end), once per key.
     reports.observeDeep((events) => {
@@ -155,10 +155,10 @@ export class ReplayIndex {
     });
     picture.observeDeep((events) => {
       const replaced = new Set(events.filter((e) => e.target === picture).flatMap((e) => touchedKeys(e, picture)));
-      for (const key of replaced) if ((PICTURE_TEXTS as readonly string[]).includes(key)) this.collected.push({ root: 'picture', key: key as PictureText, text: picture.get(key)?.toString() ?? '' });
+      for (const key of replaced) if (isPictureText(key)) this.collected.push({ root: 'picture', key, text: picture.get(key)?.toString() ?? '' });
       for (const event of events) {
         const key = event.path[0];
-        if (event.target === picture || typeof key !== 'string' || replaced.has(key) || !(PICTURE_TEXTS as readonly string[]).includes(key)) continue;
+        if (event.target === picture || !isPictureText(key) || replaced.has(key)) continue;
         const steps: TextStep[] = [];
         let plain = true;
         for (const op of event.delta) {
@@ -168,7 +168,7 @@ export class ReplayIndex {
           else plain = false;
         }
         // The gate lets only strings into the picture; anything else is kept as the whole text.
-        this.collected.push(plain ? { root: 'picture', key: key as PictureText, steps } : { root: 'picture', key: key as PictureText, text: String(event.target) });
+        this.collected.push(plain ? { root: 'picture', key, steps } : { root: 'picture', key, text: String(event.target) });
       }
     });
     logbook.observeDeep(() => {

@@ -30,12 +30,21 @@ export function lastAtOrBefore(times: readonly number[], t: number): number {
  * after it up to T. Pure: it only reads the records it is given.
  */
 export class Replay {
-  private readonly times: number[];
-  private readonly checkpoints: number[];
+  private readonly records: ReplayRecord[] = [];
+  private readonly times: number[] = [];
+  private readonly checkpoints: number[] = [];
 
-  constructor(private readonly records: readonly ReplayRecord[]) {
-    this.times = records.map((r) => r.time);
-    this.checkpoints = records.flatMap((r, i) => (r.kind === 'checkpoint' ? [i] : []));
+  constructor(records: readonly ReplayRecord[] = []) {
+    this.append(records);
+  }
+
+  /** Takes further records of the same session (a running incident's log grows). */
+  append(records: readonly ReplayRecord[]): void {
+    for (const record of records) {
+      if (record.kind === 'checkpoint') this.checkpoints.push(this.records.length);
+      this.records.push(record);
+      this.times.push(record.time);
+    }
   }
 
   /** Time of the first and the last record (0 when empty). */

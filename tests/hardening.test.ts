@@ -11,6 +11,17 @@ import { connectBoard } from './helpers/yjs-client';
 let server: TestServer;
 afterEach(async () => server?.close());
 
+/** A GHOR user's board and alert socket on a new incident, and a promise of the socket's disconnect reason. */
+async function boardAndSocket(ghor: HttpClient) {
+  const { id } = await incident(ghor);
+  const board = connectBoard(server.url, id, ghor.cookie);
+  await board.synced();
+  const socket = connectSocket(server.url, ghor.cookie);
+  await connected(socket);
+  const disconnected = new Promise<string>((resolve) => socket.once('disconnect', (reason) => resolve(reason)));
+  return { board, disconnected };
+}
+
 async function incident(ghor: HttpClient): Promise<{ id: string; location: string }> {
   const id = (await ghor.post('/api/incidents', { title: 'Hardening', grip: 2 })).body.data.id;
   const location = (await ghor.get(`/api/incidents/${id}`)).body.data.network.locations[0].id;
@@ -21,12 +32,7 @@ describe('ending a session closes its websockets', () => {
   it('sign-out everywhere closes the Yjs connection (4401) and the socket.io connection', async () => {
     server = await startServer();
     const ghor = await new HttpClient(server.url).signIn('ghor', DEMO_PASSWORD);
-    const { id } = await incident(ghor);
-    const board = connectBoard(server.url, id, ghor.cookie);
-    await board.synced();
-    const socket = connectSocket(server.url, ghor.cookie);
-    await connected(socket);
-    const disconnected = new Promise<string>((resolve) => socket.once('disconnect', (reason) => resolve(reason)));
+    const { board, disconnected } = await boardAndSocket(ghor);
     const other = await new HttpClient(server.url).signIn('ghor', DEMO_PASSWORD);
     expect((await other.delete('/api/sessions')).status).toBe(200);
     expect(await disconnected).toBe('io server disconnect');
@@ -39,12 +45,7 @@ describe('ending a session closes its websockets', () => {
   it('an expiring session closes its websockets when its time is up, not at the next sweep', async () => {
     server = await startServer({ sessionTtlMs: 2000 });
     const ghor = await new HttpClient(server.url).signIn('ghor', DEMO_PASSWORD);
-    const { id } = await incident(ghor);
-    const board = connectBoard(server.url, id, ghor.cookie);
-    await board.synced();
-    const socket = connectSocket(server.url, ghor.cookie);
-    await connected(socket);
-    const disconnected = new Promise<string>((resolve) => socket.once('disconnect', (reason) => resolve(reason)));
+    const { board, disconnected } = await boardAndSocket(ghor);
     // The sweep runs once a minute; the session's own timer closes both within seconds.
     expect((await waitFor(() => board.closes[0], { timeoutMs: 8000, what: 'the board closed at expiry' })).code).toBe(CloseCodes.Unauthenticated.code);
     expect(await disconnected).toBe('io server disconnect');

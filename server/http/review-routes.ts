@@ -5,7 +5,7 @@ import { toCsv } from '../../shared/csv';
 import { TIMELINE_TYPES, type TimelineType } from '../../shared/review';
 import { text } from '../../shared/text';
 import { requireRole } from '../auth/sessions';
-import { haveCount, toHave } from '../review/have';
+import { toHave } from '../review/have';
 import { pictureVersions, reportHtml } from '../review/report-html';
 import type { ReviewService } from '../review/review-service';
 import type { Store } from '../store/store';
@@ -92,11 +92,11 @@ export function reviewRoutes({ store, rooms, review, now }: { store: Store; room
   router.get('/incidents/:id/have.xml', reviewers, async (req, res) => {
     const { incident, network } = await incidentOf(req);
     const { reports } = await review.plainAt(incident.id, momentOf(req));
-    // A HAVE message holds at least one Hospital; before the first report there is nothing to say.
-    if (haveCount({ network, reports }) === 0) {
+    const xml = toHave({ network, reports });
+    if (xml === undefined) {
       throw new HttpError(404, 'not-found', text('Op dit tijdstip had nog geen locatie gemeld; kies een later tijdstip voor EDXL-HAVE.', 'No location had reported yet at this time; choose a later time for EDXL-HAVE.'));
     }
-    res.type('application/xml; charset=utf-8').send(toHave({ network, reports }));
+    res.type('application/xml; charset=utf-8').send(xml);
   });
 
   router.get('/incidents/:id/report.html', reviewers, async (req, res) => {

@@ -19,25 +19,24 @@ const BED_TYPE: Partial<Record<Sector, string>> = {
   'acute-mental-health': 'AdultPsychiatric',
 };
 
-/** Number of locations `toHave` would write: HAVE needs at least one Hospital in a message. */
-export function haveCount({ network, reports }: { network: IncidentNetwork; reports: ReadonlyMap<string, Report> }): number {
-  return network.locations.filter((l) => reports.get(l.id)?.stamp).length;
-}
-
 /**
  * The status of the reported care locations at one moment as an EDXL-HAVE 1.0 HospitalStatus:
  * one Hospital per location with its organisation name, place (GML point), impact, operation and
  * remarks as comment, beds free against the usual number, and the time of the last change.
+ * Undefined when no location has reported yet: a HAVE message holds at least one Hospital.
  */
-export function toHave({ network, reports }: { network: IncidentNetwork; reports: ReadonlyMap<string, Report> }): string {
+export function toHave({ network, reports }: { network: IncidentNetwork; reports: ReadonlyMap<string, Report> }): string | undefined {
+  const reported = network.locations.flatMap((location) => {
+    const report = reports.get(location.id);
+    return report?.stamp ? [{ location, report, stamp: report.stamp }] : [];
+  });
+  if (reported.length === 0) return undefined;
   const organisations = new Map(network.organisations.map((o) => [o.id, o]));
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<HospitalStatus xmlns="${HAVE_NAMESPACE}" xmlns:xnl="${XNL}" xmlns:xpil="${XPIL}" xmlns:gml="${GML}">`,
   ];
-  for (const location of network.locations) {
-    const report = reports.get(location.id);
-    if (!report?.stamp) continue;
+  for (const { location, report, stamp } of reported) {
     const organisation = organisations.get(location.organisationId);
     const comment = [
       `impact: ${report.impact ?? 'unknown'}`,
@@ -74,7 +73,7 @@ export function toHave({ network, reports }: { network: IncidentNetwork; reports
         '    </HospitalBedCapacityStatus>',
       );
     }
-    lines.push(`    <LastUpdateTime>${report.stamp.at.replace(/\.\d{3}Z$/, 'Z')}</LastUpdateTime>`, '  </Hospital>');
+    lines.push(`    <LastUpdateTime>${stamp.at.replace(/\.\d{3}Z$/, 'Z')}</LastUpdateTime>`, '  </Hospital>');
   }
   lines.push('</HospitalStatus>', '');
   return lines.join('\n');

@@ -15,7 +15,6 @@ interface Loaded {
   size: number;
   offset: number;
   nextIndex: number;
-  records: ReplayRecord[];
   replay: Replay;
   index: ReplayIndex;
   events: TimelineEvent[];
@@ -68,7 +67,7 @@ export class ReviewService {
     }
     if (!loaded || size < loaded.offset) {
       loaded?.index.destroy();
-      loaded = { size: 0, offset: 0, nextIndex: 0, records: [], replay: new Replay([]), index: new ReplayIndex(), events: [] };
+      loaded = { size: 0, offset: 0, nextIndex: 0, replay: new Replay(), index: new ReplayIndex(), events: [] };
       this.cache.set(incidentId, loaded);
       for (const [id, old] of this.cache) {
         if (this.cache.size <= CACHED_INCIDENTS) break;
@@ -101,8 +100,7 @@ export class ReviewService {
       }
     }
     loaded.index.append(fresh);
-    for (const record of fresh) loaded.records.push(record);
-    if (fresh.length > 0) loaded.replay = new Replay(loaded.records);
+    loaded.replay.append(fresh);
     loaded.offset = validLength;
     loaded.nextIndex = nextIndex;
     loaded.size = size;

@@ -3,10 +3,10 @@ import {
   COORDINATOR_NEED_STATUSES,
   GHOR_NEED_FIELDS,
   NEED_FIELD_CHECKS,
-  PICTURE_TEXTS,
   REPORT_FIELD_CHECKS,
   ROOTS,
   areaProblem,
+  isPictureText,
   logbookProblem,
   needProblem,
 } from '../../shared/board-schema';
@@ -205,7 +205,7 @@ export function checkTransaction({ doc, transaction, author, network }: { doc: Y
       case ROOTS.picture: {
         if (!isGhor) return refuse(CloseCodes.Forbidden, 'the situation picture is written by GHOR');
         if (path.length === 2) return refuse(CloseCodes.Forbidden, 'the picture texts are created by the server only');
-        if (!(PICTURE_TEXTS as readonly string[]).includes(key) || path.length !== 3) return refuse(CloseCodes.Invalid, 'unknown part of the picture');
+        if (!isPictureText(key) || path.length !== 3) return refuse(CloseCodes.Invalid, 'unknown part of the picture');
         if (!['string', 'format', 'deleted'].includes(content.kind)) return refuse(CloseCodes.Invalid, 'the picture holds text only');
         picture.add(key);
         break;
