@@ -23,6 +23,7 @@ let other: string;
 let ownOrg: string;
 let ghorBoard: BoardClient;
 let coordinatorBoard: BoardClient;
+let coordinatorSocket: ReturnType<typeof connectSocket>;
 
 /** Waits until the server has stamped a report change made at the current fake time. */
 async function stamped(board: BoardClient, locationId: string): Promise<void> {
@@ -43,6 +44,9 @@ beforeAll(async () => {
   coordinatorBoard = connectBoard(server.url, incidentId, coordinator.cookie);
   await Promise.all([ghorBoard.synced(), coordinatorBoard.synced()]);
 
+  // The coordinator is online, so the alert is delivered (an event the server records).
+  coordinatorSocket = connectSocket(server.url, coordinator.cookie);
+  await connected(coordinatorSocket);
   // 10:10 the GHOR alerts everyone; 10:25 the coordinator acknowledges and reports.
   clock = T0 + 10 * MIN;
   const alert = (await ghor.post(`/api/incidents/${incidentId}/alerts`, { message: 'Stroomuitval, meld uw situatie', grip: 2, target: { all: true } })).body.data.alert;
@@ -72,6 +76,7 @@ beforeAll(async () => {
 }, 60000);
 
 afterAll(async () => {
+  coordinatorSocket?.disconnect();
   ghorBoard?.destroy();
   coordinatorBoard?.destroy();
   await server?.close();
@@ -149,6 +154,11 @@ describe('timeline and metrics', () => {
     const all = (await ghor.get(`/api/incidents/${incidentId}/events?limit=5000`)).body.data;
     const types = new Set(all.events.map((e: { type: string }) => e.type));
     for (const type of ['incident-opened', 'alert-sent', 'alert-acked', 'report', 'need', 'picture', 'grip-changed', 'incident-closed', 'joined']) expect(types).toContain(type);
+    // Events the server itself recorded carry the system's name, not the internal user id.
+    const bySystem = all.events.filter((e: { userId: string }) => e.userId === 'server');
+    expect(bySystem.map((e: { type: string }) => e.type)).toContain('alert-delivered');
+    expect(bySystem.length).toBeGreaterThan(0);
+    for (const e of bySystem) expect(e.userName).toBe('Zorgbeeld');
     const reports = (await ghor.get(`/api/incidents/${incidentId}/events?type=report&organisationId=${ownOrg}`)).body.data.events;
     expect(reports.map((e: { at: string }) => e.at)).toEqual([at(25), at(180)]);
     expect(reports[0].detail.fields).toMatchObject({ impact: 'major', bedsFree: 3 });

@@ -95,7 +95,9 @@ export class ReviewService {
           continue;
         }
         const user = users.get(record.user);
-        const base = { at: new Date(record.time).toISOString(), userId: record.user, userName: user?.displayName ?? record.user };
+        // Deliveries and other server events are recorded as user 'server'; name it as the system.
+        const userName = user?.displayName ?? (record.user === 'server' ? 'Zorgbeeld' : record.user);
+        const base = { at: new Date(record.time).toISOString(), userId: record.user, userName };
         for (const event of toTimeline(raw, base)) loaded.events.push({ ...event, seq: loaded.events.length });
       }
     }
