@@ -6,6 +6,7 @@ import { generateDemoRegion } from '../shared/demo-region';
 import { initIncidentDoc, setReport } from '../shared/incident-doc';
 import { IMPACTS } from '../shared/board-schema';
 import { SeededRandom } from '../shared/random';
+import { DEFAULT_WRITE_BUDGET, WriteBudget } from '../server/yjs/write-budget';
 import { IncidentLog, RecordType, encodeCheckpoint } from '../server/recorder/incident-log';
 import { ReviewService } from '../server/review/review-service';
 import { openLowdbStore } from '../server/store/lowdb-store';
@@ -53,7 +54,7 @@ export async function coldLoad({ updates = 100000, seeks = 50 }: { updates?: num
     log.close();
 
     const t0 = now();
-    const room = new IncidentRoom({ incidentId, dataDir, network, now: () => new Date(), log: () => {}, readOnly: () => true });
+    const room = new IncidentRoom({ incidentId, dataDir, network, now: () => new Date(), log: () => {}, readOnly: () => true, budget: new WriteBudget(DEFAULT_WRITE_BUDGET, Date.now) });
     const loadMs = now() - t0;
     room.close();
 

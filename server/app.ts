@@ -19,6 +19,7 @@ import { userRoutes } from './http/user-routes';
 import type { Store } from './store/store';
 import { Rooms } from './yjs/rooms';
 import { attachYjsEndpoint, rejectUpgrade } from './yjs/yjs-endpoint';
+import type { WriteBudgetLimits } from './yjs/write-budget';
 
 /** Everything the server depends on; nothing is read from the environment here. */
 export interface ServerDeps {
@@ -43,6 +44,12 @@ export interface ServerDeps {
   capSender?: string;
   /** Bytes that may wait for one slow Yjs client before it is dropped. */
   yjsMaxBufferedBytes?: number;
+  /** Websocket connections (Yjs, and socket.io separately) one address may hold at once. */
+  maxConnectionsPerAddress?: number;
+  /** Write budget per user on the incident documents. */
+  writeBudget?: WriteBudgetLimits;
+  /** While an incident log cannot be written, how often writing is tried again. */
+  storageRetryMs?: number;
 }
 
 /** A built server: `listen` starts it, `close` stops every socket and timer it owns. */
@@ -81,8 +88,17 @@ export function createServer(deps: ServerDeps): ZorgbeeldServer {
     now: () => now().getTime(),
   });
 
-  const rooms = new Rooms({ store, dataDir: deps.dataDir, now, log, idleMs: deps.roomIdleMs, checkpointEvery: deps.checkpointEvery });
-  const alerts = new AlertService({ store, rooms, now });
+  const rooms = new Rooms({
+    store,
+    dataDir: deps.dataDir,
+    now,
+    log,
+    idleMs: deps.roomIdleMs,
+    checkpointEvery: deps.checkpointEvery,
+    writeBudget: deps.writeBudget,
+    storageRetryMs: deps.storageRetryMs,
+  });
+  const alerts = new AlertService({ store, rooms, now, log });
   const review = new ReviewService({ store, dataDir: deps.dataDir, log });
   const originAllowed = (origin: string | undefined, host: string | undefined) =>
     isAllowedOrigin({ origin, host, allowed: deps.allowedOrigins ?? [] });
@@ -109,9 +125,12 @@ export function createServer(deps: ServerDeps): ZorgbeeldServer {
   });
   api.use(express.json({ limit: '1mb' }));
   api.use(sessions.middleware());
+  // Health covers the registry store and every incident log that cannot be written now.
   api.get('/health', (_req, res) => {
     const health = store.health();
-    res.status(health.ok ? 200 : 503).json({ data: { ok: health.ok, store: health.message } });
+    const logs = rooms.faults().map((s) => ({ incidentId: s.incidentId, error: s.fault!.code, since: s.fault!.since, failedWrites: s.fault!.failedWrites, waitingEvents: s.waitingEvents }));
+    const ok = health.ok && logs.length === 0;
+    res.status(ok ? 200 : 503).json({ data: { ok, store: health.message, logs } });
   });
   api.get('/config', (_req, res) => {
     res.json({ data: { tileUrl: deps.tileUrl ?? '', tileAttribution: deps.tileAttribution ?? '' } });
@@ -138,6 +157,7 @@ export function createServer(deps: ServerDeps): ZorgbeeldServer {
     log,
     isAllowedOrigin: upgradeOriginAllowed,
     maxBufferedBytes: deps.yjsMaxBufferedBytes,
+    maxConnectionsPerAddress: deps.maxConnectionsPerAddress,
   });
   // Expired sessions are ended every minute, which also closes their open websockets.
   const expiry = setInterval(() => void sessions.expire().catch((error: Error) => log(`session expiry failed: ${error.message}`)), 60000);
@@ -147,6 +167,7 @@ export function createServer(deps: ServerDeps): ZorgbeeldServer {
     alerts,
     log,
     isAllowedOrigin: upgradeOriginAllowed,
+    maxConnectionsPerAddress: deps.maxConnectionsPerAddress,
   });
   // An upgrade to any other path would otherwise hang open until the client gives up.
   httpServer.on('upgrade', (req: IncomingMessage, socket: Duplex) => {

@@ -11,6 +11,12 @@ import { StoreCorruptError } from './store/store';
 const env = process.env;
 const log = (message: string) => console.log(`${new Date().toISOString()} ${message}`);
 
+/** A positive number from the environment, or undefined for the default. */
+function positive(value: string | undefined): number | undefined {
+  const n = Number(value);
+  return value && Number.isFinite(n) && n > 0 ? n : undefined;
+}
+
 async function main(): Promise<void> {
   const dataDir = resolve(env.DATA_DIR ?? './data');
   const store = await openLowdbStore({ dataDir, log });
@@ -38,6 +44,8 @@ async function main(): Promise<void> {
     tileAttribution: env.TILE_ATTRIBUTION ?? '&copy; OpenStreetMap contributors',
     secureCookies: env.SECURE_COOKIES === 'true',
     allowedOrigins: env.ALLOWED_ORIGINS ? env.ALLOWED_ORIGINS.split(',').map((o) => o.trim()) : [],
+    maxConnectionsPerAddress: positive(env.MAX_CONNECTIONS_PER_ADDRESS),
+    writeBudget: positive(env.WRITE_BUDGET_BYTES_PER_SECOND) ? { bytesPerSecond: positive(env.WRITE_BUDGET_BYTES_PER_SECOND)!, burstBytes: 64 * positive(env.WRITE_BUDGET_BYTES_PER_SECOND)! } : undefined,
   });
   const url = await server.listen(Number(env.PORT ?? 3000), env.HOST ?? '0.0.0.0');
   log(`Zorgbeeld listening on ${url.replace('0.0.0.0', 'localhost')} (data in ${dataDir})`);
@@ -48,6 +56,12 @@ async function main(): Promise<void> {
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 }
+
+// Every edge catches what it meets; this is the last line of defence, and it says so loudly
+// instead of ending the process for every user because of one request.
+process.on('unhandledRejection', (reason: unknown) => {
+  log(`BUG: unhandled rejection: ${(reason as Error)?.stack ?? String(reason)}`);
+});
 
 main().catch((error: unknown) => {
   if (error instanceof StoreCorruptError) {

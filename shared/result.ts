@@ -9,6 +9,8 @@ export const ERROR_CODES = [
   'payload-too-large',
   'invalid-import',
   'store-failure',
+  'storage-unavailable',
+  'incident-data-missing',
   'internal',
 ] as const;
 

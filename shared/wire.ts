@@ -9,6 +9,11 @@ export const YMessage = {
   awareness: 1,
   auth: 2,
   queryAwareness: 3,
+  /**
+   * Zorgbeeld's own message (not y-protocols): a JSON string `{storage: 'ok' | 'unavailable'}`,
+   * sent when the board stops or starts taking writes. The stock client logs and ignores it.
+   */
+  boardStatus: 4,
 } as const;
 
 /** y-protocols sync sub-messages. */
@@ -51,7 +56,25 @@ export const CloseCodes = {
   TooLarge: close(4413, 'too-large', text('Het bericht is te groot.', 'The message is too large.')),
   Invalid: close(4422, 'invalid', text('Deze wijziging klopt niet met het formaat van het bord; ze is niet opgeslagen. Het bord wordt opnieuw geladen.', 'This change does not fit the board’s format; it was not saved. The board is reloaded.')),
   Incomplete: close(4428, 'incomplete', text('Een wijziging kwam onvolledig aan; het bord wordt opnieuw geladen.', 'A change arrived incomplete; the board is reloaded.')),
+  IncidentDataMissing: close(4424, 'incident-data-missing', text('De gegevens van dit incident ontbreken op de server; de beheerder kan ze terugzetten.', 'The data of this incident is missing on the server; an administrator can restore it.')),
   Closed: close(4410, 'incident-closed', text('Dit incident is gesloten; het bord is alleen nog te bekijken.', 'This incident is closed; the board can only be viewed.')),
+  ServerError: close(4500, 'server-error', text('Er ging iets mis op de server; er wordt opnieuw verbonden.', 'Something went wrong on the server; reconnecting.')),
+  StorageUnavailable: close(
+    4507,
+    'storage-unavailable',
+    text(
+      'De opslag van de server is vol of niet schrijfbaar: het bord is tijdelijk alleen te bekijken. Uw wijziging blijft op dit apparaat en wordt verstuurd zodra het weer kan.',
+      'The server’s storage is full or not writable: the board can only be viewed for now. Your change stays on this device and is sent as soon as possible.',
+    ),
+  ),
+  WriteBudget: close(
+    4529,
+    'write-budget',
+    text(
+      'U verstuurt meer wijzigingen dan het bord per minuut aanneemt. Uw laatste wijziging blijft op dit apparaat en wordt over enkele seconden opnieuw verstuurd.',
+      'You are sending more changes than the board takes per minute. Your last change stays on this device and is sent again in a few seconds.',
+    ),
+  ),
   SlowConsumer: close(4503, 'slow-consumer', text('De verbinding was te traag; er wordt opnieuw verbonden.', 'The connection was too slow; reconnecting.')),
   ServerStopping: close(4502, 'server-stopping', text('De server start opnieuw; er wordt opnieuw verbonden.', 'The server is restarting; reconnecting.')),
 } as const;

@@ -70,7 +70,8 @@ describe('ending a session closes its websockets', () => {
 
 describe('back-pressure', () => {
   it('drops a client that stops reading before its backlog grows without bound; others go on', async () => {
-    server = await startServer({ yjsMaxBufferedBytes: 256 * 1024 });
+    // The writer sends 40 MB on purpose: no write budget here.
+    server = await startServer({ yjsMaxBufferedBytes: 256 * 1024, writeBudget: { burstBytes: 1e9, bytesPerSecond: 1e9 } });
     const ghor = await new HttpClient(server.url).signIn('ghor', DEMO_PASSWORD);
     const { id, location } = await incident(ghor);
     const stuck = await openRawBoard(server.url, id, ghor.cookie);

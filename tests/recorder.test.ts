@@ -66,7 +66,7 @@ describe('incident log', () => {
     const damaged = bytes.slice();
     damaged[checkpointOffsets[1] + 40] ^= 0xff;
     const { records, report } = decodeRecords(damaged);
-    expect(report.corrupt).toHaveLength(1);
+    expect(report.damaged).toHaveLength(1);
     const warnings: string[] = [];
     const rebuilt = replayRecords(records, (m) => warnings.push(m));
     expect(rebuilt.doc.getMap('reports').toJSON()).toEqual(doc.getMap('reports').toJSON());
@@ -121,7 +121,7 @@ describe('restart', () => {
 
     // A second restart reads what was written after the first: nothing hides behind the torn bytes.
     const after = readLogFile(file);
-    expect(after.report).toEqual({ tornBytes: 0, corrupt: [] });
+    expect(after.report).toEqual({ tornBytes: 0, damaged: [] });
     const third = await startServer({ dataDir: first.dataDir, seed: false });
     try {
       const ghorThird = await new HttpClient(third.url).signIn('ghor', DEMO_PASSWORD);

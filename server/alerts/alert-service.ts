@@ -25,7 +25,7 @@ export class AlertService {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly listeners: AlertListener[] = [];
 
-  constructor(private readonly deps: { store: Store; rooms: Rooms; now: () => Date }) {}
+  constructor(private readonly deps: { store: Store; rooms: Rooms; now: () => Date; log: (message: string) => void }) {}
 
   /** Registers a listener. */
   listen(listener: AlertListener): void {
@@ -50,8 +50,13 @@ export class AlertService {
     return { alert, acknowledgements };
   }
 
+  // The alert is in the store already; a log that cannot be opened must not undo or hide it.
   private async record(incidentId: string, user: string, event: object): Promise<void> {
-    (await this.deps.rooms.get(incidentId))?.recordEvent(user, event);
+    try {
+      (await this.deps.rooms.get(incidentId))?.recordEvent(user, event);
+    } catch (error) {
+      this.deps.log(`LOG FAILURE: incident ${incidentId}: event ${(event as { type?: string }).type} not recorded: ${(error as Error).message}`);
+    }
   }
 
   /** Sends an alert for an incident (GHOR). Sending again with the same request id returns the first. */

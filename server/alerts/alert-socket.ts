@@ -4,6 +4,7 @@ import { checkAckInput, checkAlertInput } from '../../shared/alert';
 import type { Result } from '../../shared/result';
 import { languageFromHeader, text } from '../../shared/text';
 import type { ClientToServerEvents, OnlineUser, ServerToClientEvents } from '../../shared/wire';
+import { AddressCounter } from '../auth/address-counter';
 import type { Sessions } from '../auth/sessions';
 import { HttpError, invalidInput, toApiError } from '../http/http-error';
 import type { StoredUser } from '../store/store';
@@ -31,33 +32,65 @@ export function attachAlertSocket({
   alerts,
   isAllowedOrigin,
   log,
+  maxConnectionsPerAddress = 300,
 }: {
   httpServer: HttpServer;
   sessions: Sessions;
   alerts: AlertService;
   isAllowedOrigin: (req: IncomingMessage) => boolean;
   log: (message: string) => void;
+  /** Engine.io sessions one address may hold at once. */
+  maxConnectionsPerAddress?: number;
 }): { io: Server; close(): Promise<void> } {
   const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(httpServer, {
     serveClient: false,
     // The Yjs endpoint shares the HTTP server: leave upgrades of other paths alone.
     destroyUpgrade: false,
     maxHttpBufferSize: 64 * 1024,
-    allowRequest: (req, callback) => callback(isAllowedOrigin(req) ? null : 'origin not allowed', isAllowedOrigin(req)),
+    // Sessions before sockets: an engine.io session (polling or websocket) is opened only for a
+    // signed-in user from an allowed origin, and an address holds a bounded number of them.
+    allowRequest: (req, callback) => {
+      admit(req).then(
+        (refusal) => callback(refusal ?? null, refusal === undefined),
+        (error: unknown) => {
+          log(`socket.io handshake check failed: ${(error as Error)?.message ?? String(error)}`);
+          callback('server error', false);
+        },
+      );
+    },
+  });
+  const perAddress = new AddressCounter(maxConnectionsPerAddress);
+  io.engine.on('connection', (engineSocket: { request: IncomingMessage; once(event: 'close', listener: () => void): void }) => {
+    const address = engineSocket.request.socket.remoteAddress ?? '';
+    perAddress.add(address);
+    engineSocket.once('close', () => perAddress.remove(address));
   });
 
-  io.use(async (socket, next) => {
-    const found = await sessions.resolve(socket.request.headers.cookie);
-    if (!found) {
-      const error = new Error('unauthenticated') as Error & { data?: unknown };
-      error.data = { code: 'unauthenticated' };
-      return next(error);
-    }
-    socket.data.user = found.user;
-    socket.data.sessionId = found.sessionId;
-    socket.once('disconnect', sessions.endAtExpiry(found));
-    socket.data.receivesAlerts = await alerts.receivesAlerts(found.user);
-    next();
+  async function admit(req: IncomingMessage): Promise<string | undefined> {
+    if (!isAllowedOrigin(req)) return 'origin not allowed';
+    if (perAddress.full(req.socket.remoteAddress ?? '')) return 'too many connections from this address';
+    if (!(await sessions.resolve(req.headers.cookie))) return 'unauthenticated';
+    return undefined;
+  }
+
+  io.use((socket, next) => {
+    const refuse = (code: string) => {
+      const error = new Error(code) as Error & { data?: unknown };
+      error.data = { code };
+      next(error);
+    };
+    (async () => {
+      const found = await sessions.resolve(socket.request.headers.cookie);
+      if (!found) return refuse('unauthenticated');
+      socket.data.user = found.user;
+      socket.data.sessionId = found.sessionId;
+      socket.once('disconnect', sessions.endAtExpiry(found));
+      socket.data.receivesAlerts = await alerts.receivesAlerts(found.user);
+      next();
+    })().catch((error: unknown) => {
+      log(`socket.io connect failed: ${(error as Error)?.stack ?? String(error)}`);
+      refuse('internal');
+    });
   });
 
   // A session that ends disconnects its sockets at once.
@@ -96,7 +129,7 @@ export function attachAlertSocket({
         }
       }
       io.to(GHOR_ROOM).emit('alert:status', status);
-      if (reached.length > 0) void alerts.markDelivered(status.alert.id, reached);
+      if (reached.length > 0) delivered(status.alert.id, reached);
     },
     changed(status) {
       io.to(GHOR_ROOM).emit('alert:status', status);
@@ -107,8 +140,20 @@ export function attachAlertSocket({
     },
   });
 
-  io.on('connection', async (raw) => {
+  // Delivery marks are best effort: a failure is logged, never left as an unhandled rejection.
+  const delivered = (alertId: string, organisationIds: string[]) => {
+    alerts.markDelivered(alertId, organisationIds).catch((error: unknown) => log(`marking alert ${alertId} delivered failed: ${(error as Error)?.message ?? String(error)}`));
+  };
+
+  io.on('connection', (raw) => {
     const socket = raw as AlertSocket;
+    onConnection(socket).catch((error: unknown) => {
+      log(`socket.io connection of ${socket.data.user?.username} failed: ${(error as Error)?.stack ?? String(error)}`);
+      socket.disconnect(true);
+    });
+  });
+
+  async function onConnection(socket: AlertSocket): Promise<void> {
     const user = socket.data.user;
     if (user.role === 'ghor' || user.role === 'admin' || user.role === 'observer') void socket.join(GHOR_ROOM);
     if (user.organisationId) void socket.join(orgAllRoom(user.organisationId));
@@ -150,11 +195,11 @@ export function attachAlertSocket({
       await socket.join(orgRoom(user.organisationId));
       const pending = await alerts.pendingFor(user);
       for (const notice of pending) socket.emit('alert', notice);
-      for (const notice of pending) void alerts.markDelivered(notice.alert.id, [user.organisationId]);
+      for (const notice of pending) delivered(notice.alert.id, [user.organisationId]);
     }
     announcePresence();
     if (user.role === 'ghor' || user.role === 'admin' || user.role === 'observer') socket.emit('presence', online());
-  });
+  }
 
   return {
     io,

@@ -21,12 +21,24 @@ export function sessionId(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-/** Reads one cookie from a Cookie header. */
+/** Longest Cookie header that is read at all; browsers send at most a few KiB. */
+const MAX_COOKIE_HEADER = 8192;
+
+/**
+ * Reads one cookie from a Cookie header; never throws. A value that does not decode (a broken
+ * %-escape) or an oversized header counts as no cookie: the caller answers "not signed in".
+ */
 export function readCookie(header: string | undefined, name: string): string | undefined {
-  if (!header) return undefined;
+  if (typeof header !== 'string' || header.length > MAX_COOKIE_HEADER) return undefined;
   for (const part of header.split(';')) {
     const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+    if (eq > 0 && part.slice(0, eq).trim() === name) {
+      try {
+        return decodeURIComponent(part.slice(eq + 1).trim());
+      } catch {
+        return undefined;
+      }
+    }
   }
   return undefined;
 }

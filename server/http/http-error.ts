@@ -2,6 +2,7 @@ import type { ErrorRequestHandler, Request, Response } from 'express';
 import type { ApiError, ErrorCode } from '../../shared/result';
 import { languageFromHeader, text, type Language, type Text } from '../../shared/text';
 import type { Issue } from '../../shared/validation';
+import { StorageError } from '../recorder/incident-log';
 
 /** An error meant for the client: a status, a stable code and a sentence in both languages. */
 export class HttpError extends Error {
@@ -73,6 +74,14 @@ export function errorHandler(log: (message: string) => void): ErrorRequestHandle
     // The router decodes ids in the path; a broken %-escape is the client's mistake, not ours.
     if (error instanceof URIError) {
       return sendError(req, res, new HttpError(400, 'bad-request', text('Het adres bevat tekens die niet te lezen zijn (een kapotte %-code).', 'The address holds characters that cannot be read (a broken %-escape).')));
+    }
+    if (error instanceof StorageError) {
+      log(`storage failure on ${req.method} ${req.path}: ${error.message}`);
+      return sendError(
+        req,
+        res,
+        new HttpError(503, 'storage-unavailable', text('De opslag van de server is vol of niet schrijfbaar; er is niets gewijzigd. Probeer het later opnieuw.', 'The server’s storage is full or not writable; nothing was changed. Try again later.')),
+      );
     }
     if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
       return sendError(req, res, new HttpError(415, 'bad-request', text('Deze tekencodering wordt niet ondersteund.', 'This character encoding is not supported.')));

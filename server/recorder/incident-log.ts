@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fstatSync, ftruncateSync, mkdirSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, readSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { crc32 } from 'node:zlib';
 
@@ -27,15 +27,27 @@ export interface LogRecord {
   index: number;
 }
 
+/** A run of bytes that could not be read as records. */
+export interface DamagedRange {
+  offset: number;
+  length: number;
+}
+
 /** What reading a log found besides its records. */
 export interface LogReadReport {
   /** Bytes dropped at the end: a record torn by a crash mid-write. */
   tornBytes: number;
-  /** Records inside the file whose checksum failed; skipped. */
-  corrupt: number[];
+  /** Runs of bytes inside the file that hold no readable record; reading resumed behind each. */
+  damaged: DamagedRange[];
 }
 
-// Frame: u32 body length | body | u32 CRC-32 of body. Body: u8 type | f64 time | u16 user length | user | payload.
+// Frame: marker | u32 body length | body | u32 CRC-32 of body. Body: u8 type | f64 time | u16
+// user length | user | payload. The marker lets a reader find the next record after damage: a
+// flipped bit in a length no longer hides every record behind it. Logs written before the
+// marker (frames without it) are still read; no such frame can start with the marker, because
+// its first four bytes would be a body length of about 3.9 GB.
+const MARKER = new Uint8Array([0x5a, 0x42, 0x9c, 0xe7]);
+const MARKER_LENGTH = MARKER.length;
 const HEADER = 4;
 const TRAILER = 4;
 const encoder = new TextEncoder();
@@ -45,60 +57,102 @@ const decoder = new TextDecoder();
 export function encodeRecord(type: RecordKind, time: number, user: string, payload: Uint8Array): Uint8Array {
   const userBytes = encoder.encode(user);
   const bodyLength = 1 + 8 + 2 + userBytes.length + payload.length;
-  const frame = new Uint8Array(HEADER + bodyLength + TRAILER);
+  const frame = new Uint8Array(MARKER_LENGTH + HEADER + bodyLength + TRAILER);
   const view = new DataView(frame.buffer);
-  view.setUint32(0, bodyLength, true);
-  view.setUint8(4, type);
-  view.setFloat64(5, time, true);
-  view.setUint16(13, userBytes.length, true);
-  frame.set(userBytes, 15);
-  frame.set(payload, 15 + userBytes.length);
-  view.setUint32(HEADER + bodyLength, crc32(frame.subarray(HEADER, HEADER + bodyLength)), true);
+  frame.set(MARKER, 0);
+  const body = MARKER_LENGTH + HEADER;
+  view.setUint32(MARKER_LENGTH, bodyLength, true);
+  view.setUint8(body, type);
+  view.setFloat64(body + 1, time, true);
+  view.setUint16(body + 9, userBytes.length, true);
+  frame.set(userBytes, body + 11);
+  frame.set(payload, body + 11 + userBytes.length);
+  view.setUint32(body + bodyLength, crc32(frame.subarray(body, body + bodyLength)), true);
   return frame;
 }
 
+function startsWithMarker(bytes: Uint8Array, offset: number): boolean {
+  return bytes[offset] === MARKER[0] && bytes[offset + 1] === MARKER[1] && bytes[offset + 2] === MARKER[2] && bytes[offset + 3] === MARKER[3];
+}
+
 /**
- * Decodes every record of a log. A last record that is incomplete or fails its checksum is a torn
- * write: it is reported in `tornBytes` and left out. A record inside the file that fails its
- * checksum is skipped and reported, and reading goes on behind it.
+ * The record framed at `offset` (with or without marker), or why not: `short` when the bytes
+ * end before the frame does, `bad` when the frame is complete but does not check out.
+ */
+function frameAt(bytes: Uint8Array, view: DataView, offset: number, index: number): { record: LogRecord; end: number } | 'short' | 'bad' {
+  const marked = startsWithMarker(bytes, offset);
+  const lengthAt = offset + (marked ? MARKER_LENGTH : 0);
+  if (bytes.length - lengthAt < HEADER) return 'short';
+  const bodyLength = view.getUint32(lengthAt, true);
+  if (bodyLength < 11) return 'bad';
+  const bodyAt = lengthAt + HEADER;
+  const end = bodyAt + bodyLength + TRAILER;
+  if (end > bytes.length) return 'short';
+  const body = bytes.subarray(bodyAt, bodyAt + bodyLength);
+  if (view.getUint32(bodyAt + bodyLength, true) !== crc32(body)) return 'bad';
+  const type = body[0] as RecordKind;
+  const userLength = view.getUint16(bodyAt + 9, true);
+  if (11 + userLength > bodyLength || (type !== 1 && type !== 2 && type !== 3)) return 'bad';
+  return {
+    record: { type, time: view.getFloat64(bodyAt + 1, true), user: decoder.decode(body.subarray(11, 11 + userLength)), payload: body.subarray(11 + userLength), index },
+    end,
+  };
+}
+
+/** The offset of the next marker at or after `from` that starts a readable record, or -1. */
+function nextRecordAt(bytes: Uint8Array, view: DataView, from: number): number {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let at = buffer.indexOf(MARKER, from); at >= 0; at = buffer.indexOf(MARKER, at + 1)) {
+    if (typeof frameAt(bytes, view, at, 0) === 'object') return at;
+  }
+  return -1;
+}
+
+/**
+ * Decodes every record of a log. Where a frame does not check out, reading resumes at the next
+ * marker that starts a readable record; the bytes in between are reported in `damaged`. Bytes
+ * at the end behind which no readable record follows are a torn write: reported in `tornBytes`.
  */
 export function decodeRecords(bytes: Uint8Array, firstIndex = 0): { records: LogRecord[]; validLength: number; nextIndex: number; report: LogReadReport } {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const records: LogRecord[] = [];
-  const corrupt: number[] = [];
+  const damaged: DamagedRange[] = [];
   let offset = 0;
   let index = firstIndex;
   let validLength = 0;
   while (offset < bytes.length) {
-    if (bytes.length - offset < HEADER) break;
-    const bodyLength = view.getUint32(offset, true);
-    const end = offset + HEADER + bodyLength + TRAILER;
-    if (bodyLength < 11 || end > bytes.length) break;
-    const body = bytes.subarray(offset + HEADER, offset + HEADER + bodyLength);
-    const ok = view.getUint32(offset + HEADER + bodyLength, true) === crc32(body);
-    if (!ok && end === bytes.length) break;
-    if (ok) {
-      const type = body[0] as RecordKind;
-      const userLength = view.getUint16(offset + HEADER + 9, true);
-      if (11 + userLength <= bodyLength && (type === 1 || type === 2 || type === 3)) {
-        records.push({
-          type,
-          time: view.getFloat64(offset + HEADER + 1, true),
-          user: decoder.decode(body.subarray(11, 11 + userLength)),
-          payload: body.subarray(11 + userLength),
-          index,
-        });
-      } else {
-        corrupt.push(index);
-      }
-    } else {
-      corrupt.push(index);
+    const frame = frameAt(bytes, view, offset, index);
+    if (typeof frame === 'object') {
+      records.push(frame.record);
+      index++;
+      offset = frame.end;
+      validLength = offset;
+      continue;
     }
-    index++;
-    offset = end;
-    validLength = end;
+    const next = nextRecordAt(bytes, view, offset + 1);
+    if (next < 0) break;
+    damaged.push({ offset, length: next - offset });
+    offset = next;
   }
-  return { records, validLength, nextIndex: index, report: { tornBytes: bytes.length - validLength, corrupt } };
+  return { records, validLength, nextIndex: index, report: { tornBytes: bytes.length - validLength, damaged } };
+}
+
+/** A log that cannot be read or written (full disk, read-only or unreadable data directory). */
+export class StorageError extends Error {
+  override name = 'StorageError';
+
+  constructor(
+    message: string,
+    /** The system error code, e.g. ENOSPC, EROFS, EACCES. */
+    readonly code: string,
+  ) {
+    super(message);
+  }
+}
+
+function storageError(action: string, file: string, error: unknown): StorageError {
+  const code = (error as NodeJS.ErrnoException)?.code ?? 'EIO';
+  return new StorageError(`${action} ${file} failed: ${code}`, code);
 }
 
 /**
@@ -146,55 +200,170 @@ export function readLogFile(file: string, from: { offset: number; index: number 
   }
 }
 
+/** A record to append. */
+export interface NewRecord {
+  type: RecordKind;
+  time: number;
+  user: string;
+  payload: Uint8Array;
+}
+
 /**
  * The append-only log of one incident. Writes are synchronous so that a record is in the file
- * (the OS page cache survives a kill -9 of the process) before its update is broadcast.
+ * (the OS page cache survives a kill -9 of the process) before its update is broadcast. A write
+ * that fails (full disk, read-only file system) is cut back to the last whole record and raises
+ * {@link StorageError}; the next append tries again, so writing resumes when space returns.
  */
 export class IncidentLog {
   private fd: number;
+  private length: number;
   private count: number;
 
   private constructor(
     readonly file: string,
     fd: number,
+    length: number,
     count: number,
   ) {
     this.fd = fd;
+    this.length = length;
     this.count = count;
   }
 
-  /** Opens (or creates) a log, drops a torn tail from the file, and returns its records. */
+  /**
+   * Opens (or creates) a log and returns its records. Damaged runs and a torn tail are moved to
+   * files beside the log (`log.zbl.<offset>.damaged`) and cut from it, so that nothing is
+   * dropped unseen and new records follow the last good one. A log that cannot be read raises
+   * {@link StorageError}; one that cannot be written opens anyway, and its appends fail until
+   * the file system takes writes again.
+   */
   static open(file: string, warn: (message: string) => void): { log: IncidentLog; records: LogRecord[] } {
-    mkdirSync(dirname(file), { recursive: true });
-    const { records, validLength, report } = readLogFile(file);
-    if (report.tornBytes > 0) {
-      warn(`log ${file}: dropped a torn last record (${report.tornBytes} bytes); the ${records.length} records before it are kept`);
-      const fd = openSync(file, 'r+');
-      ftruncateSync(fd, validLength);
-      closeSync(fd);
+    let bytes: Uint8Array;
+    try {
+      mkdirSync(dirname(file), { recursive: true });
+      bytes = existsSync(file) ? new Uint8Array(readFileSync(file)) : new Uint8Array();
+    } catch (error) {
+      throw storageError('reading', file, error);
     }
-    if (report.corrupt.length > 0) {
-      warn(`log ${file}: records ${report.corrupt.join(', ')} fail their checksum and are skipped`);
+    const { records, validLength, report } = decodeRecords(bytes);
+    let length = bytes.length;
+    if (report.damaged.length > 0 || report.tornBytes > 0) {
+      const cut = [...report.damaged, ...(report.tornBytes > 0 ? [{ offset: validLength, length: report.tornBytes }] : [])];
+      try {
+        for (const range of cut) writeFileSync(`${file}.${range.offset}.damaged`, bytes.subarray(range.offset, range.offset + range.length));
+        length = rewriteWithout(file, bytes, cut);
+        if (report.tornBytes > 0) warn(`log ${file}: dropped a torn last record (${report.tornBytes} bytes, kept in ${file}.${validLength}.damaged); the ${records.length} records before it are kept`);
+        if (report.damaged.length > 0) {
+          warn(`log ${file}: ${report.damaged.map((r) => `${r.length} unreadable bytes at ${r.offset}`).join(', ')} moved to ${file}.<offset>.damaged; reading resumed at the next record`);
+        }
+      } catch (error) {
+        // Nothing is cut when the copy aside cannot be written: the marker lets the next read skip the same bytes again.
+        warn(`log ${file}: ${cut.length} unreadable run(s) found but could not be moved aside (${(error as NodeJS.ErrnoException).code ?? error}); they stay in the log and are skipped`);
+      }
     }
-    const appendFd = openSync(file, 'a');
-    return { log: new IncidentLog(file, appendFd, records.length + report.corrupt.length), records };
+    const log = new IncidentLog(file, -1, length, records.length);
+    log.reopen(warn);
+    return { log, records };
+  }
+
+  private reopen(warn?: (message: string) => void): boolean {
+    if (this.fd >= 0) return true;
+    try {
+      this.fd = openSync(this.file, 'a');
+      return true;
+    } catch (error) {
+      warn?.(`log ${this.file}: cannot be opened for writing (${(error as NodeJS.ErrnoException).code ?? error}); the board is read-only until it can`);
+      return false;
+    }
   }
 
   /** Appends one record; returns its index. */
   append(type: RecordKind, time: number, user: string, payload: Uint8Array): number {
-    const frame = encodeRecord(type, time, user, payload);
+    return this.appendAll([{ type, time, user, payload }]);
+  }
+
+  /**
+   * Appends records as one write: all of them or, when the write fails, none (a partial write
+   * is cut off again). Returns the index of the first. Throws {@link StorageError}.
+   */
+  appendAll(records: readonly NewRecord[]): number {
+    const frames = records.map((r) => encodeRecord(r.type, r.time, r.user, r.payload));
+    const bytes = frames.length === 1 ? frames[0] : Buffer.concat(frames);
+    if (!this.reopen()) throw new StorageError(`opening ${this.file} for writing failed`, 'EACCES');
     let written = 0;
-    while (written < frame.length) written += writeSync(this.fd, frame, written, frame.length - written);
-    return this.count++;
+    try {
+      while (written < bytes.length) written += writeSync(this.fd, bytes, written, bytes.length - written);
+    } catch (error) {
+      if (written > 0) {
+        try {
+          ftruncateSync(this.fd, this.length);
+        } catch {
+          // The marker framing lets a reader skip the partial record if even the cut fails.
+        }
+      }
+      throw storageError('appending to', this.file, error);
+    }
+    this.length += bytes.length;
+    const first = this.count;
+    this.count += records.length;
+    return first;
+  }
+
+  /** Whether the file is open for appending. */
+  get writable(): boolean {
+    return this.fd >= 0;
+  }
+
+  /**
+   * Checks that the file system takes writes again (a probe file beside the log, written and
+   * removed) and reopens the log if needed. Throws {@link StorageError}.
+   */
+  probe(): void {
+    const probe = `${this.file}.probe`;
+    try {
+      writeFileSync(probe, new Uint8Array(64 * 1024));
+      unlinkSync(probe);
+    } catch (error) {
+      try {
+        unlinkSync(probe);
+      } catch {
+        // Not there: nothing to clean up.
+      }
+      throw storageError('probing', this.file, error);
+    }
+    if (!this.reopen()) throw new StorageError(`opening ${this.file} for writing failed`, 'EACCES');
   }
 
   /** Size of the file in bytes. */
   size(): number {
-    return fstatSync(this.fd).size;
+    return this.length;
   }
 
   close(): void {
     if (this.fd >= 0) closeSync(this.fd);
     this.fd = -1;
   }
+}
+
+/** Writes the log again without the given byte ranges (a new file renamed over the old); returns its length. */
+function rewriteWithout(file: string, bytes: Uint8Array, cut: readonly DamagedRange[]): number {
+  const kept: Uint8Array[] = [];
+  let at = 0;
+  for (const range of [...cut].sort((a, b) => a.offset - b.offset)) {
+    kept.push(bytes.subarray(at, range.offset));
+    at = range.offset + range.length;
+  }
+  kept.push(bytes.subarray(at));
+  const next = Buffer.concat(kept);
+  const temporary = `${file}.rewrite`;
+  const fd = openSync(temporary, 'w');
+  try {
+    let written = 0;
+    while (written < next.length) written += writeSync(fd, next, written, next.length - written);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(temporary, file);
+  return next.length;
 }

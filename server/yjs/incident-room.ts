@@ -8,7 +8,9 @@ import type { Stamp } from '../../shared/board-schema';
 import type { IncidentNetwork } from '../../shared/incident';
 import { CloseCodes, YMessage, type CloseCode } from '../../shared/wire';
 import { writeStamps } from '../../shared/incident-doc';
-import { IncidentLog, RecordType, decodeCheckpoint, encodeCheckpoint, readLogFile, type LogRecord } from '../recorder/incident-log';
+import { IncidentLog, RecordType, StorageError, decodeCheckpoint, encodeCheckpoint, readLogFile, type LogRecord, type NewRecord } from '../recorder/incident-log';
+import { LogGrowth, type StorageStatus } from './log-growth';
+import type { WriteBudget } from './write-budget';
 import { checkTransaction, type Author, type Touched } from './gate';
 
 /** The tiny socket interface a room needs from a connection. */
@@ -61,6 +63,10 @@ export interface RoomOptions {
   log: (message: string) => void;
   readOnly: () => boolean;
   checkpointEvery?: number;
+  /** The write budget per user, shared by every room. */
+  budget: WriteBudget;
+  /** While the log cannot be written, how often writing is tried again. */
+  storageRetryMs?: number;
 }
 
 /** Where an incident's log lives. */
@@ -69,6 +75,8 @@ export function incidentLogFile(dataDir: string, incidentId: string): string {
 }
 
 const SERVER = 'server';
+/** Events kept in memory while the log cannot be written; they are written first once it can. */
+const MAX_BACKLOG = 10000;
 const AWARENESS_BURST = 40;
 const AWARENESS_WINDOW_MS = 5000;
 
@@ -88,10 +96,19 @@ export class IncidentRoom {
   private readonly outbox: Uint8Array[] = [];
   private flushScheduled = false;
   private closed = false;
+  /** Set while the log cannot be written: writes are refused with a retryable code. */
+  private fault: { code: string; since: string; failedWrites: number } | null = null;
+  private readonly backlog: NewRecord[] = [];
+  private droppedEvents = 0;
+  private retryTimer: NodeJS.Timeout | undefined;
+  /** A server-side change whose update could not be written (see {@link serverChange}). */
+  private serverWriteFailure: StorageError | null = null;
+  private readonly growth = new LogGrowth();
 
   constructor(private readonly options: RoomOptions) {
     const { log, records } = IncidentLog.open(incidentLogFile(options.dataDir, options.incidentId), options.log);
     this.recorder = log;
+    if (!log.writable) this.markFault(new StorageError('log not writable', 'EROFS'));
     this.locationById = new Map(options.network.locations.map((l) => [l.id, l]));
     this.adopt(replayRecords(records, options.log));
     // Awareness lives on its own document: it is relayed, never part of the recorded state.
@@ -109,7 +126,15 @@ export class IncidentRoom {
     // server's stamps) is held back, to be recorded and broadcast together once accepted.
     this.doc.on('update', (update: Uint8Array) => {
       if (this.capture) this.capture.updates.push(update);
-      else this.commit([{ update, user: SERVER }]);
+      else {
+        try {
+          this.commit([{ update, user: SERVER }]);
+        } catch (error) {
+          // Thrown out of a Yjs observer it would surface inside Yjs; serverChange rethrows it.
+          if (!(error instanceof StorageError)) throw error;
+          this.serverWriteFailure = error;
+        }
+      }
     });
   }
 
@@ -118,14 +143,105 @@ export class IncidentRoom {
     return this.sockets.size;
   }
 
-  /** Records an event (JSON) in the incident's log with server time. */
+  /**
+   * Records an event (JSON) in the incident's log with server time. Never throws: while the log
+   * cannot be written the event waits in memory and is written, with its own time, before
+   * anything else once the log takes writes again.
+   */
   recordEvent(user: string, event: object): void {
-    this.recorder.append(RecordType.event, this.options.now().getTime(), user, new TextEncoder().encode(JSON.stringify(event)));
+    const record: NewRecord = { type: RecordType.event, time: this.options.now().getTime(), user, payload: new TextEncoder().encode(JSON.stringify(event)) };
+    try {
+      this.write([record], user);
+    } catch (error) {
+      if (!(error instanceof StorageError)) throw error;
+      if (this.backlog.length < MAX_BACKLOG) this.backlog.push(record);
+      else if (this.droppedEvents++ % 1000 === 0) this.options.log(`LOG FAILURE: incident ${this.options.incidentId}: ${this.droppedEvents} event(s) could not be kept while the log is not writable`);
+    }
   }
 
-  /** Runs a server-side change of the document (its updates are recorded and broadcast as the server's). */
+  /**
+   * Writes records, after any waiting events, as one append. Throws {@link StorageError} and
+   * marks the room read-only when the log cannot be written; clears that when it can again.
+   */
+  private write(records: NewRecord[], user: string): void {
+    const all = this.backlog.length > 0 ? [...this.backlog, ...records] : records;
+    try {
+      this.recorder.appendAll(all);
+    } catch (error) {
+      if (error instanceof StorageError) this.markFault(error);
+      throw error;
+    }
+    this.backlog.length = 0;
+    this.growth.add(this.options.now().getTime(), user, all.reduce((n, r) => n + r.payload.length, 0));
+    if (this.fault) this.clearFault();
+  }
+
+  private markFault(error: StorageError): void {
+    if (this.fault) {
+      this.fault.failedWrites++;
+      return;
+    }
+    this.fault = { code: error.code, since: this.options.now().toISOString(), failedWrites: 1 };
+    this.options.log(`LOG FAILURE: incident ${this.options.incidentId}: ${error.message}; the board is read-only until writing works again`);
+    this.broadcast(this.statusMessage(), null);
+    // Nobody may write meanwhile, so nothing else would find out that space has returned.
+    this.retryTimer = setInterval(() => this.retryWriting(), this.options.storageRetryMs ?? 2000);
+    this.retryTimer.unref();
+  }
+
+  private clearFault(): void {
+    this.options.log(`log of incident ${this.options.incidentId} takes writes again (after ${this.fault?.failedWrites} failed write(s) since ${this.fault?.since})`);
+    this.fault = null;
+    clearInterval(this.retryTimer);
+    this.retryTimer = undefined;
+    this.broadcast(this.statusMessage(), null);
+  }
+
+  /** Tries the log again: the waiting events if there are any, otherwise a probe file beside it. */
+  private retryWriting(): void {
+    if (!this.fault || this.closed) return;
+    try {
+      if (this.backlog.length > 0) return this.write([], SERVER);
+      this.recorder.probe();
+      this.clearFault();
+    } catch (error) {
+      if (!(error instanceof StorageError)) this.options.log(`log retry of incident ${this.options.incidentId} failed: ${(error as Error).message}`);
+    }
+  }
+
+  /** Whether the log takes writes, for the health check and admins. */
+  storage(): StorageStatus {
+    return { incidentId: this.options.incidentId, logBytes: this.recorder.size(), fault: this.fault ? { ...this.fault } : null, waitingEvents: this.backlog.length, ...this.growth.summary(this.options.now().getTime()) };
+  }
+
+  /** Zorgbeeld's own message on the Yjs connection: whether the board takes writes now. */
+  private statusMessage(): Uint8Array {
+    const message = encoding.createEncoder();
+    encoding.writeVarUint(message, YMessage.boardStatus);
+    encoding.writeVarString(message, JSON.stringify({ storage: this.fault ? 'unavailable' : 'ok' }));
+    return encoding.toUint8Array(message);
+  }
+
+  /**
+   * Runs a server-side change of the document (its updates are recorded and broadcast as the
+   * server's). When the log cannot take the change, the document is rebuilt from the log and
+   * {@link StorageError} is thrown, so the caller can say so.
+   */
   serverChange(change: (doc: Y.Doc) => void): void {
+    if (this.fault) throw new StorageError(`log of incident ${this.options.incidentId} is not writable`, this.fault.code);
+    this.serverWriteFailure = null;
     change(this.doc);
+    const failure = this.serverWriteFailure;
+    if (failure) {
+      this.serverWriteFailure = null;
+      this.rebuild();
+      throw failure;
+    }
+  }
+
+  /** Rebuilds the document from the log: the way back from a change that may not stand. */
+  private rebuild(): void {
+    this.adopt(replayRecords(readLogFile(this.recorder.file).records, this.options.log));
   }
 
   /** Adds a socket and starts the sync handshake. */
@@ -138,6 +254,7 @@ export class IncidentRoom {
     this.send(socket, encoding.toUint8Array(sync));
     const states = [...this.awareness.getStates().keys()];
     if (states.length > 0) this.send(socket, this.awarenessMessage(states));
+    if (this.fault) this.send(socket, this.statusMessage());
   }
 
   /** Removes a socket and its awareness states. */
@@ -214,6 +331,10 @@ export class IncidentRoom {
     if (newClients.length > 0 && (author.role === 'observer' || this.options.readOnly())) {
       return this.refuse(socket, author.role === 'observer' ? CloseCodes.Forbidden : CloseCodes.Closed, 'no write rights', false);
     }
+    // Refused before anything is applied, so neither costs a rebuild; both codes are retryable:
+    // the client keeps the change and sends it again when it reconnects.
+    if (newClients.length > 0 && this.fault) return this.refuse(socket, CloseCodes.StorageUnavailable, `log not writable (${this.fault.code})`, false);
+    if (newClients.length > 0 && !this.options.budget.allows(author.id)) return this.refuse(socket, CloseCodes.WriteBudget, 'write budget used up', false);
     // The update is applied, checked and stamped inside one transaction, so that the change and
     // its stamps come out as one update (no merge needed). On refusal the whole transaction is
     // undone by rebuilding from the log, before anything is recorded or broadcast.
@@ -252,8 +373,14 @@ export class IncidentRoom {
       const refused = verdict ?? { close: CloseCodes.Invalid, reason: 'not checked' };
       return this.refuse(socket, refused.close, refused.reason, true);
     }
+    try {
+      this.commit(captured.updates.map((u) => ({ update: u, user: author.id })));
+    } catch (error) {
+      if (!(error instanceof StorageError)) throw error;
+      return this.refuse(socket, CloseCodes.StorageUnavailable, error.message, true);
+    }
     for (const client of newClients) this.bindings.set(client, author.id);
-    this.commit(captured.updates.map((u) => ({ update: u, user: author.id })));
+    this.options.budget.charge(author.id, update.length);
     this.recordChange(author, verdict);
   }
 
@@ -275,7 +402,7 @@ export class IncidentRoom {
     const reason = `update has missing dependencies (${this.describePending()})`;
     if (!entry || ++entry.resyncs > 3) return this.refuse(socket, CloseCodes.Incomplete, reason, true);
     this.options.log(`yjs ${this.options.incidentId}: ${socket.author.username}: ${reason}; rebuilt and asked for a full diff`);
-    this.adopt(replayRecords(readLogFile(this.recorder.file).records, this.options.log));
+    this.rebuild();
     this.requestSync(socket);
   }
 
@@ -334,9 +461,7 @@ export class IncidentRoom {
 
   private refuse(socket: RoomSocket, code: CloseCode, reason: string, rebuild: boolean): void {
     this.options.log(`yjs ${this.options.incidentId}: refused an update of ${socket.author.username} (${socket.author.role}): ${reason}`);
-    if (rebuild) {
-      this.adopt(replayRecords(readLogFile(this.recorder.file).records, this.options.log));
-    }
+    if (rebuild) this.rebuild();
     socket.close(code);
   }
 
@@ -344,13 +469,17 @@ export class IncidentRoom {
    * Records accepted updates in the log at once, and queues them for broadcast. Everything
    * accepted within one turn of the event loop goes out as one merged message per socket: under
    * load that turns hundreds of thousands of small socket writes a second into a few thousand.
-   * A sender may get its own update back; Yjs ignores structs it already has.
+   * A sender may get its own update back; Yjs ignores structs it already has. The updates are
+   * written as one append: all or none (throws {@link StorageError}).
    */
   private commit(updates: { update: Uint8Array; user: string }[]): void {
     if (this.closed || updates.length === 0) return;
     const time = this.options.now().getTime();
-    for (const { update, user } of updates) {
-      this.recorder.append(RecordType.update, time, user, update);
+    this.write(
+      updates.map(({ update, user }) => ({ type: RecordType.update, time, user, payload: update })),
+      updates[0].user,
+    );
+    for (const { update } of updates) {
       this.updatesSinceCheckpoint++;
       this.outbox.push(update);
     }
@@ -374,10 +503,17 @@ export class IncidentRoom {
     if (this.updatesSinceCheckpoint >= (this.options.checkpointEvery ?? 1000)) this.checkpoint();
   }
 
-  /** Writes a checkpoint: the whole state and the clientID bindings. */
+  /**
+   * Writes a checkpoint: the whole state and the clientID bindings. A checkpoint only shortens
+   * loading, so one that cannot be written is left for later; the log holds every update.
+   */
   checkpoint(): void {
-    this.recorder.append(RecordType.checkpoint, this.options.now().getTime(), SERVER, encodeCheckpoint(this.bindings, Y.encodeStateAsUpdateV2(this.doc)));
-    this.updatesSinceCheckpoint = 0;
+    try {
+      this.write([{ type: RecordType.checkpoint, time: this.options.now().getTime(), user: SERVER, payload: encodeCheckpoint(this.bindings, Y.encodeStateAsUpdateV2(this.doc)) }], SERVER);
+      this.updatesSinceCheckpoint = 0;
+    } catch (error) {
+      if (!(error instanceof StorageError)) throw error;
+    }
   }
 
   /**
@@ -449,6 +585,8 @@ export class IncidentRoom {
       socket.close(code);
     }
     if (this.updatesSinceCheckpoint > 0) this.checkpoint();
+    if (this.backlog.length > 0) this.options.log(`LOG FAILURE: incident ${this.options.incidentId}: ${this.backlog.length} event(s) could not be written before the room closed`);
+    clearInterval(this.retryTimer);
     this.closed = true;
     this.recorder.close();
     this.awareness.destroy();

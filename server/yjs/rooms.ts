@@ -1,9 +1,14 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Incident, IncidentNetwork } from '../../shared/incident';
 import { initIncidentDoc } from '../../shared/incident-doc';
 import type { Store } from '../store/store';
-import { IncidentRoom } from './incident-room';
+import { text } from '../../shared/text';
+import { HttpError } from '../http/http-error';
+import { StorageError } from '../recorder/incident-log';
+import { IncidentRoom, incidentLogFile } from './incident-room';
+import type { StorageStatus } from './log-growth';
+import { WriteBudget, DEFAULT_WRITE_BUDGET, type WriteBudgetLimits } from './write-budget';
 
 /** Options of the room registry. */
 export interface RoomsOptions {
@@ -14,6 +19,10 @@ export interface RoomsOptions {
   /** A room without connections is unloaded after this long. */
   idleMs?: number;
   checkpointEvery?: number;
+  /** Write budget per user on the incident documents. */
+  writeBudget?: WriteBudgetLimits;
+  /** While a log cannot be written, how often writing is tried again. */
+  storageRetryMs?: number;
 }
 
 /** Where the frozen network of an incident lives. */
@@ -26,47 +35,122 @@ export class Rooms {
   private readonly rooms = new Map<string, IncidentRoom>();
   private readonly idleTimers = new Map<string, NodeJS.Timeout>();
   private readonly readOnly = new Set<string>();
+  private readonly loading = new Map<string, Promise<IncidentRoom | undefined>>();
+  /** The write budget per user, across every incident. */
+  readonly budget: WriteBudget;
 
-  constructor(private readonly options: RoomsOptions) {}
+  constructor(private readonly options: RoomsOptions) {
+    this.budget = new WriteBudget(options.writeBudget ?? DEFAULT_WRITE_BUDGET, () => options.now().getTime());
+  }
 
-  /** The frozen network of an incident. */
+  /**
+   * The frozen network of an incident. A file that is missing or cannot be read is an
+   * {@link HttpError} with a sentence for the reader, not a bare exception.
+   */
   network(incidentId: string): IncidentNetwork {
-    return JSON.parse(readFileSync(networkFile(this.options.dataDir, incidentId), 'utf8')) as IncidentNetwork;
+    const file = networkFile(this.options.dataDir, incidentId);
+    let source: string;
+    try {
+      source = readFileSync(file, 'utf8');
+    } catch (error) {
+      this.options.log(`incident ${incidentId}: ${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? error})`);
+      throw new HttpError(
+        503,
+        'incident-data-missing',
+        text(
+          'De gegevens van dit incident (het bevroren netwerk) ontbreken op de server of zijn niet te lezen. De beheerder kan ze terugzetten uit een back-up.',
+          'The data of this incident (its frozen network) is missing on the server or cannot be read. An administrator can restore it from a backup.',
+        ),
+      );
+    }
+    try {
+      return JSON.parse(source) as IncidentNetwork;
+    } catch {
+      this.options.log(`incident ${incidentId}: ${file} is not valid JSON`);
+      throw new HttpError(503, 'incident-data-missing', text('De gegevens van dit incident op de server zijn beschadigd. De beheerder kan ze terugzetten uit een back-up.', 'The data of this incident on the server is damaged. An administrator can restore it from a backup.'));
+    }
   }
 
   /** Opens the room of a new incident: freezes the network and writes the document's fixed structure. */
   create(incident: Incident, network: IncidentNetwork): IncidentRoom {
     const file = networkFile(this.options.dataDir, incident.id);
-    mkdirSync(join(this.options.dataDir, 'incidents', incident.id), { recursive: true });
-    writeFileSync(file, JSON.stringify(network));
-    const room = this.load(incident);
+    let room: IncidentRoom | undefined;
+    try {
+      mkdirSync(join(this.options.dataDir, 'incidents', incident.id), { recursive: true });
+      writeFileSync(file, JSON.stringify(network));
+      room = this.open(incident, network);
+      room.serverChange((doc) => initIncidentDoc(doc, network.locations.map((l) => l.id)));
+    } catch (error) {
+      room?.close();
+      this.rooms.delete(incident.id);
+      this.options.log(`opening incident ${incident.id} failed: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      throw new HttpError(
+        503,
+        'storage-unavailable',
+        text(
+          'Het incident kon niet worden geopend: de opslag van de server is vol of niet schrijfbaar. Er is niets opgeslagen; probeer het opnieuw zodra de beheerder de opslag heeft hersteld.',
+          'The incident could not be opened: the server’s storage is full or not writable. Nothing was saved; try again once an administrator has repaired the storage.',
+        ),
+      );
+    }
     room.recordEvent(incident.createdBy, { type: 'incident-opened', title: incident.title, grip: incident.grip });
-    room.serverChange((doc) => initIncidentDoc(doc, network.locations.map((l) => l.id)));
     room.checkpoint();
     this.scheduleIdle(incident.id);
     return room;
   }
 
-  /** The loaded room of an incident, loading it from its log when needed. */
+  /**
+   * The loaded room of an incident, loading it from its log when needed; undefined for an
+   * unknown incident. Throws {@link HttpError} when its files are missing or cannot be read.
+   */
   async get(incidentId: string): Promise<IncidentRoom | undefined> {
     const loaded = this.rooms.get(incidentId);
     if (loaded) return loaded;
+    // One load in flight per incident, shared by every caller.
+    let pending = this.loading.get(incidentId);
+    if (!pending) {
+      pending = this.loadById(incidentId).finally(() => this.loading.delete(incidentId));
+      this.loading.set(incidentId, pending);
+    }
+    return pending;
+  }
+
+  private async loadById(incidentId: string): Promise<IncidentRoom | undefined> {
     const incident = await this.options.store.get('incidents', incidentId);
-    if (!incident || !existsSync(networkFile(this.options.dataDir, incidentId))) return undefined;
-    // Another caller may have loaded it while the store answered.
+    if (!incident) return undefined;
     return this.rooms.get(incidentId) ?? this.load(incident);
   }
 
   private load(incident: Incident): IncidentRoom {
     if (incident.status === 'closed') this.readOnly.add(incident.id);
+    const network = this.network(incident.id);
+    try {
+      return this.open(incident, network);
+    } catch (error) {
+      if (!(error instanceof StorageError)) throw error;
+      this.options.log(`incident ${incident.id}: ${error.message}`);
+      throw new HttpError(
+        503,
+        'storage-unavailable',
+        text(
+          'Het logboek van dit incident is op de server niet te lezen (opslag niet leesbaar). De beheerder moet de opslag herstellen; er is niets gewijzigd.',
+          'The log of this incident cannot be read on the server (storage not readable). An administrator must repair the storage; nothing was changed.',
+        ),
+      );
+    }
+  }
+
+  private open(incident: Incident, network: IncidentNetwork): IncidentRoom {
     const room = new IncidentRoom({
       incidentId: incident.id,
       dataDir: this.options.dataDir,
-      network: this.network(incident.id),
+      network,
       now: this.options.now,
       log: this.options.log,
       readOnly: () => this.readOnly.has(incident.id),
       checkpointEvery: this.options.checkpointEvery,
+      budget: this.budget,
+      storageRetryMs: this.options.storageRetryMs,
     });
     this.rooms.set(incident.id, room);
     return room;
@@ -102,6 +186,19 @@ export class Rooms {
         }
       }, this.options.idleMs ?? 60000),
     );
+  }
+
+  /** The log of every loaded incident whose log cannot be written now. */
+  faults(): StorageStatus[] {
+    return [...this.rooms.values()].map((room) => room.storage()).filter((status) => status.fault !== null);
+  }
+
+  /** How the log of an incident grows; its size alone when the room is not loaded. */
+  storage(incidentId: string): StorageStatus {
+    const room = this.rooms.get(incidentId);
+    if (room) return room.storage();
+    const logBytes = statSync(incidentLogFile(this.options.dataDir, incidentId), { throwIfNoEntry: false })?.size ?? 0;
+    return { incidentId, logBytes, lastTenMinutesBytes: 0, lastHourBytes: 0, writers: [], fault: null, waitingEvents: 0 };
   }
 
   /** Number of loaded rooms. */

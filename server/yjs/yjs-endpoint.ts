@@ -3,7 +3,10 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { isValidId } from '../../shared/validation';
 import { CloseCodes, YJS_MAX_PAYLOAD, YJS_PATH, type CloseCode } from '../../shared/wire';
+import { AddressCounter } from '../auth/address-counter';
 import type { Sessions } from '../auth/sessions';
+import { HttpError } from '../http/http-error';
+import { StorageError } from '../recorder/incident-log';
 import type { IncidentRoom, RoomSocket } from './incident-room';
 import type { Rooms } from './rooms';
 
@@ -17,6 +20,8 @@ export interface YjsEndpointOptions {
   /** A client with more than this many bytes unsent is dropped instead of growing server memory. */
   maxBufferedBytes?: number;
   heartbeatMs?: number;
+  /** Yjs connections one address may hold at once. */
+  maxConnectionsPerAddress?: number;
 }
 
 function toBytes(data: RawData): Uint8Array {
@@ -31,6 +36,14 @@ function decodedId(segment: string): string {
   } catch {
     return '';
   }
+}
+
+/** The close code that tells a client why its connection could not be set up. */
+function closeCodeFor(error: unknown): CloseCode {
+  if (error instanceof StorageError) return CloseCodes.StorageUnavailable;
+  if (error instanceof HttpError && error.code === 'storage-unavailable') return CloseCodes.StorageUnavailable;
+  if (error instanceof HttpError && error.code === 'incident-data-missing') return CloseCodes.IncidentDataMissing;
+  return CloseCodes.ServerError;
 }
 
 /** Answers an upgrade request with a plain HTTP status and closes the socket. */
@@ -53,6 +66,7 @@ export function attachYjsEndpoint(options: YjsEndpointOptions): { close(): void 
     if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(code.code, code.reason);
   };
   const bySession = new Map<string, Set<WebSocket>>();
+  const perAddress = new AddressCounter(options.maxConnectionsPerAddress ?? 300);
   // A session that ends (sign-out, sign-out everywhere, deactivation, expiry) closes its sockets.
   sessions.onEnd((ids) => {
     for (const id of ids) for (const ws of bySession.get(id) ?? []) closeWith(ws, CloseCodes.Unauthenticated);
@@ -62,7 +76,18 @@ export function attachYjsEndpoint(options: YjsEndpointOptions): { close(): void 
     const path = (req.url ?? '').split('?')[0];
     if (!path.startsWith(YJS_PATH)) return;
     if (!options.isAllowedOrigin(req)) return rejectUpgrade(socket, '403 Forbidden');
-    wss.handleUpgrade(req, socket, head, (ws) => void connect(ws, req, decodedId(path.slice(YJS_PATH.length))));
+    const address = req.socket.remoteAddress ?? '';
+    if (perAddress.full(address)) return rejectUpgrade(socket, '429 Too Many Requests');
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      perAddress.add(address);
+      ws.once('close', () => perAddress.remove(address));
+      // The one place an async step runs per connection: whatever it meets ends this socket with
+      // a code, never the process.
+      connect(ws, req, decodedId(path.slice(YJS_PATH.length))).catch((error: unknown) => {
+        log(`yjs: connection to ${path} failed: ${(error as Error)?.stack ?? String(error)}`);
+        closeWith(ws, closeCodeFor(error));
+      });
+    });
   };
   options.httpServer.on('upgrade', onUpgrade);
 

@@ -1,0 +1,49 @@
+/** How an incident's log grows and whether it takes writes, as admins and the health check see it. */
+export interface StorageStatus {
+  incidentId: string;
+  logBytes: number;
+  /** Bytes appended in the last ten minutes and the last hour (since the room was loaded). */
+  lastTenMinutesBytes: number;
+  lastHourBytes: number;
+  /** Who wrote most in the last hour, by bytes. */
+  writers: { userId: string; bytes: number }[];
+  fault: { code: string; since: string; failedWrites: number } | null;
+  /** Events waiting in memory for the log to take writes again. */
+  waitingEvents: number;
+}
+
+const MINUTE = 60000;
+
+/** Bytes appended to one log per minute and per user, for the last hour. */
+export class LogGrowth {
+  private readonly minutes: { minute: number; bytes: number; byUser: Map<string, number> }[] = [];
+
+  /** Counts bytes appended at `time` by a user. */
+  add(time: number, userId: string, bytes: number): void {
+    const minute = Math.floor(time / MINUTE);
+    let last = this.minutes[this.minutes.length - 1];
+    if (!last || last.minute !== minute) {
+      last = { minute, bytes: 0, byUser: new Map() };
+      this.minutes.push(last);
+      while (this.minutes.length > 0 && this.minutes[0].minute <= minute - 60) this.minutes.shift();
+    }
+    last.bytes += bytes;
+    last.byUser.set(userId, (last.byUser.get(userId) ?? 0) + bytes);
+  }
+
+  /** Totals for the last ten minutes and hour before `time`, and the five biggest writers. */
+  summary(time: number): Pick<StorageStatus, 'lastTenMinutesBytes' | 'lastHourBytes' | 'writers'> {
+    const minute = Math.floor(time / MINUTE);
+    let lastTenMinutesBytes = 0;
+    let lastHourBytes = 0;
+    const byUser = new Map<string, number>();
+    for (const entry of this.minutes) {
+      if (entry.minute <= minute - 60) continue;
+      lastHourBytes += entry.bytes;
+      if (entry.minute > minute - 10) lastTenMinutesBytes += entry.bytes;
+      for (const [user, bytes] of entry.byUser) byUser.set(user, (byUser.get(user) ?? 0) + bytes);
+    }
+    const writers = [...byUser].map(([userId, bytes]) => ({ userId, bytes })).sort((a, b) => b.bytes - a.bytes).slice(0, 5);
+    return { lastTenMinutesBytes, lastHourBytes, writers };
+  }
+}
