@@ -132,10 +132,11 @@ describe('sessions before sockets', () => {
         return socket;
       } catch {
         socket.disconnect();
-        return undefined;
+        return null;
       }
     }, { what: 'a free place on socket.io' });
-    for (const socket of [...sockets, again]) socket.disconnect();
+    for (const socket of sockets) socket.disconnect();
+    again!.disconnect();
     for (const board of boards) board.terminate();
   });
 });
