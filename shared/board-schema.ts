@@ -114,37 +114,43 @@ const textCheck = (max: number) => (value: unknown) => typeof value === 'string'
 const isoCheck = (value: unknown) => typeof value === 'string' && value.length <= 40 && !Number.isNaN(Date.parse(value));
 const idCheck = (value: unknown) => typeof value === 'string' && /^[A-Za-z0-9_.-]{1,64}$/.test(value);
 
-/** Value checks of the report fields a person may write. */
-export const REPORT_FIELD_CHECKS: Record<keyof ReportPatch, (value: unknown) => boolean> = {
-  impact: enumCheck(IMPACTS),
-  operation: enumCheck(OPERATIONS),
-  bedsFree: figureCheck,
-  canReceive: figureCheck,
-  clientsPresent: figureCheck,
-  toEvacuate: figureCheck,
-  dependentOnPower: figureCheck,
-  power: enumCheck(POWER_STATES),
-  water: enumCheck(UTILITY_STATES),
-  heating: enumCheck(UTILITY_STATES),
-  telecom: enumCheck(UTILITY_STATES),
-  remarks: textCheck(2000),
-};
+/** A check of one field's value. */
+export type FieldCheck = (value: unknown) => boolean;
 
-/** Value checks of need fields. */
-export const NEED_FIELD_CHECKS: Record<Exclude<keyof Need, 'stamp'>, (value: unknown) => boolean> = {
-  id: idCheck,
-  organisationId: idCheck,
-  locationId: idCheck,
-  kind: enumCheck(NEED_KINDS),
-  quantity: figureCheck,
-  urgency: enumCheck(URGENCIES),
-  status: enumCheck(NEED_STATUSES),
-  description: textCheck(1000),
-  createdBy: textCheck(64),
-  createdAt: isoCheck,
-  handledBy: textCheck(120),
-  ghorNotes: textCheck(2000),
-};
+/**
+ * Value checks of the report fields a person may write. A `Map`, not an object: a field named
+ * after an `Object.prototype` member (`constructor`, `toString`) must be unknown, not found.
+ */
+export const REPORT_FIELD_CHECKS: ReadonlyMap<string, FieldCheck> = new Map<keyof ReportPatch, FieldCheck>([
+  ['impact', enumCheck(IMPACTS)],
+  ['operation', enumCheck(OPERATIONS)],
+  ['bedsFree', figureCheck],
+  ['canReceive', figureCheck],
+  ['clientsPresent', figureCheck],
+  ['toEvacuate', figureCheck],
+  ['dependentOnPower', figureCheck],
+  ['power', enumCheck(POWER_STATES)],
+  ['water', enumCheck(UTILITY_STATES)],
+  ['heating', enumCheck(UTILITY_STATES)],
+  ['telecom', enumCheck(UTILITY_STATES)],
+  ['remarks', textCheck(2000)],
+]);
+
+/** Value checks of need fields (a `Map`, like {@link REPORT_FIELD_CHECKS}). */
+export const NEED_FIELD_CHECKS: ReadonlyMap<string, FieldCheck> = new Map<Exclude<keyof Need, 'stamp'>, FieldCheck>([
+  ['id', idCheck],
+  ['organisationId', idCheck],
+  ['locationId', idCheck],
+  ['kind', enumCheck(NEED_KINDS)],
+  ['quantity', figureCheck],
+  ['urgency', enumCheck(URGENCIES)],
+  ['status', enumCheck(NEED_STATUSES)],
+  ['description', textCheck(1000)],
+  ['createdBy', textCheck(64)],
+  ['createdAt', isoCheck],
+  ['handledBy', textCheck(120)],
+  ['ghorNotes', textCheck(2000)],
+]);
 
 /** Need fields that make up GHOR's handling; a coordinator may not write them (status: see {@link COORDINATOR_NEED_STATUSES}). */
 export const GHOR_NEED_FIELDS: readonly string[] = ['handledBy', 'ghorNotes'];
@@ -157,20 +163,27 @@ export const NEED_REQUIRED: readonly (keyof Need)[] = ['id', 'organisationId', '
 
 /** Whether a value is a valid report field value. */
 export function isValidReportValue(field: string, value: unknown): boolean {
-  const check = (REPORT_FIELD_CHECKS as Record<string, (v: unknown) => boolean>)[field];
+  const check = REPORT_FIELD_CHECKS.get(field);
   return check !== undefined && check(value);
 }
 
 /** Checks a whole need as plain data; returns the reason or null. */
 export function needProblem(need: Record<string, unknown>): string | null {
-  for (const key of NEED_REQUIRED) if (need[key] === undefined) return `need field ${key} is missing`;
+  for (const key of NEED_REQUIRED) if (!Object.hasOwn(need, key) || need[key] === undefined) return `need field ${key} is missing`;
   for (const [key, value] of Object.entries(need)) {
     if (key === 'stamp') continue;
-    const check = (NEED_FIELD_CHECKS as Record<string, (v: unknown) => boolean>)[key];
+    const check = NEED_FIELD_CHECKS.get(key);
     if (!check) return `unknown need field ${key}`;
     if (!check(value)) return `invalid value of need field ${key}`;
   }
   return null;
+}
+
+const AREA_PROPERTIES = new Set(['name', 'createdBy', 'createdAt']);
+
+/** An own property of an object, never one inherited from `Object.prototype`. */
+function own(object: object, key: string): unknown {
+  return Object.hasOwn(object, key) ? (object as Record<string, unknown>)[key] : undefined;
 }
 
 /** Checks a drawn area; returns the reason or null. */
@@ -186,8 +199,13 @@ export function areaProblem(value: unknown): string | null {
   const [first, last] = [ring[0], ring[ring.length - 1]];
   if (first[0] !== last[0] || first[1] !== last[1]) return 'area ring is not closed';
   const p = f.properties as Record<string, unknown> | undefined;
-  if (!p || !textCheck(120)(p.name) || !textCheck(64)(p.createdBy) || !isoCheck(p.createdAt)) return 'area properties need name, createdBy, createdAt';
+  if (typeof p !== 'object' || p === null || Array.isArray(p) || !textCheck(120)(own(p, 'name'))) return 'area properties need a name';
+  // createdBy and createdAt are the server's stamp (it overwrites whatever a client sent); nothing else may ride along.
+  if (Object.keys(p).some((k) => !AREA_PROPERTIES.has(k))) return 'area properties hold name, createdBy and createdAt only';
+  if (own(p, 'createdBy') !== undefined && !textCheck(64)(p.createdBy)) return 'area createdBy is a username';
+  if (own(p, 'createdAt') !== undefined && !isoCheck(p.createdAt)) return 'area createdAt is a time';
   if (Object.keys(f).some((k) => !['type', 'geometry', 'properties'].includes(k))) return 'area has unknown members';
+  if (Object.keys(f.geometry).some((k) => k !== 'type' && k !== 'coordinates')) return 'area geometry has unknown members';
   return null;
 }
 

@@ -81,7 +81,8 @@ export function parseCsv(source: string): CsvParse {
   const header = nonEmpty[0].cells.map((h) => h.trim());
   const rows: CsvRow[] = [];
   for (const record of nonEmpty.slice(1)) {
-    const values: Record<string, string> = {};
+    // No prototype: a column named `__proto__` or `constructor` is a column like any other.
+    const values = Object.create(null) as Record<string, string>;
     header.forEach((name, index) => {
       values[name] = record.cells[index] ?? '';
     });

@@ -171,9 +171,14 @@ export function readAreas(doc: Y.Doc): { id: string; feature: AreaFeature }[] {
 }
 
 /** Writes the server's stamps on changed reports and needs (server only). */
-export function writeStamps(doc: Y.Doc, stamps: { reports: Map<string, Stamp>; needs: Map<string, Stamp> }, origin: unknown): void {
+export function writeStamps(doc: Y.Doc, stamps: { reports: Map<string, Stamp>; needs: Map<string, Stamp>; areas?: Map<string, Stamp> }, origin: unknown): void {
   doc.transact(() => {
     for (const [id, stamp] of stamps.reports) reportsRoot(doc).get(id)?.set('stamp', stamp);
     for (const [id, stamp] of stamps.needs) needsRoot(doc).get(id)?.set('stamp', stamp);
+    // An area is one plain value: it is written again with the server's author and time.
+    for (const [id, stamp] of stamps.areas ?? []) {
+      const area = areasRoot(doc).get(id);
+      if (area) areasRoot(doc).set(id, { ...area, properties: { name: area.properties.name, createdBy: stamp.by, createdAt: stamp.at } });
+    }
   }, origin);
 }

@@ -51,7 +51,12 @@ export class FieldReader {
 
   /** Whether the field should be read: always when complete, only when present when partial. */
   private wanted(key: string): boolean {
-    return !this.partial || this.input[key] !== undefined;
+    return !this.partial || this.value(key) !== undefined;
+  }
+
+  /** An own field of the input; a name like `constructor` never reaches `Object.prototype`. */
+  private value(key: string): unknown {
+    return Object.hasOwn(this.input, key) ? this.input[key] : undefined;
   }
 
   private fail(path: string, t: Text): undefined {
@@ -65,7 +70,7 @@ export class FieldReader {
     { optional = false, max = 200, trim = true }: { optional?: boolean; max?: number; trim?: boolean } = {},
   ): string | undefined {
     if (!this.wanted(key)) return undefined;
-    const value = this.input[key];
+    const value = this.value(key);
     if (value === undefined || value === null || value === '') {
       if (optional) return '';
       return this.fail(key, text('is verplicht', 'is required'));
@@ -83,7 +88,7 @@ export class FieldReader {
   /** An id field: letters, digits, `-`, `_`, `.`. */
   id(key: string): string | undefined {
     if (!this.wanted(key)) return undefined;
-    const value = this.input[key];
+    const value = this.value(key);
     if (value === undefined || value === null || value === '') return this.fail(key, text('is verplicht', 'is required'));
     if (!isValidId(value)) {
       return this.fail(
@@ -100,7 +105,7 @@ export class FieldReader {
   /** One of a fixed list of values. */
   oneOf<T extends string>(key: string, allowed: readonly T[]): T | undefined {
     if (!this.wanted(key)) return undefined;
-    const value = this.input[key];
+    const value = this.value(key);
     if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
     if (value === undefined || value === null || value === '') return this.fail(key, text('is verplicht', 'is required'));
     return this.fail(
@@ -115,7 +120,7 @@ export class FieldReader {
   /** A finite number within bounds; `integer` also forbids fractions. */
   number(key: string, { min, max, integer = false }: { min?: number; max?: number; integer?: boolean } = {}): number | undefined {
     if (!this.wanted(key)) return undefined;
-    const raw = this.input[key];
+    const raw = this.value(key);
     const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw.replace(',', '.')) : raw;
     if (typeof value !== 'number' || !Number.isFinite(value)) {
       if (raw === undefined || raw === null || raw === '') return this.fail(key, text('is verplicht', 'is required'));
@@ -130,7 +135,7 @@ export class FieldReader {
   /** A boolean; also accepts the strings true/false/ja/nee/1/0 of spreadsheets. */
   boolean(key: string, fallback: boolean): boolean | undefined {
     if (!this.wanted(key)) return undefined;
-    const value = this.input[key];
+    const value = this.value(key);
     if (value === undefined || value === null || value === '') return fallback;
     if (typeof value === 'boolean') return value;
     if (typeof value === 'string') {
@@ -144,7 +149,7 @@ export class FieldReader {
   /** An ISO 8601 date or date-time, or null. */
   isoTimeOrNull(key: string): string | null | undefined {
     if (!this.wanted(key)) return undefined;
-    const value = this.input[key];
+    const value = this.value(key);
     if (value === undefined || value === null || value === '') return null;
     if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value.trim())) {
       return this.fail(key, text('moet een datum zijn als 2026-03-01', 'must be a date like 2026-03-01'));

@@ -1,11 +1,11 @@
 import { statSync } from 'node:fs';
 import type * as Y from 'yjs';
-import { IMPACTS } from '../../shared/board-schema';
+import { IMPACTS, NEED_FIELD_CHECKS, REPORT_FIELD_CHECKS } from '../../shared/board-schema';
 import { computeFigures } from '../../shared/board-view';
 import type { Incident, IncidentNetwork } from '../../shared/incident';
 import { Replay, type ReplayRecord } from '../../shared/replay';
 import { ReplayIndex, toPlainAnswer, type PlainState, type PlainStateAnswer } from '../../shared/replay-index';
-import { computeMetrics, type ReviewMetrics, type SeriesPoint, type TimelineEvent, type TimelineType } from '../../shared/review';
+import { TIMELINE_TYPES, computeMetrics, type ReviewMetrics, type SeriesPoint, type TimelineEvent, type TimelineType } from '../../shared/review';
 import { RecordType, decodeCheckpoint, readLogFile } from '../recorder/incident-log';
 import type { Store } from '../store/store';
 import { incidentLogFile } from '../yjs/incident-room';
@@ -13,6 +13,8 @@ import { incidentLogFile } from '../yjs/incident-room';
 interface Loaded {
   /** File size when last read; where reading stopped (bytes, record index): a running incident's log is read on from there. */
   size: number;
+  /** The file's inode: a log rewritten on open (damaged bytes moved aside) is read again from the start. */
+  inode: number;
   offset: number;
   nextIndex: number;
   replay: Replay;
@@ -25,20 +27,42 @@ const CACHED_INCIDENTS = 4;
 
 const decoder = new TextDecoder();
 
-/** Splits one recorded event into timeline events (a `changed` event names several things). */
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const idOrNull = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+const TIMELINE_TYPE_SET = new Set<string>(TIMELINE_TYPES);
+
+/**
+ * Only the fields a report or need can have, with plain values. A log may hold anything the gate
+ * once let through (fields named `constructor` or `toString`, objects as values): the review
+ * shows those as unknown instead of failing on them.
+ */
+function plainFields(fields: unknown, known: ReadonlyMap<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (!isObject(fields)) return out;
+  for (const [key, value] of Object.entries(fields)) {
+    if (!known.has(key)) continue;
+    out[key] = value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? value : null;
+  }
+  return out;
+}
+
+/** Splits one recorded event into timeline events (a `changed` event names several things); ignores what it cannot read. */
 function toTimeline(raw: Record<string, unknown>, base: Omit<TimelineEvent, 'seq' | 'type' | 'organisationId' | 'detail'>): Omit<TimelineEvent, 'seq'>[] {
-  const type = raw.type as string;
-  const own = (raw.organisationId as string | null | undefined) ?? null;
+  const type = raw.type;
+  const own = idOrNull(raw.organisationId);
   if (type !== 'changed') {
+    if (typeof type !== 'string' || !TIMELINE_TYPE_SET.has(type)) return [];
     const { type: _type, ...detail } = raw;
     return [{ ...base, type: type as TimelineType, organisationId: own, detail }];
   }
   const out: Omit<TimelineEvent, 'seq'>[] = [];
-  for (const r of (raw.reports as { locationId: string; organisationId: string | null; fields: object }[]) ?? []) {
-    out.push({ ...base, type: 'report', organisationId: r.organisationId, detail: { locationId: r.locationId, fields: r.fields, onBehalf: raw.role === 'ghor' || raw.role === 'admin' } });
+  for (const r of Array.isArray(raw.reports) ? raw.reports : []) {
+    if (!isObject(r)) continue;
+    out.push({ ...base, type: 'report', organisationId: idOrNull(r.organisationId), detail: { locationId: idOrNull(r.locationId), fields: plainFields(r.fields, REPORT_FIELD_CHECKS), onBehalf: raw.role === 'ghor' || raw.role === 'admin' } });
   }
-  for (const n of (raw.needs as { needId: string; organisationId: string | null; fields: object }[]) ?? []) {
-    out.push({ ...base, type: 'need', organisationId: n.organisationId, detail: { needId: n.needId, fields: n.fields } });
+  for (const n of Array.isArray(raw.needs) ? raw.needs : []) {
+    if (!isObject(n)) continue;
+    out.push({ ...base, type: 'need', organisationId: idOrNull(n.organisationId), detail: { needId: idOrNull(n.needId), fields: plainFields(n.fields, NEED_FIELD_CHECKS) } });
   }
   if (Array.isArray(raw.picture) && raw.picture.length > 0) out.push({ ...base, type: 'picture', organisationId: own, detail: { keys: raw.picture } });
   if (Array.isArray(raw.areas) && raw.areas.length > 0) out.push({ ...base, type: 'area', organisationId: own, detail: { areaIds: raw.areas } });
@@ -57,17 +81,19 @@ export class ReviewService {
 
   private async load(incidentId: string): Promise<Loaded> {
     const file = incidentLogFile(this.deps.dataDir, incidentId);
-    const size = statSync(file, { throwIfNoEntry: false })?.size ?? 0;
+    const stat = statSync(file, { throwIfNoEntry: false });
+    const size = stat?.size ?? 0;
+    const inode = stat?.ino ?? 0;
     let loaded = this.cache.get(incidentId);
     if (loaded) {
       // Most recently used last, so that the first entry is the one to evict.
       this.cache.delete(incidentId);
       this.cache.set(incidentId, loaded);
-      if (loaded.size === size) return loaded;
+      if (loaded.size === size && loaded.inode === inode) return loaded;
     }
-    if (!loaded || size < loaded.offset) {
+    if (!loaded || size < loaded.offset || inode !== loaded.inode) {
       loaded?.index.destroy();
-      loaded = { size: 0, offset: 0, nextIndex: 0, replay: new Replay(), index: new ReplayIndex(), events: [] };
+      loaded = { size: 0, inode, offset: 0, nextIndex: 0, replay: new Replay(), index: new ReplayIndex(), events: [] };
       this.cache.set(incidentId, loaded);
       for (const [id, old] of this.cache) {
         if (this.cache.size <= CACHED_INCIDENTS) break;
@@ -88,12 +114,13 @@ export class ReviewService {
           this.deps.log(`review ${incidentId}: checkpoint ${record.index} cannot be read; replay uses the log around it`);
         }
       } else {
-        let raw: Record<string, unknown>;
+        let raw: unknown;
         try {
-          raw = JSON.parse(decoder.decode(record.payload)) as Record<string, unknown>;
+          raw = JSON.parse(decoder.decode(record.payload));
         } catch {
           continue;
         }
+        if (!isObject(raw)) continue;
         const user = users.get(record.user);
         // Deliveries and other server events are recorded as user 'server'; name it as the system.
         const userName = user?.displayName ?? (record.user === 'server' ? 'Zorgbeeld' : record.user);
@@ -106,6 +133,7 @@ export class ReviewService {
     loaded.offset = validLength;
     loaded.nextIndex = nextIndex;
     loaded.size = size;
+    loaded.inode = inode;
     return loaded;
   }
 

@@ -166,13 +166,14 @@ export function checkTransaction({ doc, transaction, author, network }: { doc: Y
         if (path.length === 2) return refuse(CloseCodes.Forbidden, 'report maps are created by the server only');
         if (path.length > 3) return refuse(CloseCodes.Invalid, 'report fields hold plain values');
         if (field === 'stamp') return refuse(CloseCodes.Forbidden, 'stamps are written by the server only');
-        if (!(field in REPORT_FIELD_CHECKS)) return refuse(CloseCodes.Invalid, `unknown report field ${field}`);
+        const check = REPORT_FIELD_CHECKS.get(field);
+        if (!check) return refuse(CloseCodes.Invalid, `unknown report field ${field}`);
         const location = network.locationById.get(key);
         if (!location) return refuse(CloseCodes.Invalid, `unknown location ${key}`);
         if (!isGhor && location.organisationId !== author.organisationId) return refuse(CloseCodes.Forbidden, `location ${key} belongs to another organisation`);
         if (!gone(item, content.kind)) {
           if (content.kind !== 'any' || content.values.length !== 1) return refuse(CloseCodes.Invalid, `report field ${field} holds a plain value`);
-          if (!(REPORT_FIELD_CHECKS as Record<string, (v: unknown) => boolean>)[field](content.values[0])) {
+          if (!check(content.values[0])) {
             return refuse(CloseCodes.Invalid, `invalid value of report field ${field}`);
           }
         }
@@ -188,13 +189,14 @@ export function checkTransaction({ doc, transaction, author, network }: { doc: Y
         }
         if (path.length > 3) return refuse(CloseCodes.Invalid, 'need fields hold plain values');
         if (field === 'stamp') return refuse(CloseCodes.Forbidden, 'stamps are written by the server only');
-        if (!(field in NEED_FIELD_CHECKS)) return refuse(CloseCodes.Invalid, `unknown need field ${field}`);
+        const check = NEED_FIELD_CHECKS.get(field);
+        if (!check) return refuse(CloseCodes.Invalid, `unknown need field ${field}`);
         if (NEED_IMMUTABLE.has(field) && !createdNeeds.has(key)) return refuse(CloseCodes.Forbidden, `need field ${field} cannot change`);
         if (!isGhor && GHOR_NEED_FIELDS.includes(field)) return refuse(CloseCodes.Forbidden, `need field ${field} is GHOR's handling`);
         if (!gone(item, content.kind)) {
           if (content.kind !== 'any' || content.values.length !== 1) return refuse(CloseCodes.Invalid, `need field ${field} holds a plain value`);
           const value = content.values[0];
-          if (!(NEED_FIELD_CHECKS as Record<string, (v: unknown) => boolean>)[field](value)) return refuse(CloseCodes.Invalid, `invalid value of need field ${field}`);
+          if (!check(value)) return refuse(CloseCodes.Invalid, `invalid value of need field ${field}`);
           if (!isGhor && field === 'status' && !COORDINATOR_NEED_STATUSES.includes(value as never)) {
             return refuse(CloseCodes.Forbidden, 'a coordinator may only file or cancel a need');
           }

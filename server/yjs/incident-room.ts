@@ -418,7 +418,8 @@ export class IncidentRoom {
   private stamp(author: Author & { displayName?: string }, touched: Touched): void {
     const reports = [...touched.reports.keys()];
     const needs = [...touched.needs.keys()];
-    if (reports.length === 0 && needs.length === 0) return;
+    const areas = [...touched.areas];
+    if (reports.length === 0 && needs.length === 0 && areas.length === 0) return;
     const stamp: Stamp = {
       by: author.username,
       byName: author.displayName ?? author.username,
@@ -426,7 +427,7 @@ export class IncidentRoom {
       onBehalf: author.role === 'ghor' || author.role === 'admin',
       at: this.options.now().toISOString(),
     };
-    writeStamps(this.doc, { reports: new Map(reports.map((id) => [id, stamp])), needs: new Map(needs.map((id) => [id, stamp])) }, SERVER);
+    writeStamps(this.doc, { reports: new Map(reports.map((id) => [id, stamp])), needs: new Map(needs.map((id) => [id, stamp])), areas: new Map(areas.map((id) => [id, stamp])) }, SERVER);
   }
 
   /**

@@ -4,6 +4,11 @@ import { VOCAB } from './vocab';
 
 const STORAGE_KEY = 'zorgbeeld.lang';
 
+/** A table's own entry: names from data (`constructor`, `toString`) never reach `Object.prototype`. */
+function ownName<T>(table: Record<string, T> | undefined, key: string): T | undefined {
+  return table !== undefined && Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
 /** The interface language; Dutch unless the user chose English on this device. */
 class I18n {
   lang = $state<Language>('nl');
@@ -19,13 +24,16 @@ class I18n {
   t = (key: StringKey): string => STRINGS[this.lang][key];
 
   /** The name of a sector. */
-  sector = (sector: string): string => SECTOR_NAMES[this.lang][sector] ?? sector;
+  sector = (sector: string): string => ownName(SECTOR_NAMES[this.lang], sector) ?? sector;
 
   /** The name of a role. */
-  role = (role: string): string => ROLE_NAMES[this.lang][role] ?? role;
+  role = (role: string): string => ownName(ROLE_NAMES[this.lang], role) ?? role;
 
-  /** The name of a vocabulary value, e.g. `v('impact', 'critical')`. */
-  v = (group: string, value: string): string => VOCAB[this.lang][group]?.[value] ?? value;
+  /** The name of a vocabulary value, e.g. `v('impact', 'critical')`; the value itself when it has none. */
+  v = (group: string, value: string): string => ownName(ownName(VOCAB[this.lang], group), value) ?? value;
+
+  /** Whether a vocabulary group names a value (recorded data may hold anything). */
+  has = (group: string, value: string): boolean => ownName(ownName(VOCAB[this.lang], group), value) !== undefined;
 
   /** Switches between Dutch and English and remembers the choice. */
   toggle(): void {

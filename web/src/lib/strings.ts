@@ -213,6 +213,7 @@ const NL = {
   type: 'Soort gebeurtenis',
   allTypes: 'Alle gebeurtenissen',
   joinedBoard: 'opende het bord',
+  unknownField: 'onbekend veld',
   leftBoard: 'verliet het bord',
 };
 
@@ -430,6 +431,7 @@ const EN: Strings = {
   type: 'Kind of event',
   allTypes: 'All events',
   joinedBoard: 'opened the board',
+  unknownField: 'unknown field',
   leftBoard: 'left the board',
 };
 
