@@ -80,7 +80,7 @@ export function errorHandler(log: (message: string) => void): ErrorRequestHandle
       return sendError(
         req,
         res,
-        new HttpError(503, 'storage-unavailable', text('De opslag van de server is vol of niet schrijfbaar; er is niets gewijzigd. Probeer het later opnieuw.', 'The server’s storage is full or not writable; nothing was changed. Try again later.')),
+        new HttpError(503, 'storage-unavailable', text('De opslag van de server is vol, niet te lezen of niet schrijfbaar; er is niets gewijzigd. Probeer het later opnieuw; de beheerder ziet de fout in /api/health.', 'The server’s storage is full, unreadable or not writable; nothing was changed. Try again later; an administrator sees the fault in /api/health.')),
       );
     }
     if (type === 'encoding.unsupported' || type === 'charset.unsupported') {

@@ -179,9 +179,17 @@ export function decodeCheckpoint(payload: Uint8Array): { bindings: Map<number, s
 /**
  * Reads and decodes a log file (empty when it does not exist), or only what follows `from`: the
  * byte offset and record index where an earlier read stopped (its `validLength` and `nextIndex`).
- * `validLength` is then counted from the start of the file.
+ * `validLength` is then counted from the start of the file. Throws {@link StorageError}.
  */
 export function readLogFile(file: string, from: { offset: number; index: number } = { offset: 0, index: 0 }): ReturnType<typeof decodeRecords> {
+  try {
+    return readLogBytes(file, from);
+  } catch (error) {
+    throw storageError('reading', file, error);
+  }
+}
+
+function readLogBytes(file: string, from: { offset: number; index: number }): ReturnType<typeof decodeRecords> {
   if (!existsSync(file)) return decodeRecords(new Uint8Array(), from.index);
   if (from.offset === 0) return decodeRecords(new Uint8Array(readFileSync(file)), from.index);
   const fd = openSync(file, 'r');

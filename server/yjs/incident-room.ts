@@ -173,7 +173,6 @@ export class IncidentRoom {
     }
     this.backlog.length = 0;
     this.growth.add(this.options.now().getTime(), user, all.reduce((n, r) => n + r.payload.length, 0));
-    if (this.fault) this.clearFault();
   }
 
   private markFault(error: StorageError): void {
@@ -197,11 +196,15 @@ export class IncidentRoom {
     this.broadcast(this.statusMessage(), null);
   }
 
-  /** Tries the log again: the waiting events if there are any, otherwise a probe file beside it. */
+  /**
+   * Tries the log again: the waiting events first, then a probe file beside it. A small record
+   * may still fit where a report does not, so only the probe (room for 64 KiB) ends the fault:
+   * the board does not flap between writable and read-only on an almost full disk.
+   */
   private retryWriting(): void {
     if (!this.fault || this.closed) return;
     try {
-      if (this.backlog.length > 0) return this.write([], SERVER);
+      if (this.backlog.length > 0) this.write([], SERVER);
       this.recorder.probe();
       this.clearFault();
     } catch (error) {
@@ -254,7 +257,6 @@ export class IncidentRoom {
     this.send(socket, encoding.toUint8Array(sync));
     const states = [...this.awareness.getStates().keys()];
     if (states.length > 0) this.send(socket, this.awarenessMessage(states));
-    if (this.fault) this.send(socket, this.statusMessage());
   }
 
   /** Removes a socket and its awareness states. */
@@ -283,6 +285,8 @@ export class IncidentRoom {
           encoding.writeVarUint(reply, YMessage.sync);
           syncProtocol.writeSyncStep2(reply, this.doc, decoding.readVarUint8Array(decoder));
           this.send(socket, encoding.toUint8Array(reply));
+          // After the reply that makes the client synced, so that it learns the board is read-only for now.
+          if (this.fault) this.send(socket, this.statusMessage());
         } else if (subtype === syncProtocol.messageYjsSyncStep2 || subtype === syncProtocol.messageYjsUpdate) {
           this.receiveUpdate(socket, decoding.readVarUint8Array(decoder));
         } else {

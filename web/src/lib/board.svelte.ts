@@ -22,7 +22,8 @@ import {
   updateNeed,
   type ReportChange,
 } from '$shared/incident-doc';
-import { CloseCodes, closeCodeOf } from '$shared/wire';
+import * as decoding from 'lib0/decoding';
+import { CloseCodes, YMessage, closeCodeOf } from '$shared/wire';
 import { i18n } from './i18n.svelte';
 
 /** Someone with the board open, as the server vouches for it. */
@@ -44,6 +45,11 @@ export class Board {
   /** The sentence of the last refusal by the server, shown until dismissed. */
   refusal = $state<string | null>(null);
   fatal = $state<string | null>(null);
+  /**
+   * Why the board takes no writes for now (storage full, write budget used up), while it keeps
+   * the user's changes and retries; cleared when the server takes writes again.
+   */
+  waiting = $state<string | null>(null);
   reports = $state.raw<Map<string, Report>>(new Map());
   needs = $state.raw<Need[]>([]);
   picture = $state<Record<PictureText, string>>({ picture: '', assessment: '', decisions: '' });
@@ -98,12 +104,24 @@ export class Board {
     const onStatus = ({ status }: { status: 'connected' | 'disconnected' | 'connecting' }) => (this.status = status);
     const onSync = (synced: boolean) => {
       this.synced = synced;
+      // Synced again: the server took the kept changes (a storage fault is said again right after).
+      if (synced) this.waiting = null;
       if (synced) this.mirrorAll();
     };
     const onClosed = ({ code }: { code: number }) => this.onClosed(code);
+    // A retryable refusal: the provider reconnects by itself and sends the kept change again.
+    const onConnectionClose = (event: { code: number } | null) => {
+      if (event?.code === CloseCodes.StorageUnavailable.code || event?.code === CloseCodes.WriteBudget.code) this.waiting = closeCodeOf(event.code)!.text[i18n.lang];
+    };
     this.provider.on('status', onStatus);
     this.provider.on('sync', onSync);
     this.provider.on('closed', onClosed);
+    this.provider.on('connection-close', onConnectionClose);
+    // Zorgbeeld's own message: the server says when the board stops or starts taking writes.
+    this.provider.messageHandlers[YMessage.boardStatus] = (_encoder, decoder) => {
+      const status = JSON.parse(decoding.readVarString(decoder)) as { storage?: string };
+      this.waiting = status.storage === 'unavailable' ? CloseCodes.StorageUnavailable.text[i18n.lang] : null;
+    };
 
     const reports = reportsRoot(this.doc);
     const onReports = (events: Y.YEvent<Y.AbstractType<unknown>>[]) => {
