@@ -5,7 +5,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import * as Y from 'yjs';
 import { readReport, setReport } from '../shared/incident-doc';
-import { RecordType, decodeRecords, encodeCheckpoint, encodeRecord, readLogFile } from '../server/recorder/incident-log';
+import { IncidentLog, RecordType, decodeRecords, encodeCheckpoint, encodeRecord, readLogFile } from '../server/recorder/incident-log';
 import { incidentLogFile, replayRecords } from '../server/yjs/incident-room';
 import { HttpClient } from './helpers/http-client';
 import { startProcessServer } from './helpers/process-server';
@@ -59,6 +59,56 @@ describe('incident log', () => {
     const flipped = bytes.slice();
     flipped[flipped.length - 6] ^= 0xff;
     expect(decodeRecords(flipped).records).toHaveLength(9);
+  });
+
+  it('finds the next record after a flipped bit in a length field instead of cutting everything behind it', () => {
+    const frames = Array.from({ length: 60 }, (_, i) => encodeRecord(RecordType.event, 1000 + i, 'u1', new TextEncoder().encode(JSON.stringify({ type: 'joined', i }))));
+    const bytes = concat(frames);
+    const offsetOf = (i: number) => frames.slice(0, i).reduce((n, f) => n + f.length, 0);
+    for (const bit of [0, 3, 7, 20, 30]) {
+      const damaged = bytes.slice();
+      // The length field follows the 4-byte marker; a high bit makes the record reach past the end.
+      damaged[offsetOf(20) + 4 + (bit >> 3)] ^= 1 << (bit & 7);
+      const { records, report } = decodeRecords(damaged);
+      expect(records, `bit ${bit}`).toHaveLength(59);
+      expect(records.map((r) => r.time)).toEqual(frames.map((_, i) => 1000 + i).filter((t) => t !== 1020));
+      expect(report.damaged).toEqual([{ offset: offsetOf(20), length: frames[20].length }]);
+      expect(report.tornBytes).toBe(0);
+    }
+  });
+
+  it('moves unreadable bytes to a file beside the log on open, never dropping them unseen', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'zorgbeeld-log-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
+    const file = join(dir, 'log.zbl');
+    const frames = Array.from({ length: 30 }, (_, i) => encodeRecord(RecordType.event, i, 'u1', new Uint8Array([i])));
+    const damaged = concat(frames);
+    const at = frames.slice(0, 10).reduce((n, f) => n + f.length, 0);
+    damaged[at + 5] ^= 0x80;
+    const torn = encodeRecord(RecordType.event, 99, 'u1', new Uint8Array(40)).subarray(0, 25);
+    await writeFile(file, concat([damaged, torn]));
+    const warnings: string[] = [];
+    const { log, records } = IncidentLog.open(file, (m) => warnings.push(m));
+    log.append(RecordType.event, 100, 'u1', new Uint8Array([100]));
+    log.close();
+    expect(records).toHaveLength(29);
+    // The bytes as they were found, flipped bit included, and the torn tail from where it started.
+    expect(new Uint8Array(await readFile(`${file}.${at}.damaged`))).toEqual(damaged.subarray(at, at + frames[10].length));
+    expect(new Uint8Array(await readFile(`${file}.${damaged.length}.damaged`))).toEqual(torn);
+    expect(warnings.join(' ')).toMatch(/unreadable bytes at/);
+    const after = readLogFile(file);
+    expect(after.report).toEqual({ tornBytes: 0, damaged: [] });
+    expect(after.records.map((r) => r.time)).toEqual([...frames.map((_, i) => i).filter((i) => i !== 10), 100]);
+  });
+
+  it('still reads logs written before the marker', () => {
+    const legacy = (time: number) => {
+      const marked = encodeRecord(RecordType.event, time, 'u1', new Uint8Array([1, 2, 3]));
+      return marked.subarray(4);
+    };
+    const { records, report } = decodeRecords(concat([legacy(1), legacy(2), encodeRecord(RecordType.event, 3, 'u1', new Uint8Array([4]))]));
+    expect(records.map((r) => r.time)).toEqual([1, 2, 3]);
+    expect(report).toEqual({ tornBytes: 0, damaged: [] });
   });
 
   it('falls back to the previous checkpoint when the last one is damaged, and loses nothing', () => {
