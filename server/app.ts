@@ -4,7 +4,7 @@ import type { Duplex } from 'node:stream';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { text } from '../shared/text';
 import { SOCKET_IO_PATH, YJS_PATH } from '../shared/wire';
-import { FailureLimiter } from './auth/rate-limit';
+import { DEFAULT_SIGN_IN_LIMITS, SignInGuard, type SignInLimits } from './auth/sign-in-guard';
 import { Sessions } from './auth/sessions';
 import { HttpError, errorHandler } from './http/http-error';
 import { registryRoutes } from './http/registry-routes';
@@ -36,7 +36,10 @@ export interface ServerDeps {
   secureCookies?: boolean;
   /** Extra origins allowed besides the server's own (e.g. a reverse proxy's public name). */
   allowedOrigins?: readonly string[];
-  loginLimit?: { max: number; windowMs: number };
+  /** Sign-in throttling; the defaults are {@link DEFAULT_SIGN_IN_LIMITS}. */
+  signInLimits?: Partial<SignInLimits>;
+  /** Express's `trust proxy`: behind a reverse proxy, the client address comes from X-Forwarded-For. */
+  trustProxy?: boolean | string;
   /** A room without connections is unloaded after this long. */
   roomIdleMs?: number;
   checkpointEvery?: number;
@@ -82,11 +85,7 @@ export function createServer(deps: ServerDeps): ZorgbeeldServer {
     ttlMs: deps.sessionTtlMs ?? 12 * 3600 * 1000,
     secureCookies: deps.secureCookies ?? false,
   });
-  const limiter = new FailureLimiter({
-    max: deps.loginLimit?.max ?? 5,
-    windowMs: deps.loginLimit?.windowMs ?? 15 * 60 * 1000,
-    now: () => now().getTime(),
-  });
+  const guard = new SignInGuard({ ...DEFAULT_SIGN_IN_LIMITS, ...deps.signInLimits }, () => now().getTime());
 
   const rooms = new Rooms({
     store,
@@ -105,6 +104,7 @@ export function createServer(deps: ServerDeps): ZorgbeeldServer {
 
   const app = express();
   app.disable('x-powered-by');
+  if (deps.trustProxy !== undefined) app.set('trust proxy', deps.trustProxy);
   app.use((_req, res, next) => {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Referrer-Policy', 'same-origin');
@@ -135,7 +135,7 @@ export function createServer(deps: ServerDeps): ZorgbeeldServer {
   api.get('/config', (_req, res) => {
     res.json({ data: { tileUrl: deps.tileUrl ?? '', tileAttribution: deps.tileAttribution ?? '' } });
   });
-  api.use(sessionRoutes({ store, sessions, limiter, log }));
+  api.use(sessionRoutes({ store, sessions, guard, log, now, secureCookies: deps.secureCookies ?? false }));
   api.use(userRoutes({ store, sessions, now }));
   api.use(registryRoutes({ store, now }));
   api.use(incidentRoutes({ store, rooms, now }));

@@ -45,6 +45,7 @@ async function main(): Promise<void> {
     secureCookies: env.SECURE_COOKIES === 'true',
     allowedOrigins: env.ALLOWED_ORIGINS ? env.ALLOWED_ORIGINS.split(',').map((o) => o.trim()) : [],
     maxConnectionsPerAddress: positive(env.MAX_CONNECTIONS_PER_ADDRESS),
+    trustProxy: env.TRUST_PROXY ? (env.TRUST_PROXY === 'true' ? true : env.TRUST_PROXY) : undefined,
     writeBudget: positive(env.WRITE_BUDGET_BYTES_PER_SECOND) ? { bytesPerSecond: positive(env.WRITE_BUDGET_BYTES_PER_SECOND)!, burstBytes: 64 * positive(env.WRITE_BUDGET_BYTES_PER_SECOND)! } : undefined,
   });
   const url = await server.listen(Number(env.PORT ?? 3000), env.HOST ?? '0.0.0.0');

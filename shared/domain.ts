@@ -93,6 +93,18 @@ export interface PublicUser {
   active: boolean;
 }
 
+/** Failed sign-in attempts on an account since its last sign-in, shown to the user when they sign in. */
+export interface FailedSignIns {
+  count: number;
+  lastAt: string;
+  lastAddress: string;
+}
+
+/** The answer to a successful sign-in: the user and what happened to the account meanwhile. */
+export interface SignedIn extends PublicUser {
+  failedAttempts: FailedSignIns | null;
+}
+
 /** The whole registry of the care network at one moment. */
 export interface Network {
   organisations: Organisation[];

@@ -49,18 +49,23 @@ describe('sessions', () => {
     expect(server.logs.join('\n')).not.toContain('not-the-password');
   });
 
-  it('rate-limits failed logins per account and lets the right password through after the window', async () => {
+  it('slows down guessing with growing delays, and lets the right password through once the delay has passed', async () => {
     let now = Date.parse('2026-03-01T10:00:00Z');
-    server = await startServer({ now: () => new Date(now), loginLimit: { max: 3, windowMs: 60000 } });
+    server = await startServer({ now: () => new Date(now), signInLimits: { freePerPair: 3, baseDelayMs: 1000 } });
     const client = new HttpClient(server.url);
-    for (let i = 0; i < 3; i++) {
-      expect((await client.post('/api/session', { username: 'ghor', password: `guess-${i}` })).status).toBe(401);
+    for (let i = 0; i < 3; i++) expect((await client.post('/api/session', { username: 'ghor', password: `guess-${i}` })).status).toBe(401);
+    const waits: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const limited = await client.post('/api/session', { username: 'ghor', password: DEMO_PASSWORD });
+      expect(limited.status).toBe(429);
+      expect(limited.body.error.code).toBe('rate-limited');
+      expect(limited.body.error.message).toMatch(/^Te veel mislukte pogingen\. Probeer het over \d+ seconden opnieuw\.$/);
+      waits.push(limited.headers.get('retry-after')!);
+      now += Number(limited.headers.get('retry-after')) * 1000;
+      // Another wrong guess once the delay has passed doubles the next delay.
+      if (i < 3) expect((await client.post('/api/session', { username: 'ghor', password: `again-${i}` })).status).toBe(401);
     }
-    const limited = await client.post('/api/session', { username: 'ghor', password: DEMO_PASSWORD });
-    expect(limited.status).toBe(429);
-    expect(limited.body.error.code).toBe('rate-limited');
-    expect(limited.headers.get('retry-after')).toBe('60');
-    now += 61000;
+    expect(waits).toEqual(['1', '2', '4', '8']);
     expect((await client.post('/api/session', { username: 'ghor', password: DEMO_PASSWORD })).status).toBe(200);
   });
 

@@ -1,49 +1,82 @@
-import { Router } from 'express';
+import { randomBytes } from 'node:crypto';
+import { Router, type Request } from 'express';
+import type { FailedSignIns } from '../../shared/domain';
 import { text } from '../../shared/text';
 import { checkLogin } from '../../shared/validation';
 import { verifyPassword } from '../auth/passwords';
-import type { FailureLimiter } from '../auth/rate-limit';
-import { publicUser, requireRole, type Sessions } from '../auth/sessions';
-import type { Store } from '../store/store';
+import { readCookie, publicUser, requireRole, sessionId, type Sessions } from '../auth/sessions';
+import type { SignInAttempt, SignInGuard } from '../auth/sign-in-guard';
+import type { Store, StoredSignIns } from '../store/store';
 import { HttpError, invalidInput } from './http-error';
 
 // Checked when the username is unknown, so that a wrong name takes as long as a wrong password.
 const DUMMY_HASH = 'scrypt$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
 
+/** The cookie that makes a browser a known device of the users who signed in on it. */
+export const DEVICE_COOKIE = 'zb_device';
+const DEVICE_MAX_AGE = 365 * 24 * 3600;
+/** Devices and addresses remembered per user, most recent first. */
+const REMEMBERED = 10;
+
 /** Sign-in, sign-out and "who am I". */
-export function sessionRoutes({ store, sessions, limiter, log }: { store: Store; sessions: Sessions; limiter: FailureLimiter; log: (m: string) => void }): Router {
+export function sessionRoutes({ store, sessions, guard, log, now, secureCookies }: { store: Store; sessions: Sessions; guard: SignInGuard; log: (m: string) => void; now: () => Date; secureCookies: boolean }): Router {
   const router = Router();
+
+  const deviceCookie = (token: string) => `${DEVICE_COOKIE}=${token}; Path=/api/session; HttpOnly; SameSite=Lax; Max-Age=${DEVICE_MAX_AGE}${secureCookies ? '; Secure' : ''}`;
 
   router.post('/session', async (req, res) => {
     const checked = checkLogin(req.body);
     if (!checked.ok) throw invalidInput(checked.issues);
     const { username, password } = checked.value;
-    // Limited per account and per address, so that neither guessing one account nor spraying many works.
-    const keys = [`user:${username.toLowerCase()}`, `ip:${req.socket.remoteAddress ?? ''}`];
-    const wait = Math.max(...keys.map((k) => limiter.retryAfter(k)));
+    const address = clientAddress(req);
+    const users = await store.list('users');
+    const user = users.find((u) => u.username.toLowerCase() === username.toLowerCase());
+    const known = user ? await store.get('signIns', user.id) : undefined;
+    const deviceToken = readCookie(req.headers.cookie, DEVICE_COOKIE);
+    const deviceHash = deviceToken && deviceToken.length <= 100 ? sessionId(deviceToken) : undefined;
+    const attempt: SignInAttempt = {
+      account: username.toLowerCase().slice(0, 64),
+      address,
+      knownDevice: deviceHash !== undefined && known?.devices.includes(deviceHash) ? deviceHash : undefined,
+      knownAddress: known?.addresses.includes(address) ?? false,
+    };
+    const wait = guard.wait(attempt);
     if (wait > 0) {
-      res.setHeader('Retry-After', String(Math.ceil(wait / 1000)));
+      const seconds = Math.ceil(wait / 1000);
+      res.setHeader('Retry-After', String(seconds));
       throw new HttpError(
         429,
         'rate-limited',
         text(
-          `Te veel mislukte pogingen. Probeer het over ${Math.ceil(wait / 60000)} minuten opnieuw.`,
-          `Too many failed attempts. Try again in ${Math.ceil(wait / 60000)} minutes.`,
+          `Te veel mislukte pogingen. Probeer het over ${seconds < 120 ? `${seconds} seconden` : `${Math.ceil(seconds / 60)} minuten`} opnieuw.`,
+          `Too many failed attempts. Try again in ${seconds < 120 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`}.`,
         ),
       );
     }
-    const users = await store.list('users');
-    const user = users.find((u) => u.username.toLowerCase() === username.toLowerCase());
     const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
     if (!user || !ok || !user.active) {
-      keys.forEach((k) => limiter.fail(k));
+      guard.fail(attempt);
+      if (user) await store.put({ signIns: [withFailure(known, user.id, now().toISOString(), address)] });
       log(`sign-in failed for '${username.slice(0, 64)}'`);
       throw new HttpError(401, 'unauthenticated', text('Gebruikersnaam of wachtwoord klopt niet.', 'Username or password is wrong.'));
     }
-    limiter.reset(keys[0]);
-    res.setHeader('Set-Cookie', await sessions.create(user));
-    log(`signed in: ${user.username} (${user.role})`);
-    res.json({ data: publicUser(user) });
+    guard.succeeded(attempt);
+    const token = attempt.knownDevice ? deviceToken! : randomBytes(24).toString('base64url');
+    const failedAttempts: FailedSignIns | null = known?.failed ?? null;
+    await store.put({
+      signIns: [
+        {
+          id: user.id,
+          devices: [sessionId(token), ...(known?.devices ?? []).filter((d) => d !== sessionId(token))].slice(0, REMEMBERED),
+          addresses: [address, ...(known?.addresses ?? []).filter((a) => a !== address)].slice(0, REMEMBERED),
+          failed: null,
+        },
+      ],
+    });
+    res.append('Set-Cookie', await sessions.create(user));
+    res.append('Set-Cookie', deviceCookie(token));
+    log(`signed in: ${user.username} (${user.role})${failedAttempts ? `; ${failedAttempts.count} failed attempt(s) since the last sign-in` : ''}`);
+    res.json({ data: { ...publicUser(user), failedAttempts } });
   });
 
   router.delete('/session', async (req, res) => {
@@ -64,4 +97,18 @@ export function sessionRoutes({ store, sessions, limiter, log }: { store: Store;
   });
 
   return router;
+}
+
+/** The address a request came from: behind a trusted proxy its X-Forwarded-For, else the socket's. */
+function clientAddress(req: Request): string {
+  return (req.ip ?? req.socket.remoteAddress ?? '').slice(0, 64);
+}
+
+function withFailure(known: StoredSignIns | undefined, userId: string, at: string, address: string): StoredSignIns {
+  return {
+    id: userId,
+    devices: known?.devices ?? [],
+    addresses: known?.addresses ?? [],
+    failed: { count: (known?.failed?.count ?? 0) + 1, lastAt: at, lastAddress: address },
+  };
 }

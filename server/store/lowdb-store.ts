@@ -12,7 +12,7 @@ import {
   type StoreHealth,
 } from './store';
 
-type Data = { version: 1 } & { [K in CollectionName]: Collections[K][] };
+type Data = { version: 1 } & { [K in CollectionName]?: Collections[K][] };
 
 /** What the lowdb store reports about itself. */
 export interface LowdbStoreOptions {
@@ -22,18 +22,32 @@ export interface LowdbStoreOptions {
   retryMs?: number;
 }
 
-function emptyData(): Data {
-  return { version: 1, organisations: [], locations: [], coordinators: [], users: [], sessions: [], incidents: [], alerts: [], acknowledgements: [] };
+/**
+ * Which file holds a collection. Sessions and sign-in records change at every sign-in; in their
+ * own small file, signing in does not rewrite the registry (whose size grows with the region).
+ */
+const FILE_OF: Record<CollectionName, 'registry' | 'sessions'> = {
+  organisations: 'registry',
+  locations: 'registry',
+  coordinators: 'registry',
+  users: 'registry',
+  sessions: 'sessions',
+  signIns: 'sessions',
+  incidents: 'registry',
+  alerts: 'registry',
+  acknowledgements: 'registry',
+};
+
+/** One JSON file of the store, with its write retry and health. */
+interface StoreFile {
+  file: string;
+  db: Low<Data>;
+  health: StoreHealth;
+  retry?: NodeJS.Timeout;
 }
 
-/**
- * Opens the embedded store `registry.json` under the data directory. A file that exists but is
- * not valid JSON raises {@link StoreCorruptError}: it is never replaced by an empty store.
- */
-export async function openLowdbStore({ dataDir, log, retryMs = 5000 }: LowdbStoreOptions): Promise<Store> {
-  await mkdir(dataDir, { recursive: true });
-  const file = join(dataDir, 'registry.json');
-  const db = new Low<Data>(new JSONFile<Data>(file), emptyData());
+async function openFile(file: string, required: boolean): Promise<StoreFile> {
+  const db = new Low<Data>(new JSONFile<Data>(file), { version: 1 });
   const exists = await access(file).then(
     () => true,
     () => false,
@@ -46,58 +60,86 @@ export async function openLowdbStore({ dataDir, log, retryMs = 5000 }: LowdbStor
         'Zorgbeeld will not start over it: restore it from a backup or move it away.',
     );
   }
-  if (exists && (typeof db.data !== 'object' || db.data === null || db.data.version !== 1 || !Array.isArray(db.data.users))) {
+  if (exists && (typeof db.data !== 'object' || db.data === null || db.data.version !== 1 || (required && !Array.isArray(db.data.users)))) {
     throw new StoreCorruptError(`The store file ${file} does not hold Zorgbeeld collections; it is left untouched.`);
   }
-  // A collection added in a later version starts empty.
-  for (const name of COLLECTION_NAMES) if (!Array.isArray(db.data[name])) (db.data as Record<CollectionName, unknown[]>)[name] = [];
+  return { file, db, health: { ok: true, message: `lowdb ${file}` } };
+}
+
+/**
+ * Opens the embedded store: `registry.json` and `sessions.json` under the data directory. A file
+ * that exists but is not valid JSON raises {@link StoreCorruptError}: it is never replaced by an
+ * empty store. Sessions kept in `registry.json` by earlier versions move to `sessions.json`.
+ */
+export async function openLowdbStore({ dataDir, log, retryMs = 5000 }: LowdbStoreOptions): Promise<Store> {
+  await mkdir(dataDir, { recursive: true });
+  const files = {
+    registry: await openFile(join(dataDir, 'registry.json'), true),
+    sessions: await openFile(join(dataDir, 'sessions.json'), false),
+  };
+  const fileOf = (name: CollectionName) => files[FILE_OF[name]];
+  let moved = false;
+  for (const name of COLLECTION_NAMES) {
+    const own = fileOf(name).db.data as Record<CollectionName, unknown[] | undefined>;
+    // A collection added in a later version starts empty.
+    if (!Array.isArray(own[name])) own[name] = [];
+    for (const other of Object.values(files)) {
+      const data = other.db.data as Record<CollectionName, unknown[] | undefined>;
+      if (other !== fileOf(name) && Array.isArray(data[name])) {
+        own[name]!.push(...data[name]!);
+        delete data[name];
+        moved = true;
+      }
+    }
+  }
+  const rows = <K extends CollectionName>(name: K) => fileOf(name).db.data[name] as Collections[K][];
   const indexes = new Map<CollectionName, Map<string, number>>();
   const index = (name: CollectionName): Map<string, number> => {
     let byId = indexes.get(name);
     if (!byId) {
-      byId = new Map(db.data[name].map((row, i) => [row.id, i]));
+      byId = new Map(rows(name).map((row, i) => [row.id, i]));
       indexes.set(name, byId);
     }
     return byId;
   };
-
-  let health: StoreHealth = { ok: true, message: `lowdb ${file}` };
-  let retry: NodeJS.Timeout | undefined;
   let closed = false;
 
   // A failed write keeps the data in memory and retries; health says so until a write succeeds.
-  const persist = async (): Promise<void> => {
+  const persist = async (target: StoreFile): Promise<void> => {
     try {
-      await db.write();
-      if (!health.ok) log(`store: writing ${file} works again`);
-      health = { ok: true, message: `lowdb ${file}` };
+      await target.db.write();
+      if (!target.health.ok) log(`store: writing ${target.file} works again`);
+      target.health = { ok: true, message: `lowdb ${target.file}` };
     } catch (error) {
-      health = { ok: false, message: `writing ${file} failed: ${(error as Error).message}; data is kept in memory` };
-      log(`STORE FAILURE: ${health.message}`);
-      if (!retry && !closed) {
-        retry = setTimeout(() => {
-          retry = undefined;
-          void persist();
+      target.health = { ok: false, message: `writing ${target.file} failed: ${(error as Error).message}; data is kept in memory` };
+      log(`STORE FAILURE: ${target.health.message}`);
+      if (!target.retry && !closed) {
+        target.retry = setTimeout(() => {
+          target.retry = undefined;
+          void persist(target);
         }, retryMs);
       }
     }
   };
+  if (moved) await Promise.all(Object.values(files).map(persist));
 
   return {
     async list<K extends CollectionName>(name: K) {
-      return (db.data[name] as Collections[K][]).slice();
+      return rows(name).slice();
     },
     async get<K extends CollectionName>(name: K, id: string) {
       const i = index(name).get(id);
-      return i === undefined ? undefined : (db.data[name][i] as Collections[K]);
+      return i === undefined ? undefined : rows(name)[i];
     },
     async put(changes: ChangeSet) {
+      const touched = new Set<StoreFile>();
       for (const name of COLLECTION_NAMES) {
-        const rows = changes[name] as Collections[typeof name][] | undefined;
-        if (!rows) continue;
+        const changed = changes[name] as Collections[typeof name][] | undefined;
+        if (!changed) continue;
+        touched.add(fileOf(name));
         const byId = index(name);
-        const target = db.data[name] as Collections[typeof name][];
-        for (const row of rows) {
+        const target = rows(name);
+        for (const row of changed) {
           const i = byId.get(row.id);
           if (i === undefined) {
             byId.set(row.id, target.length);
@@ -107,19 +149,24 @@ export async function openLowdbStore({ dataDir, log, retryMs = 5000 }: LowdbStor
           }
         }
       }
-      await persist();
+      await Promise.all([...touched].map(persist));
     },
     async remove(name, ids) {
       const drop = new Set(ids);
-      (db.data as Record<CollectionName, { id: string }[]>)[name] = db.data[name].filter((row) => !drop.has(row.id));
+      (fileOf(name).db.data as Record<CollectionName, { id: string }[]>)[name] = rows(name).filter((row) => !drop.has(row.id));
       indexes.delete(name);
-      await persist();
+      await persist(fileOf(name));
     },
-    health: () => health,
+    health: () => {
+      const failing = Object.values(files).filter((f) => !f.health.ok);
+      return failing.length === 0 ? { ok: true, message: `lowdb ${files.registry.file}, ${files.sessions.file}` } : { ok: false, message: failing.map((f) => f.health.message).join('; ') };
+    },
     async close() {
       closed = true;
-      if (retry) clearTimeout(retry);
-      if (!health.ok) await persist();
+      for (const target of Object.values(files)) {
+        if (target.retry) clearTimeout(target.retry);
+        if (!target.health.ok) await persist(target);
+      }
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { Coordinator, Location, Organisation, PublicUser } from '../../shared/domain';
+import type { Coordinator, FailedSignIns, Location, Organisation, PublicUser } from '../../shared/domain';
 import type { Acknowledgement, Alert } from '../../shared/alert';
 import type { Incident } from '../../shared/incident';
 
@@ -16,6 +16,17 @@ export interface StoredSession {
   expiresAt: string;
 }
 
+/**
+ * What sign-in knows of one user (id = the user's id): the devices (hashed cookie tokens) and
+ * addresses it signed in from, and the failed attempts since its last sign-in.
+ */
+export interface StoredSignIns {
+  id: string;
+  devices: string[];
+  addresses: string[];
+  failed: FailedSignIns | null;
+}
+
 /** The rows of every collection, by name. */
 export interface Collections {
   organisations: Organisation;
@@ -23,6 +34,7 @@ export interface Collections {
   coordinators: Coordinator;
   users: StoredUser;
   sessions: StoredSession;
+  signIns: StoredSignIns;
   incidents: Incident;
   alerts: Alert;
   acknowledgements: Acknowledgement;
@@ -32,7 +44,7 @@ export interface Collections {
 export type CollectionName = keyof Collections;
 
 /** The names of all collections, in the order they are written. */
-export const COLLECTION_NAMES: readonly CollectionName[] = ['organisations', 'locations', 'coordinators', 'users', 'sessions', 'incidents', 'alerts', 'acknowledgements'];
+export const COLLECTION_NAMES: readonly CollectionName[] = ['organisations', 'locations', 'coordinators', 'users', 'sessions', 'signIns', 'incidents', 'alerts', 'acknowledgements'];
 
 /** Changes applied together: all of them or none. */
 export type ChangeSet = { [K in CollectionName]?: Collections[K][] };
@@ -50,7 +62,7 @@ export interface StoreHealth {
 export interface Store {
   list<K extends CollectionName>(name: K): Promise<Collections[K][]>;
   get<K extends CollectionName>(name: K, id: string): Promise<Collections[K] | undefined>;
-  /** Inserts or replaces rows by id, atomically across collections. */
+  /** Inserts or replaces rows by id, atomically across the collections of one file (sessions live apart from the registry). */
   put(changes: ChangeSet): Promise<void>;
   remove<K extends CollectionName>(name: K, ids: readonly string[]): Promise<void>;
   health(): StoreHealth;

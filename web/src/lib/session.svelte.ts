@@ -1,10 +1,12 @@
-import type { PublicUser } from '$shared/domain';
+import type { FailedSignIns, PublicUser, SignedIn } from '$shared/domain';
 import { api, ApiFailure } from './api';
 
 /** Who is signed in on this tab; loaded once from `/api/me`. */
 class Session {
   user = $state<PublicUser | null>(null);
   loaded = $state(false);
+  /** Failed attempts on the account since its previous sign-in, shown once after signing in. */
+  failedAttempts = $state<FailedSignIns | null>(null);
 
   /** Loads the signed-in user; null when there is no session. */
   async load(): Promise<PublicUser | null> {
@@ -20,7 +22,9 @@ class Session {
   }
 
   async signIn(username: string, password: string): Promise<void> {
-    this.user = await api<PublicUser>('/session', { method: 'POST', body: { username, password } });
+    const { failedAttempts, ...user } = await api<SignedIn>('/session', { method: 'POST', body: { username, password } });
+    this.user = user;
+    this.failedAttempts = failedAttempts;
   }
 
   async signOut(): Promise<void> {
