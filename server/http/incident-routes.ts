@@ -55,6 +55,21 @@ export function incidentRoutes({ store, rooms, now }: { store: Store; rooms: Roo
     res.json({ data: { incident, network: rooms.network(incident.id) } });
   });
 
+  // How each incident's log grows, and who writes most: for the administrator who keeps the disk.
+  router.get('/storage', requireRole('admin'), async (_req, res) => {
+    const [incidents, users] = await Promise.all([store.list('incidents'), store.list('users')]);
+    const names = new Map(users.map((u) => [u.id, u.username]));
+    res.json({
+      data: {
+        writeBudget: rooms.budget.settings,
+        incidents: incidents.map((incident) => {
+          const status = rooms.storage(incident.id);
+          return { ...status, title: incident.title, writers: status.writers.map((w) => ({ ...w, username: names.get(w.userId) ?? w.userId })) };
+        }),
+      },
+    });
+  });
+
   router.patch('/incidents/:id', ghor, async (req, res) => {
     const incident = await incidentOf(req);
     requireOpen(incident);

@@ -214,6 +214,9 @@ const NL = {
   allTypes: 'Alle gebeurtenissen',
   joinedBoard: 'opende het bord',
   unknownField: 'onbekend veld',
+  logSize: 'Logboek op schijf',
+  lastHour: 'in het laatste uur',
+  storageFault: 'Opslag vol of niet schrijfbaar',
   leftBoard: 'verliet het bord',
 };
 
@@ -432,6 +435,9 @@ const EN: Strings = {
   allTypes: 'All events',
   joinedBoard: 'opened the board',
   unknownField: 'unknown field',
+  logSize: 'Log on disk',
+  lastHour: 'in the last hour',
+  storageFault: 'Storage full or not writable',
   leftBoard: 'left the board',
 };
 
