@@ -4,6 +4,8 @@ import { text, type Text } from './text';
 export interface CsvRow {
   line: number;
   values: Record<string, string>;
+  /** Cells beyond the header's columns, joined; the row is then refused. */
+  extra?: string;
 }
 
 /** A parsed CSV file, or why it could not be read at all. */
@@ -29,8 +31,33 @@ function detectDelimiter(source: string): string {
   return (unquoted.match(/;/g)?.length ?? 0) > (unquoted.match(/,/g)?.length ?? 0) ? ';' : ',';
 }
 
+/** Characters parsed between two pauses of {@link parseCsvSteps}. */
+const CHARACTERS_PER_STEP = 256 * 1024;
+
 /** Parses RFC 4180 CSV (`,` or `;`) with a header row; undoes the formula guard of {@link toCsv}. */
 export function parseCsv(source: string): CsvParse {
+  return runSteps(parseCsvSteps(source));
+}
+
+/** Runs a stepwise computation to its end at once. */
+export function runSteps<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** Runs a stepwise computation, pausing between its steps so that other work can run (an event loop kept free). */
+export async function runStepsPausing<T>(steps: Generator<void, T>, pause: () => Promise<void>): Promise<T> {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await pause();
+  }
+}
+
+/** {@link parseCsv} in steps: it yields after every quarter million characters. */
+export function* parseCsvSteps(source: string): Generator<void, CsvParse> {
   const delimiter = detectDelimiter(source);
   const records: { line: number; cells: string[] }[] = [];
   let cells: string[] = [];
@@ -43,6 +70,7 @@ export function parseCsv(source: string): CsvParse {
     cell = '';
   };
   for (let i = 0; i < source.length; i++) {
+    if (i % CHARACTERS_PER_STEP === 0 && i > 0) yield;
     const c = source[i];
     if (quoted) {
       if (c === '"') {
@@ -80,16 +108,14 @@ export function parseCsv(source: string): CsvParse {
   if (nonEmpty.length === 0) return { ok: false, line: 1, text: text('het bestand is leeg', 'the file is empty') };
   const header = nonEmpty[0].cells.map((h) => h.trim());
   const rows: CsvRow[] = [];
-  for (const record of nonEmpty.slice(1)) {
+  for (const [n, record] of nonEmpty.slice(1).entries()) {
+    if (n % 5000 === 0 && n > 0) yield;
     // No prototype: a column named `__proto__` or `constructor` is a column like any other.
     const values = Object.create(null) as Record<string, string>;
     header.forEach((name, index) => {
       values[name] = record.cells[index] ?? '';
     });
-    if (record.cells.length > header.length) {
-      values['__extra'] = record.cells.slice(header.length).join(delimiter);
-    }
-    rows.push({ line: record.line, values });
+    rows.push(record.cells.length > header.length ? { line: record.line, values, extra: record.cells.slice(header.length).join(delimiter) } : { line: record.line, values });
   }
   return { ok: true, header, rows };
 }

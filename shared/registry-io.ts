@@ -1,5 +1,5 @@
 import { isConnected, isAcute, type Coordinator, type Location, type Network, type Organisation } from './domain';
-import { decodeUtf8, parseCsv, toCsv, type CsvRow } from './csv';
+import { decodeUtf8, parseCsvSteps, runSteps, toCsv, type CsvRow } from './csv';
 import { text, type Text } from './text';
 import { checkCoordinator, checkLocation, checkOrganisation, type Checked } from './validation';
 
@@ -44,6 +44,17 @@ export interface ImportPlan<K extends RegistryKind> {
   rows: number;
   valid: { line: number; row: RowOf<K> }[];
   problems: ImportProblem[];
+  /** Existing rows the file gives to another organisation: imported only when confirmed. */
+  moves: ImportMove[];
+}
+
+/** A row that exists under one organisation and that the file gives to another. */
+export interface ImportMove {
+  line: number;
+  id: string;
+  name: string;
+  from: string;
+  to: string;
 }
 
 /** Whether the format is offered for the kind: GeoJSON only for locations, which have a place. */
@@ -51,12 +62,16 @@ export function supportsFormat(kind: RegistryKind, format: RegistryFormat): bool
   return format === 'csv' || kind === 'locations';
 }
 
+/** What reading an uploaded file gives: its rows, or the one reason it cannot be read at all. */
+export type ImportRows = { ok: true; rows: CsvRow[] } | { ok: false; problem: ImportProblem };
+
 /** Reads the rows of an uploaded file, or the one reason the whole file cannot be read. */
-export function readImportRows(
-  kind: RegistryKind,
-  format: RegistryFormat,
-  bytes: Uint8Array,
-): { ok: true; rows: CsvRow[] } | { ok: false; problem: ImportProblem } {
+export function readImportRows(kind: RegistryKind, format: RegistryFormat, bytes: Uint8Array): ImportRows {
+  return runSteps(readImportRowsSteps(kind, format, bytes));
+}
+
+/** {@link readImportRows} in steps, so that a large file does not hold up the server. */
+export function* readImportRowsSteps(kind: RegistryKind, format: RegistryFormat, bytes: Uint8Array): Generator<void, ImportRows> {
   const source = decodeUtf8(bytes);
   if (source === null) {
     return {
@@ -65,7 +80,7 @@ export function readImportRows(
     };
   }
   if (format === 'csv') {
-    const parsed = parseCsv(source);
+    const parsed = yield* parseCsvSteps(source);
     if (!parsed.ok) return { ok: false, problem: { line: parsed.line, path: '', text: parsed.text } };
     const missing = REQUIRED_COLUMNS[kind].filter((c) => !parsed.header.includes(c));
     if (missing.length > 0) {
@@ -108,15 +123,27 @@ function readGeoJsonRows(source: string): { ok: true; rows: CsvRow[] } | { ok: f
 
 /**
  * Checks every row of an import against the schema and the network: duplicate ids in the file,
- * unknown organisations (known = already in the network or in this same file).
+ * unknown organisations (known = already in the network or in this same file), and existing
+ * rows that the file moves to another organisation.
  */
 export function planImport<K extends RegistryKind>(kind: K, rows: CsvRow[], network: Network): ImportPlan<K> {
+  return runSteps(planImportSteps(kind, rows, network));
+}
+
+/** Rows checked between two pauses of {@link planImportSteps}. */
+const ROWS_PER_STEP = 2000;
+
+/** {@link planImport} in steps of a few thousand rows. */
+export function* planImportSteps<K extends RegistryKind>(kind: K, rows: CsvRow[], network: Network): Generator<void, ImportPlan<K>> {
   const problems: ImportProblem[] = [];
   const valid: { line: number; row: RowOf<K> }[] = [];
+  const moves: ImportMove[] = [];
   const seen = new Map<string, number>();
   const organisationIds = new Set(network.organisations.map((o) => o.id));
-  for (const { line, values } of rows) {
-    if (values.__extra) {
+  const existing = new Map<string, { organisationId?: string }>((network[kind] as { id: string; organisationId?: string }[]).map((r) => [r.id, r]));
+  for (const [n, { line, values, extra }] of rows.entries()) {
+    if (n % ROWS_PER_STEP === 0 && n > 0) yield;
+    if (extra !== undefined) {
       problems.push({ line, path: '', text: text('de regel heeft meer cellen dan de kopregel', 'the row has more cells than the header') });
       continue;
     }
@@ -140,9 +167,26 @@ export function planImport<K extends RegistryKind>(kind: K, rows: CsvRow[], netw
       });
       continue;
     }
+    const before = existing.get(row.id);
+    if ('organisationId' in row && before?.organisationId !== undefined && before.organisationId !== row.organisationId) {
+      moves.push({ line, id: row.id, name: String((row as { name?: string }).name ?? ''), from: before.organisationId, to: row.organisationId });
+    }
     valid.push({ line, row });
   }
-  return { kind, rows: rows.length, valid, problems };
+  return { kind, rows: rows.length, valid, problems, moves };
+}
+
+/** A problem list an answer can carry: the first problems, and how often each kind occurred. */
+export function summariseProblems(problems: readonly ImportProblem[], shown = 200): { shown: ImportProblem[]; total: number; kinds: { path: string; text: Text; count: number }[] } {
+  const kinds = new Map<string, { path: string; text: Text; count: number }>();
+  for (const problem of problems) {
+    // Problems of one kind differ in the value they name; the field and the sentence's start group them.
+    const key = `${problem.path}|${problem.text.en.replace(/'[^']*'/g, "'…'").replace(/\d+/g, 'N')}`;
+    const kind = kinds.get(key);
+    if (kind) kind.count++;
+    else kinds.set(key, { path: problem.path, text: problem.text, count: 1 });
+  }
+  return { shown: problems.slice(0, shown), total: problems.length, kinds: [...kinds.values()].sort((a, b) => b.count - a.count) };
 }
 
 function checkRow(kind: RegistryKind, values: Record<string, unknown>): Checked<unknown> {

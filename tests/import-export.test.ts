@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HttpClient } from './helpers/http-client';
 import { ADMIN_PASSWORD, startServer, type TestServer } from './helpers/server';
+import { waitFor } from './helpers/wait-for';
 
 const servers: TestServer[] = [];
 afterEach(async () => {
@@ -111,4 +112,41 @@ describe('import', () => {
       }
     }
   });
+});
+
+describe('import at scale and across organisations', () => {
+  it('lists moves to another organisation separately and imports them only when confirmed', async () => {
+    const { server, admin } = await adminOn();
+    const [location] = await server.store.list('locations');
+    const other = (await server.store.list('organisations')).find((o) => o.id !== location.organisationId)!;
+    const csv = `${HEADER}\n${location.id};${other.id};${location.name};${location.address};${location.postcode};${location.municipality};${location.lat};${location.lon};${location.kind};${location.capacity}\n`;
+    const check = await admin.post('/api/import/locations', csv);
+    expect(check.status).toBe(200);
+    expect(check.body.data).toMatchObject({ updated: 1, moved: 1, moves: [{ line: 2, id: location.id, from: location.organisationId, to: other.id }] });
+    const unconfirmed = await admin.post('/api/import/locations?commit=true', csv);
+    expect(unconfirmed.status).toBe(409);
+    expect(unconfirmed.body.error.message).toMatch(/verhuist naar een andere organisatie.*bevestig/);
+    expect((await server.store.get('locations', location.id))!.organisationId).toBe(location.organisationId);
+    const confirmed = await admin.post('/api/import/locations?commit=true&confirmMoves=true', csv);
+    expect(confirmed.status).toBe(200);
+    expect((await server.store.get('locations', location.id))!.organisationId).toBe(other.id);
+  });
+
+  it('checks 200,000 rows while other requests are answered, and caps the problem list with counts per kind', async () => {
+    const { server, admin } = await adminOn();
+    const rows = Array.from({ length: 200000 }, (_, i) => `loc-big-${i};org-bestaat-niet;Locatie ${i};Straat ${i};6211AB;Maastricht;50.85;5.69;verpleeghuis;${i % 90}`);
+    const importing = admin.post('/api/import/locations', `${HEADER}\n${rows.join('\n')}\n`);
+    const order: string[] = [];
+    void importing.then(() => order.push('import'));
+    // The server and this test share one event loop: if checking blocked it, the health answer could only come after the import's.
+    await waitFor(() => server.logs.some((l) => l.startsWith('import of locations: checking')), { timeoutMs: 20000, what: 'the import to start' });
+    await fetch(`${server.url}/api/health`).then(() => order.push('health'));
+    const answer = await importing;
+    expect(order).toEqual(['health', 'import']);
+    expect(answer.status).toBe(200);
+    expect(answer.body.data).toMatchObject({ rows: 200000, valid: 0, problemCount: 200000 });
+    expect(answer.body.data.problems).toHaveLength(200);
+    expect(answer.body.data.problemKinds).toEqual([{ path: 'organisationId', message: expect.stringContaining('bestaat niet'), count: 200000 }]);
+    expect(answer.text.length).toBeLessThan(100000);
+  }, 60000);
 });

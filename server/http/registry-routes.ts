@@ -5,18 +5,23 @@ import {
   REGISTRY_KINDS,
   exportCsv,
   exportLocationsGeoJson,
-  planImport,
-  readImportRows,
+  readImportRowsSteps,
+  planImportSteps,
+  summariseProblems,
   supportsFormat,
   withConnected,
   type RegistryFormat,
   type RegistryKind,
 } from '../../shared/registry-io';
+import { runStepsPausing } from '../../shared/csv';
 import { text } from '../../shared/text';
 import { checkCoordinator, checkLocation, checkOrganisation, isValidId, type Checked } from '../../shared/validation';
 import { requireRole } from '../auth/sessions';
 import type { Store } from '../store/store';
 import { HttpError, invalidInput, requestLanguage } from './http-error';
+
+/** Lets other work run between two steps of a long computation. */
+const pause = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Reads the whole network from the store. */
 export async function readNetwork(store: Store): Promise<Network> {
@@ -108,7 +113,7 @@ function kindParam(value: unknown): RegistryKind {
 }
 
 /** The registry API: lists for every signed-in user, changes, import and export for the admin. */
-export function registryRoutes({ store, now }: { store: Store; now: () => Date }): Router {
+export function registryRoutes({ store, now, log }: { store: Store; now: () => Date; log: (message: string) => void }): Router {
   const router = Router();
   const signedIn = requireRole();
   const admin = requireRole('admin');
@@ -220,16 +225,21 @@ export function registryRoutes({ store, now }: { store: Store; now: () => Date }
       }
       const commit = query(req, 'commit') === 'true';
       const skipInvalid = query(req, 'skipInvalid') === 'true';
+      const confirmMoves = query(req, 'confirmMoves') === 'true';
       const body = Buffer.isBuffer(req.body) ? new Uint8Array(req.body) : new Uint8Array();
-      const read = readImportRows(kind, format, body);
+      log(`import of ${kind}: checking ${body.length} bytes${commit ? ' to commit' : ''}`);
+      // A file of 200,000 rows takes seconds to read and check: in steps, so that the board,
+      // the alerts and every other request go on meanwhile.
+      const read = await runStepsPausing(readImportRowsSteps(kind, format, body), pause);
       const lang = requestLanguage(req);
       if (!read.ok) {
         throw new HttpError(400, 'invalid-import', read.problem.text);
       }
       const network = await readNetwork(store);
-      const plan = planImport(kind, read.rows, network);
+      const plan = await runStepsPausing(planImportSteps(kind, read.rows, network), pause);
       const existing = new Set(network[kind].map((r) => r.id));
       const updated = plan.valid.filter((v) => existing.has(v.row.id)).length;
+      const problems = summariseProblems(plan.problems);
       const report = {
         kind,
         format,
@@ -237,10 +247,24 @@ export function registryRoutes({ store, now }: { store: Store; now: () => Date }
         valid: plan.valid.length,
         created: plan.valid.length - updated,
         updated,
-        problems: plan.problems.map((p) => ({ line: p.line, path: p.path, message: p.text[lang] })),
+        moved: plan.moves.length,
+        moves: plan.moves.slice(0, 200),
+        problemCount: problems.total,
+        problemKinds: problems.kinds.map((k) => ({ path: k.path, message: k.text[lang], count: k.count })),
+        problems: problems.shown.map((p) => ({ line: p.line, path: p.path, message: p.text[lang] })),
         committed: false,
       };
       if (commit) {
+        if (plan.moves.length > 0 && !confirmMoves) {
+          throw new HttpError(
+            409,
+            'conflict',
+            text(
+              `${plan.moves.length} ${plan.moves.length === 1 ? 'regel verhuist' : 'regels verhuizen'} naar een andere organisatie (bijvoorbeeld '${plan.moves[0].id}' van ${plan.moves[0].from} naar ${plan.moves[0].to}). Er is niets geïmporteerd; bevestig de verhuizingen als ze kloppen.`,
+              `${plan.moves.length} ${plan.moves.length === 1 ? 'row moves' : 'rows move'} to another organisation (for instance '${plan.moves[0].id}' from ${plan.moves[0].from} to ${plan.moves[0].to}). Nothing was imported; confirm the moves if they are right.`,
+            ),
+          );
+        }
         if (plan.problems.length > 0 && !skipInvalid) {
           throw new HttpError(
             422,
