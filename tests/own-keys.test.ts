@@ -95,6 +95,18 @@ describe('own keys only', () => {
     expect(state.areas.constructor.properties.createdBy).toBe('ghor');
   });
 
+  it('refuses an area that carries anything beyond its name, with the area unchanged', async () => {
+    const ring: [number, number][] = [[5.69, 50.85], [5.7, 50.85], [5.7, 50.86], [5.69, 50.85]];
+    const count = updateCount();
+    const outcome = await attempt(
+      'ghor',
+      (doc) => setArea(doc, 'groot', { type: 'Feature', geometry: { type: 'Polygon', coordinates: [ring] }, properties: { name: 'te zwaar', createdBy: 'ghor', createdAt: new Date().toISOString(), notes: 'x'.repeat(1024 * 1024) } as never }),
+      () => false,
+    );
+    expect(outcome).toBe(CloseCodes.Invalid.code);
+    expect(updateCount()).toBe(count);
+  });
+
   it('reads JSON bodies by own keys: inherited fields count as missing, extra keys are ignored', async () => {
     expect(checkLogin(Object.create({ username: 'ghor', password: 'geheim' })).ok).toBe(false);
     expect(checkOrganisation(Object.create({ id: 'org-x', name: 'X', sector: 'hospital' })).ok).toBe(false);
