@@ -1,17 +1,23 @@
+import { execFileSync } from 'node:child_process';
 import { randomInt } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as Y from 'yjs';
 import { readReport } from '../shared/incident-doc';
+import { CloseCodes } from '../shared/wire';
 import { HttpClient } from '../tests/helpers/http-client';
 import { startProcessServer, type ProcessServer } from '../tests/helpers/process-server';
 import { ADMIN_PASSWORD, DEMO_PASSWORD } from '../tests/helpers/server';
+import { waitFor } from '../tests/helpers/wait-for';
 import { connectBoard, type BoardClient } from '../tests/helpers/yjs-client';
 import { until } from './peers';
 
 // `npm run chaos`: 50 stock WebsocketProvider clients write while the server is killed with
 // SIGKILL at a random moment and restarted on the same port and data directory. Every update any
 // client made must be in the document afterwards; the log and the store must load; each
-// organisation's alert acknowledgement must exist exactly once.
+// organisation's alert acknowledgement must exist exactly once. A last round fills the disk.
 const CLIENTS = 50;
 const rounds = Number(process.argv[2] ?? 3);
 
@@ -106,5 +112,82 @@ async function round(n: number): Promise<void> {
   }
 }
 
+/**
+ * The disk fills up under load: the data directory is a small tmpfs (this needs root) that a
+ * filler file fills while 50 clients write. The server must stay up and say so in its health,
+ * refuse writes with the retryable code, and once the filler is removed take every client's
+ * kept writes; a restart then shows the same document.
+ */
+async function fullDiskRound(): Promise<void> {
+  const mount = mkdtempSync(join(tmpdir(), 'zorgbeeld-chaos-tmpfs-'));
+  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=24m', 'tmpfs', mount]);
+  // One account writes for all 50 clients here: the per-user write budget is not what this round measures.
+  const env = { WRITE_BUDGET_BYTES_PER_SECOND: '100000000' };
+  let server: ProcessServer = await startProcessServer({ dataDir: mount, env });
+  const port = new URL(server.url).port;
+  const filler = join(mount, 'filler');
+  try {
+    const ghor = await new HttpClient(server.url).signIn('ghor', DEMO_PASSWORD);
+    const incident = (await ghor.post('/api/incidents', { title: 'Schijf vol', grip: 3 })).body.data;
+    const network = (await ghor.get(`/api/incidents/${incident.id}`)).body.data.network;
+    const clients: { board: BoardClient; location: string; written: number }[] = [];
+    for (let i = 0; i < CLIENTS; i++) clients.push({ board: connectBoard(server.url, incident.id, ghor.cookie), location: network.locations[i].id, written: 0 });
+    await until(() => clients.every((c) => c.board.provider.synced), 60000, 'clients synced');
+    let writing = true;
+    const writers = clients.map((c) => {
+      const write = () => {
+        if (!writing) return;
+        c.written++;
+        (c.board.doc.getMap('reports').get(c.location) as Y.Map<unknown>).set('remarks', `vol ${c.written} ${'x'.repeat(200)}`);
+        setTimeout(write, randomInt(50, 250));
+      };
+      return setTimeout(write, randomInt(0, 200));
+    });
+    await new Promise((r) => setTimeout(r, 2000));
+    const before = clients.reduce((n, c) => n + c.written, 0);
+    for (const size of [1024 * 1024, 64 * 1024, 4096]) {
+      const chunk = Buffer.alloc(size, 1);
+      try {
+        for (;;) writeFileSync(filler, chunk, { flag: 'a' });
+      } catch {
+        // ENOSPC: the next, smaller chunk fills what is left.
+      }
+    }
+    await waitFor(async () => (await fetch(`${server.url}/api/health`)).status === 503, { timeoutMs: 20000, what: 'health reporting the full disk' });
+    await new Promise((r) => setTimeout(r, 3000));
+    const alive = server.process.exitCode === null;
+    const refusals = clients.reduce((n, c) => n + c.board.closes.filter((x) => x.code === CloseCodes.StorageUnavailable.code).length, 0);
+    rmSync(filler);
+    await waitFor(async () => (await fetch(`${server.url}/api/health`)).status === 200, { timeoutMs: 20000, what: 'writing resumed' });
+    await new Promise((r) => setTimeout(r, 1000));
+    writing = false;
+    writers.forEach((t) => clearTimeout(t));
+    const lastOf = (c: (typeof clients)[number]) => `vol ${c.written} ${'x'.repeat(200)}`;
+    const check = connectBoard(server.url, incident.id, ghor.cookie);
+    await until(() => check.provider.synced, 30000, 'check client');
+    await until(() => clients.every((c) => readReport(check.doc, c.location).remarks === lastOf(c)), 60000, 'every kept write after space returned').catch(() => undefined);
+    const missing = clients.filter((c) => readReport(check.doc, c.location).remarks !== lastOf(c)).length;
+    [...clients.map((c) => c.board), check].forEach((b) => b.destroy());
+    // And it is all in the log: a restart gives the same document.
+    await server.stop({ keepData: true });
+    server = await startProcessServer({ dataDir: mount, env: { ...env, PORT: port } });
+    const again = connectBoard(server.url, incident.id, (await new HttpClient(server.url).signIn('ghor', DEMO_PASSWORD)).cookie);
+    await until(() => again.provider.synced, 30000, 'after restart');
+    const missingAfterRestart = clients.filter((c) => readReport(again.doc, c.location).remarks !== lastOf(c)).length;
+    again.destroy();
+    const writes = clients.reduce((n, c) => n + c.written, 0);
+    console.log(
+      `full disk: ${writes} writes by ${CLIENTS} clients (${before} before the disk filled); server up while full: ${alive}; ` +
+        `${refusals} refusals with ${CloseCodes.StorageUnavailable.code}; missing after space returned: ${missing}; after a restart: ${missingAfterRestart}`,
+    );
+    if (!alive || refusals === 0 || missing > 0 || missingAfterRestart > 0) process.exitCode = 1;
+  } finally {
+    await server.stop({ keepData: true });
+    execFileSync('umount', ['-l', mount]);
+    rmSync(mount, { recursive: true, force: true });
+  }
+}
+
 for (let n = 1; n <= rounds; n++) await round(n);
-console.log(process.exitCode ? 'CHAOS: FAILED' : 'CHAOS: every update and acknowledgement survived');
+await fullDiskRound();
+console.log(process.exitCode ? 'CHAOS: FAILED' : 'CHAOS: every update and acknowledgement survived, also a disk that filled up');
