@@ -392,7 +392,7 @@ const MUTATIONS: Mutation[] = [
     find: 'ftruncateSync(this.fd, this.length);',
     replace: '',
     test: 'tests/storage.test.ts',
-    name: 'full disk',
+    name: 'cut short',
   },
   {
     protection: 'Events wait in memory while the log is not writable',

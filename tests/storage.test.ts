@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { readReport, setReport } from '../shared/incident-doc';
 import { CloseCodes, YMessage, YSyncMessage } from '../shared/wire';
+import { IncidentLog, RecordType, StorageError, readLogFile } from '../server/recorder/incident-log';
 import { incidentLogFile } from '../server/yjs/incident-room';
 import { HttpClient } from './helpers/http-client';
 import { syncFrame } from './helpers/raw-board';
@@ -42,10 +43,12 @@ function fill(dir: string): string {
 const DURING = `tijdens de volle schijf ${'x'.repeat(1900)}`;
 
 /** Collects Zorgbeeld's own board-status messages on a raw Yjs connection. */
-function statusWatcher(url: string, incidentId: string, cookie: string): { statuses: string[]; ws: WebSocket } {
+function statusWatcher(url: string, incidentId: string, cookie: string): { statuses: string[]; ws: WebSocket; synced: () => boolean } {
   const statuses: string[] = [];
+  let synced = false;
   const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/yjs/${incidentId}`, { headers: { cookie, origin: url } });
   ws.on('message', (data: Buffer) => {
+    if (data[0] === YMessage.sync && data[1] === YSyncMessage.step2) synced = true;
     if (data[0] !== YMessage.boardStatus) return;
     // varUint type (one byte), varUint length, then the JSON string.
     let at = 1;
@@ -55,7 +58,7 @@ function statusWatcher(url: string, incidentId: string, cookie: string): { statu
   ws.on('error', () => {});
   // Like every client, it asks for the state; the status comes with the answer.
   ws.on('open', () => ws.send(syncFrame(YSyncMessage.step1, Y.encodeStateVector(new Y.Doc()))));
-  return { statuses, ws };
+  return { statuses, ws, synced: () => synced };
 }
 
 let server: TestServer | undefined;
@@ -88,7 +91,9 @@ describe('storage faults degrade, never crash', () => {
     await Promise.all([writer.synced(), reader.synced()]);
     setReport(writer.doc, location, { impact: 'major', remarks: 'voor de volle schijf' });
     await waitFor(() => readReport(reader.doc, location).remarks === 'voor de volle schijf', { what: 'the first report' });
+    // Synced before the disk fills: only the server's broadcast can tell it what happens next.
     const watcher = statusWatcher(server.url, id, ghor.cookie);
+    await waitFor(() => watcher.synced(), { what: 'the watcher synced' });
 
     const filler = fill(dir);
     // More than the last page of the log file can still take.
@@ -133,6 +138,31 @@ describe('storage faults degrade, never crash', () => {
     await late.synced();
     expect(readReport(late.doc, location)).toMatchObject({ impact: 'critical', remarks: DURING });
     late.destroy();
+  });
+
+  it('cuts a write that the full disk cut short back to the last whole record', () => {
+    const dir = mountTmpfs('256k');
+    const file = join(dir, 'log.zbl');
+    const { log } = IncidentLog.open(file, () => {});
+    // Records of an odd size, so that the last page always has room for part of the next one.
+    const payload = new Uint8Array(3001).fill(7);
+    let appended = 0;
+    let failure: unknown;
+    try {
+      for (;;) {
+        log.append(RecordType.update, Date.now(), 'u1', payload);
+        appended++;
+      }
+    } catch (error) {
+      failure = error;
+    }
+    expect(failure).toBeInstanceOf(StorageError);
+    expect((failure as StorageError).code).toBe('ENOSPC');
+    log.close();
+    expect(statSync(file).size).toBe(log.size());
+    const read = readLogFile(file);
+    expect(read.records).toHaveLength(appended);
+    expect(read.report).toEqual({ tornBytes: 0, damaged: [] });
   });
 
   it('a read-only data directory opens boards for reading, refuses writes, and takes them again after remount', async () => {

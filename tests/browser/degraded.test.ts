@@ -1,0 +1,77 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PHONE, SHOTS, WIDE, launchBrowser, signedInPage } from '../helpers/browser';
+import { HttpClient } from '../helpers/http-client';
+import { startProcessServer, type ProcessServer } from '../helpers/process-server';
+import { DEMO_PASSWORD } from '../helpers/server';
+
+// The server's data directory is a small real file system that the test fills up.
+let mount: string;
+let server: ProcessServer;
+let browser: Browser;
+beforeAll(async () => {
+  await mkdir(SHOTS, { recursive: true });
+  mount = mkdtempSync(join(tmpdir(), 'zorgbeeld-browser-tmpfs-'));
+  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=16m', 'tmpfs', mount]);
+  [server, browser] = await Promise.all([startProcessServer({ dataDir: mount }), launchBrowser()]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop({ keepData: true });
+  execFileSync('umount', ['-l', mount]);
+  rmSync(mount, { recursive: true, force: true });
+});
+
+describe('a board whose storage fails, in Chromium', () => {
+  it('tells the coordinator and GHOR the board is read-only for now, keeps the report, and sends it once space returns', async () => {
+    const api = await new HttpClient(server.url).signIn('ghor', DEMO_PASSWORD);
+    const incident = (await api.post('/api/incidents', { title: 'Schijf vol', grip: 2 })).body.data;
+    const ghor = await signedInPage(browser, server.url, 'ghor', DEMO_PASSWORD, WIDE);
+    await ghor.goto(`${server.url}/incidents/${incident.id}`);
+    await expect.poll(() => ghor.getByTestId('board').getAttribute('data-synced'), { timeout: 15000 }).toBe('true');
+    const coordinator = await signedInPage(browser, server.url, 'coordinator', DEMO_PASSWORD, PHONE);
+    await coordinator.goto(`${server.url}/incidents/${incident.id}`);
+    await expect.poll(() => coordinator.getByTestId('board').getAttribute('data-synced'), { timeout: 15000 }).toBe('true');
+
+    const filler = join(mount, 'filler');
+    for (const size of [1024 * 1024, 64 * 1024, 4096]) {
+      try {
+        for (;;) writeFileSync(filler, Buffer.alloc(size, 1), { flag: 'a' });
+      } catch {
+        // ENOSPC: the next, smaller chunk fills what is left.
+      }
+    }
+    await coordinator.getByTestId('location-list').locator('button.location').first().click();
+    await coordinator.getByRole('button', { name: 'Kritiek' }).click();
+    await coordinator.fill('textarea[name=remarks]', `Stroom uit, aggregaat draait. ${'Toelichting. '.repeat(150)}`);
+    await coordinator.getByRole('button', { name: 'Evacueert' }).click();
+    const waiting = coordinator.getByTestId('waiting');
+    await expect.poll(() => waiting.textContent(), { timeout: 15000 }).toContain('alleen te bekijken');
+    await expect.poll(() => ghor.getByTestId('waiting').textContent(), { timeout: 15000 }).toContain('opslag van de server is vol');
+    await coordinator.screenshot({ path: `${SHOTS}/board-storage-full-phone.png` });
+    await ghor.screenshot({ path: `${SHOTS}/board-storage-full-wide.png` });
+    // The long remarks and what came after them wait on the phone (a first small tap may still have fitted).
+    expect(await ghor.getByTestId('evacuating').textContent()).toBe('0');
+
+    rmSync(filler);
+    await expect.poll(() => ghor.getByTestId('impact-critical').textContent(), { timeout: 20000 }).toBe('1');
+    await expect.poll(() => ghor.getByTestId('waiting').count(), { timeout: 10000 }).toBe(0);
+    await expect.poll(() => coordinator.getByTestId('waiting').count(), { timeout: 10000 }).toBe(0);
+    expect(await ghor.getByTestId('evacuating').textContent()).toBe('1');
+  });
+
+  it('shows failed sign-in attempts on the account after signing in', async () => {
+    for (let i = 0; i < 3; i++) await new HttpClient(server.url).post('/api/session', { username: 'observer', password: `fout-${i}-wachtwoord` });
+    const page = await signedInPage(browser, server.url, 'observer', DEMO_PASSWORD, PHONE);
+    const notice = page.getByTestId('failed-attempts');
+    await expect.poll(() => notice.textContent()).toContain('zijn er 3 mislukte aanmeldpogingen');
+    await page.screenshot({ path: `${SHOTS}/failed-attempts-phone.png` });
+    await notice.getByRole('button').click();
+    expect(await notice.count()).toBe(0);
+  });
+});
