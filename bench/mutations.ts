@@ -400,7 +400,7 @@ const MUTATIONS: Mutation[] = [
     find: 'if (this.backlog.length < MAX_BACKLOG) this.backlog.push(record);',
     replace: 'if (false) this.backlog.push(record);',
     test: 'tests/storage.test.ts',
-    name: 'full disk',
+    name: 'read-only data directory',
   },
   {
     protection: 'A missing network or unreadable log answers with a sentence',

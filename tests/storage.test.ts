@@ -171,6 +171,7 @@ describe('storage faults degrade, never crash', () => {
     const { id, location } = await openIncident(server.url);
     await server.close({ keepData: true });
     remount(dir, 'ro');
+    const readOnlySince = Date.now();
     server = await startServer({ dataDir: dir, seed: false, storageRetryMs: 100 });
     // The session is kept in memory (the store says so in health); signing in still works.
     const coordinator = await new HttpClient(server.url).signIn('coordinator', DEMO_PASSWORD);
@@ -180,10 +181,14 @@ describe('storage faults degrade, never crash', () => {
     expect(health.data.logs).toEqual([expect.objectContaining({ incidentId: id })]);
     setReport(board.doc, location, { remarks: 'op een alleen-lezen schijf' });
     await waitFor(() => board.closes.find((c) => c.code === CloseCodes.StorageUnavailable.code), { what: 'the retryable refusal' });
+    const writableAgain = Date.now();
     remount(dir, 'rw');
     const ghor = await new HttpClient(server.url).signIn('ghor', DEMO_PASSWORD);
     const reader = connectBoard(server.url, id, ghor.cookie);
     await waitFor(() => readReport(reader.doc, location).remarks === 'op een alleen-lezen schijf', { timeoutMs: 20000, what: 'the kept report after remount' });
+    // Joins and leaves while nothing could be written waited in memory and are in the log now, with their own time.
+    const joined = (await ghor.get(`/api/incidents/${id}/events?type=joined,left`)).body.data.events as { at: string }[];
+    expect(joined.filter((e) => Date.parse(e.at) >= readOnlySince && Date.parse(e.at) < writableAgain).length).toBeGreaterThanOrEqual(2);
     board.destroy();
     reader.destroy();
   });
