@@ -21,6 +21,35 @@ import { until } from './peers';
 const CLIENTS = 50;
 const rounds = Number(process.argv[2] ?? 3);
 
+type Writer = { board: BoardClient; location: string; written: number };
+
+/**
+ * 50 stock clients, each writing an increasing number into the remarks of its own location
+ * every 50–250 ms until `stop` is called.
+ */
+async function startWriters(url: string, incidentId: string, cookie: string, locations: { id: string }[], remarks: (n: number) => string): Promise<{ clients: Writer[]; stop(): void }> {
+  const clients: Writer[] = [];
+  for (let i = 0; i < CLIENTS; i++) clients.push({ board: connectBoard(url, incidentId, cookie), location: locations[i].id, written: 0 });
+  await until(() => clients.every((c) => c.board.provider.synced), 60000, 'clients synced');
+  let writing = true;
+  const timers = clients.map((c) => {
+    const write = () => {
+      if (!writing) return;
+      c.written++;
+      (c.board.doc.getMap('reports').get(c.location) as Y.Map<unknown>).set('remarks', remarks(c.written));
+      timers[clients.indexOf(c)] = setTimeout(write, randomInt(50, 250));
+    };
+    return setTimeout(write, randomInt(0, 200));
+  });
+  return {
+    clients,
+    stop() {
+      writing = false;
+      timers.forEach((t) => clearTimeout(t));
+    },
+  };
+}
+
 async function round(n: number): Promise<void> {
   let server: ProcessServer = await startProcessServer();
   const port = new URL(server.url).port;
@@ -44,21 +73,8 @@ async function round(n: number): Promise<void> {
     const alert = (await ghor.post(`/api/incidents/${incident.id}/alerts`, { message: 'Chaos', grip: 3, target: { all: true } })).body.data.alert;
 
     // Each client owns one location and writes an increasing number into its remarks.
-    const clients: { board: BoardClient; location: string; written: number }[] = [];
-    for (let i = 0; i < CLIENTS; i++) {
-      clients.push({ board: connectBoard(server.url, incident.id, ghor.cookie), location: network.locations[i].id, written: 0 });
-    }
-    await until(() => clients.every((c) => c.board.provider.synced), 60000, 'clients synced');
-    let writing = true;
-    const writers = clients.map((c) => {
-      const write = () => {
-        if (!writing) return;
-        c.written++;
-        (c.board.doc.getMap('reports').get(c.location) as Y.Map<unknown>).set('remarks', `chaos ${c.written}`);
-        setTimeout(write, randomInt(50, 250));
-      };
-      return setTimeout(write, randomInt(0, 200));
-    });
+    const writers = await startWriters(server.url, incident.id, ghor.cookie, network.locations, (n) => `chaos ${n}`);
+    const { clients } = writers;
     const acked = new Set<string>();
     const acks = acking.map(({ organisationId, client }) =>
       new Promise<void>((resolve) =>
@@ -77,8 +93,7 @@ async function round(n: number): Promise<void> {
     await new Promise((r) => setTimeout(r, 1000));
     server = await startProcessServer({ dataDir, env: { PORT: port } });
     await new Promise((r) => setTimeout(r, 2000));
-    writing = false;
-    writers.forEach((t) => clearTimeout(t));
+    writers.stop();
     await Promise.all(acks);
 
     // Every client reconnects and the server ends up with every client's last write.
@@ -130,19 +145,9 @@ async function fullDiskRound(): Promise<void> {
     const ghor = await new HttpClient(server.url).signIn('ghor', DEMO_PASSWORD);
     const incident = (await ghor.post('/api/incidents', { title: 'Schijf vol', grip: 3 })).body.data;
     const network = (await ghor.get(`/api/incidents/${incident.id}`)).body.data.network;
-    const clients: { board: BoardClient; location: string; written: number }[] = [];
-    for (let i = 0; i < CLIENTS; i++) clients.push({ board: connectBoard(server.url, incident.id, ghor.cookie), location: network.locations[i].id, written: 0 });
-    await until(() => clients.every((c) => c.board.provider.synced), 60000, 'clients synced');
-    let writing = true;
-    const writers = clients.map((c) => {
-      const write = () => {
-        if (!writing) return;
-        c.written++;
-        (c.board.doc.getMap('reports').get(c.location) as Y.Map<unknown>).set('remarks', `vol ${c.written} ${'x'.repeat(200)}`);
-        setTimeout(write, randomInt(50, 250));
-      };
-      return setTimeout(write, randomInt(0, 200));
-    });
+    const lastOf = (c: Writer) => `vol ${c.written} ${'x'.repeat(200)}`;
+    const writers = await startWriters(server.url, incident.id, ghor.cookie, network.locations, (n) => `vol ${n} ${'x'.repeat(200)}`);
+    const { clients } = writers;
     await new Promise((r) => setTimeout(r, 2000));
     const before = clients.reduce((n, c) => n + c.written, 0);
     for (const size of [1024 * 1024, 64 * 1024, 4096]) {
@@ -160,9 +165,7 @@ async function fullDiskRound(): Promise<void> {
     rmSync(filler);
     await waitFor(async () => (await fetch(`${server.url}/api/health`)).status === 200, { timeoutMs: 20000, what: 'writing resumed' });
     await new Promise((r) => setTimeout(r, 1000));
-    writing = false;
-    writers.forEach((t) => clearTimeout(t));
-    const lastOf = (c: (typeof clients)[number]) => `vol ${c.written} ${'x'.repeat(200)}`;
+    writers.stop();
     const check = connectBoard(server.url, incident.id, ghor.cookie);
     await until(() => check.provider.synced, 30000, 'check client');
     await until(() => clients.every((c) => readReport(check.doc, c.location).remarks === lastOf(c)), 60000, 'every kept write after space returned').catch(() => undefined);

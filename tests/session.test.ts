@@ -14,10 +14,12 @@ describe('sessions', () => {
     expect(login.status).toBe(200);
     expect(login.body.data).toMatchObject({ username: 'admin', role: 'admin' });
     expect(login.body.data.passwordHash).toBeUndefined();
-    const cookie = login.headers.get('set-cookie')!;
+    // Each cookie on its own: the session cookie, and the device cookie that marks a known device.
+    const [cookie, device] = login.headers.getSetCookie();
     expect(cookie).toMatch(/^zb_session=[\w-]{40,};/);
-    expect(cookie).toMatch(/HttpOnly/);
-    expect(cookie).toMatch(/SameSite=Lax/);
+    expect(cookie).toMatch(/; HttpOnly;/);
+    expect(cookie).toMatch(/; SameSite=Lax;/);
+    expect(device).toMatch(/^zb_device=[\w-]{30,}; Path=\/api\/session; HttpOnly; SameSite=Lax;/);
     expect((await client.get('/api/me')).body.data.username).toBe('admin');
     const stolen = client.cookie;
     expect((await client.delete('/api/session')).status).toBe(200);
@@ -31,7 +33,8 @@ describe('sessions', () => {
   it('marks the cookie Secure when served behind TLS', async () => {
     server = await startServer({ secureCookies: true });
     const login = await new HttpClient(server.url).post('/api/session', { username: 'admin', password: ADMIN_PASSWORD });
-    expect(login.headers.get('set-cookie')).toMatch(/; Secure$/);
+    for (const cookie of login.headers.getSetCookie()) expect(cookie).toMatch(/; Secure$/);
+    expect(login.headers.getSetCookie()).toHaveLength(2);
   });
 
   it('refuses a wrong password and an unknown user with the same Dutch sentence', async () => {
