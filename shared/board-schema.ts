@@ -51,6 +51,8 @@ export interface Stamp {
   /** True when GHOR (or admin) reported on behalf of the organisation. */
   onBehalf: boolean;
   at: string;
+  /** Set when the report came from the organisation's answer to an alert ("niet getroffen"), not from the form. */
+  via?: 'alert-answer';
 }
 
 /** The live status of one location in one incident. */

@@ -70,6 +70,26 @@ export function readReports(doc: Y.Doc): Map<string, Report> {
 /** A change of report fields: a value sets it, null clears it. */
 export type ReportChange = { [K in keyof ReportPatch]?: ReportPatch[K] | null };
 
+/**
+ * An organisation answered an alert "not hit": every one of its locations without a report yet
+ * gets impact `none` and operation `normal`, stamped as coming from that answer, in one
+ * transaction. Returns the ids it reported.
+ */
+export function reportNotHit(doc: Y.Doc, locationIds: readonly string[], stamp: Stamp, origin: unknown = null): string[] {
+  const reported: string[] = [];
+  doc.transact(() => {
+    for (const id of locationIds) {
+      const map = reportsRoot(doc).get(id);
+      if (!map || map.get('stamp') !== undefined) continue;
+      map.set('impact', 'none');
+      map.set('operation', 'normal');
+      map.set('stamp', stamp);
+      reported.push(id);
+    }
+  }, origin);
+  return reported;
+}
+
 /** Writes report fields of one location in one transaction; throws when the location has no report map. */
 export function setReport(doc: Y.Doc, locationId: string, change: ReportChange, origin: unknown = null): void {
   const map = reportsRoot(doc).get(locationId);

@@ -12,6 +12,7 @@ export const TIMELINE_TYPES = [
   'alert-sent',
   'alert-delivered',
   'alert-acked',
+  'not-hit',
   'report',
   'need',
   'picture',
@@ -117,7 +118,8 @@ export function computeMetrics({ incident, organisations, events }: { incident: 
         }
         break;
       }
-      case 'report': {
+      case 'report':
+      case 'not-hit': {
         const m = event.organisationId ? perOrganisation.get(event.organisationId) : undefined;
         if (m && m.firstReportAt === null) {
           m.firstReportAt = event.at;

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { isConnected } from '../../shared/domain';
 import { resolveTargets, type AckAnswer, type Acknowledgement, type Alert, type AlertInput, type AlertNotice, type AlertStatus } from '../../shared/alert';
+import { reportNotHit } from '../../shared/incident-doc';
 import { text } from '../../shared/text';
 import { HttpError } from '../http/http-error';
 import type { Store, StoredUser } from '../store/store';
@@ -146,10 +147,32 @@ export class AlertService {
       };
       await this.deps.store.put({ acknowledgements: [ack] });
       await this.record(alert.incidentId, user.id, { type: 'alert-acked', alertId, organisationId: ack.organisationId, answer });
+      if (answer === 'no') await this.reportNotHit(user, alert, ack.at);
       const status = await this.status(alert);
       for (const l of this.listeners) l.acked(ack, status);
       return ack;
     });
+  }
+
+  /**
+   * "Not hit" is a report: the organisation's locations that have none yet become impact none,
+   * operation normal, stamped as the answer's. The acknowledgement stands even when the log
+   * cannot take this (the failure is logged).
+   */
+  private async reportNotHit(user: StoredUser, alert: Alert, at: string): Promise<void> {
+    try {
+      const room = await this.deps.rooms.get(alert.incidentId);
+      if (!room || !user.organisationId) return;
+      const organisationId = user.organisationId;
+      const own = this.deps.rooms.network(alert.incidentId).locations.filter((l) => l.organisationId === organisationId).map((l) => l.id);
+      let reported: string[] = [];
+      room.serverChange((doc) => {
+        reported = reportNotHit(doc, own, { by: user.username, byName: user.displayName, organisationId, onBehalf: false, at, via: 'alert-answer' });
+      });
+      room.recordEvent(user.id, { type: 'not-hit', alertId: alert.id, organisationId, locations: reported.length });
+    } catch (error) {
+      this.deps.log(`LOG FAILURE: incident ${alert.incidentId}: the "not hit" answer of ${user.organisationId} could not be written as reports: ${(error as Error).message}`);
+    }
   }
 
   /** Alerts of an incident with their acknowledgements, oldest first; a coordinator sees its organisation's only. */

@@ -79,7 +79,23 @@ export class ReviewService {
 
   constructor(private readonly deps: { store: Store; dataDir: string; log: (m: string) => void }) {}
 
-  private async load(incidentId: string): Promise<Loaded> {
+  private readonly loading = new Map<string, Promise<Loaded>>();
+
+  /**
+   * The incident's replay, read on from where the last read stopped. One read in flight per
+   * incident, shared by every caller: two reads from the same offset would append the same
+   * records twice.
+   */
+  private load(incidentId: string): Promise<Loaded> {
+    let pending = this.loading.get(incidentId);
+    if (!pending) {
+      pending = this.read(incidentId).finally(() => this.loading.delete(incidentId));
+      this.loading.set(incidentId, pending);
+    }
+    return pending;
+  }
+
+  private async read(incidentId: string): Promise<Loaded> {
     const file = incidentLogFile(this.deps.dataDir, incidentId);
     const stat = statSync(file, { throwIfNoEntry: false });
     const size = stat?.size ?? 0;

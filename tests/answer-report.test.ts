@@ -1,0 +1,89 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { readReport, setReport } from '../shared/incident-doc';
+import { HttpClient } from './helpers/http-client';
+import { DEMO_PASSWORD, startServer, type TestServer } from './helpers/server';
+import { waitFor } from './helpers/wait-for';
+import { connectBoard } from './helpers/yjs-client';
+
+let server: TestServer;
+afterEach(async () => server?.close());
+
+async function alerted() {
+  const ghor = await new HttpClient(server.url).signIn('ghor', DEMO_PASSWORD);
+  const coordinator = await new HttpClient(server.url).signIn('coordinator', DEMO_PASSWORD);
+  const id = (await ghor.post('/api/incidents', { title: 'Stroomstoring', grip: 2 })).body.data.id;
+  const ownOrg = (await coordinator.get('/api/me')).body.data.organisationId as string;
+  const { network } = (await ghor.get(`/api/incidents/${id}`)).body.data;
+  const own = network.locations.filter((l: { organisationId: string }) => l.organisationId === ownOrg).map((l: { id: string }) => l.id) as string[];
+  const alert = (await ghor.post(`/api/incidents/${id}/alerts`, { message: 'Stroomstoring in de regio', grip: 2, target: { all: true } })).body.data.alert;
+  return { ghor, coordinator, id, ownOrg, own, alert };
+}
+
+describe('an answer is a report', () => {
+  it('"not hit" reports every unreported location of the organisation as no impact, stamped as the answer', async () => {
+    server = await startServer();
+    const { ghor, coordinator, id, ownOrg, own, alert } = await alerted();
+    const board = connectBoard(server.url, id, ghor.cookie);
+    await board.synced();
+    // One location was reported already: the answer leaves it as it is.
+    const writer = connectBoard(server.url, id, coordinator.cookie);
+    await writer.synced();
+    setReport(writer.doc, own[0], { impact: 'minor', remarks: 'al gemeld' });
+    await waitFor(() => readReport(board.doc, own[0]).stamp, { what: 'the earlier report' });
+
+    expect((await coordinator.post(`/api/alerts/${alert.id}/ack`, { answer: 'no' })).status).toBe(200);
+    await waitFor(() => own.slice(1).every((l) => readReport(board.doc, l).impact === 'none'), { what: 'every other location as not hit' });
+    for (const location of own.slice(1)) {
+      expect(readReport(board.doc, location)).toMatchObject({ impact: 'none', operation: 'normal', stamp: { by: 'coordinator', organisationId: ownOrg, onBehalf: false, via: 'alert-answer' } });
+    }
+    expect(readReport(board.doc, own[0])).toMatchObject({ impact: 'minor', remarks: 'al gemeld' });
+    // Other organisations are untouched.
+    const { network } = (await ghor.get(`/api/incidents/${id}`)).body.data;
+    const other = network.locations.find((l: { organisationId: string }) => l.organisationId !== ownOrg).id;
+    expect(readReport(board.doc, other).stamp).toBeUndefined();
+
+    // The timeline shows one event for the answer's reports, and the metrics count it as the first report.
+    const events = (await ghor.get(`/api/incidents/${id}/events?type=not-hit`)).body.data.events;
+    expect(events).toEqual([expect.objectContaining({ type: 'not-hit', organisationId: ownOrg, detail: expect.objectContaining({ locations: own.length - 1 }) })]);
+    const { metrics } = (await ghor.get(`/api/incidents/${id}/metrics`)).body.data;
+    expect(metrics.organisations.find((o: { organisationId: string }) => o.organisationId === ownOrg).firstReportAt).not.toBeNull();
+    board.destroy();
+    writer.destroy();
+  });
+
+  it('"don\'t know yet" and "hit" change no report', async () => {
+    server = await startServer();
+    const { ghor, coordinator, id, own, alert } = await alerted();
+    expect((await coordinator.post(`/api/alerts/${alert.id}/ack`, { answer: 'unknown' })).status).toBe(200);
+    const state = (await ghor.get(`/api/incidents/${id}/state?format=json`)).body.data;
+    expect(own.every((l) => !state.reports[l]?.stamp)).toBe(true);
+  });
+});
+
+describe('the review on a cold cache', () => {
+  it('answers every review endpoint called at once, right after a restart and after the log has grown', async () => {
+    server = await startServer();
+    const { coordinator, id, own } = await alerted();
+    const writer = connectBoard(server.url, id, coordinator.cookie);
+    await writer.synced();
+    setReport(writer.doc, own[0], { impact: 'major' });
+    await waitFor(() => readReport(writer.doc, own[0]).stamp, { what: 'stamp' });
+    writer.destroy();
+    const dataDir = server.dataDir;
+    await server.close({ keepData: true });
+    server = await startServer({ dataDir, seed: false });
+    const reviewer = await new HttpClient(server.url).signIn('ghor', DEMO_PASSWORD);
+    const all = () => Promise.all(['report.html', 'metrics', 'events', 'timeline.csv', 'state?format=json'].map((path) => reviewer.get(`/api/incidents/${id}/${path}`)));
+    for (const answer of await all()) expect(answer.status).toBe(200);
+    const again = connectBoard(server.url, id, (await new HttpClient(server.url).signIn('coordinator', DEMO_PASSWORD)).cookie);
+    await again.synced();
+    setReport(again.doc, own[1], { impact: 'critical' });
+    await waitFor(() => readReport(again.doc, own[1]).stamp, { what: 'stamp after the restart' });
+    const answers = await all();
+    for (const answer of answers) expect(answer.status).toBe(200);
+    const events = answers[2].body.data.events as { seq: number; type: string }[];
+    expect(new Set(events.map((e) => e.seq)).size).toBe(events.length);
+    expect(events.filter((e) => e.type === 'report')).toHaveLength(2);
+    again.destroy();
+  });
+});
