@@ -10,11 +10,21 @@ export const YMessage = {
   auth: 2,
   queryAwareness: 3,
   /**
-   * Zorgbeeld's own message (not y-protocols): a JSON string `{storage: 'ok' | 'unavailable'}`,
-   * sent when the board stops or starts taking writes. The stock client logs and ignores it.
+   * Zorgbeeld's own message (not y-protocols): a JSON {@link BoardStatus}, sent when the board
+   * stops or starts taking writes, is closed, or its GRIP level changes. The stock client logs
+   * and ignores it.
    */
   boardStatus: 4,
 } as const;
+
+/** What the server says about a board on its own message type ({@link YMessage.boardStatus}). */
+export interface BoardStatus {
+  storage: 'ok' | 'unavailable';
+  /** Set when GHOR has just closed the incident: the board takes no more writes. */
+  closed?: boolean;
+  /** Set when GHOR has just changed the GRIP level. */
+  grip?: number;
+}
 
 /** y-protocols sync sub-messages. */
 export const YSyncMessage = {

@@ -76,8 +76,10 @@ export function incidentRoutes({ store, rooms, now }: { store: Store; rooms: Roo
     const checked = checkGripChange(req.body);
     if (!checked.ok) throw invalidInput(checked.issues);
     const next = { ...incident, grip: checked.value.grip };
-    (await rooms.get(incident.id))?.recordEvent(req.user!.id, { type: 'grip-changed', from: incident.grip, to: next.grip });
+    const room = await rooms.get(incident.id);
+    room?.recordEvent(req.user!.id, { type: 'grip-changed', from: incident.grip, to: next.grip });
     await store.put({ incidents: [next] });
+    room?.announce({ grip: next.grip });
     res.json({ data: next });
   });
 

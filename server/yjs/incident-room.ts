@@ -6,7 +6,7 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import type { Stamp } from '../../shared/board-schema';
 import type { IncidentNetwork } from '../../shared/incident';
-import { CloseCodes, YMessage, type CloseCode } from '../../shared/wire';
+import { CloseCodes, YMessage, type BoardStatus, type CloseCode } from '../../shared/wire';
 import { writeStamps } from '../../shared/incident-doc';
 import { IncidentLog, RecordType, StorageError, decodeCheckpoint, encodeCheckpoint, readLogFile, type LogRecord, type NewRecord } from '../recorder/incident-log';
 import { LogGrowth, type StorageStatus } from './log-growth';
@@ -217,12 +217,18 @@ export class IncidentRoom {
     return { incidentId: this.options.incidentId, logBytes: this.recorder.size(), fault: this.fault ? { ...this.fault } : null, waitingEvents: this.backlog.length, ...this.growth.summary(this.options.now().getTime()) };
   }
 
-  /** Zorgbeeld's own message on the Yjs connection: whether the board takes writes now. */
-  private statusMessage(): Uint8Array {
+  /** Zorgbeeld's own message on the Yjs connection: whether the board takes writes now, and what just changed. */
+  private statusMessage(changed: Omit<BoardStatus, 'storage'> = {}): Uint8Array {
+    const status: BoardStatus = { storage: this.fault ? 'unavailable' : 'ok', ...changed };
     const message = encoding.createEncoder();
     encoding.writeVarUint(message, YMessage.boardStatus);
-    encoding.writeVarString(message, JSON.stringify({ storage: this.fault ? 'unavailable' : 'ok' }));
+    encoding.writeVarString(message, JSON.stringify(status));
     return encoding.toUint8Array(message);
+  }
+
+  /** Tells everyone on the board at once that the incident was closed or its GRIP level changed. */
+  announce(changed: Omit<BoardStatus, 'storage'>): void {
+    this.broadcast(this.statusMessage(changed), null);
   }
 
   /**

@@ -159,6 +159,7 @@ export class Rooms {
   /** Marks an incident closed: its document takes no more writes. */
   markClosed(incidentId: string): void {
     this.readOnly.add(incidentId);
+    this.rooms.get(incidentId)?.announce({ closed: true });
   }
 
   /** Called when a socket left: an empty room is unloaded after the idle time. */

@@ -23,7 +23,7 @@ import {
   type ReportChange,
 } from '$shared/incident-doc';
 import * as decoding from 'lib0/decoding';
-import { CloseCodes, YMessage, closeCodeOf } from '$shared/wire';
+import { CloseCodes, YMessage, closeCodeOf, type BoardStatus } from '$shared/wire';
 import { i18n } from './i18n.svelte';
 
 /** Someone with the board open, as the server vouches for it. */
@@ -50,6 +50,17 @@ export class Board {
    * the user's changes and retries; cleared when the server takes writes again.
    */
   waiting = $state<string | null>(null);
+  /** A live notice from GHOR's side of the board: the incident was closed, or its GRIP level changed. */
+  notice = $state<string | null>(null);
+  /** The GRIP level as it is now (it may change while the board is open). */
+  grip = $state(0);
+  /**
+   * Save state per location the user wrote: `sent` until the server's stamp for it comes back,
+   * then the time it was saved.
+   */
+  saves = $state.raw<Map<string, { state: 'sent' } | { state: 'saved'; at: string }>>(new Map());
+  /** Stamps as they were when the user last wrote a location; a new stamp means the server took it. */
+  private readonly sentAgainst = new Map<string, string | undefined>();
   reports = $state.raw<Map<string, Report>>(new Map());
   needs = $state.raw<Need[]>([]);
   picture = $state<Record<PictureText, string>>({ picture: '', assessment: '', decisions: '' });
@@ -72,6 +83,7 @@ export class Board {
     readonly user: PublicUser,
   ) {
     this.readOnly = incident.status === 'closed' || user.role === 'observer';
+    this.grip = incident.grip;
     this.open();
   }
 
@@ -119,8 +131,16 @@ export class Board {
     this.provider.on('connection-close', onConnectionClose);
     // Zorgbeeld's own message: the server says when the board stops or starts taking writes.
     this.provider.messageHandlers[YMessage.boardStatus] = (_encoder, decoder) => {
-      const status = JSON.parse(decoding.readVarString(decoder)) as { storage?: string };
+      const status = JSON.parse(decoding.readVarString(decoder)) as BoardStatus;
       this.waiting = status.storage === 'unavailable' ? CloseCodes.StorageUnavailable.text[i18n.lang] : null;
+      if (status.closed) {
+        this.readOnly = true;
+        this.notice = i18n.t('incidentClosedLive');
+      }
+      if (typeof status.grip === 'number' && status.grip !== this.grip) {
+        this.notice = i18n.t('gripChangedLive').replace('{from}', String(this.grip)).replace('{to}', String(status.grip));
+        this.grip = status.grip;
+      }
     };
 
     const reports = reportsRoot(this.doc);
@@ -132,12 +152,20 @@ export class Board {
       }
       if (changed.size === 0) return;
       const next = new Map(this.reports);
+      let saves: typeof this.saves | undefined;
       for (const id of changed) {
         const map = reports.get(id);
         if (map instanceof Y.Map && map.size > 0) next.set(id, map.toJSON() as Report);
         else next.delete(id);
+        const stamp = next.get(id)?.stamp;
+        if (this.sentAgainst.has(id) && stamp && stamp.at !== this.sentAgainst.get(id)) {
+          this.sentAgainst.delete(id);
+          saves ??= new Map(this.saves);
+          saves.set(id, { state: 'saved', at: stamp.at });
+        }
       }
       this.reports = next;
+      if (saves) this.saves = saves;
       this.onReportsChanged([...changed]);
     };
     reports.observeDeep(onReports);
@@ -207,9 +235,31 @@ export class Board {
     for (const dispose of this.disposers.splice(0).reverse()) dispose();
   }
 
-  /** Writes report fields of a location. */
+  /** Writes report fields of a location; nothing once the board is read-only (the server would refuse it). */
   report(locationId: string, change: ReportChange): void {
+    if (this.readOnly) return;
+    if (!this.sentAgainst.has(locationId)) this.sentAgainst.set(locationId, this.reports.get(locationId)?.stamp?.at);
+    this.saves = new Map(this.saves).set(locationId, { state: 'sent' });
     setReport(this.doc, locationId, change);
+  }
+
+  /** The own locations that have no report yet in this incident. */
+  unreported(organisationId: string): string[] {
+    return this.network.locations.filter((l) => l.organisationId === organisationId && !this.reports.get(l.id)?.stamp).map((l) => l.id);
+  }
+
+  /** Gives several locations the same status in one transaction (e.g. "all other locations: no impact"). */
+  reportMany(locationIds: readonly string[], change: ReportChange): void {
+    if (this.readOnly || locationIds.length === 0) return;
+    const saves = new Map(this.saves);
+    for (const id of locationIds) {
+      if (!this.sentAgainst.has(id)) this.sentAgainst.set(id, this.reports.get(id)?.stamp?.at);
+      saves.set(id, { state: 'sent' });
+    }
+    this.saves = saves;
+    this.doc.transact(() => {
+      for (const id of locationIds) setReport(this.doc, id, change);
+    });
   }
 
   /** Files a need for the user's organisation (or, for GHOR, on behalf of one). */

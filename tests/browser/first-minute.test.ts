@@ -1,0 +1,136 @@
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { PHONE, SHOTS, WIDE, browserSuite, signedInPage } from '../helpers/browser';
+import { HttpClient } from '../helpers/http-client';
+import { DEMO_PASSWORD } from '../helpers/server';
+
+const suite = browserSuite();
+
+/** Counts the taps a user makes: every click, and every field tapped to type into. */
+function tapper(page: Page) {
+  let taps = 0;
+  return {
+    get taps() {
+      return taps;
+    },
+    async click(selector: Parameters<Page['click']>[0]) {
+      taps++;
+      await page.click(selector);
+    },
+    async type(selector: string, value: string) {
+      taps++;
+      await page.fill(selector, value);
+    },
+  };
+}
+
+async function openBoard(page: Page, incidentId: string) {
+  await page.goto(`${suite.server.url}/incidents/${incidentId}`);
+  await expect.poll(() => page.getByTestId('board').getAttribute('data-synced'), { timeout: 15000 }).toBe('true');
+}
+
+async function incidentWithAlert(title: string) {
+  const api = await new HttpClient(suite.server.url).signIn('ghor', DEMO_PASSWORD);
+  const incident = (await api.post('/api/incidents', { title, grip: 2 })).body.data;
+  await api.post(`/api/incidents/${incident.id}/alerts`, { message: `${title}: meld of u getroffen bent.`, grip: 2, target: { all: true } });
+  const coordinator = await new HttpClient(suite.server.url).signIn('coordinator', DEMO_PASSWORD);
+  const organisationId = (await coordinator.get('/api/me')).body.data.organisationId as string;
+  const own = ((await api.get(`/api/incidents/${incident.id}`)).body.data.network.locations as { organisationId: string }[]).filter((l) => l.organisationId === organisationId).length;
+  return { api, incident, own };
+}
+
+describe('the coordinator’s first minute, on a phone', () => {
+  it('answers "not hit" in one tap, and GHOR’s map shows every unreported location of the organisation green', async () => {
+    const { incident, own } = await incidentWithAlert('Gaslek Heerlen');
+    const ghor = await signedInPage(suite.browser, suite.server.url, 'ghor', DEMO_PASSWORD, WIDE);
+    await openBoard(ghor, incident.id);
+    expect(await ghor.getByTestId('impact-none').textContent()).toBe('0');
+    const phone = await signedInPage(suite.browser, suite.server.url, 'coordinator', DEMO_PASSWORD, PHONE);
+    const banner = phone.getByTestId('alert-banner');
+    await expect.poll(() => banner.count(), { timeout: 10000 }).toBe(1);
+    const taps = tapper(phone);
+    await taps.click('[data-testid=alert-banner] button.answer-no');
+    expect(taps.taps).toBe(1);
+    // Within two seconds of the tap.
+    await expect.poll(() => ghor.getByTestId('impact-none').textContent(), { timeout: 2000, interval: 50 }).toBe(String(own));
+    expect(await phone.getByTestId('answered').textContent()).toContain('niet getroffen');
+    await phone.screenshot({ path: `${SHOTS}/first-minute-not-hit-phone.png` });
+    await ghor.screenshot({ path: `${SHOTS}/first-minute-not-hit-wide.png` });
+  });
+
+  it('"hit" opens the first own location; a full report takes at most 12 taps, the rest is fine in 2, and every change shows it was saved', async () => {
+    const { api, incident, own } = await incidentWithAlert('Stroomuitval Parkstad');
+    const phone = await signedInPage(suite.browser, suite.server.url, 'coordinator', DEMO_PASSWORD, PHONE);
+    const taps = tapper(phone);
+    await expect.poll(() => phone.getByTestId('alert-banner').count(), { timeout: 10000 }).toBe(1);
+    await taps.click('[data-testid=alert-banner] button.answer-yes');
+    await phone.waitForURL((url) => url.pathname === `/incidents/${incident.id}`);
+    const form = phone.getByTestId('report-form');
+    await expect.poll(() => form.count(), { timeout: 15000 }).toBe(1);
+
+    const before = taps.taps;
+    await taps.click('[data-testid=report-form] button:has-text("Kritiek")');
+    await taps.click('[data-testid=report-form] button:has-text("Evacueert")');
+    await taps.type('input[name=bedsFree]', '0');
+    await taps.type('input[name=canReceive]', '0');
+    await taps.type('input[name=clientsPresent]', '48');
+    await taps.type('input[name=toEvacuate]', '48');
+    await phone.press('input[name=toEvacuate]', 'Tab');
+    await taps.click('[data-testid=report-form] .utility:has-text("Stroom") button:has-text("Noodstroom")');
+    await taps.click('[data-testid=report-form] .utility:has-text("Water") button:has-text("In orde")');
+    await taps.click('[data-testid=report-form] .utility:has-text("Verwarming") button:has-text("Uitgevallen")');
+    await taps.click('[data-testid=report-form] .utility:has-text("Telefonie") button:has-text("Verstoord")');
+    await taps.type('textarea[name=remarks]', 'Aggregaat draait, evacuatie naar Sittard gestart.');
+    expect(taps.taps - before).toBeLessThanOrEqual(12);
+    // Remarks are saved while typing (no tap to leave the field); the form says when the change was saved.
+    const locationId = await form.getAttribute('data-location');
+    const reportAtGhor = async () => (await api.get(`/api/incidents/${incident.id}/state?format=json`)).body.data.reports[locationId!];
+    await expect.poll(async () => (await reportAtGhor())?.remarks, { timeout: 5000 }).toBe('Aggregaat draait, evacuatie naar Sittard gestart.');
+    await expect.poll(() => phone.getByTestId('save-state').textContent(), { timeout: 5000 }).toMatch(/Opgeslagen om \d\d:\d\d/);
+    expect(await reportAtGhor()).toMatchObject({ impact: 'critical', operation: 'evacuating', bedsFree: 0, clientsPresent: 48, toEvacuate: 48, power: 'backup', water: 'ok', heating: 'out', telecom: 'degraded', remarks: 'Aggregaat draait, evacuatie naar Sittard gestart.' });
+    await phone.screenshot({ path: `${SHOTS}/first-minute-report-phone.png`, fullPage: true });
+
+    // The other locations are fine: one tap and the confirmation.
+    await phone.getByRole('button', { name: /Terug naar de lijst/ }).click();
+    phone.once('dialog', (dialog) => void dialog.accept());
+    const restStart = taps.taps;
+    await taps.click('[data-testid=rest-none]');
+    const restTaps = taps.taps - restStart + 1; // the dialog's OK
+    expect(restTaps).toBeLessThanOrEqual(3);
+    await expect.poll(async () => Object.values((await api.get(`/api/incidents/${incident.id}/state?format=json`)).body.data.reports as Record<string, { impact?: string }>).filter((r) => r.impact === 'none').length, { timeout: 5000 }).toBe(own - 1);
+    expect(await phone.getByTestId('rest-none').count()).toBe(0);
+    // Own locations first; the others behind a separator.
+    expect(await phone.getByTestId('location-list').locator('button.location').count()).toBe(own);
+    expect(await phone.locator('details.others summary').textContent()).toContain('andere organisaties');
+    await phone.screenshot({ path: `${SHOTS}/first-minute-locations-phone.png` });
+  });
+
+  it('shows the map on a phone, and announces GRIP changes and closure live, keeping what was typed as a draft', async () => {
+    const { api, incident } = await incidentWithAlert('Overstroming Maasdal');
+    const phone = await signedInPage(suite.browser, suite.server.url, 'coordinator', DEMO_PASSWORD, PHONE);
+    await phone.getByTestId('alert-banner').locator('button.answer-unknown').click();
+    await openBoard(phone, incident.id);
+    await phone.getByRole('button', { name: 'Kaart', exact: true }).click();
+    const map = phone.getByTestId('location-map');
+    await expect.poll(() => map.getAttribute('data-markers')).not.toBe('0');
+    const box = await phone.locator('[data-testid=location-map] canvas').first().boundingBox();
+    expect(box?.width).toBeGreaterThan(300);
+    expect(box?.height).toBeGreaterThan(200);
+    await phone.screenshot({ path: `${SHOTS}/first-minute-map-phone.png` });
+
+    await api.patch(`/api/incidents/${incident.id}`, { grip: 3 });
+    await expect.poll(() => phone.getByTestId('notice').textContent()).toContain('GRIP 2 → GRIP 3');
+    expect(await phone.getByTestId('grip-badge').textContent()).toBe('GRIP 3');
+
+    await phone.getByRole('button', { name: 'Mijn locaties', exact: true }).click();
+    await phone.getByTestId('location-list').locator('button.location').first().click();
+    // Typed, and GHOR closes the incident before it is sent.
+    await phone.fill('textarea[name=remarks]', 'Kelder loopt onder, twee bewoners verplaatst');
+    await api.post(`/api/incidents/${incident.id}/close`);
+    await expect.poll(() => phone.getByTestId('notice').textContent()).toContain('zojuist gesloten');
+    await expect.poll(() => phone.getByTestId('draft').locator('textarea').inputValue()).toBe('Kelder loopt onder, twee bewoners verplaatst');
+    expect(await phone.locator('[data-testid=report-form] button:has-text("Kritiek")').isDisabled()).toBe(true);
+    expect(await phone.locator('textarea[name=remarks]').isDisabled()).toBe(true);
+    await phone.screenshot({ path: `${SHOTS}/first-minute-closed-phone.png`, fullPage: true });
+  });
+});
