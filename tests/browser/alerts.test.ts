@@ -32,8 +32,13 @@ describe('alerting in Chromium', () => {
     await expect.poll(() => banner.count()).toBe(0);
 
     await expect.poll(() => status.getByTestId('alert-totals').textContent()).toMatch(/1 bevestigd\s*\(1 getroffen\)/);
-    expect(await status.getByTestId('answered').textContent()).toContain('Crisiscoördinator (demo)');
-    expect(await status.getByTestId('waiting').locator('tr').count()).toBe(41);
+    // Grouped for action: who is hit first, then who has not answered, with a phone number to tap.
+    expect(await status.getByTestId('answered-yes').textContent()).toContain('Crisiscoördinator (demo)');
+    expect(await status.getByTestId('waiting').locator('li').count()).toBe(41);
+    expect(await status.getByTestId('waiting').locator('a[href^="tel:+31"]').count()).toBeGreaterThan(30);
+    const order = await status.locator('h4').allTextContents();
+    expect(order[0]).toMatch(/^Getroffen \(1\)/);
+    expect(order[1]).toMatch(/^Nog geen antwoord \(41\)/);
     await ghor.screenshot({ path: `${SHOTS}/alert-response-wide.png` });
 
     // A coordinator who signs in later sees the alerts it has not acknowledged first.

@@ -91,7 +91,8 @@ describe('incident board in Chromium', () => {
       await first.click();
 
       await own.stop({ keepData: true });
-      await expect.poll(() => coordinator.getByTestId('connection').textContent()).toContain('Offline');
+      // Between attempts to reconnect: the pill alternates between connecting and offline.
+      await expect.poll(() => coordinator.getByTestId('connection').textContent(), { timeout: 10000, interval: 50 }).toContain('Offline');
       await coordinator.getByRole('button', { name: 'Groot' }).click();
       await coordinator.screenshot({ path: `${SHOTS}/board-offline-phone.png` });
 

@@ -3,26 +3,8 @@ import type { AckAnswer, Acknowledgement, AlertNotice, AlertStatus } from '$shar
 import type { PublicUser } from '$shared/domain';
 import type { Result } from '$shared/result';
 import type { ClientToServerEvents, OnlineUser, ServerToClientEvents } from '$shared/wire';
+import { beep } from './beep';
 import { i18n } from './i18n.svelte';
-
-/** Plays a short two-tone alarm; browsers only allow it after the user has interacted with the page. */
-function beep(): void {
-  try {
-    const context = new AudioContext();
-    [0, 0.35].forEach((start, i) => {
-      const oscillator = context.createOscillator();
-      const gain = context.createGain();
-      oscillator.frequency.value = i === 0 ? 880 : 660;
-      gain.gain.value = 0.15;
-      oscillator.connect(gain).connect(context.destination);
-      oscillator.start(context.currentTime + start);
-      oscillator.stop(context.currentTime + start + 0.3);
-    });
-    setTimeout(() => void context.close(), 1500);
-  } catch {
-    // No audio (autoplay policy or no device): the banner and the notification remain.
-  }
-}
 
 /**
  * The socket.io connection of this tab: alerts for a coordinator (a banner until acknowledged),

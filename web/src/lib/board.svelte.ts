@@ -24,6 +24,7 @@ import {
 } from '$shared/incident-doc';
 import * as decoding from 'lib0/decoding';
 import { CloseCodes, YMessage, closeCodeOf, type BoardStatus } from '$shared/wire';
+import { beep } from './beep';
 import { i18n } from './i18n.svelte';
 
 /** Someone with the board open, as the server vouches for it. */
@@ -59,6 +60,9 @@ export class Board {
    * then the time it was saved.
    */
   saves = $state.raw<Map<string, { state: 'sent' } | { state: 'saved'; at: string }>>(new Map());
+  /** A new urgent need, for GHOR: shown as a toast (with a sound) that opens it. */
+  urgent = $state<Need | null>(null);
+  private seenNeeds: Set<string> | null = null;
   /** Stamps as they were when the user last wrote a location; a new stamp means the server took it. */
   private readonly sentAgainst = new Map<string, string | undefined>();
   reports = $state.raw<Map<string, Report>>(new Map());
@@ -169,7 +173,10 @@ export class Board {
       this.onReportsChanged([...changed]);
     };
     reports.observeDeep(onReports);
-    const onNeeds = () => (this.needs = readNeeds(this.doc));
+    const onNeeds = () => {
+      this.needs = readNeeds(this.doc);
+      this.noticeUrgentNeeds();
+    };
     needsRoot(this.doc).observeDeep(onNeeds);
     const onPicture = () => {
       this.picture = readPicture(this.doc);
@@ -197,6 +204,23 @@ export class Board {
     ];
   }
 
+  /** GHOR hears a need filed as "immediate" the moment it arrives (not those already there on opening). */
+  private noticeUrgentNeeds(): void {
+    if (!this.synced || !(this.user.role === 'ghor' || this.user.role === 'admin')) return;
+    if (this.seenNeeds === null) {
+      this.seenNeeds = new Set(this.needs.map((n) => n.id));
+      return;
+    }
+    for (const need of this.needs) {
+      if (this.seenNeeds.has(need.id)) continue;
+      this.seenNeeds.add(need.id);
+      if (need.urgency === 'immediate' && need.status === 'open') {
+        this.urgent = need;
+        beep();
+      }
+    }
+  }
+
   private mirrorAll(): void {
     const all = new Map<string, Report>();
     reportsRoot(this.doc).forEach((map, id) => {
@@ -204,6 +228,8 @@ export class Board {
     });
     this.reports = all;
     this.needs = readNeeds(this.doc);
+    // What is there when the board opens is not news.
+    this.seenNeeds ??= new Set(this.needs.map((n) => n.id));
     this.picture = readPicture(this.doc);
     this.areas = readAreas(this.doc);
     this.logbook = logbookRoot(this.doc).toArray();
