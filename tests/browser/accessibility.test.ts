@@ -1,0 +1,62 @@
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { seriousViolations } from '../helpers/axe';
+import { PHONE, WIDE, browserSuite, signedInPage } from '../helpers/browser';
+import { HttpClient } from '../helpers/http-client';
+import { ADMIN_PASSWORD, DEMO_PASSWORD } from '../helpers/server';
+
+const suite = browserSuite();
+
+/** Every page state checked, with what axe found there; all states are checked before the test fails. */
+const found: { state: string; violations: Awaited<ReturnType<typeof seriousViolations>> }[] = [];
+async function check(page: Page, state: string): Promise<void> {
+  found.push({ state, violations: await seriousViolations(page) });
+}
+
+describe('accessibility (axe-core): no critical or serious violation', () => {
+  it('login, registry, board on a phone and wide, and the review', async () => {
+    const api = await new HttpClient(suite.server.url).signIn('ghor', DEMO_PASSWORD);
+    const incident = (await api.post('/api/incidents', { title: 'Toegankelijkheid', grip: 2 })).body.data;
+    await api.post(`/api/incidents/${incident.id}/alerts`, { message: 'Controle', grip: 2, target: { all: true } });
+
+    const context = await suite.browser.newContext({ viewport: PHONE, locale: 'nl-NL' });
+    const login = await context.newPage();
+    await login.goto(`${suite.server.url}/login`);
+    await check(login, 'login (phone)');
+
+    const admin = await signedInPage(suite.browser, suite.server.url, 'admin', ADMIN_PASSWORD, WIDE);
+    for (const path of ['/registry', '/registry/organisations', '/registry/locations', '/registry/coordinators', '/registry/import', '/registry/users', '/incidents']) {
+      await admin.goto(`${suite.server.url}${path}`);
+      await admin.waitForLoadState('networkidle');
+      await check(admin, `${path} (admin, wide)`);
+    }
+
+    const phone = await signedInPage(suite.browser, suite.server.url, 'coordinator', DEMO_PASSWORD, PHONE);
+    await check(phone, 'home with the alert banner (coordinator, phone)');
+    await phone.goto(`${suite.server.url}/incidents/${incident.id}`);
+    await expect.poll(() => phone.getByTestId('board').getAttribute('data-synced'), { timeout: 15000 }).toBe('true');
+    await check(phone, 'board, own locations (phone)');
+    await phone.getByTestId('location-list').locator('button.location').first().click();
+    await phone.getByRole('button', { name: 'Kritiek' }).click();
+    await check(phone, 'report form (phone)');
+    for (const tab of ['Kaart', 'Overzicht', 'Hulpvragen', 'Beeld']) {
+      await phone.getByRole('button', { name: tab, exact: true }).click();
+      await check(phone, `board, ${tab} (phone)`);
+    }
+
+    const ghor = await signedInPage(suite.browser, suite.server.url, 'ghor', DEMO_PASSWORD, WIDE);
+    await ghor.goto(`${suite.server.url}/incidents/${incident.id}`);
+    await expect.poll(() => ghor.getByTestId('board').getAttribute('data-synced'), { timeout: 15000 }).toBe('true');
+    await check(ghor, 'board, overview (GHOR, wide)');
+    for (const tab of ['Alarmering', 'Locaties', 'Hulpvragen', 'Logboek', 'Gebieden']) {
+      await ghor.getByRole('button', { name: tab, exact: true }).click();
+      await check(ghor, `board, ${tab} (GHOR, wide)`);
+    }
+    await ghor.goto(`${suite.server.url}/incidents/${incident.id}/review`);
+    await ghor.waitForLoadState('networkidle');
+    await check(ghor, 'review (GHOR, wide)');
+    await context.close();
+    expect(found.length).toBeGreaterThanOrEqual(20);
+    expect(found.filter((f) => f.violations.length > 0)).toEqual([]);
+  }, 180000);
+});
