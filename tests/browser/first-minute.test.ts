@@ -24,6 +24,25 @@ function tapper(page: Page) {
   };
 }
 
+/**
+ * Tap targets smaller than 44×44 CSS pixels on the page as it is shown: every visible link,
+ * button, field and summary (a checkbox counts by the label around it).
+ */
+async function smallTapTargets(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const small: string[] = [];
+    for (const element of document.querySelectorAll<HTMLElement>('a[href], button, input, select, textarea, summary, [role=button]')) {
+      const target = (element instanceof HTMLInputElement && (element.type === 'checkbox' || element.type === 'radio') && element.closest('label')) || element;
+      const box = target.getBoundingClientRect();
+      const style = getComputedStyle(target);
+      if (box.width === 0 || box.height === 0 || style.visibility === 'hidden' || target.closest('.visually-hidden, [hidden], .leaflet-control-attribution')) continue;
+      if (box.bottom < 0 || box.top > window.innerHeight) continue;
+      if (box.width < 44 || box.height < 44) small.push(`${target.tagName.toLowerCase()}${target.className ? `.${String(target.className).split(' ')[0]}` : ''} "${(target.textContent ?? '').trim().slice(0, 24)}" ${Math.round(box.width)}×${Math.round(box.height)}`);
+    }
+    return small;
+  });
+}
+
 async function openBoard(page: Page, incidentId: string) {
   await page.goto(`${suite.server.url}/incidents/${incidentId}`);
   await expect.poll(() => page.getByTestId('board').getAttribute('data-synced'), { timeout: 15000 }).toBe('true');
@@ -89,6 +108,10 @@ describe('the coordinator’s first minute, on a phone', () => {
     await expect.poll(() => phone.getByTestId('save-state').textContent(), { timeout: 5000 }).toMatch(/Opgeslagen om \d\d:\d\d/);
     expect(await reportAtGhor()).toMatchObject({ impact: 'critical', operation: 'evacuating', bedsFree: 0, clientsPresent: 48, toEvacuate: 48, power: 'backup', water: 'ok', heating: 'out', telecom: 'degraded', remarks: 'Aggregaat draait, evacuatie naar Sittard gestart.' });
     await phone.screenshot({ path: `${SHOTS}/first-minute-report-phone.png`, fullPage: true });
+    for (const y of [0, 600, 1200, 1800]) {
+      await phone.evaluate((top) => document.querySelector('.content')?.scrollTo(0, top), y);
+      expect(await smallTapTargets(phone), `report form scrolled to ${y}`).toEqual([]);
+    }
 
     // The other locations are fine: one tap and the confirmation.
     await phone.getByRole('button', { name: /Terug naar de lijst/ }).click();
@@ -103,6 +126,9 @@ describe('the coordinator’s first minute, on a phone', () => {
     expect(await phone.getByTestId('location-list').locator('button.location').count()).toBe(own);
     expect(await phone.locator('details.others summary').textContent()).toContain('andere organisaties');
     await phone.screenshot({ path: `${SHOTS}/first-minute-locations-phone.png` });
+    expect(await smallTapTargets(phone), 'own locations').toEqual([]);
+    await phone.getByRole('button', { name: 'Overzicht', exact: true }).click();
+    expect(await smallTapTargets(phone), 'overview').toEqual([]);
   });
 
   it('shows the map on a phone, and announces GRIP changes and closure live, keeping what was typed as a draft', async () => {
@@ -117,6 +143,7 @@ describe('the coordinator’s first minute, on a phone', () => {
     expect(box?.width).toBeGreaterThan(300);
     expect(box?.height).toBeGreaterThan(200);
     await phone.screenshot({ path: `${SHOTS}/first-minute-map-phone.png` });
+    expect(await smallTapTargets(phone), 'map tab').toEqual([]);
 
     await api.patch(`/api/incidents/${incident.id}`, { grip: 3 });
     await expect.poll(() => phone.getByTestId('notice').textContent()).toContain('GRIP 2 → GRIP 3');

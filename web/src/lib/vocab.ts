@@ -3,7 +3,7 @@ import type { Language } from '$shared/text';
 /** Names of the report and need vocabulary (DESIGN.md), per language. */
 export const VOCAB: Record<Language, Record<string, Record<string, string>>> = {
   nl: {
-    impact: { unknown: 'Onbekend', none: 'Geen', minor: 'Beperkt', major: 'Groot', critical: 'Kritiek' },
+    impact: { unknown: 'Onbekend', none: 'Geen', minor: 'Gering', major: 'Groot', critical: 'Kritiek' },
     operation: { normal: 'Normaal', limited: 'Beperkt', 'shelter-in-place': 'Binnen blijven', evacuating: 'Evacueert', evacuated: 'Geëvacueerd', closed: 'Gesloten' },
     utility: { ok: 'In orde', degraded: 'Verstoord', out: 'Uitgevallen', backup: 'Noodstroom' },
     utilityName: { power: 'Stroom', water: 'Water', heating: 'Verwarming', telecom: 'Telefonie/data' },
