@@ -202,16 +202,16 @@ const MUTATIONS: Mutation[] = [
   },
   {
     protection: "Gate: a coordinator cannot write another organisation's report",
-    file: 'server/yjs/gate.ts',
-    find: 'if (!isGhor && location.organisationId !== author.organisationId)',
-    replace: 'if (false)',
+    file: 'shared/board-rights.ts',
+    find: "['reports', ownOrStaff],",
+    replace: "['reports', () => true],",
     test: 'tests/board-gate.test.ts',
   },
   {
     protection: "Gate: a coordinator cannot file another organisation's need",
-    file: 'server/yjs/gate.ts',
-    find: 'if (!isGhor && need.organisationId !== author.organisationId)',
-    replace: 'if (false)',
+    file: 'shared/board-rights.ts',
+    find: "['needs', ownOrStaff],",
+    replace: "['needs', () => true],",
     test: 'tests/board-gate.test.ts',
   },
   {

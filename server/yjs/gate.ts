@@ -1,7 +1,6 @@
 import * as Y from 'yjs';
+import { mayGiveNeedStatus, mayWrite, mayWriteNeedField } from '../../shared/board-rights';
 import {
-  COORDINATOR_NEED_STATUSES,
-  GHOR_NEED_FIELDS,
   NEED_FIELD_CHECKS,
   REPORT_FIELD_CHECKS,
   ROOTS,
@@ -170,7 +169,7 @@ export function checkTransaction({ doc, transaction, author, network }: { doc: Y
         if (!check) return refuse(CloseCodes.Invalid, `unknown report field ${field}`);
         const location = network.locationById.get(key);
         if (!location) return refuse(CloseCodes.Invalid, `unknown location ${key}`);
-        if (!isGhor && location.organisationId !== author.organisationId) return refuse(CloseCodes.Forbidden, `location ${key} belongs to another organisation`);
+        if (!mayWrite({ root: ROOTS.reports, writer: author, owner: location.organisationId })) return refuse(CloseCodes.Forbidden, `location ${key} belongs to another organisation`);
         if (!gone(item, content.kind)) {
           if (content.kind !== 'any' || content.values.length !== 1) return refuse(CloseCodes.Invalid, `report field ${field} holds a plain value`);
           if (!check(content.values[0])) {
@@ -192,12 +191,12 @@ export function checkTransaction({ doc, transaction, author, network }: { doc: Y
         const check = NEED_FIELD_CHECKS.get(field);
         if (!check) return refuse(CloseCodes.Invalid, `unknown need field ${field}`);
         if (NEED_IMMUTABLE.has(field) && !createdNeeds.has(key)) return refuse(CloseCodes.Forbidden, `need field ${field} cannot change`);
-        if (!isGhor && GHOR_NEED_FIELDS.includes(field)) return refuse(CloseCodes.Forbidden, `need field ${field} is GHOR's handling`);
+        if (!mayWriteNeedField({ writer: author, field })) return refuse(CloseCodes.Forbidden, `need field ${field} is GHOR's handling`);
         if (!gone(item, content.kind)) {
           if (content.kind !== 'any' || content.values.length !== 1) return refuse(CloseCodes.Invalid, `need field ${field} holds a plain value`);
           const value = content.values[0];
           if (!check(value)) return refuse(CloseCodes.Invalid, `invalid value of need field ${field}`);
-          if (!isGhor && field === 'status' && !COORDINATOR_NEED_STATUSES.includes(value as never)) {
+          if (field === 'status' && !mayGiveNeedStatus({ writer: author, status: value })) {
             return refuse(CloseCodes.Forbidden, 'a coordinator may only file or cancel a need');
           }
         }
@@ -205,7 +204,7 @@ export function checkTransaction({ doc, transaction, author, network }: { doc: Y
         break;
       }
       case ROOTS.picture: {
-        if (!isGhor) return refuse(CloseCodes.Forbidden, 'the situation picture is written by GHOR');
+        if (!mayWrite({ root: ROOTS.picture, writer: author })) return refuse(CloseCodes.Forbidden, 'the situation picture is written by GHOR');
         if (path.length === 2) return refuse(CloseCodes.Forbidden, 'the picture texts are created by the server only');
         if (!isPictureText(key) || path.length !== 3) return refuse(CloseCodes.Invalid, 'unknown part of the picture');
         if (!['string', 'format', 'deleted'].includes(content.kind)) return refuse(CloseCodes.Invalid, 'the picture holds text only');
@@ -213,7 +212,7 @@ export function checkTransaction({ doc, transaction, author, network }: { doc: Y
         break;
       }
       case ROOTS.areas: {
-        if (!isGhor) return refuse(CloseCodes.Forbidden, 'areas are drawn by GHOR');
+        if (!mayWrite({ root: ROOTS.areas, writer: author })) return refuse(CloseCodes.Forbidden, 'areas are drawn by GHOR');
         if (path.length !== 2 || !/^[A-Za-z0-9_.-]{1,64}$/.test(key)) return refuse(CloseCodes.Invalid, 'an area is one GeoJSON value under an id');
         if (!gone(item, content.kind)) {
           if (content.kind !== 'any' || content.values.length !== 1) return refuse(CloseCodes.Invalid, 'an area is one GeoJSON value');
@@ -224,7 +223,7 @@ export function checkTransaction({ doc, transaction, author, network }: { doc: Y
         break;
       }
       case ROOTS.logbook: {
-        if (!isGhor) return refuse(CloseCodes.Forbidden, 'the logbook is kept by GHOR');
+        if (!mayWrite({ root: ROOTS.logbook, writer: author })) return refuse(CloseCodes.Forbidden, 'the logbook is kept by GHOR');
         if (deleted) return refuse(CloseCodes.Forbidden, 'the logbook is append-only');
         if (path.length !== 2 || content.kind !== 'any') return refuse(CloseCodes.Invalid, 'logbook entries are plain values');
         for (const entry of content.values) {
@@ -252,7 +251,7 @@ export function checkTransaction({ doc, transaction, author, network }: { doc: Y
     if (need.locationId !== undefined && network.locationById.get(need.locationId as string)?.organisationId !== need.organisationId) {
       return refuse(CloseCodes.Invalid, 'need names a location of another organisation');
     }
-    if (!isGhor && need.organisationId !== author.organisationId) return refuse(CloseCodes.Forbidden, 'need of another organisation');
+    if (!mayWrite({ root: ROOTS.needs, writer: author, owner: need.organisationId as string })) return refuse(CloseCodes.Forbidden, 'need of another organisation');
     if (createdNeeds.has(id) && need.createdBy !== author.username) return refuse(CloseCodes.Forbidden, 'a need names its own author');
     if (createdNeeds.has(id) && !isGhor && need.status !== 'open') return refuse(CloseCodes.Forbidden, 'a new need is open');
   }

@@ -39,6 +39,14 @@ describe('accessibility (axe-core): no critical or serious violation', () => {
     await phone.getByTestId('location-list').locator('button.location').first().click();
     await phone.getByRole('button', { name: 'Kritiek' }).click();
     await check(phone, 'report form (phone)');
+    // The keyboard: arrows move within a choice group, Space picks.
+    await phone.getByRole('button', { name: 'Onbekend' }).focus();
+    await phone.keyboard.press('ArrowRight');
+    await phone.keyboard.press('ArrowRight');
+    await phone.keyboard.press('Space');
+    await expect.poll(() => phone.getByRole('button', { name: 'Gering' }).getAttribute('aria-pressed')).toBe('true');
+    await phone.keyboard.press('ArrowLeft');
+    expect(await phone.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Geen');
     for (const tab of ['Kaart', 'Overzicht', 'Hulpvragen', 'Beeld']) {
       await phone.getByRole('button', { name: tab, exact: true }).click();
       await check(phone, `board, ${tab} (phone)`);

@@ -23,6 +23,7 @@ import {
   type ReportChange,
 } from '$shared/incident-doc';
 import * as decoding from 'lib0/decoding';
+import { mayWrite } from '$shared/board-rights';
 import { CloseCodes, YMessage, closeCodeOf, type BoardStatus } from '$shared/wire';
 import { beep } from './beep';
 import { i18n } from './i18n.svelte';
@@ -93,15 +94,13 @@ export class Board {
 
   /** Whether the user may write the report of a location. */
   canReport(locationId: string): boolean {
-    if (this.readOnly) return false;
-    if (this.user.role === 'ghor' || this.user.role === 'admin') return true;
     const location = this.network.locations.find((l) => l.id === locationId);
-    return this.user.role === 'coordinator' && location?.organisationId === this.user.organisationId;
+    return !this.readOnly && location !== undefined && mayWrite({ root: 'reports', writer: this.user, owner: location.organisationId });
   }
 
-  /** Whether the user is GHOR staff (or admin) on an open incident. */
+  /** Whether the user is GHOR staff (or admin) on an open incident: may write the picture, areas and logbook. */
   get isGhor(): boolean {
-    return !this.readOnly && (this.user.role === 'ghor' || this.user.role === 'admin');
+    return !this.readOnly && mayWrite({ root: 'picture', writer: this.user });
   }
 
   /** Name of the browser copy of this incident's document for this user. */
