@@ -113,14 +113,28 @@ describe('the coordinator’s first minute, on a phone', () => {
       expect(await smallTapTargets(phone), `report form scrolled to ${y}`).toEqual([]);
     }
 
-    // The other locations are fine: one tap and the confirmation.
+    // Two more locations picked together get the same impact in one go.
     await phone.getByRole('button', { name: /Terug naar de lijst/ }).click();
+    await phone.getByTestId('pick-toggle').click();
+    const picks = phone.locator('[data-pick]');
+    const pickedIds = [await picks.nth(1).getAttribute('data-pick'), await picks.nth(2).getAttribute('data-pick')];
+    await picks.nth(1).check();
+    await picks.nth(2).check();
+    await phone.getByTestId('bulk').getByRole('button', { name: 'Groot' }).click();
+    await expect
+      .poll(async () => {
+        const reports = (await api.get(`/api/incidents/${incident.id}/state?format=json`)).body.data.reports as Record<string, { impact?: string }>;
+        return pickedIds.map((id) => reports[id!]?.impact);
+      }, { timeout: 5000 })
+      .toEqual(['major', 'major']);
+
+    // The other locations are fine: one tap and the confirmation.
     phone.once('dialog', (dialog) => void dialog.accept());
     const restStart = taps.taps;
     await taps.click('[data-testid=rest-none]');
     const restTaps = taps.taps - restStart + 1; // the dialog's OK
     expect(restTaps).toBeLessThanOrEqual(3);
-    await expect.poll(async () => Object.values((await api.get(`/api/incidents/${incident.id}/state?format=json`)).body.data.reports as Record<string, { impact?: string }>).filter((r) => r.impact === 'none').length, { timeout: 5000 }).toBe(own - 1);
+    await expect.poll(async () => Object.values((await api.get(`/api/incidents/${incident.id}/state?format=json`)).body.data.reports as Record<string, { impact?: string }>).filter((r) => r.impact === 'none').length, { timeout: 5000 }).toBe(own - 3);
     expect(await phone.getByTestId('rest-none').count()).toBe(0);
     // Own locations first; the others behind a separator.
     expect(await phone.getByTestId('location-list').locator('button.location').count()).toBe(own);
