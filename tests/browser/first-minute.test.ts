@@ -163,9 +163,11 @@ describe('the coordinator’s first minute, on a phone', () => {
     await expect.poll(() => phone.getByTestId('notice').textContent()).toContain('GRIP 2 → GRIP 3');
     expect(await phone.getByTestId('grip-badge').textContent()).toBe('GRIP 3');
 
+    // A need half written, then a remark typed; GHOR closes the incident before either is sent.
+    await phone.getByRole('button', { name: 'Hulpvragen', exact: true }).click();
+    await phone.getByTestId('need-form').locator('textarea').fill('Zandzakken voor de ingang');
     await phone.getByRole('button', { name: 'Mijn locaties', exact: true }).click();
     await phone.getByTestId('location-list').locator('button.location').first().click();
-    // Typed, and GHOR closes the incident before it is sent.
     await phone.fill('textarea[name=remarks]', 'Kelder loopt onder, twee bewoners verplaatst');
     await api.post(`/api/incidents/${incident.id}/close`);
     await expect.poll(() => phone.getByTestId('notice').textContent()).toContain('zojuist gesloten');
@@ -173,5 +175,8 @@ describe('the coordinator’s first minute, on a phone', () => {
     expect(await phone.locator('[data-testid=report-form] button:has-text("Kritiek")').isDisabled()).toBe(true);
     expect(await phone.locator('textarea[name=remarks]').isDisabled()).toBe(true);
     await phone.screenshot({ path: `${SHOTS}/first-minute-closed-phone.png`, fullPage: true });
+    await phone.getByRole('button', { name: 'Hulpvragen', exact: true }).click();
+    expect(await phone.getByTestId('need-draft').locator('textarea').inputValue()).toBe('Zandzakken voor de ingang');
+    expect(await phone.getByTestId('need-form').count()).toBe(0);
   });
 });

@@ -1,7 +1,7 @@
 import { IndexeddbPersistence } from 'y-indexeddb';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import type { AreaFeature, LogbookEntry, Need, PictureText, Report } from '$shared/board-schema';
+import type { AreaFeature, LogbookEntry, Need, NeedKind, PictureText, Report, Urgency } from '$shared/board-schema';
 import type { PublicUser, Role } from '$shared/domain';
 import type { Incident, IncidentNetwork } from '$shared/incident';
 import {
@@ -61,6 +61,8 @@ export class Board {
    * then the time it was saved.
    */
   saves = $state.raw<Map<string, { state: 'sent' } | { state: 'saved'; at: string }>>(new Map());
+  /** The need the user is writing, kept while tabs change and after a closure (as a draft). */
+  needDraft = $state({ locationId: '', kind: 'power' as NeedKind, urgency: 'high' as Urgency, quantity: '', description: '' });
   /** A new urgent need, for GHOR: shown as a toast (with a sound) that opens it. */
   urgent = $state<Need | null>(null);
   private seenNeeds: Set<string> | null = null;
