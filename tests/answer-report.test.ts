@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { readReport, setReport } from '../shared/incident-doc';
 import { HttpClient } from './helpers/http-client';
+import { incidentWithOwnLocations } from './helpers/incident';
 import { DEMO_PASSWORD, startServer, type TestServer } from './helpers/server';
 import { waitFor } from './helpers/wait-for';
 import { connectBoard } from './helpers/yjs-client';
@@ -9,12 +10,7 @@ let server: TestServer;
 afterEach(async () => server?.close());
 
 async function alerted() {
-  const ghor = await new HttpClient(server.url).signIn('ghor', DEMO_PASSWORD);
-  const coordinator = await new HttpClient(server.url).signIn('coordinator', DEMO_PASSWORD);
-  const id = (await ghor.post('/api/incidents', { title: 'Stroomstoring', grip: 2 })).body.data.id;
-  const ownOrg = (await coordinator.get('/api/me')).body.data.organisationId as string;
-  const { network } = (await ghor.get(`/api/incidents/${id}`)).body.data;
-  const own = network.locations.filter((l: { organisationId: string }) => l.organisationId === ownOrg).map((l: { id: string }) => l.id) as string[];
+  const { ghor, coordinator, id, ownOrg, own } = await incidentWithOwnLocations(server.url, 'Stroomstoring');
   const alert = (await ghor.post(`/api/incidents/${id}/alerts`, { message: 'Stroomstoring in de regio', grip: 2, target: { all: true } })).body.data.alert;
   return { ghor, coordinator, id, ownOrg, own, alert };
 }

@@ -10,6 +10,7 @@ import { CloseCodes, YMessage, YSyncMessage } from '../shared/wire';
 import { IncidentLog, RecordType, StorageError, readLogFile } from '../server/recorder/incident-log';
 import { incidentLogFile } from '../server/yjs/incident-room';
 import { HttpClient } from './helpers/http-client';
+import { incidentWithOwnLocations } from './helpers/incident';
 import { syncFrame } from './helpers/raw-board';
 import { DEMO_PASSWORD, startServer, type TestServer } from './helpers/server';
 import { waitFor } from './helpers/wait-for';
@@ -72,13 +73,8 @@ afterEach(async () => {
 });
 
 async function openIncident(url: string) {
-  const ghor = await new HttpClient(url).signIn('ghor', DEMO_PASSWORD);
-  const coordinator = await new HttpClient(url).signIn('coordinator', DEMO_PASSWORD);
-  const id = (await ghor.post('/api/incidents', { title: 'Schijf vol', grip: 2 })).body.data.id;
-  const ownOrg = (await coordinator.get('/api/me')).body.data.organisationId;
-  const { network } = (await ghor.get(`/api/incidents/${id}`)).body.data;
-  const own = network.locations.filter((l: { organisationId: string }) => l.organisationId === ownOrg).map((l: { id: string }) => l.id);
-  return { ghor, coordinator, id, location: own[0] as string, others: own.slice(1, 4) as string[] };
+  const { ghor, coordinator, id, own } = await incidentWithOwnLocations(url, 'Schijf vol');
+  return { ghor, coordinator, id, location: own[0], others: own.slice(1, 4) };
 }
 
 describe('storage faults degrade, never crash', () => {

@@ -5,22 +5,15 @@ import { CloseCodes } from '../shared/wire';
 import { incidentLogFile } from '../server/yjs/incident-room';
 import { DEFAULT_WRITE_BUDGET } from '../server/yjs/write-budget';
 import { HttpClient } from './helpers/http-client';
-import { ADMIN_PASSWORD, DEMO_PASSWORD, startServer, type TestServer } from './helpers/server';
+import { incidentWithOwnLocations } from './helpers/incident';
+import { ADMIN_PASSWORD, startServer, type TestServer } from './helpers/server';
 import { waitFor } from './helpers/wait-for';
 import { connectBoard } from './helpers/yjs-client';
 
 let server: TestServer;
 afterEach(async () => server?.close());
 
-async function incidentWithCoordinator() {
-  const ghor = await new HttpClient(server.url).signIn('ghor', DEMO_PASSWORD);
-  const coordinator = await new HttpClient(server.url).signIn('coordinator', DEMO_PASSWORD);
-  const id = (await ghor.post('/api/incidents', { title: 'Schrijfbudget', grip: 2 })).body.data.id;
-  const ownOrg = (await coordinator.get('/api/me')).body.data.organisationId;
-  const { network } = (await ghor.get(`/api/incidents/${id}`)).body.data;
-  const own = network.locations.filter((l: { organisationId: string }) => l.organisationId === ownOrg).map((l: { id: string }) => l.id) as string[];
-  return { ghor, coordinator, id, own };
-}
+const incidentWithCoordinator = () => incidentWithOwnLocations(server.url, 'Schrijfbudget');
 
 describe('write budget per user', () => {
   it('takes a realistic burst: 50 locations reported in full within a minute, and GHOR typing the picture', async () => {
