@@ -2,7 +2,8 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { PHONE, SHOTS, WIDE, browserSuite, signedInPage } from '../helpers/browser';
 import { HttpClient } from '../helpers/http-client';
-import { DEMO_PASSWORD } from '../helpers/server';
+import { startProcessServer } from '../helpers/process-server';
+import { ADMIN_PASSWORD, DEMO_PASSWORD } from '../helpers/server';
 
 const suite = browserSuite();
 
@@ -178,5 +179,37 @@ describe('the coordinator’s first minute, on a phone', () => {
     await phone.getByRole('button', { name: 'Hulpvragen', exact: true }).click();
     expect(await phone.getByTestId('need-draft').locator('textarea').inputValue()).toBe('Zandzakken voor de ingang');
     expect(await phone.getByTestId('need-form').count()).toBe(0);
+  });
+});
+
+describe('map tiles', () => {
+  it('every map asks for tiles when TILE_URL is set: board (phone and wide), review and registry', async () => {
+    const server = await startProcessServer({ env: { TILE_URL: 'https://tiles.example/{z}/{x}/{y}.png', TILE_ATTRIBUTION: 'Testkaart' } });
+    try {
+      const api = await new HttpClient(server.url).signIn('ghor', DEMO_PASSWORD);
+      const incident = (await api.post('/api/incidents', { title: 'Met kaart', grip: 1 })).body.data;
+      const tile = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+      for (const [user, viewport, path, tab] of [
+        ['coordinator', PHONE, `/incidents/${incident.id}`, 'Kaart'],
+        ['ghor', WIDE, `/incidents/${incident.id}`, null],
+        ['ghor', WIDE, `/incidents/${incident.id}/review`, null],
+        ['admin', WIDE, '/registry', null],
+      ] as const) {
+        const page = await signedInPage(suite.browser, server.url, user, user === 'admin' ? ADMIN_PASSWORD : DEMO_PASSWORD, viewport);
+        let tiles = 0;
+        await page.route('https://tiles.example/**', (route) => {
+          tiles++;
+          return route.fulfill({ status: 200, contentType: 'image/png', body: tile });
+        });
+        await page.goto(`${server.url}${path}`);
+        if (tab) await page.getByRole('button', { name: tab, exact: true }).click();
+        await expect.poll(() => tiles, { timeout: 10000 }).toBeGreaterThan(0);
+        expect(await page.locator('.leaflet-control-attribution').textContent(), path).toContain('Testkaart');
+        expect(await page.getByText('Kaartachtergrond niet beschikbaar').count(), path).toBe(0);
+        await page.context().close();
+      }
+    } finally {
+      await server.stop();
+    }
   });
 });
