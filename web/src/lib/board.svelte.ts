@@ -75,6 +75,7 @@ export class Board {
   logbook = $state.raw<LogbookEntry[]>([]);
   presence = $state.raw<Presence[]>([]);
   readOnly = $state(false);
+  private everConnected = false;
 
   /** Called with the ids of locations whose report changed, so the map restyles only those. */
   onReportsChanged: (ids: string[]) => void = () => {};
@@ -118,7 +119,12 @@ export class Board {
     const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/yjs`;
     this.provider = new WebsocketProvider(url, this.incident.id, this.doc, { disableBc: true, maxBackoffTime: 5000 });
     this.provider.awareness.setLocalState({ at: Date.now() });
-    const onStatus = ({ status }: { status: 'connected' | 'disconnected' | 'connecting' }) => (this.status = status);
+    // Once the board has been connected, trying again is being offline for the user: the pill
+    // says "Offline" (changes are kept) until the connection is back, not "Connecting…".
+    const onStatus = ({ status }: { status: 'connected' | 'disconnected' | 'connecting' }) => {
+      if (status === 'connected') this.everConnected = true;
+      this.status = status === 'connecting' && this.everConnected ? 'disconnected' : status;
+    };
     const onSync = (synced: boolean) => {
       this.synced = synced;
       // Synced again: the server took the kept changes (a storage fault is said again right after).
