@@ -182,6 +182,24 @@ describe('the coordinator’s first minute, on a phone', () => {
   });
 });
 
+describe('GHOR on a phone', () => {
+  it('every tap target of the board’s tabs is at least 44×44', async () => {
+    const { incident } = await incidentWithAlert('Telefoon GHOR');
+    const ghor = await signedInPage(suite.browser, suite.server.url, 'ghor', DEMO_PASSWORD, PHONE);
+    await openBoard(ghor, incident.id);
+    const small: string[] = [];
+    for (const tab of ['Overzicht', 'Alarmering', 'Locaties', 'Hulpvragen', 'Beeld', 'Logboek', 'Gebieden', 'Kaart']) {
+      await ghor.getByRole('button', { name: tab, exact: true }).click();
+      for (const y of [0, 700, 1400]) {
+        await ghor.evaluate((top) => document.querySelector('.content')?.scrollTo(0, top), y);
+        small.push(...(await smallTapTargets(ghor)).map((t) => `${tab}: ${t}`));
+      }
+    }
+    await ghor.screenshot({ path: `${SHOTS}/ghor-phone-map.png` });
+    expect([...new Set(small)]).toEqual([]);
+  });
+});
+
 describe('map tiles', () => {
   it('every map asks for tiles when TILE_URL is set: board (phone and wide), review and registry', async () => {
     const server = await startProcessServer({ env: { TILE_URL: 'https://tiles.example/{z}/{x}/{y}.png', TILE_ATTRIBUTION: 'Testkaart' } });
