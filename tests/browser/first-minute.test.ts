@@ -107,6 +107,8 @@ describe('the coordinator’s first minute, on a phone', () => {
     const reportAtGhor = async () => (await api.get(`/api/incidents/${incident.id}/state?format=json`)).body.data.reports[locationId!];
     await expect.poll(async () => (await reportAtGhor())?.remarks, { timeout: 5000 }).toBe('Aggregaat draait, evacuatie naar Sittard gestart.');
     await expect.poll(() => phone.getByTestId('save-state').textContent(), { timeout: 5000 }).toMatch(/Opgeslagen om \d\d:\d\d/);
+    // And beside the field itself.
+    await expect.poll(() => phone.getByTestId('field-save-remarks').textContent(), { timeout: 5000 }).toMatch(/✓ \d\d:\d\d/);
     expect(await reportAtGhor()).toMatchObject({ impact: 'critical', operation: 'evacuating', bedsFree: 0, clientsPresent: 48, toEvacuate: 48, power: 'backup', water: 'ok', heating: 'out', telecom: 'degraded', remarks: 'Aggregaat draait, evacuatie naar Sittard gestart.' });
     await phone.screenshot({ path: `${SHOTS}/first-minute-report-phone.png`, fullPage: true });
     for (const y of [0, 600, 1200, 1800]) {

@@ -37,6 +37,9 @@ export interface Presence {
   organisationId: string | null;
 }
 
+/** Whether the user's last change of a location is on its way or saved, and which fields it wrote. */
+export type SaveState = { state: 'sent'; fields: string[] } | { state: 'saved'; at: string; fields: string[] };
+
 /**
  * The live board of one incident: owns the Y.Doc and the provider, mirrors the document into
  * rune state, and is the only place the pages write through (via the shared accessors).
@@ -60,7 +63,7 @@ export class Board {
    * Save state per location the user wrote: `sent` until the server's stamp for it comes back,
    * then the time it was saved.
    */
-  saves = $state.raw<Map<string, { state: 'sent' } | { state: 'saved'; at: string }>>(new Map());
+  saves = $state.raw<Map<string, SaveState>>(new Map());
   /** The need the user is writing, kept while tabs change and after a closure (as a draft). */
   needDraft = $state({ locationId: '', kind: 'power' as NeedKind, urgency: 'high' as Urgency, quantity: '', description: '' });
   /** A new urgent need, for GHOR: shown as a toast (with a sound) that opens it. */
@@ -172,7 +175,7 @@ export class Board {
         if (this.sentAgainst.has(id) && stamp && stamp.at !== this.sentAgainst.get(id)) {
           this.sentAgainst.delete(id);
           saves ??= new Map(this.saves);
-          saves.set(id, { state: 'saved', at: stamp.at });
+          saves.set(id, { state: 'saved', at: stamp.at, fields: this.saves.get(id)?.fields ?? [] });
         }
       }
       this.reports = next;
@@ -272,8 +275,14 @@ export class Board {
   report(locationId: string, change: ReportChange): void {
     if (this.readOnly) return;
     if (!this.sentAgainst.has(locationId)) this.sentAgainst.set(locationId, this.reports.get(locationId)?.stamp?.at);
-    this.saves = new Map(this.saves).set(locationId, { state: 'sent' });
+    this.saves = new Map(this.saves).set(locationId, this.sent(locationId, Object.keys(change)));
     setReport(this.doc, locationId, change);
+  }
+
+  /** The save state after a write of `fields`: with the fields still on their way, if any. */
+  private sent(locationId: string, fields: string[]): SaveState {
+    const before = this.saves.get(locationId);
+    return { state: 'sent', fields: before?.state === 'sent' ? [...new Set([...before.fields, ...fields])] : fields };
   }
 
   /** The own locations that have no report yet in this incident. */
@@ -287,7 +296,7 @@ export class Board {
     const saves = new Map(this.saves);
     for (const id of locationIds) {
       if (!this.sentAgainst.has(id)) this.sentAgainst.set(id, this.reports.get(id)?.stamp?.at);
-      saves.set(id, { state: 'sent' });
+      saves.set(id, this.sent(id, Object.keys(change)));
     }
     this.saves = saves;
     this.doc.transact(() => {
