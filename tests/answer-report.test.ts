@@ -69,6 +69,11 @@ describe('the review on a cold cache', () => {
     await server.close({ keepData: true });
     server = await startServer({ dataDir, seed: false });
     const reviewer = await new HttpClient(server.url).signIn('ghor', DEMO_PASSWORD);
+    // Two tabs open the board at the same moment on a cold server: one room is loaded, both sync.
+    const tabs = [connectBoard(server.url, id, reviewer.cookie), connectBoard(server.url, id, reviewer.cookie)];
+    await Promise.all(tabs.map((t) => t.synced()));
+    for (const tab of tabs) expect(readReport(tab.doc, own[0]).impact).toBe('major');
+    tabs.forEach((t) => t.destroy());
     const all = () => Promise.all(['report.html', 'metrics', 'events', 'timeline.csv', 'state?format=json'].map((path) => reviewer.get(`/api/incidents/${id}/${path}`)));
     for (const answer of await all()) expect(answer.status).toBe(200);
     const again = connectBoard(server.url, id, (await new HttpClient(server.url).signIn('coordinator', DEMO_PASSWORD)).cookie);

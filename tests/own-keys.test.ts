@@ -6,6 +6,7 @@ import { CloseCodes } from '../shared/wire';
 import { IncidentLog, RecordType, readLogFile } from '../server/recorder/incident-log';
 import { incidentLogFile, replayRecords } from '../server/yjs/incident-room';
 import { HttpClient } from './helpers/http-client';
+import { incidentWithOwnLocations } from './helpers/incident';
 import { openRawBoard } from './helpers/raw-board';
 import { ADMIN_PASSWORD, DEMO_PASSWORD, startServer, type TestServer } from './helpers/server';
 import { waitFor } from './helpers/wait-for';
@@ -24,17 +25,12 @@ const updateCount = () => readLogFile(incidentLogFile(server.dataDir, incidentId
 
 beforeAll(async () => {
   server = await startServer();
-  for (const [name, password] of [['admin', ADMIN_PASSWORD], ['ghor', DEMO_PASSWORD], ['coordinator', DEMO_PASSWORD]]) {
-    cookies[name] = (await new HttpClient(server.url).signIn(name, password)).cookie;
-  }
-  const ghor = new HttpClient(server.url);
-  ghor.cookie = cookies.ghor;
-  incidentId = (await ghor.post('/api/incidents', { title: 'Eigen sleutels', grip: 2 })).body.data.id;
-  const coordinator = new HttpClient(server.url);
-  coordinator.cookie = cookies.coordinator;
-  ownOrg = (await coordinator.get('/api/me')).body.data.organisationId;
-  const { network } = (await ghor.get(`/api/incidents/${incidentId}`)).body.data;
-  ownLocation = network.locations.find((l: { organisationId: string }) => l.organisationId === ownOrg).id;
+  const opened = await incidentWithOwnLocations(server.url, 'Eigen sleutels');
+  ({ id: incidentId, ownOrg } = opened);
+  ownLocation = opened.own[0];
+  cookies.ghor = opened.ghor.cookie;
+  cookies.coordinator = opened.coordinator.cookie;
+  cookies.admin = (await new HttpClient(server.url).signIn('admin', ADMIN_PASSWORD)).cookie;
 });
 afterAll(async () => server?.close());
 

@@ -63,16 +63,7 @@ export function sessionRoutes({ store, sessions, guard, log, now, secureCookies 
     guard.succeeded(attempt);
     const token = attempt.knownDevice ? deviceToken! : randomBytes(24).toString('base64url');
     const failedAttempts: FailedSignIns | null = known?.failed ?? null;
-    await store.put({
-      signIns: [
-        {
-          id: user.id,
-          devices: [sessionId(token), ...(known?.devices ?? []).filter((d) => d !== sessionId(token))].slice(0, REMEMBERED),
-          addresses: [address, ...(known?.addresses ?? []).filter((a) => a !== address)].slice(0, REMEMBERED),
-          failed: null,
-        },
-      ],
-    });
+    await store.put({ signIns: [{ id: user.id, devices: remember(known?.devices, sessionId(token)), addresses: remember(known?.addresses, address), failed: null }] });
     res.append('Set-Cookie', await sessions.create(user));
     res.append('Set-Cookie', deviceCookie(token));
     log(`signed in: ${user.username} (${user.role})${failedAttempts ? `; ${failedAttempts.count} failed attempt(s) since the last sign-in` : ''}`);
@@ -102,6 +93,11 @@ export function sessionRoutes({ store, sessions, guard, log, now, secureCookies 
 /** The address a request came from: behind a trusted proxy its X-Forwarded-For, else the socket's. */
 function clientAddress(req: Request): string {
   return (req.ip ?? req.socket.remoteAddress ?? '').slice(0, 64);
+}
+
+/** A list with `item` first, without an earlier copy of it, at most {@link REMEMBERED} long. */
+function remember(list: readonly string[] | undefined, item: string): string[] {
+  return [item, ...(list ?? []).filter((other) => other !== item)].slice(0, REMEMBERED);
 }
 
 function withFailure(known: StoredSignIns | undefined, userId: string, at: string, address: string): StoredSignIns {

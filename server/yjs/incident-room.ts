@@ -161,7 +161,8 @@ export class IncidentRoom {
 
   /**
    * Writes records, after any waiting events, as one append. Throws {@link StorageError} and
-   * marks the room read-only when the log cannot be written; clears that when it can again.
+   * marks the room read-only when the log cannot be written (only the probe of
+   * {@link retryWriting} ends that).
    */
   private write(records: NewRecord[], user: string): void {
     const all = this.backlog.length > 0 ? [...this.backlog, ...records] : records;

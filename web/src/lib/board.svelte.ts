@@ -273,10 +273,7 @@ export class Board {
 
   /** Writes report fields of a location; nothing once the board is read-only (the server would refuse it). */
   report(locationId: string, change: ReportChange): void {
-    if (this.readOnly) return;
-    if (!this.sentAgainst.has(locationId)) this.sentAgainst.set(locationId, this.reports.get(locationId)?.stamp?.at);
-    this.saves = new Map(this.saves).set(locationId, this.sent(locationId, Object.keys(change)));
-    setReport(this.doc, locationId, change);
+    this.reportMany([locationId], change);
   }
 
   /** The save state after a write of `fields`: with the fields still on their way, if any. */
