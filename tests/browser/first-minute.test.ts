@@ -200,6 +200,37 @@ describe('GHOR on a phone', () => {
     await ghor.screenshot({ path: `${SHOTS}/ghor-phone-map.png` });
     expect([...new Set(small)]).toEqual([]);
   });
+
+  it('folds overlapping markers at region zoom into aggregates with a count; a tap on one zooms in until they stand apart', async () => {
+    const { api, incident } = await incidentWithAlert('Kaart van de regio');
+    const total = (await api.get(`/api/incidents/${incident.id}`)).body.data.network.locations.length as number;
+    const ghor = await signedInPage(suite.browser, suite.server.url, 'ghor', DEMO_PASSWORD, PHONE);
+    await openBoard(ghor, incident.id);
+    await ghor.getByRole('button', { name: 'Kaart', exact: true }).click();
+    const map = ghor.getByTestId('location-map');
+    const figure = async (name: string) => Number(await map.getAttribute(`data-${name}`));
+    await expect.poll(() => figure('markers')).toBe(total);
+    await expect.poll(() => figure('groups')).toBeGreaterThan(0);
+    // Every location is on the map, alone or inside an aggregate; far fewer shapes than locations.
+    const [drawn, grouped, groups, zoom] = [await figure('drawn'), await figure('grouped'), await figure('groups'), await figure('zoom')];
+    expect(drawn + grouped).toBe(total);
+    expect(drawn + groups).toBeLessThan(total / 2);
+    await ghor.screenshot({ path: `${SHOTS}/map-groups-phone.png` });
+
+    // The largest aggregate not covered by the legend.
+    const points = JSON.parse((await map.getAttribute('data-group-points'))!) as [number, number, number][];
+    const box = (await map.boundingBox())!;
+    const target = await ghor.evaluate(
+      (candidates) => candidates.map(([x, y, n]) => ({ x, y, n })).filter(({ x, y }) => document.elementFromPoint(x, y)?.tagName === 'CANVAS').sort((a, b) => b.n - a.n)[0],
+      points.map(([x, y, n]) => [x + box.x, y + box.y, n] as [number, number, number]),
+    );
+    expect(target.n).toBeGreaterThan(1);
+    await ghor.mouse.click(target.x, target.y);
+    await expect.poll(() => figure('zoom')).toBeGreaterThan(zoom);
+    await expect.poll(() => figure('drawn')).toBeGreaterThan(drawn);
+    expect((await figure('drawn')) + (await figure('grouped'))).toBe(total);
+    await ghor.screenshot({ path: `${SHOTS}/map-groups-opened-phone.png` });
+  });
 });
 
 describe('map tiles', () => {

@@ -67,6 +67,9 @@ export const IMPACT_COLOURS: Record<string, string> = {
   critical: '#d0261b',
 };
 
+/** How much an impact asks for attention: an aggregate of markers takes its top member's colour. Unknown ranks above none, because it still needs an answer. */
+export const IMPACT_RANK: Record<string, number> = { none: 0, unknown: 1, minor: 2, major: 3, critical: 4 };
+
 /** Ring colours that mark a location's operation on the map. */
 export const OPERATION_RINGS: Record<string, string | undefined> = {
   'shelter-in-place': '#1f6fb2',

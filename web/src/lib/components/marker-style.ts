@@ -4,4 +4,8 @@ export interface MarkerStyle {
   stroke?: string;
   radius?: number;
   weight?: number;
+  /** Drawn on its own at every zoom, never inside an aggregate of overlapping markers. */
+  keep?: boolean;
+  /** How urgent: an aggregate takes the colour of its highest-ranked member. */
+  rank?: number;
 }
