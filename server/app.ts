@@ -20,6 +20,17 @@ import type { Store } from './store/store';
 import { Rooms } from './yjs/rooms';
 import { attachYjsEndpoint, rejectUpgrade } from './yjs/yjs-endpoint';
 import type { WriteBudgetLimits } from './yjs/write-budget';
+import { randomBytes } from 'node:crypto';
+import webpush from 'web-push';
+import { answerPage, type LinkGuardLimits } from './reach/answer-page';
+import type { ChannelSender } from './reach/channels';
+import { emailChannel } from './reach/email-channel';
+import type { RetryPolicy } from './reach/outbox';
+import { pushChannel } from './reach/push-channel';
+import { ReachService } from './reach/reach-service';
+import type { ReachKeys } from './reach/secrets';
+import { smsChannel } from './reach/sms-channel';
+import { reachRoutes } from './http/reach-routes';
 
 /** Everything the server depends on; nothing is read from the environment here. */
 export interface ServerDeps {
@@ -53,12 +64,31 @@ export interface ServerDeps {
   writeBudget?: WriteBudgetLimits;
   /** While an incident log cannot be written, how often writing is tried again. */
   storageRetryMs?: number;
+  /** Alerts outside the app: channels, answer links, escalation. Absent: no channels, fresh keys. */
+  reach?: ReachConfig;
+}
+
+/** Reach outside the app (README, "Configuration"): each channel is on when it is configured. */
+export interface ReachConfig {
+  keys: ReachKeys;
+  /** The address people reach the server on; answer links start with it. */
+  publicUrl: string;
+  smtp?: { url: string; from: string };
+  sms?: { url: string; token: string; sender: string };
+  /** Web Push with the VAPID keys of `keys`. */
+  push?: boolean;
+  escalateAfterMin?: number;
+  escalationTickMs?: number;
+  outboxTickMs?: number;
+  retry?: RetryPolicy;
+  linkGuard?: LinkGuardLimits;
 }
 
 /** A built server: `listen` starts it, `close` stops every socket and timer it owns. */
 export interface ZorgbeeldServer {
   httpServer: Server;
   rooms: Rooms;
+  reach: ReachService;
   listen(port: number, host?: string): Promise<string>;
   close(): Promise<void>;
 }
@@ -97,7 +127,38 @@ export function createServer(deps: ServerDeps): ZorgbeeldServer {
     writeBudget: deps.writeBudget,
     storageRetryMs: deps.storageRetryMs,
   });
-  const alerts = new AlertService({ store, rooms, now, log });
+  const reachConfig: ReachConfig = deps.reach ?? { keys: { answerSecret: randomBytes(32), vapid: { ...webpush.generateVAPIDKeys(), subject: 'mailto:ghor@zorgbeeld.example' } }, publicUrl: '' };
+  const alerts = new AlertService({ store, rooms, now, log, escalateAfterMin: reachConfig.escalateAfterMin });
+  const senders: ChannelSender[] = [];
+  if (reachConfig.smtp) senders.push(emailChannel({ smtpUrl: reachConfig.smtp.url, from: reachConfig.smtp.from, domain: new URL(reachConfig.publicUrl || 'http://zorgbeeld.invalid').hostname }));
+  if (reachConfig.sms) senders.push(smsChannel(reachConfig.sms));
+  if (reachConfig.push) {
+    senders.push(
+      pushChannel({
+        vapid: reachConfig.keys.vapid,
+        subscriptionOf: (id) => store.get('pushSubscriptions', id),
+        gone: async (id) => {
+          const row = await store.get('pushSubscriptions', id);
+          if (row && !row.goneAt) await store.put({ pushSubscriptions: [{ ...row, goneAt: now().toISOString() }] });
+        },
+      }),
+    );
+  }
+  const reach = new ReachService({
+    store,
+    alerts,
+    rooms,
+    senders,
+    answerSecret: reachConfig.keys.answerSecret,
+    publicUrl: reachConfig.publicUrl,
+    now,
+    log,
+    retry: reachConfig.retry,
+    outboxTickMs: reachConfig.outboxTickMs,
+    escalationTickMs: reachConfig.escalationTickMs,
+    escalateAfterMin: reachConfig.escalateAfterMin ?? 5,
+  });
+  reach.start();
   const review = new ReviewService({ store, dataDir: deps.dataDir, log });
   const originAllowed = (origin: string | undefined, host: string | undefined) =>
     isAllowedOrigin({ origin, host, allowed: deps.allowedOrigins ?? [] });
@@ -141,11 +202,13 @@ export function createServer(deps: ServerDeps): ZorgbeeldServer {
   api.use(incidentRoutes({ store, rooms, now }));
   api.use(reviewRoutes({ store, rooms, review, now }));
   api.use(alertRoutes({ alerts, store, rooms, sender: deps.capSender ?? 'ghor@zorgbeeld.example' }));
+  api.use(reachRoutes({ reach, alerts, store, answerSecret: reachConfig.keys.answerSecret, vapidPublicKey: reachConfig.keys.vapid.publicKey }));
   api.use((req) => {
     throw new HttpError(404, 'not-found', text(`Onbekend adres: ${req.method} ${req.path}`, `Unknown address: ${req.method} ${req.path}`));
   });
   api.use(errorHandler(log));
   app.use('/api', api);
+  app.use('/a', answerPage({ reach, now, log, limits: reachConfig.linkGuard, isAllowedOrigin: originAllowed }));
   if (deps.web) app.use(deps.web);
 
   const httpServer = createHttpServer(app);
@@ -177,18 +240,22 @@ export function createServer(deps: ServerDeps): ZorgbeeldServer {
   return {
     httpServer,
     rooms,
+    reach,
     listen(port, host = '127.0.0.1') {
       return new Promise((resolve, reject) => {
         httpServer.once('error', reject);
         httpServer.listen(port, host, () => {
           const address = httpServer.address() as AddressInfo;
-          resolve(`http://${host.includes(':') ? `[${host}]` : host}:${address.port}`);
+          const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+          if (!reach.publicUrl) reach.publicUrl = url.replace('0.0.0.0', 'localhost');
+          resolve(url);
         });
       });
     },
     async close() {
       // Rooms first: their sockets get a "server stopping" close code and each log a last checkpoint.
       clearInterval(expiry);
+      await reach.stop();
       rooms.closeAll();
       yjs.close();
       // socket.io's close also closes the HTTP server; open keep-alive connections are cut.

@@ -3,6 +3,9 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { RequestHandler } from 'express';
 import { createServer } from './app';
+import { loadReachKeys } from './reach/secrets';
+import { CM_DEFAULT_URL } from './reach/sms-channel';
+import { smsStatusKey } from './http/reach-routes';
 import { seedIfEmpty } from './seed';
 import { openLowdbStore } from './store/lowdb-store';
 import { StoreCorruptError } from './store/store';
@@ -35,6 +38,12 @@ async function main(): Promise<void> {
   } else {
     log('no web build found (run `npm run build`); serving the API only');
   }
+  const port = Number(env.PORT ?? 3000);
+  // Without PUBLIC_URL, links start with the address the server listens on (fine on one machine only).
+  const publicUrl = (env.PUBLIC_URL ?? '').replace(/\/+$/, '');
+  const vapid = env.VAPID_PUBLIC_KEY && env.VAPID_PRIVATE_KEY ? { publicKey: env.VAPID_PUBLIC_KEY, privateKey: env.VAPID_PRIVATE_KEY } : undefined;
+  const keys = await loadReachKeys({ dataDir, vapid, subject: env.VAPID_SUBJECT || 'mailto:ghor@zorgbeeld.example' });
+  const sms = env.SMS_TOKEN ? { url: env.SMS_URL || CM_DEFAULT_URL, token: env.SMS_TOKEN, sender: (env.SMS_SENDER || 'GHOR').slice(0, 11) } : undefined;
   const server = createServer({
     store,
     dataDir,
@@ -47,9 +56,21 @@ async function main(): Promise<void> {
     maxConnectionsPerAddress: positive(env.MAX_CONNECTIONS_PER_ADDRESS),
     trustProxy: env.TRUST_PROXY ? (env.TRUST_PROXY === 'true' ? true : env.TRUST_PROXY) : undefined,
     writeBudget: positive(env.WRITE_BUDGET_BYTES_PER_SECOND) ? { bytesPerSecond: positive(env.WRITE_BUDGET_BYTES_PER_SECOND)!, burstBytes: 64 * positive(env.WRITE_BUDGET_BYTES_PER_SECOND)! } : undefined,
+    reach: {
+      keys,
+      publicUrl,
+      smtp: env.SMTP_URL ? { url: env.SMTP_URL, from: env.MAIL_FROM || 'GHOR Zorgbeeld <zorgbeeld@localhost>' } : undefined,
+      sms,
+      push: env.PUSH !== 'off',
+      escalateAfterMin: positive(env.ESCALATE_AFTER_MIN),
+      escalationTickMs: positive(env.ESCALATION_TICK_MS),
+    },
   });
-  const url = await server.listen(Number(env.PORT ?? 3000), env.HOST ?? '0.0.0.0');
+  const url = await server.listen(port, env.HOST ?? '0.0.0.0');
   log(`Zorgbeeld listening on ${url.replace('0.0.0.0', 'localhost')} (data in ${dataDir})`);
+  if (!publicUrl) log(`PUBLIC_URL is not set: answer links in messages start with ${server.reach.publicUrl}, which only this machine can open`);
+  log(`reach: channels ${server.reach.channels.join(', ') || 'none'} besides the app`);
+  if (sms) log(`SMS via ${sms.url}; set the status report webhook at the gateway to ${server.reach.publicUrl}/api/reach/sms-status/${smsStatusKey(keys.answerSecret)} (JSON)`);
   const stop = async () => {
     await server.close();
     process.exit(0);

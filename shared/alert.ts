@@ -1,5 +1,7 @@
 import { isInsideRing } from './board-schema';
 import { SECTORS, type Location, type Organisation, type Sector } from './domain';
+import type { Channel } from './contact';
+import type { DeliveryLine, EscalationStep } from './reach';
 import { text } from './text';
 import { FieldReader, isValidId, type Checked, type Issue } from './validation';
 
@@ -38,7 +40,14 @@ export interface Alert {
   sentByName: string;
   /** Per organisation: when the alert first reached one of its coordinators' screens. */
   deliveredAt: Record<string, string>;
+  /** Minutes without an answer before an organisation is escalated (sent again, then "nu bellen"). */
+  escalateAfterMin?: number;
+  /** Per organisation that did not answer in time: how far its escalation went. */
+  escalation?: Record<string, EscalationStep>;
 }
+
+/** How an answer came in: the app (banner, board, REST) or the link of a message on a channel. */
+export type AnswerVia = 'app' | Channel;
 
 /** One organisation's acknowledgement; the first coordinator's counts. */
 export interface Acknowledgement {
@@ -50,12 +59,16 @@ export interface Acknowledgement {
   displayName: string;
   answer: AckAnswer;
   at: string;
+  /** Absent in records of earlier versions: the app. */
+  via?: AnswerVia;
 }
 
 /** An alert with its acknowledgements, as GHOR's response board needs it. */
 export interface AlertStatus {
   alert: Alert;
   acknowledgements: Acknowledgement[];
+  /** Messages outside the app per coordinator and channel; for GHOR, admins and observers only. */
+  deliveries?: DeliveryLine[];
 }
 
 /** What a coordinator's screen gets: the alert and the incident it belongs to. */
@@ -73,6 +86,8 @@ export interface AlertInput {
   msgType: AlertMsgType;
   references: string | null;
   requestId: string | null;
+  /** Absent: the server's default (ESCALATE_AFTER_MIN). */
+  escalateAfterMin?: number;
 }
 
 function checkTarget(value: unknown, issues: Issue[]): AlertTarget | undefined {
@@ -117,6 +132,7 @@ export function checkAlertInput(input: unknown): Checked<AlertInput> {
   const msgType = raw.msgType === undefined ? 'Alert' : r.oneOf('msgType', ALERT_MSG_TYPES);
   const references = raw.references === undefined || raw.references === null ? null : r.id('references');
   const requestId = raw.requestId === undefined || raw.requestId === null ? null : r.id('requestId');
+  const escalateAfterMin = raw.escalateAfterMin === undefined || raw.escalateAfterMin === null ? undefined : r.number('escalateAfterMin', { min: 1, max: 1440, integer: true });
   const target = checkTarget(raw.target, r.issues);
   if (msgType !== undefined && msgType !== 'Alert' && references === null) {
     r.issues.push({ path: 'references', text: text('een vervolgbericht verwijst naar het eerste alarm', 'a follow-up references the first alert') });
@@ -129,7 +145,15 @@ export function checkAlertInput(input: unknown): Checked<AlertInput> {
     msgType: msgType ?? 'Alert',
     references: references ?? null,
     requestId: requestId ?? null,
+    ...(escalateAfterMin !== undefined ? { escalateAfterMin } : {}),
   });
+}
+
+/** Checks a change of an alert's escalation interval (minutes, 1 to 1440). */
+export function checkEscalationInput(input: unknown): Checked<{ escalateAfterMin: number }> {
+  const r = new FieldReader(input);
+  const escalateAfterMin = r.number('escalateAfterMin', { min: 1, max: 1440, integer: true });
+  return r.done({ escalateAfterMin: escalateAfterMin ?? 5 });
 }
 
 /** Checks an acknowledgement body. */

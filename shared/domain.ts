@@ -1,4 +1,5 @@
 /** Domain vocabulary of Zorgbeeld: the network registry, accounts and roles (DESIGN.md). */
+import type { Channel } from './contact';
 
 /** Sectors of the regional care network; the order is the order of every list and legend. */
 export const SECTORS = [
@@ -74,6 +75,8 @@ export interface Coordinator {
   /** ISO time the mandatory digital introduction was completed; null when not yet. */
   introCompletedAt: string | null;
   active: boolean;
+  /** Where alerts reach this coordinator besides the app; absent: every channel it has an address for. */
+  channels?: Channel[];
 }
 
 /** Whether a coordinator is connected to the alerting process. */
@@ -91,6 +94,8 @@ export interface PublicUser {
   /** The registry's crisis coordinator this account belongs to; decides whether it receives alerts. */
   coordinatorId: string | null;
   active: boolean;
+  /** The language chosen in the app; messages outside the app follow it (absent: Dutch). */
+  language?: 'nl' | 'en';
 }
 
 /** Failed sign-in attempts on an account since its last sign-in, shown to the user when they sign in. */

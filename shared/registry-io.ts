@@ -19,7 +19,7 @@ export type RegistryFormat = (typeof REGISTRY_FORMATS)[number];
 export const REGISTRY_COLUMNS = {
   organisations: ['id', 'name', 'sector', 'phone', 'email', 'active'],
   locations: ['id', 'organisationId', 'name', 'address', 'postcode', 'municipality', 'lat', 'lon', 'kind', 'capacity', 'active'],
-  coordinators: ['id', 'organisationId', 'name', 'phone', 'email', 'introCompletedAt', 'active'],
+  coordinators: ['id', 'organisationId', 'name', 'phone', 'email', 'channels', 'introCompletedAt', 'active'],
 } as const satisfies Record<RegistryKind, readonly string[]>;
 
 /** Columns an import file must have; the others may be left out. */
@@ -206,7 +206,9 @@ function checkRow(kind: RegistryKind, values: Record<string, unknown>): Checked<
 
 /** Writes rows of one kind as CSV with the registry columns. */
 export function exportCsv(kind: RegistryKind, rows: readonly object[]): string {
-  return toCsv(REGISTRY_COLUMNS[kind], rows as Record<string, unknown>[]);
+  // Channel choices as a text (`email sms`), as an import reads them back.
+  const flat = (rows as Record<string, unknown>[]).map((row) => (Array.isArray(row.channels) ? { ...row, channels: row.channels.join(' ') } : row));
+  return toCsv(REGISTRY_COLUMNS[kind], flat);
 }
 
 /** Writes locations as a GeoJSON FeatureCollection, with the organisation's name and sector for map tools. */

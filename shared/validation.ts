@@ -8,6 +8,7 @@ import {
   type Role,
 } from './domain';
 import { text, type Text } from './text';
+import { CHANNELS, isEmail, isMobile, toE164, type Channel } from './contact';
 
 /** One problem with one field of an input. */
 export interface Issue {
@@ -83,6 +84,36 @@ export class FieldReader {
       return this.fail(key, text(`is langer dan ${max} tekens`, `is longer than ${max} characters`));
     }
     return trimmed;
+  }
+
+  /** An optional phone number, kept as written; it must read as one (Dutch or international). */
+  phone(key: string): string | undefined {
+    const value = this.string(key, { optional: true, max: 40 });
+    if (value && toE164(value) === null) {
+      return this.fail(key, text(`'${value}' is geen telefoonnummer; schrijf bijvoorbeeld 06 1234 5678 of +31 43 123 4567`, `'${value}' is not a phone number; write e.g. 06 1234 5678 or +31 43 123 4567`));
+    }
+    return value;
+  }
+
+  /** An optional e-mail address. */
+  email(key: string): string | undefined {
+    const value = this.string(key, { optional: true, max: 120 });
+    if (value && !isEmail(value)) {
+      return this.fail(key, text(`'${value}' is geen e-mailadres; schrijf bijvoorbeeld naam@organisatie.nl`, `'${value}' is not an e-mail address; write e.g. name@organisation.nl`));
+    }
+    return value;
+  }
+
+  /** Channel choices: a list, or in a file a text like `email sms`; absent or empty: every channel with an address. */
+  channels(key: string): Channel[] | undefined {
+    if (!this.wanted(key)) return undefined;
+    const value = this.value(key);
+    if (value === undefined || value === null || value === '') return undefined;
+    const items = typeof value === 'string' ? value.split(/[\s,;|]+/).filter(Boolean) : value;
+    if (!Array.isArray(items) || !items.every((c) => typeof c === 'string' && (CHANNELS as readonly string[]).includes(c))) {
+      return this.fail(key, text('kies uit email, sms en push', 'choose from email, sms and push'));
+    }
+    return CHANNELS.filter((c) => items.includes(c));
   }
 
   /** An id field: letters, digits, `-`, `_`, `.`. */
@@ -177,8 +208,8 @@ export function checkOrganisation(input: unknown, partial = false): Checked<Part
     id: partial ? undefined : r.id('id'),
     name: r.string('name'),
     sector: r.oneOf('sector', SECTORS),
-    phone: r.string('phone', { optional: true, max: 40 }),
-    email: r.string('email', { optional: true, max: 120 }),
+    phone: r.phone('phone'),
+    email: r.email('email'),
     active: r.boolean('active', true),
   };
   return r.done(defined(value));
@@ -219,11 +250,19 @@ export function checkCoordinator(input: unknown, partial = false): Checked<Parti
     id: partial ? undefined : r.id('id'),
     organisationId: r.id('organisationId'),
     name: r.string('name'),
-    phone: r.string('phone', { optional: true, max: 40 }),
-    email: r.string('email', { optional: true, max: 120 }),
+    phone: r.phone('phone'),
+    email: r.email('email'),
+    channels: r.channels('channels'),
     introCompletedAt: r.isoTimeOrNull('introCompletedAt'),
     active: r.boolean('active', true),
   };
+  // A channel needs its address: SMS a mobile number, e-mail an address.
+  if (value.channels?.includes('sms') && value.phone !== undefined && !(value.phone && isMobile(toE164(value.phone) ?? ''))) {
+    r.issues.push({ path: 'channels', text: text('sms kan alleen met een mobiel nummer (06… of buitenlands); vul dat in of kies sms af', 'SMS needs a mobile number (06… or abroad); enter one or deselect SMS') });
+  }
+  if (value.channels?.includes('email') && value.email === '') {
+    r.issues.push({ path: 'channels', text: text('e-mail kan alleen met een e-mailadres; vul dat in of kies e-mail af', 'e-mail needs an address; enter one or deselect e-mail') });
+  }
   return r.done(defined(value));
 }
 

@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { isConnected } from '../../shared/domain';
-import { resolveTargets, type AckAnswer, type Acknowledgement, type Alert, type AlertInput, type AlertNotice, type AlertStatus } from '../../shared/alert';
+import { resolveTargets, type AckAnswer, type Acknowledgement, type Alert, type AlertInput, type AlertNotice, type AlertStatus, type AnswerVia } from '../../shared/alert';
+import type { Channel } from '../../shared/contact';
 import { reportNotHit } from '../../shared/incident-doc';
 import { text } from '../../shared/text';
 import { HttpError } from '../http/http-error';
 import type { Store, StoredUser } from '../store/store';
 import type { Rooms } from '../yjs/rooms';
+import { deliveryLines } from '../../shared/reach';
 
 /** Who hears about alert changes: the socket layer registers here. */
 export interface AlertListener {
@@ -26,7 +28,7 @@ export class AlertService {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly listeners: AlertListener[] = [];
 
-  constructor(private readonly deps: { store: Store; rooms: Rooms; now: () => Date; log: (message: string) => void }) {}
+  constructor(private readonly deps: { store: Store; rooms: Rooms; now: () => Date; log: (message: string) => void; escalateAfterMin?: number }) {}
 
   /** Registers a listener. */
   listen(listener: AlertListener): void {
@@ -48,7 +50,18 @@ export class AlertService {
 
   private async status(alert: Alert): Promise<AlertStatus> {
     const acknowledgements = (await this.deps.store.list('acknowledgements')).filter((a) => a.alertId === alert.id);
-    return { alert, acknowledgements };
+    const messages = (await this.deps.store.list('outbox')).filter((m) => m.alertId === alert.id);
+    if (messages.length === 0) return { alert, acknowledgements, deliveries: [] };
+    const coordinators = new Map((await this.deps.store.list('coordinators')).map((c) => [c.id, c]));
+    return { alert, acknowledgements, deliveries: deliveryLines(messages, coordinators) };
+  }
+
+  /** Tells the listeners an alert's status changed (its messages moved on). */
+  async notifyChanged(alertId: string): Promise<void> {
+    const alert = await this.deps.store.get('alerts', alertId);
+    if (!alert) return;
+    const status = await this.status(alert);
+    for (const l of this.listeners) l.changed(status);
   }
 
   // The alert is in the store already; a log that cannot be opened must not undo or hide it.
@@ -96,9 +109,11 @@ export class AlertService {
         sentBy: user.id,
         sentByName: user.displayName,
         deliveredAt: {},
+        escalateAfterMin: input.escalateAfterMin ?? this.deps.escalateAfterMin ?? 5,
+        escalation: {},
       };
       await this.deps.store.put({ alerts: [alert] });
-      await this.record(incidentId, user.id, { type: 'alert-sent', alertId: alert.id, msgType: alert.msgType, references: alert.references, grip: alert.grip, exercise: alert.exercise, message: alert.message, organisationIds });
+      await this.record(incidentId, user.id, { type: 'alert-sent', alertId: alert.id, msgType: alert.msgType, references: alert.references, grip: alert.grip, exercise: alert.exercise, message: alert.message, organisationIds, escalateAfterMin: alert.escalateAfterMin });
       const status = await this.status(alert);
       for (const l of this.listeners) l.sent(status, { alert, incidentTitle: incident.title });
       return status;
@@ -132,25 +147,77 @@ export class AlertService {
       if (!alert.organisationIds.includes(user.organisationId)) {
         throw forbidden('Dit alarm is niet aan uw organisatie gericht; u kunt het niet voor een andere organisatie bevestigen.', 'This alert is not addressed to your organisation; you cannot acknowledge it for another organisation.');
       }
-      const id = `${alertId}:${user.organisationId}`;
-      const existing = await this.deps.store.get('acknowledgements', id);
-      if (existing) return existing;
-      const ack: Acknowledgement = {
-        id,
-        alertId,
-        organisationId: user.organisationId,
-        userId: user.id,
-        username: user.username,
-        displayName: user.displayName,
-        answer,
-        at: this.deps.now().toISOString(),
+      return this.acknowledge({ userId: user.id, username: user.username, displayName: user.displayName, organisationId: user.organisationId }, alert, answer, 'app');
+    });
+  }
+
+  /**
+   * An answer from the link in a message (e-mail, SMS, push): it counts exactly like one from
+   * the banner, for the organisation and coordinator the link names. Refused once the incident
+   * is closed. Returns the acknowledgement that stands (an earlier one of the organisation wins).
+   */
+  answerByLink(message: { alertId: string; organisationId: string; coordinatorId: string; channel: Channel }, answer: AckAnswer): Promise<{ ack: Acknowledgement; first: boolean }> {
+    return this.serial(async () => {
+      const alert = await this.deps.store.get('alerts', message.alertId);
+      const incident = alert ? await this.deps.store.get('incidents', alert.incidentId) : undefined;
+      if (!alert || !incident) throw notFound();
+      if (incident.status !== 'open') throw new HttpError(409, 'conflict', text('Dit incident is gesloten; antwoorden kan niet meer.', 'This incident is closed; answering is no longer possible.'));
+      const existing = await this.deps.store.get('acknowledgements', `${alert.id}:${message.organisationId}`);
+      if (existing) return { ack: existing, first: false };
+      const coordinator = await this.deps.store.get('coordinators', message.coordinatorId);
+      const account = (await this.deps.store.list('users')).find((u) => u.coordinatorId === message.coordinatorId && u.active);
+      const who = {
+        userId: account?.id ?? `coordinator:${message.coordinatorId}`,
+        username: account?.username ?? message.coordinatorId,
+        displayName: coordinator?.name ?? account?.displayName ?? message.coordinatorId,
+        organisationId: message.organisationId,
       };
-      await this.deps.store.put({ acknowledgements: [ack] });
-      await this.record(alert.incidentId, user.id, { type: 'alert-acked', alertId, organisationId: ack.organisationId, answer });
-      if (answer === 'no') await this.reportNotHit(user, alert, ack.at);
-      const status = await this.status(alert);
-      for (const l of this.listeners) l.acked(ack, status);
-      return ack;
+      return { ack: await this.acknowledge(who, alert, answer, message.channel), first: true };
+    });
+  }
+
+  // Inside the queue: the first acknowledgement of an organisation stands.
+  private async acknowledge(who: { userId: string; username: string; displayName: string; organisationId: string }, alert: Alert, answer: AckAnswer, via: AnswerVia): Promise<Acknowledgement> {
+    const id = `${alert.id}:${who.organisationId}`;
+    const existing = await this.deps.store.get('acknowledgements', id);
+    if (existing) return existing;
+    const ack: Acknowledgement = { id, alertId: alert.id, organisationId: who.organisationId, userId: who.userId, username: who.username, displayName: who.displayName, answer, at: this.deps.now().toISOString(), via };
+    await this.deps.store.put({ acknowledgements: [ack] });
+    await this.record(alert.incidentId, who.userId, { type: 'alert-acked', alertId: alert.id, organisationId: ack.organisationId, answer, via });
+    if (answer === 'no') await this.reportNotHit(who, alert, ack.at);
+    const status = await this.status(alert);
+    for (const l of this.listeners) l.acked(ack, status);
+    return ack;
+  }
+
+  /** Changes how long an alert waits for answers before escalating (GHOR). */
+  setEscalation(user: StoredUser, alertId: string, escalateAfterMin: number): Promise<AlertStatus> {
+    return this.serial(async () => {
+      if (user.role !== 'ghor' && user.role !== 'admin') throw forbidden('Alleen de GHOR stelt de escalatie in.', 'Only GHOR sets the escalation.');
+      const alert = await this.deps.store.get('alerts', alertId);
+      if (!alert) throw notFound();
+      const next = { ...alert, escalateAfterMin };
+      await this.deps.store.put({ alerts: [next] });
+      await this.record(alert.incidentId, user.id, { type: 'escalation-set', alertId, escalateAfterMin });
+      const status = await this.status(next);
+      for (const l of this.listeners) l.changed(status);
+      return status;
+    });
+  }
+
+  /** Records an escalation step for an organisation; a step already taken is not taken again. Returns whether it was new. */
+  escalate(alertId: string, organisationId: string, step: 1 | 2): Promise<boolean> {
+    return this.serial(async () => {
+      const alert = await this.deps.store.get('alerts', alertId);
+      if (!alert || (alert.escalation?.[organisationId]?.step ?? 0) >= step) return false;
+      if (await this.deps.store.get('acknowledgements', `${alertId}:${organisationId}`)) return false;
+      const at = this.deps.now().toISOString();
+      const next = { ...alert, escalation: { ...alert.escalation, [organisationId]: { step, at } } };
+      await this.deps.store.put({ alerts: [next] });
+      await this.record(alert.incidentId, 'server', { type: 'alert-escalated', alertId, organisationId, step });
+      const status = await this.status(next);
+      for (const l of this.listeners) l.changed(status);
+      return true;
     });
   }
 
@@ -159,17 +226,17 @@ export class AlertService {
    * operation normal, stamped as the answer's. The acknowledgement stands even when the log
    * cannot take this (the failure is logged).
    */
-  private async reportNotHit(user: StoredUser, alert: Alert, at: string): Promise<void> {
+  private async reportNotHit(user: { userId: string; username: string; displayName: string; organisationId: string }, alert: Alert, at: string): Promise<void> {
     try {
       const room = await this.deps.rooms.get(alert.incidentId);
-      if (!room || !user.organisationId) return;
+      if (!room) return;
       const organisationId = user.organisationId;
       const own = this.deps.rooms.network(alert.incidentId).locations.filter((l) => l.organisationId === organisationId).map((l) => l.id);
       let reported: string[] = [];
       room.serverChange((doc) => {
         reported = reportNotHit(doc, own, { by: user.username, byName: user.displayName, organisationId, onBehalf: false, at, via: 'alert-answer' });
       });
-      room.recordEvent(user.id, { type: 'not-hit', alertId: alert.id, organisationId, locations: reported.length });
+      room.recordEvent(user.userId, { type: 'not-hit', alertId: alert.id, organisationId, locations: reported.length });
     } catch (error) {
       this.deps.log(`LOG FAILURE: incident ${alert.incidentId}: the "not hit" answer of ${user.organisationId} could not be written as reports: ${(error as Error).message}`);
     }
@@ -182,9 +249,12 @@ export class AlertService {
       .filter((a) => user.role !== 'coordinator' || a.organisationIds.includes(user.organisationId ?? ''))
       .sort((a, b) => a.sentAt.localeCompare(b.sentAt));
     const acknowledgements = await this.deps.store.list('acknowledgements');
+    const messages = user.role === 'coordinator' ? [] : await this.deps.store.list('outbox');
+    const coordinators = new Map((await this.deps.store.list('coordinators')).map((c) => [c.id, c]));
     return alerts.map((alert) => ({
       alert,
       acknowledgements: acknowledgements.filter((a) => a.alertId === alert.id && (user.role !== 'coordinator' || a.organisationId === user.organisationId)),
+      ...(user.role === 'coordinator' ? {} : { deliveries: deliveryLines(messages.filter((m) => m.alertId === alert.id), coordinators) }),
     }));
   }
 

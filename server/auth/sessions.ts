@@ -53,6 +53,7 @@ export function publicUser(user: StoredUser): PublicUser {
     organisationId: user.organisationId,
     coordinatorId: user.coordinatorId ?? null,
     active: user.active,
+    ...(user.language ? { language: user.language } : {}),
   };
 }
 

@@ -167,8 +167,8 @@ export function registryRoutes({ store, now, log }: { store: Store; now: () => D
       if (!checked.ok) throw invalidInput(checked.issues);
       const next = { ...current, ...checked.value, id };
       // Coordinates are checked together, so a patch of one of them is checked against the other.
-      if (kind === 'locations') {
-        const whole = checkLocation(next, false);
+      if (kind === 'locations' || kind === 'coordinators') {
+        const whole = CHECKS[kind](next, false);
         if (!whole.ok) throw invalidInput(whole.issues);
       }
       await requireOrganisation((next as { organisationId?: string }).organisationId);

@@ -26,7 +26,7 @@ export interface LowdbStoreOptions {
  * Which file holds a collection. Sessions and sign-in records change at every sign-in; in their
  * own small file, signing in does not rewrite the registry (whose size grows with the region).
  */
-const FILE_OF: Record<CollectionName, 'registry' | 'sessions'> = {
+const FILE_OF: Record<CollectionName, 'registry' | 'sessions' | 'outbox'> = {
   organisations: 'registry',
   locations: 'registry',
   coordinators: 'registry',
@@ -36,6 +36,9 @@ const FILE_OF: Record<CollectionName, 'registry' | 'sessions'> = {
   incidents: 'registry',
   alerts: 'registry',
   acknowledgements: 'registry',
+  // Every message changes state a few times per alert; apart, they never rewrite the registry.
+  outbox: 'outbox',
+  pushSubscriptions: 'outbox',
 };
 
 /** One JSON file of the store, with its write retry and health. */
@@ -67,7 +70,7 @@ async function openFile(file: string, required: boolean): Promise<StoreFile> {
 }
 
 /**
- * Opens the embedded store: `registry.json` and `sessions.json` under the data directory. A file
+ * Opens the embedded store: `registry.json`, `sessions.json` and `outbox.json` under the data directory. A file
  * that exists but is not valid JSON raises {@link StoreCorruptError}: it is never replaced by an
  * empty store. Sessions kept in `registry.json` by earlier versions move to `sessions.json`.
  */
@@ -76,6 +79,7 @@ export async function openLowdbStore({ dataDir, log, retryMs = 5000 }: LowdbStor
   const files = {
     registry: await openFile(join(dataDir, 'registry.json'), true),
     sessions: await openFile(join(dataDir, 'sessions.json'), false),
+    outbox: await openFile(join(dataDir, 'outbox.json'), false),
   };
   const fileOf = (name: CollectionName) => files[FILE_OF[name]];
   let moved = false;
@@ -159,7 +163,7 @@ export async function openLowdbStore({ dataDir, log, retryMs = 5000 }: LowdbStor
     },
     health: () => {
       const failing = Object.values(files).filter((f) => !f.health.ok);
-      return failing.length === 0 ? { ok: true, message: `lowdb ${files.registry.file}, ${files.sessions.file}` } : { ok: false, message: failing.map((f) => f.health.message).join('; ') };
+      return failing.length === 0 ? { ok: true, message: `lowdb ${Object.values(files).map((f) => f.file).join(', ')}` } : { ok: false, message: failing.map((f) => f.health.message).join('; ') };
     },
     async close() {
       closed = true;

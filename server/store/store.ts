@@ -1,6 +1,7 @@
 import type { Coordinator, FailedSignIns, Location, Organisation, PublicUser } from '../../shared/domain';
 import type { Acknowledgement, Alert } from '../../shared/alert';
 import type { Incident } from '../../shared/incident';
+import type { OutboxMessage, PushSubscriptionRow } from '../../shared/reach';
 
 /** A user account as stored, with its scrypt password hash. */
 export interface StoredUser extends PublicUser {
@@ -38,13 +39,15 @@ export interface Collections {
   incidents: Incident;
   alerts: Alert;
   acknowledgements: Acknowledgement;
+  outbox: OutboxMessage;
+  pushSubscriptions: PushSubscriptionRow;
 }
 
 /** Name of one collection. */
 export type CollectionName = keyof Collections;
 
 /** The names of all collections, in the order they are written. */
-export const COLLECTION_NAMES: readonly CollectionName[] = ['organisations', 'locations', 'coordinators', 'users', 'sessions', 'signIns', 'incidents', 'alerts', 'acknowledgements'];
+export const COLLECTION_NAMES: readonly CollectionName[] = ['organisations', 'locations', 'coordinators', 'users', 'sessions', 'signIns', 'incidents', 'alerts', 'acknowledgements', 'outbox', 'pushSubscriptions'];
 
 /** Changes applied together: all of them or none. */
 export type ChangeSet = { [K in CollectionName]?: Collections[K][] };

@@ -1,7 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer, type ServerDeps, type ZorgbeeldServer } from '../../server/app';
+import { createServer, type ReachConfig, type ServerDeps, type ZorgbeeldServer } from '../../server/app';
+import { loadReachKeys } from '../../server/reach/secrets';
 import { seedIfEmpty } from '../../server/seed';
 import { openLowdbStore } from '../../server/store/lowdb-store';
 import type { Store } from '../../server/store/store';
@@ -24,15 +25,18 @@ export interface TestServer {
 export async function startServer({
   seed = true,
   dataDir,
+  reach,
   ...deps
-}: { seed?: boolean; dataDir?: string } & Partial<Omit<ServerDeps, 'store' | 'dataDir'>> = {}): Promise<TestServer> {
+}: { seed?: boolean; dataDir?: string; reach?: Partial<ReachConfig> } & Partial<Omit<ServerDeps, 'store' | 'dataDir' | 'reach'>> = {}): Promise<TestServer> {
   const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'zorgbeeld-test-')));
   const logs: string[] = [];
   const log = (message: string) => logs.push(message);
   const store = await openLowdbStore({ dataDir: dir, log });
   const now = deps.now ?? (() => new Date());
   if (seed) await seedIfEmpty({ store, log, now, adminPassword: ADMIN_PASSWORD, demoPassword: DEMO_PASSWORD });
-  const server = createServer({ store, dataDir: dir, log, ...deps });
+  // Channels as given; the keys live in the data directory, as in production, so links survive a restart.
+  const reachConfig = reach ? { publicUrl: '', ...reach, keys: reach.keys ?? (await loadReachKeys({ dataDir: dir, subject: 'mailto:test@zorgbeeld.example' })) } : undefined;
+  const server = createServer({ store, dataDir: dir, log, ...deps, reach: reachConfig });
   const url = await server.listen(0);
   return {
     url,

@@ -1,0 +1,58 @@
+import nodemailer from 'nodemailer';
+import { escapeMarkup as escapeHtml } from '../../shared/markup';
+import { alertTitle, type ChannelSender, type Envelope } from './channels';
+
+/**
+ * E-mail over SMTP (nodemailer, pooled). The Message-ID is the outbox message's own, so a
+ * message sent again after a crash is recognisably the same mail.
+ */
+export function emailChannel({ smtpUrl, from, domain }: { smtpUrl: string; from: string; domain: string }): ChannelSender {
+  const transport = nodemailer.createTransport(smtpUrl, {
+    pool: true,
+    maxConnections: 4,
+    // A dead relay must fail within seconds, not hold the queue for minutes.
+    connectionTimeout: 10000,
+    greetingTimeout: 10000,
+    socketTimeout: 30000,
+  } as Parameters<typeof nodemailer.createTransport>[1]);
+  return {
+    channel: 'email',
+    batchSize: 50,
+    async send(batch, done) {
+      await Promise.all(
+        batch.map(async (envelope) => {
+          try {
+            await transport.sendMail({ from, to: envelope.message.to, messageId: `<${envelope.message.id}@${domain}>`, headers: { 'Auto-Submitted': 'auto-generated', 'X-Zorgbeeld-Alert': envelope.alert.id }, ...mailContent(envelope) });
+            done(envelope.message.id, { ok: true });
+          } catch (error) {
+            const code = (error as { responseCode?: number }).responseCode;
+            done(envelope.message.id, { ok: false, error: (error as Error).message.slice(0, 300), permanent: code !== undefined && code >= 500 && code < 600 && code !== 552 });
+          }
+        }),
+      );
+    },
+    async close() {
+      transport.close();
+    },
+  };
+}
+
+/** Subject, plain text and HTML of an alert mail, in Dutch or English. */
+export function mailContent(envelope: Envelope): { subject: string; text: string; html: string } {
+  const { alert, link, organisationName, coordinatorName, english } = envelope;
+  const title = alertTitle(envelope);
+  const subject = english ? `${title} — are you hit? Answer in one tap` : `${title} — bent u getroffen? Antwoord met één tik`;
+  const sent = new Date(alert.sentAt).toLocaleString(english ? 'en-GB' : 'nl-NL', { timeZone: 'Europe/Amsterdam', dateStyle: 'short', timeStyle: 'short' });
+  const lines = english
+    ? [`Dear ${coordinatorName},`, '', `The GHOR alerts ${organisationName} (${sent}):`, '', alert.message, '', `Answer here, without signing in: ${link}`, 'Hit, not hit, or don’t know yet: one tap. Report your locations on the board afterwards.', '', 'This message was sent by Zorgbeeld on behalf of the GHOR.']
+    : [`Beste ${coordinatorName},`, '', `De GHOR alarmeert ${organisationName} (${sent}):`, '', alert.message, '', `Antwoord hier, zonder in te loggen: ${link}`, 'Getroffen, niet getroffen of weet ik nog niet: één tik. Meld daarna uw locaties op het bord.', '', 'Dit bericht is verstuurd door Zorgbeeld namens de GHOR.'];
+  const button = english ? 'Answer now' : 'Nu antwoorden';
+  const html = `<!doctype html><html lang="${english ? 'en' : 'nl'}"><body style="font-family:system-ui,sans-serif;font-size:16px;color:#1b1b1b">
+<h1 style="font-size:20px;color:#b3261e">${escapeHtml(title)}</h1>
+<p>${escapeHtml(lines[0])}</p><p>${escapeHtml(lines[2])}</p>
+<p style="font-size:18px;border-left:4px solid #b3261e;padding-left:10px">${escapeHtml(alert.message)}</p>
+<p><a href="${escapeHtml(link)}" style="display:inline-block;background:#1d3a6e;color:#ffffff;padding:14px 22px;border-radius:6px;font-weight:700;text-decoration:none">${button}</a></p>
+<p>${escapeHtml(lines[7])}</p><p style="color:#555;font-size:13px">${escapeHtml(lines[6])}<br>${escapeHtml(lines[9])}</p>
+</body></html>`;
+  return { subject, text: lines.join('\n'), html };
+}

@@ -1,0 +1,298 @@
+import { createHash } from 'node:crypto';
+import type { AckAnswer, Acknowledgement, Alert, AlertNotice, AlertStatus } from '../../shared/alert';
+import { CHANNELS, channelsOf, isEmail, isMobile, toE164, type Channel } from '../../shared/contact';
+import { isConnected, type Coordinator } from '../../shared/domain';
+import type { OutboxMessage, PushSubscriptionRow } from '../../shared/reach';
+import { text } from '../../shared/text';
+import type { AlertListener, AlertService } from '../alerts/alert-service';
+import { HttpError } from '../http/http-error';
+import type { Store, StoredUser } from '../store/store';
+import type { Rooms } from '../yjs/rooms';
+import { AnswerLinks, newMessageId } from './answer-link';
+import type { ChannelSender, Envelope } from './channels';
+import { Outbox, type RetryPolicy } from './outbox';
+import type { PushChannel, PushPayload } from './push-channel';
+import { readSmsStatus } from './sms-channel';
+
+/** A message and what its link leads to, as the answer page shows it. */
+export interface LinkView {
+  message: OutboxMessage;
+  alert: Alert;
+  incidentTitle: string;
+  incidentOpen: boolean;
+  organisationName: string;
+  coordinatorName: string;
+  /** The organisation's answer that stands, if any. */
+  answered: Acknowledgement | null;
+}
+
+const linkGone = () => new HttpError(404, 'not-found', text('Deze antwoordlink is onbekend of gewijzigd. Gebruik de link uit het bericht zelf, of meld u aan op het bord.', 'This answer link is unknown or altered. Use the link from the message itself, or sign in to the board.'));
+
+/**
+ * Reach outside the app (docs/architecture.md, "Reach"): turns each alert into messages per
+ * connected coordinator and channel in the persisted outbox, answers its links, reads delivery
+ * reports, and climbs the escalation ladder. Every step is an event in the incident's log.
+ */
+export class ReachService implements AlertListener {
+  readonly links: AnswerLinks;
+  private readonly outbox: Outbox;
+  private readonly push?: PushChannel;
+  private escalationTimer?: NodeJS.Timeout;
+  private escalating = false;
+  private readonly pendingStatus = new Set<string>();
+  private statusTimer?: NodeJS.Timeout;
+  /** Where answer links point; set at start, or from the listening address when not configured. */
+  publicUrl: string;
+
+  constructor(
+    private readonly deps: {
+      store: Store;
+      alerts: AlertService;
+      rooms: Rooms;
+      senders: readonly ChannelSender[];
+      publicUrl: string;
+      answerSecret: Buffer;
+      now: () => Date;
+      log: (message: string) => void;
+      retry?: RetryPolicy;
+      outboxTickMs?: number;
+      escalationTickMs?: number;
+      /** Minutes before escalating when an alert does not say (ESCALATE_AFTER_MIN). */
+      escalateAfterMin: number;
+    },
+  ) {
+    this.links = new AnswerLinks(deps.answerSecret);
+    this.publicUrl = deps.publicUrl;
+    this.push = deps.senders.find((s): s is PushChannel => s.channel === 'push');
+    this.outbox = new Outbox({
+      store: deps.store,
+      senders: new Map(deps.senders.map((s) => [s.channel, s])),
+      compose: (message) => this.compose(message),
+      changed: (messages) => this.onChanged(messages),
+      now: deps.now,
+      log: deps.log,
+      retry: deps.retry,
+      tickMs: deps.outboxTickMs,
+    });
+    deps.alerts.listen(this);
+  }
+
+  /** The channels switched on by configuration. */
+  get channels(): Channel[] {
+    return this.deps.senders.map((s) => s.channel);
+  }
+
+  start(): void {
+    this.outbox.start();
+    this.escalationTimer = setInterval(() => void this.escalateDue(), this.deps.escalationTickMs ?? 5000);
+    this.escalationTimer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.escalationTimer);
+    clearTimeout(this.statusTimer);
+    await this.outbox.stop();
+    await Promise.all(this.deps.senders.map((s) => s.close()));
+  }
+
+  /** Waits until the outbox has handed over everything due now (tests and the benchmark). */
+  idle(): Promise<void> {
+    return this.outbox.idle();
+  }
+
+  // ---- AlertListener: a new alert goes out; an answer cancels what has not gone yet.
+  sent(status: AlertStatus, _notice: AlertNotice): void {
+    void this.queue(status.alert, status.alert.organisationIds, 0).catch((error: Error) => this.deps.log(`OUTBOX FAILURE: alert ${status.alert.id} not queued: ${error.message}`));
+  }
+  changed(): void {}
+  acked(): void {}
+
+  /** Messages for the connected coordinators of the given organisations: round 0 on their chosen channels, round 1 on every channel they have. */
+  private async queue(alert: Alert, organisationIds: readonly string[], round: number): Promise<void> {
+    const wanted = new Set(organisationIds);
+    const [coordinators, users, subscriptions] = await Promise.all([this.deps.store.list('coordinators'), this.deps.store.list('users'), this.deps.store.list('pushSubscriptions')]);
+    const at = this.deps.now().toISOString();
+    const messages: OutboxMessage[] = [];
+    for (const coordinator of coordinators) {
+      if (!wanted.has(coordinator.organisationId) || !isConnected(coordinator)) continue;
+      for (const channel of round === 0 ? channelsOf(coordinator) : CHANNELS) {
+        if (!this.channels.includes(channel)) continue;
+        for (const to of this.addresses(coordinator, channel, users, subscriptions)) {
+          messages.push({ id: newMessageId(), alertId: alert.id, incidentId: alert.incidentId, organisationId: coordinator.organisationId, coordinatorId: coordinator.id, channel, round, to, state: 'queued', attempts: 0, nextAt: at, error: null, createdAt: at, sentAt: null, deliveredAt: null });
+        }
+      }
+    }
+    await this.outbox.enqueue(messages);
+    const counts = Object.fromEntries(this.channels.map((c) => [c, messages.filter((m) => m.channel === c).length]));
+    await this.record(alert.incidentId, { type: 'alert-outreach', alertId: alert.id, round, organisations: organisationIds.length, messages: counts });
+  }
+
+  /** Where a coordinator is reached on a channel: its address, or every device it subscribed. */
+  private addresses(coordinator: Coordinator, channel: Channel, users: readonly StoredUser[], subscriptions: readonly PushSubscriptionRow[]): string[] {
+    if (channel === 'email') return coordinator.email && isEmail(coordinator.email) ? [coordinator.email] : [];
+    if (channel === 'sms') {
+      const number = toE164(coordinator.phone ?? '');
+      return number && isMobile(number) ? [number] : [];
+    }
+    const accounts = new Set(users.filter((u) => u.coordinatorId === coordinator.id && u.active).map((u) => u.id));
+    return subscriptions.filter((s) => accounts.has(s.userId) && !s.goneAt).map((s) => s.id);
+  }
+
+  /** The envelope of a message; null when its organisation has answered meanwhile (nothing left to ask). */
+  private async compose(message: OutboxMessage): Promise<Envelope | null> {
+    const alert = await this.deps.store.get('alerts', message.alertId);
+    const incident = alert ? await this.deps.store.get('incidents', alert.incidentId) : undefined;
+    if (!alert || !incident || incident.status !== 'open') return null;
+    if (message.state === 'queued' && (await this.deps.store.get('acknowledgements', `${alert.id}:${message.organisationId}`))) return null;
+    const coordinator = await this.deps.store.get('coordinators', message.coordinatorId);
+    const organisation = await this.deps.store.get('organisations', message.organisationId);
+    const account = (await this.deps.store.list('users')).find((u) => u.coordinatorId === message.coordinatorId);
+    const token = this.links.token(message);
+    return {
+      message,
+      token,
+      link: `${this.publicUrl}/a/${token}`,
+      alert,
+      incidentTitle: incident.title,
+      organisationName: organisation?.name ?? message.organisationId,
+      coordinatorName: coordinator?.name ?? message.coordinatorId,
+      english: account?.language === 'en',
+    };
+  }
+
+  // State changes go into the incident log (sent, delivered, failed) and, coalesced, to GHOR's screens.
+  private onChanged(messages: readonly OutboxMessage[]): void {
+    for (const m of messages) {
+      if (m.state === 'sent' || m.state === 'delivered' || m.state === 'failed') {
+        void this.record(m.incidentId, { type: 'message-state', alertId: m.alertId, organisationId: m.organisationId, coordinatorId: m.coordinatorId, channel: m.channel, round: m.round, state: m.state, ...(m.error && m.state === 'failed' ? { error: m.error } : {}) });
+      }
+      this.pendingStatus.add(m.alertId);
+    }
+    this.statusTimer ??= setTimeout(() => {
+      this.statusTimer = undefined;
+      const ids = [...this.pendingStatus];
+      this.pendingStatus.clear();
+      for (const id of ids) void this.deps.alerts.notifyChanged(id);
+    }, 250);
+  }
+
+  private async record(incidentId: string, event: object): Promise<void> {
+    try {
+      (await this.deps.rooms.get(incidentId))?.recordEvent('server', event);
+    } catch (error) {
+      this.deps.log(`LOG FAILURE: incident ${incidentId}: ${(event as { type?: string }).type} not recorded: ${(error as Error).message}`);
+    }
+  }
+
+  // ---- Answer links.
+
+  /** The message behind a token; an unknown, altered or foreign token is refused. */
+  async messageOf(token: string): Promise<OutboxMessage> {
+    const id = this.links.idOf(token);
+    const message = id ? await this.deps.store.get('outbox', id) : undefined;
+    if (!message || !this.links.verify(token, message)) throw linkGone();
+    return message;
+  }
+
+  /** What the answer page shows for a token. */
+  async view(token: string): Promise<LinkView> {
+    const message = await this.messageOf(token);
+    const alert = await this.deps.store.get('alerts', message.alertId);
+    const incident = alert ? await this.deps.store.get('incidents', alert.incidentId) : undefined;
+    if (!alert || !incident) throw linkGone();
+    const [organisation, coordinator, answered] = await Promise.all([
+      this.deps.store.get('organisations', message.organisationId),
+      this.deps.store.get('coordinators', message.coordinatorId),
+      this.deps.store.get('acknowledgements', `${alert.id}:${message.organisationId}`),
+    ]);
+    return { message, alert, incidentTitle: incident.title, incidentOpen: incident.status === 'open', organisationName: organisation?.name ?? message.organisationId, coordinatorName: coordinator?.name ?? message.coordinatorId, answered: answered ?? null };
+  }
+
+  /** Answers through a link; the first answer of the organisation stands. */
+  async answer(token: string, answer: AckAnswer): Promise<{ ack: Acknowledgement; first: boolean }> {
+    const message = await this.messageOf(token);
+    return this.deps.alerts.answerByLink(message, answer);
+  }
+
+  /** The service worker got the push on the device: the message is delivered. */
+  async received(token: string): Promise<void> {
+    const message = await this.messageOf(token);
+    if (message.state === 'delivered') return;
+    await this.outbox.update([{ ...message, state: 'delivered', deliveredAt: this.deps.now().toISOString() }]);
+  }
+
+  /** A status report of the SMS gateway (CM.com's JSON webhook). Returns how many messages it named. */
+  async smsStatus(body: unknown): Promise<number> {
+    const updates: OutboxMessage[] = [];
+    for (const status of readSmsStatus(body)) {
+      const message = await this.deps.store.get('outbox', status.messageId);
+      if (!message || message.channel !== 'sms' || message.state === 'delivered') continue;
+      const at = this.deps.now().toISOString();
+      if (status.state === 'delivered') updates.push({ ...message, state: 'delivered', deliveredAt: at });
+      else if (status.state === 'failed') updates.push({ ...message, state: 'failed', error: status.error, nextAt: '' });
+    }
+    await this.outbox.update(updates);
+    return updates.length;
+  }
+
+  // ---- Push subscriptions.
+
+  /** Stores a device's push subscription for a user (the same endpoint again replaces it). */
+  async subscribe(user: StoredUser, subscription: { endpoint: string; keys: { p256dh: string; auth: string } }): Promise<PushSubscriptionRow> {
+    const row: PushSubscriptionRow = { id: createHash('sha256').update(subscription.endpoint).digest('base64url').slice(0, 22), userId: user.id, endpoint: subscription.endpoint, keys: subscription.keys, createdAt: this.deps.now().toISOString(), goneAt: null };
+    await this.deps.store.put({ pushSubscriptions: [row] });
+    return row;
+  }
+
+  /** Removes a device's subscription of this user. */
+  async unsubscribe(user: StoredUser, endpoint: string): Promise<boolean> {
+    const id = createHash('sha256').update(endpoint).digest('base64url').slice(0, 22);
+    const row = await this.deps.store.get('pushSubscriptions', id);
+    if (!row || row.userId !== user.id) return false;
+    await this.deps.store.remove('pushSubscriptions', [id]);
+    return true;
+  }
+
+  /** One-off pushes (no outbox): an urgent need to the GHOR's and admins' devices. */
+  async notifyRoles(roles: readonly string[], payload: PushPayload): Promise<void> {
+    if (!this.push) return;
+    const users = new Map((await this.deps.store.list('users')).filter((u) => u.active && roles.includes(u.role)).map((u) => [u.id, u]));
+    const rows = (await this.deps.store.list('pushSubscriptions')).filter((s) => users.has(s.userId) && !s.goneAt);
+    await Promise.all(rows.map((row) => this.push!.notify(row, payload)));
+  }
+
+  // ---- Escalation.
+
+  /**
+   * One pass of the ladder over the alerts of open incidents. The steps taken are kept on the
+   * alert, so a restart resumes where it was: nothing is sent twice, nothing is skipped.
+   */
+  async escalateDue(): Promise<void> {
+    if (this.escalating) return;
+    this.escalating = true;
+    try {
+      const [alerts, acks, incidents] = await Promise.all([this.deps.store.list('alerts'), this.deps.store.list('acknowledgements'), this.deps.store.list('incidents')]);
+      const open = new Set(incidents.filter((i) => i.status === 'open').map((i) => i.id));
+      const answered = new Set(acks.map((a) => `${a.alertId}:${a.organisationId}`));
+      const now = this.deps.now().getTime();
+      for (const alert of alerts) {
+        if (!open.has(alert.incidentId) || alert.msgType === 'Cancel') continue;
+        const after = (alert.escalateAfterMin ?? this.deps.escalateAfterMin) * 60000;
+        const waited = now - Date.parse(alert.sentAt);
+        if (waited < after) continue;
+        const again: string[] = [];
+        for (const organisationId of alert.organisationIds) {
+          if (answered.has(`${alert.id}:${organisationId}`)) continue;
+          const step = alert.escalation?.[organisationId]?.step ?? 0;
+          if (step < 1 && (await this.deps.alerts.escalate(alert.id, organisationId, 1))) again.push(organisationId);
+          if (step < 2 && waited >= 2 * after) await this.deps.alerts.escalate(alert.id, organisationId, 2);
+        }
+        if (again.length > 0) await this.queue(alert, again, 1);
+      }
+    } catch (error) {
+      this.deps.log(`ESCALATION FAILURE: ${(error as Error).message}`);
+    } finally {
+      this.escalating = false;
+    }
+  }
+}
