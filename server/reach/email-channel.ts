@@ -1,6 +1,6 @@
 import nodemailer from 'nodemailer';
 import { escapeMarkup as escapeHtml } from '../../shared/markup';
-import { alertTitle, type ChannelSender, type Envelope } from './channels';
+import { alertTitle, inLanes, type ChannelSender, type Envelope } from './channels';
 
 /**
  * E-mail over SMTP (nodemailer, pooled). The Message-ID is the outbox message's own, so a
@@ -19,17 +19,17 @@ export function emailChannel({ smtpUrl, from, domain }: { smtpUrl: string; from:
     channel: 'email',
     batchSize: 50,
     async send(batch, done) {
-      await Promise.all(
-        batch.map(async (envelope) => {
+      // As many lanes as the pool has connections: each waits for its last mail to be written down.
+      await inLanes(batch, 4, async (envelope) => {
           try {
-            await transport.sendMail({ from, to: envelope.message.to, messageId: `<${envelope.message.id}@${domain}>`, headers: { 'Auto-Submitted': 'auto-generated', 'X-Zorgbeeld-Alert': envelope.alert.id }, ...mailContent(envelope) });
-            done(envelope.message.id, { ok: true });
+            await transport.sendMail({ from, to: envelope.message.to, messageId: `<${envelope.message.id}@${domain}>`, headers: { 'Auto-Submitted': 'auto-generated', 'X-Zorgbeeld-Alert': envelope.alert.id, 'X-Zorgbeeld-Round': String(envelope.message.round) }, ...mailContent(envelope) });
+            await done(envelope.message.id, { ok: true });
+            return;
           } catch (error) {
             const code = (error as { responseCode?: number }).responseCode;
-            done(envelope.message.id, { ok: false, error: (error as Error).message.slice(0, 300), permanent: code !== undefined && code >= 500 && code < 600 && code !== 552 });
+            await done(envelope.message.id, { ok: false, error: (error as Error).message.slice(0, 300), permanent: code !== undefined && code >= 500 && code < 600 && code !== 552 });
           }
-        }),
-      );
+      });
     },
     async close() {
       transport.close();

@@ -134,19 +134,19 @@ export class Outbox {
         });
         return writing;
       };
-      const done = (id: string, result: SendResult) => {
+      const done = (id: string, result: SendResult): Promise<void> => {
         const message = byId.get(id);
-        if (!message || finished.has(id)) return;
+        if (!message || finished.has(id)) return writing;
         finished.add(id);
         pending.push(this.outcome(message, result, retry));
-        void commit();
+        return commit();
       };
       try {
         await sender.send(envelopes, done);
       } catch (error) {
-        for (const m of sending) done(m.id, { ok: false, error: (error as Error).message, permanent: false });
+        for (const m of sending) void done(m.id, { ok: false, error: (error as Error).message, permanent: false });
       }
-      for (const m of sending) done(m.id, { ok: false, error: 'no answer from the channel', permanent: false });
+      for (const m of sending) void done(m.id, { ok: false, error: 'no answer from the channel', permanent: false });
       await commit();
     }
   }

@@ -1,6 +1,6 @@
 import webpush from 'web-push';
 import type { PushSubscriptionRow } from '../../shared/reach';
-import { alertTitle, type ChannelSender, type SendResult } from './channels';
+import { alertTitle, inLanes, type ChannelSender, type SendResult } from './channels';
 
 /** What the service worker gets in a push: enough to show the alert and answer it. */
 export interface PushPayload {
@@ -47,17 +47,15 @@ export function pushChannel({ vapid, subscriptionOf, gone }: { vapid: { publicKe
     channel: 'push',
     batchSize: 50,
     async send(batch, done) {
-      await Promise.all(
-        batch.map(async (envelope) => {
+      await inLanes(batch, 8, async (envelope) => {
           const subscription = await subscriptionOf(envelope.message.to);
           if (!subscription || subscription.goneAt) {
-            done(envelope.message.id, { ok: false, error: 'Dit toestel ontvangt geen meldingen meer (abonnement verlopen)', permanent: true });
+            await done(envelope.message.id, { ok: false, error: 'Dit toestel ontvangt geen meldingen meer (abonnement verlopen)', permanent: true });
             return;
           }
           const body = envelope.english ? `${envelope.organisationName}: are you hit? ${envelope.alert.message}` : `${envelope.organisationName}: bent u getroffen? ${envelope.alert.message}`;
-          done(envelope.message.id, await push(subscription, { kind: 'alert', title: alertTitle(envelope), body: body.slice(0, 300), url: `/a/${envelope.token}`, token: envelope.token, english: envelope.english }));
-        }),
-      );
+          await done(envelope.message.id, await push(subscription, { kind: 'alert', title: alertTitle(envelope), body: body.slice(0, 300), url: `/a/${envelope.token}`, token: envelope.token, english: envelope.english }));
+      });
     },
     notify: push,
     async close() {},

@@ -51,8 +51,8 @@ export function smsChannel({ url, token, sender, fetchTimeoutMs = 15000 }: { url
           })),
         },
       };
-      const failAll = (error: string, permanent: boolean) => {
-        for (const envelope of batch) done(envelope.message.id, { ok: false, error, permanent });
+      const failAll = async (error: string, permanent: boolean) => {
+        await Promise.all(batch.map((envelope) => done(envelope.message.id, { ok: false, error, permanent })));
       };
       let response: Response;
       try {
@@ -82,7 +82,7 @@ export function smsChannel({ url, token, sender, fetchTimeoutMs = 15000 }: { url
       }
       // A message the answer does not mention was not confirmed: try it again.
       for (const envelope of batch) if (!results.has(envelope.message.id)) results.set(envelope.message.id, { ok: false, error: 'SMS-gateway bevestigde dit bericht niet', permanent: false });
-      for (const [id, result] of results) done(id, result);
+      await Promise.all([...results].map(([id, result]) => done(id, result)));
     },
     async close() {},
   };
