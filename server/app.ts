@@ -21,6 +21,8 @@ import { Rooms } from './yjs/rooms';
 import { attachYjsEndpoint, rejectUpgrade } from './yjs/yjs-endpoint';
 import type { WriteBudgetLimits } from './yjs/write-budget';
 import { randomBytes } from 'node:crypto';
+import { Agent as HttpsAgent } from 'node:https';
+import { rootCertificates } from 'node:tls';
 import webpush from 'web-push';
 import { answerPage, type LinkGuardLimits } from './reach/answer-page';
 import type { ChannelSender } from './reach/channels';
@@ -77,6 +79,8 @@ export interface ReachConfig {
   sms?: { url: string; token: string; sender: string };
   /** Web Push with the VAPID keys of `keys`. */
   push?: boolean;
+  /** Extra CA certificates for the push services' TLS (PUSH_CA_FILE: a TLS-inspecting proxy). */
+  pushCa?: string;
   escalateAfterMin?: number;
   escalationTickMs?: number;
   outboxTickMs?: number;
@@ -136,6 +140,7 @@ export function createServer(deps: ServerDeps): ZorgbeeldServer {
     senders.push(
       pushChannel({
         vapid: reachConfig.keys.vapid,
+        agent: reachConfig.pushCa ? new HttpsAgent({ ca: [...rootCertificates, reachConfig.pushCa], keepAlive: true }) : undefined,
         subscriptionOf: (id) => store.get('pushSubscriptions', id),
         gone: async (id) => {
           const row = await store.get('pushSubscriptions', id);

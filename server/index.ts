@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { RequestHandler } from 'express';
@@ -62,6 +62,7 @@ async function main(): Promise<void> {
       smtp: env.SMTP_URL ? { url: env.SMTP_URL, from: env.MAIL_FROM || 'GHOR Zorgbeeld <zorgbeeld@localhost>' } : undefined,
       sms,
       push: env.PUSH !== 'off',
+      pushCa: env.PUSH_CA_FILE ? readFileSync(env.PUSH_CA_FILE, 'utf8') : undefined,
       escalateAfterMin: positive(env.ESCALATE_AFTER_MIN),
       escalationTickMs: positive(env.ESCALATION_TICK_MS),
     },

@@ -1,3 +1,4 @@
+import type { Agent } from 'node:https';
 import webpush from 'web-push';
 import type { PushSubscriptionRow } from '../../shared/reach';
 import { alertTitle, inLanes, type ChannelSender, type SendResult } from './channels';
@@ -23,7 +24,7 @@ export interface PushChannel extends ChannelSender {
  * Web Push with VAPID (web-push: RFC 8030 delivery, RFC 8291 aes128gcm encryption, RFC 8292
  * VAPID). A push service that answers 404 or 410 has forgotten the subscription: `gone` is told.
  */
-export function pushChannel({ vapid, subscriptionOf, gone }: { vapid: { publicKey: string; privateKey: string; subject: string }; subscriptionOf: (id: string) => Promise<PushSubscriptionRow | undefined>; gone: (id: string) => Promise<void> }): PushChannel {
+export function pushChannel({ vapid, subscriptionOf, gone, agent }: { vapid: { publicKey: string; privateKey: string; subject: string }; subscriptionOf: (id: string) => Promise<PushSubscriptionRow | undefined>; gone: (id: string) => Promise<void>; agent?: Agent }): PushChannel {
   const push = async (subscription: PushSubscriptionRow, payload: PushPayload): Promise<SendResult> => {
     try {
       await webpush.sendNotification({ endpoint: subscription.endpoint, keys: subscription.keys }, JSON.stringify(payload), {
@@ -32,6 +33,7 @@ export function pushChannel({ vapid, subscriptionOf, gone }: { vapid: { publicKe
         urgency: 'high',
         contentEncoding: 'aes128gcm',
         timeout: 15000,
+        ...(agent ? { agent } : {}),
       });
       return { ok: true };
     } catch (error) {

@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AlertStatus } from '../shared/alert';
+import { HttpClient } from './helpers/http-client';
+import { startPushPeer, PUSH_PEER_CA } from './helpers/push-peer';
+import { ADMIN_PASSWORD, DEMO_PASSWORD, startServer, type TestServer } from './helpers/server';
+import { waitFor } from './helpers/wait-for';
+
+let peer: Awaited<ReturnType<typeof startPushPeer>>;
+let server: TestServer;
+let ghor: HttpClient;
+let coordinator: HttpClient;
+
+beforeAll(async () => {
+  peer = await startPushPeer();
+  server = await startServer({ reach: { push: true, pushCa: PUSH_PEER_CA, outboxTickMs: 50 } });
+  ghor = await new HttpClient(server.url).signIn('ghor', DEMO_PASSWORD);
+  coordinator = await new HttpClient(server.url).signIn('coordinator', DEMO_PASSWORD);
+});
+
+afterAll(async () => {
+  await server?.close();
+  await peer?.close();
+});
+
+describe('Web Push', () => {
+  it('encrypts each alert for the device (aes128gcm), signs it with the server’s VAPID key, and the notification answers without signing in', async () => {
+    const { vapidPublicKey, channels } = (await coordinator.get('/api/reach')).body.data;
+    expect(channels).toContain('push');
+    const phone = peer.subscription();
+    const laptop = peer.subscription();
+    for (const device of [phone, laptop]) expect((await coordinator.post('/api/push/subscriptions', { endpoint: device.endpoint, keys: device.keys })).status).toBe(201);
+    // The same device again is one subscription.
+    expect((await coordinator.post('/api/push/subscriptions', { endpoint: phone.endpoint, keys: phone.keys })).status).toBe(201);
+    expect((await server.store.list('pushSubscriptions')).length).toBe(2);
+
+    const incidentId = (await ghor.post('/api/incidents', { title: 'Brand Sittard', grip: 2 })).body.data.id as string;
+    const me = (await coordinator.get('/api/me')).body.data;
+    const alertId = (await ghor.post(`/api/incidents/${incidentId}/alerts`, { message: 'Rookontwikkeling, ramen dicht.', grip: 2, target: { organisationIds: [me.organisationId] } })).body.data.alert.id as string;
+    await waitFor(() => peer.received.length === 2, { what: 'a push to each device' });
+    expect(peer.violations).toEqual([]);
+    for (const push of peer.received) {
+      expect(push.vapidKey).toBe(vapidPublicKey);
+      expect(push.urgency).toBe('high');
+      expect(push.ttl).toBeGreaterThan(0);
+      expect(push.payload).toMatchObject({ kind: 'alert', title: expect.stringContaining('GRIP 2: Brand Sittard'), body: expect.stringContaining('bent u getroffen?'), token: expect.stringMatching(/^[A-Za-z0-9_-]{23}$/) });
+    }
+    const { token } = peer.received[0].payload as { token: string };
+    // The service worker reports the push arrived: delivered.
+    expect((await fetch(`${server.url}/a/${token}/received`, { method: 'POST' })).status).toBe(204);
+    const lines = () => ghor.get(`/api/incidents/${incidentId}/alerts`).then((r) => (r.body.data as AlertStatus[])[0].deliveries!);
+    await waitFor(async () => (await lines()).some((d) => d.channel === 'push' && d.state === 'delivered'), { what: 'delivered' });
+    // The notification's "Niet getroffen" action posts the same form as the page.
+    const answered = await fetch(`${server.url}/a/${token}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'answer=no' });
+    expect(answered.status).toBe(200);
+    const status = ((await ghor.get(`/api/incidents/${incidentId}/alerts`)).body.data as AlertStatus[])[0];
+    expect(status.alert.id).toBe(alertId);
+    expect(status.acknowledgements[0]).toMatchObject({ answer: 'no', via: 'push' });
+  });
+
+  it('forgets a subscription the push service says is gone, and shows that message as failed', async () => {
+    const device = peer.subscription();
+    expect((await coordinator.post('/api/push/subscriptions', { endpoint: device.endpoint, keys: device.keys })).status).toBe(201);
+    peer.gone(device.id);
+    const incidentId = (await ghor.post('/api/incidents', { title: 'Verlopen abonnement', grip: 1 })).body.data.id as string;
+    const me = (await coordinator.get('/api/me')).body.data;
+    await ghor.post(`/api/incidents/${incidentId}/alerts`, { message: 'Test', grip: 1, target: { organisationIds: [me.organisationId] } });
+    const failed = await waitFor(async () => ((await ghor.get(`/api/incidents/${incidentId}/alerts`)).body.data as AlertStatus[])[0].deliveries!.find((d) => d.channel === 'push' && d.state === 'failed'), { what: 'a failed push' });
+    expect(failed.error).toContain('abonnement verlopen');
+    expect(failed.retryAt).toBeNull();
+    const rows = await server.store.list('pushSubscriptions');
+    expect(rows.find((r) => r.endpoint === device.endpoint)?.goneAt).not.toBeNull();
+  });
+
+  it('refuses a subscription without valid keys, with a sentence', async () => {
+    const bad = await coordinator.post('/api/push/subscriptions', { endpoint: 'https://push.example/x', keys: { p256dh: 'short', auth: '' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toContain('sleutels');
+    const admin = await new HttpClient(server.url).signIn('admin', ADMIN_PASSWORD);
+    expect((await admin.post('/api/push/subscriptions', { endpoint: 'ftp://x', keys: peer.subscription().keys })).body.error.message).toContain('https://');
+  });
+});
