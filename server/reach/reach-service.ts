@@ -164,7 +164,10 @@ export class ReachService implements AlertListener {
   private onChanged(messages: readonly OutboxMessage[]): void {
     for (const m of messages) {
       if (m.state === 'sent' || m.state === 'delivered' || m.state === 'failed') {
-        void this.record(m.incidentId, { type: 'message-state', alertId: m.alertId, organisationId: m.organisationId, coordinatorId: m.coordinatorId, channel: m.channel, round: m.round, state: m.state, ...(m.error && m.state === 'failed' ? { error: m.error } : {}) });
+        // The name goes into the log: the review reads who it was even after the registry changed.
+        void this.deps.store.get('coordinators', m.coordinatorId).then((c) =>
+          this.record(m.incidentId, { type: 'message-state', alertId: m.alertId, organisationId: m.organisationId, coordinatorId: m.coordinatorId, coordinatorName: c?.name ?? m.coordinatorId, channel: m.channel, round: m.round, state: m.state, ...(m.error && m.state === 'failed' ? { error: m.error } : {}) }),
+        );
       }
       this.pendingStatus.add(m.alertId);
     }

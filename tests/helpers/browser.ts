@@ -35,12 +35,14 @@ export const SHOTS = 'test-results/screenshots';
  * One real server process and one Chromium for a browser test file, started before its tests
  * and stopped after them. Read `server` and `browser` inside the tests.
  */
-export function browserSuite(): { readonly server: ProcessServer; readonly browser: Browser } {
+export function browserSuite({ env }: { env?: () => Promise<Record<string, string>> } = {}): { readonly server: ProcessServer; readonly browser: Browser } {
   let server: ProcessServer | undefined;
   let browser: Browser | undefined;
   beforeAll(async () => {
     await mkdir(SHOTS, { recursive: true });
-    [server, browser] = await Promise.all([startProcessServer(), launchBrowser()]);
+    // `env` runs first, so a test can start its protocol peers and point the server at them.
+    const extra = env ? await env() : {};
+    [server, browser] = await Promise.all([startProcessServer({ env: extra }), launchBrowser()]);
   });
   afterAll(async () => {
     await browser?.close();

@@ -13,11 +13,16 @@ function ownName<T>(table: Record<string, T> | undefined, key: string): T | unde
 /** The interface language; Dutch unless the user chose English on this device. */
 class I18n {
   lang = $state<Language>('nl');
+  /** Whether the language was chosen on this device (else the account's choice is taken). */
+  chosen = false;
 
   constructor() {
     if (typeof localStorage !== 'undefined') {
       const saved = localStorage.getItem(STORAGE_KEY);
-      if (LANGUAGES.includes(saved as Language)) this.lang = saved as Language;
+      if (LANGUAGES.includes(saved as Language)) {
+        this.lang = saved as Language;
+        this.chosen = true;
+      }
     }
   }
 
@@ -47,6 +52,7 @@ class I18n {
   /** Switches between Dutch and English and remembers the choice. */
   toggle(): void {
     this.lang = this.lang === 'nl' ? 'en' : 'nl';
+    this.chosen = true;
     localStorage.setItem(STORAGE_KEY, this.lang);
     document.documentElement.lang = this.lang;
   }

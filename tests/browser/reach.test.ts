@@ -1,0 +1,149 @@
+import { resolve } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { AlertStatus } from '../../shared/alert';
+import { seriousViolations } from '../helpers/axe';
+import { PHONE, SHOTS, WIDE, browserSuite, signedInPage } from '../helpers/browser';
+import { HttpClient } from '../helpers/http-client';
+import { startPushPeer } from '../helpers/push-peer';
+import { DEMO_PASSWORD } from '../helpers/server';
+import { startSmtpPeer } from '../helpers/smtp-peer';
+
+let smtp: Awaited<ReturnType<typeof startSmtpPeer>>;
+let push: Awaited<ReturnType<typeof startPushPeer>>;
+
+const suite = browserSuite({
+  env: async () => {
+    smtp = await startSmtpPeer();
+    push = await startPushPeer();
+    return { SMTP_URL: smtp.url, MAIL_FROM: 'ghor@zorgbeeld.test', PUSH_CA_FILE: resolve(import.meta.dirname, '../fixtures/push-peer-cert.pem') };
+  },
+});
+
+afterAll(async () => {
+  await smtp?.close();
+  await push?.close();
+});
+
+async function alertFor(api: HttpClient, title: string, organisationIds: string[]) {
+  const incidentId = (await api.post('/api/incidents', { title, grip: 2 })).body.data.id as string;
+  const alertId = (await api.post(`/api/incidents/${incidentId}/alerts`, { message: `${title}: meld of u getroffen bent.`, grip: 2, target: { organisationIds } })).body.data.alert.id as string;
+  return { incidentId, alertId };
+}
+
+/** Tap targets under 44×44 on the page (the answer page is a page of its own, without the app's CSS). */
+async function smallTargets(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll<HTMLElement>('a[href], button')]
+      .map((el) => ({ el, box: el.getBoundingClientRect() }))
+      .filter(({ box }) => box.width > 0 && (box.width < 44 || box.height < 44))
+      .map(({ el, box }) => `${el.tagName} "${el.textContent?.trim()}" ${Math.round(box.width)}×${Math.round(box.height)}`),
+  );
+}
+
+describe('reach outside the app, in Chromium', () => {
+  it('from the received e-mail, "niet getroffen" is one tap on a phone, and GET alone answered nothing', async () => {
+    const ghor = await new HttpClient(suite.server.url).signIn('ghor', DEMO_PASSWORD);
+    const me = (await (await new HttpClient(suite.server.url).signIn('coordinator', DEMO_PASSWORD)).get('/api/me')).body.data;
+    const { incidentId, alertId } = await alertFor(ghor, 'Wateroverlast Meerssen', [me.organisationId]);
+    await expect.poll(() => smtp.mails.filter((m) => m.mail.headers.get('x-zorgbeeld-alert') === alertId).length, { timeout: 15000 }).toBeGreaterThan(0);
+    const mail = smtp.mails.find((m) => m.mail.headers.get('x-zorgbeeld-alert') === alertId)!;
+    // The link as the mail carries it, opened from the mail app: a page of its own, no sign-in.
+    const link = mail.mail.text!.match(/https?:\/\/\S+\/a\/[A-Za-z0-9_-]{23}/)![0];
+
+    const context = await suite.browser.newContext({ viewport: PHONE, locale: 'nl-NL' });
+    const phone = await context.newPage();
+    await phone.goto(link);
+    await expect.poll(() => phone.getByRole('button', { name: 'Nee, niet getroffen' }).isVisible()).toBe(true);
+    expect(((await ghor.get(`/api/incidents/${incidentId}/alerts`)).body.data as AlertStatus[])[0].acknowledgements).toEqual([]);
+    expect(await smallTargets(phone)).toEqual([]);
+    expect(await seriousViolations(phone)).toEqual([]);
+    await phone.screenshot({ path: `${SHOTS}/answer-link-phone.png`, fullPage: true });
+
+    let taps = 0;
+    taps++;
+    await phone.getByRole('button', { name: 'Nee, niet getroffen' }).click();
+    await expect.poll(() => phone.locator('[data-answer]').textContent()).toContain('Niet getroffen');
+    expect(taps).toBe(1);
+    await phone.screenshot({ path: `${SHOTS}/answer-link-done-phone.png`, fullPage: true });
+    expect(await seriousViolations(phone)).toEqual([]);
+    const status = ((await ghor.get(`/api/incidents/${incidentId}/alerts`)).body.data as AlertStatus[])[0];
+    expect(status.acknowledgements[0]).toMatchObject({ answer: 'no', via: 'email' });
+    await context.close();
+  });
+
+  it('the PWA’s service worker registers, a device subscribes in one tap, and a pushed alert reaches the worker, which reports it delivered', async () => {
+    const device = push.subscription();
+    const coordinator = await signedInPage(suite.browser, suite.server.url, 'coordinator', DEMO_PASSWORD, PHONE);
+    await coordinator.context().grantPermissions(['notifications'], { origin: suite.server.url });
+    // Headless Chromium has no push service: subscribe() hands out the stand-in's subscription,
+    // exactly the object a browser gives (endpoint and keys); everything after it is real.
+    await coordinator.addInitScript((sub) => {
+      const fake = { endpoint: sub.endpoint, toJSON: () => ({ endpoint: sub.endpoint, keys: sub.keys }), unsubscribe: async () => true };
+      let current: typeof fake | null = null;
+      PushManager.prototype.subscribe = async function () {
+        current = fake;
+        return fake as unknown as PushSubscription;
+      };
+      PushManager.prototype.getSubscription = async function () {
+        return current as unknown as PushSubscription | null;
+      };
+    }, device);
+    await coordinator.goto(`${suite.server.url}/`);
+    const manifest = await (await fetch(`${suite.server.url}/manifest.webmanifest`)).json();
+    expect(manifest).toMatchObject({ short_name: 'Zorgbeeld', display: 'standalone', start_url: '/' });
+    for (const icon of manifest.icons as { src: string }[]) expect((await fetch(`${suite.server.url}${icon.src}`)).headers.get('content-type')).toBe('image/png');
+    const worker = await coordinator.evaluate(async () => (await navigator.serviceWorker.ready).active?.scriptURL);
+    expect(worker).toBe(`${suite.server.url}/service-worker.js`);
+
+    await coordinator.getByTestId('push-card').getByRole('button').click();
+    await expect.poll(() => coordinator.getByTestId('push-on').isVisible()).toBe(true);
+    await coordinator.screenshot({ path: `${SHOTS}/push-on-phone.png` });
+    const api = await new HttpClient(suite.server.url).signIn('coordinator', DEMO_PASSWORD);
+    const organisationId = (await api.get('/api/me')).body.data.organisationId as string;
+
+    const ghor = await new HttpClient(suite.server.url).signIn('ghor', DEMO_PASSWORD);
+    const { incidentId } = await alertFor(ghor, 'Brand Heerlen', [organisationId]);
+    await expect.poll(() => push.received.filter((p) => p.subscription === device.id).length, { timeout: 15000 }).toBe(1);
+    expect(push.violations).toEqual([]);
+    const payload = push.received.find((p) => p.subscription === device.id)!.payload as { token: string; title: string };
+
+    // Hand the decrypted push to the page's real service worker, as the push service would.
+    const cdp = await coordinator.context().newCDPSession(coordinator);
+    const registrations: { registrationId: string; scopeURL: string }[] = [];
+    cdp.on('ServiceWorker.workerRegistrationUpdated', (event) => registrations.push(...event.registrations));
+    await cdp.send('ServiceWorker.enable');
+    await expect.poll(() => registrations.length).toBeGreaterThan(0);
+    await cdp.send('ServiceWorker.deliverPushMessage', { origin: suite.server.url, registrationId: registrations[0].registrationId, data: JSON.stringify(payload) });
+    await expect
+      .poll(async () => ((await ghor.get(`/api/incidents/${incidentId}/alerts`)).body.data as AlertStatus[])[0].deliveries!.find((d) => d.channel === 'push')?.state, { timeout: 10000 })
+      .toBe('delivered');
+
+    // GHOR sees it per coordinator and channel on the response board.
+    const board = await signedInPage(suite.browser, suite.server.url, 'ghor', DEMO_PASSWORD, WIDE);
+    await board.goto(`${suite.server.url}/incidents/${incidentId}`);
+    await board.getByRole('button', { name: 'Alarmering', exact: true }).click();
+    await expect.poll(() => board.getByTestId('delivery-totals').textContent()).toContain('pushmelding 1 afgeleverd');
+    await board.getByTestId('deliveries').locator('summary').click();
+    await board.screenshot({ path: `${SHOTS}/response-board-deliveries-wide.png`, fullPage: true });
+    expect(await seriousViolations(board)).toEqual([]);
+  });
+
+  it('my details: a coordinator changes its mobile number and channels, and a wrong number gets a sentence', async () => {
+    const coordinator = await signedInPage(suite.browser, suite.server.url, 'coordinator', DEMO_PASSWORD, PHONE);
+    await coordinator.goto(`${suite.server.url}/me`);
+    const form = coordinator.getByTestId('my-contact');
+    await expect.poll(() => form.isVisible()).toBe(true);
+    await form.locator('input[name=phone]').fill('06-12');
+    await form.getByRole('button', { name: 'Opslaan' }).click();
+    await expect.poll(() => form.getByRole('alert').textContent()).toContain('is geen telefoonnummer');
+    await form.locator('input[name=phone]').fill('06 1234 5678');
+    await form.getByLabel('pushmelding').uncheck();
+    await form.getByRole('button', { name: 'Opslaan' }).click();
+    await expect.poll(() => form.getByRole('status').textContent()).toContain('Opgeslagen');
+    const api = await new HttpClient(suite.server.url).signIn('coordinator', DEMO_PASSWORD);
+    expect((await api.get('/api/me/contact')).body.data).toMatchObject({ phone: '06 1234 5678', channels: ['email', 'sms'] });
+    await coordinator.screenshot({ path: `${SHOTS}/my-details-phone.png`, fullPage: true });
+    expect(await seriousViolations(coordinator)).toEqual([]);
+  });
+});
