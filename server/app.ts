@@ -130,6 +130,8 @@ export function createServer(deps: ServerDeps): ZorgbeeldServer {
     checkpointEvery: deps.checkpointEvery,
     writeBudget: deps.writeBudget,
     storageRetryMs: deps.storageRetryMs,
+    // Urgent needs go to the GHOR's devices; the reach service exists once the rooms do.
+    onNeeds: (incidentId, needs) => void reach.urgentNeeds(incidentId, needs).catch((error: Error) => log(`push of urgent needs failed: ${error.message}`)),
   });
   const reachConfig: ReachConfig = deps.reach ?? { keys: { answerSecret: randomBytes(32), vapid: { ...webpush.generateVAPIDKeys(), subject: 'mailto:ghor@zorgbeeld.example' } }, publicUrl: '' };
   const alerts = new AlertService({ store, rooms, now, log, escalateAfterMin: reachConfig.escalateAfterMin });

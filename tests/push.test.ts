@@ -4,6 +4,8 @@ import { HttpClient } from './helpers/http-client';
 import { startPushPeer, PUSH_PEER_CA } from './helpers/push-peer';
 import { ADMIN_PASSWORD, DEMO_PASSWORD, startServer, type TestServer } from './helpers/server';
 import { waitFor } from './helpers/wait-for';
+import { connectBoard } from './helpers/yjs-client';
+import { addNeed, updateNeed } from '../shared/incident-doc';
 
 let peer: Awaited<ReturnType<typeof startPushPeer>>;
 let server: TestServer;
@@ -69,6 +71,28 @@ describe('Web Push', () => {
     expect(failed.retryAt).toBeNull();
     const rows = await server.store.list('pushSubscriptions');
     expect(rows.find((r) => r.endpoint === device.endpoint)?.goneAt).not.toBeNull();
+  });
+
+  it('pushes a need of urgency "Direct" to the GHOR’s devices at once, in words, and not a low one', async () => {
+    const ghorDevice = peer.subscription();
+    expect((await ghor.post('/api/push/subscriptions', { endpoint: ghorDevice.endpoint, keys: ghorDevice.keys })).status).toBe(201);
+    const incidentId = (await ghor.post('/api/incidents', { title: 'Stroomstoring Kerkrade', grip: 2 })).body.data.id as string;
+    const me = (await coordinator.get('/api/me')).body.data;
+    const board = connectBoard(server.url, incidentId, coordinator.cookie);
+    try {
+      await board.synced();
+      const need = { organisationId: me.organisationId, kind: 'power', quantity: 1, status: 'open', createdBy: 'coordinator', createdAt: new Date().toISOString() } as const;
+      addNeed(board.doc, { ...need, id: 'need-low', urgency: 'low', description: 'Reserveaccu' });
+      addNeed(board.doc, { ...need, id: 'need-now', urgency: 'immediate', description: 'Aggregaat voor 12 beademde cliënten' });
+      const push = await waitFor(() => peer.received.find((p) => p.subscription === ghorDevice.id), { what: 'the urgent need on the GHOR device' });
+      expect(push.payload).toMatchObject({ kind: 'need', title: 'Directe hulpvraag · Stroomstoring Kerkrade', body: expect.stringContaining('Stroom: Aggregaat voor 12 beademde cliënten'), url: `/incidents/${incidentId}` });
+      // Raising the low one to "Direct" pushes it too; nothing else did.
+      updateNeed(board.doc, 'need-low', { urgency: 'immediate' });
+      await waitFor(() => peer.received.filter((p) => p.subscription === ghorDevice.id).length === 2, { what: 'the raised need' });
+      expect(String((peer.received.filter((p) => p.subscription === ghorDevice.id)[1].payload as { body: string }).body)).toContain('Reserveaccu');
+    } finally {
+      board.destroy();
+    }
   });
 
   it('refuses a subscription without valid keys, with a sentence', async () => {

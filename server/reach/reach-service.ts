@@ -4,6 +4,7 @@ import { CHANNELS, channelsOf, isEmail, isMobile, toE164, type Channel } from '.
 import { isConnected, type Coordinator } from '../../shared/domain';
 import type { OutboxMessage, PushSubscriptionRow } from '../../shared/reach';
 import { text } from '../../shared/text';
+import { vocabName } from '../../shared/vocab';
 import type { AlertListener, AlertService } from '../alerts/alert-service';
 import { HttpError } from '../http/http-error';
 import type { Store, StoredUser } from '../store/store';
@@ -262,6 +263,24 @@ export class ReachService implements AlertListener {
     const users = new Map((await this.deps.store.list('users')).filter((u) => u.active && roles.includes(u.role)).map((u) => [u.id, u]));
     const rows = (await this.deps.store.list('pushSubscriptions')).filter((s) => users.has(s.userId) && !s.goneAt);
     await Promise.all(rows.map((row) => this.push!.notify(row, payload)));
+  }
+
+  /**
+   * A need that became urgency "immediate" (new, or raised) goes to the GHOR's and admins'
+   * devices at once: the board's sound and toast reach only who has it open.
+   */
+  async urgentNeeds(incidentId: string, needs: readonly { needId: string; organisationId: string | null; fields: Record<string, unknown>; now?: Record<string, unknown> }[]): Promise<void> {
+    const urgent = needs.filter((n) => n.fields.urgency === 'immediate');
+    if (urgent.length === 0 || !this.push) return;
+    const incident = await this.deps.store.get('incidents', incidentId);
+    if (!incident || incident.status !== 'open') return;
+    for (const need of urgent) {
+      const organisation = need.organisationId ? await this.deps.store.get('organisations', need.organisationId) : undefined;
+      const whole = need.now ?? need.fields;
+      const kind = typeof whole.kind === 'string' ? vocabName('nl', 'needKind', whole.kind) : '';
+      const what = [kind, whole.description].filter((v) => typeof v === 'string' && v).join(': ');
+      await this.notifyRoles(['ghor', 'admin'], { kind: 'need', title: `Directe hulpvraag · ${incident.title}`, body: `${organisation?.name ?? ''}${what ? ` — ${what}` : ''}`.slice(0, 300), url: `/incidents/${incidentId}` });
+    }
   }
 
   // ---- Escalation.

@@ -67,6 +67,17 @@ export interface RoomOptions {
   budget: WriteBudget;
   /** While the log cannot be written, how often writing is tried again. */
   storageRetryMs?: number;
+  /** Told of the needs an accepted change touched, with the fields it changed and their new values. */
+  onNeeds?: (needs: readonly ChangedNeed[]) => void;
+}
+
+/** A need as one accepted change left it: the fields changed, with their new values. */
+export interface ChangedNeed {
+  needId: string;
+  organisationId: string | null;
+  fields: Record<string, unknown>;
+  /** The whole need after the change. */
+  now?: Record<string, unknown>;
 }
 
 /** Where an incident's log lives. */
@@ -458,6 +469,14 @@ export class IncidentRoom {
       return { needId, organisationId: (map?.get('organisationId') as string | undefined) ?? null, fields: values(map, fields.size > 0 ? fields : new Set(map?.keys() ?? [])) };
     });
     if (reports.length + needs.length + touched.picture.size + touched.areas.size + touched.logbook === 0) return;
+    if (needs.length > 0) {
+      try {
+        const root = this.doc.getMap<Y.Map<unknown>>('needs');
+        this.options.onNeeds?.(needs.map((n) => ({ ...n, now: root.get(n.needId)?.toJSON() })));
+      } catch (error) {
+        this.options.log(`yjs ${this.options.incidentId}: need listener failed: ${(error as Error).message}`);
+      }
+    }
     this.recordEvent(author.id, {
       type: 'changed',
       username: author.username,

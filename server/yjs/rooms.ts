@@ -6,7 +6,7 @@ import type { Store } from '../store/store';
 import { text } from '../../shared/text';
 import { HttpError } from '../http/http-error';
 import { StorageError } from '../recorder/incident-log';
-import { IncidentRoom, incidentLogFile } from './incident-room';
+import { IncidentRoom, incidentLogFile, type ChangedNeed } from './incident-room';
 import type { StorageStatus } from './log-growth';
 import { WriteBudget, DEFAULT_WRITE_BUDGET, type WriteBudgetLimits } from './write-budget';
 
@@ -23,6 +23,8 @@ export interface RoomsOptions {
   writeBudget?: WriteBudgetLimits;
   /** While a log cannot be written, how often writing is tried again. */
   storageRetryMs?: number;
+  /** Told of every accepted change to needs (reach pushes urgent ones to GHOR's devices). */
+  onNeeds?: (incidentId: string, needs: readonly ChangedNeed[]) => void;
 }
 
 /** Where the frozen network of an incident lives. */
@@ -151,6 +153,7 @@ export class Rooms {
       checkpointEvery: this.options.checkpointEvery,
       budget: this.budget,
       storageRetryMs: this.options.storageRetryMs,
+      onNeeds: this.options.onNeeds ? (needs) => this.options.onNeeds!(incident.id, needs) : undefined,
     });
     this.rooms.set(incident.id, room);
     return room;
