@@ -5,11 +5,13 @@ import { resolve } from 'node:path';
 import { browserBench, type BrowserResult } from './browser';
 import { coldLoad } from './cold-load';
 import { propagation } from './propagation';
+import { reachBench } from './reach';
 import { startReference, startZorgbeeld } from './servers';
 import { sustained } from './sustained';
 
 // `npm run bench` — every target of DESIGN.md, measured; `-- --quick` shortens the sustained
-// run to 10 s and the cold log to 20,000 updates; `-- --no-browser` skips Chromium.
+// run to 10 s and the cold log to 20,000 updates; `-- --no-browser` skips Chromium; `-- --only-reach`
+// runs the alerting outside the app alone.
 const args = new Set(process.argv.slice(2));
 const quick = args.has('--quick');
 const f = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '—');
@@ -29,6 +31,11 @@ async function main(): Promise<void> {
   const date = new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
   console.log(`Zorgbeeld benchmarks · ${date} · ${machine}\n`);
 
+  if (args.has('--only-reach')) {
+    const reach = await reachBench();
+    console.log(JSON.stringify(reach));
+    return;
+  }
   const zorgbeeld = await startZorgbeeld();
   const reference = await startReference();
   try {
@@ -56,6 +63,11 @@ async function main(): Promise<void> {
   row('Review: read the log into the replay index, once per incident', `${f(cold.indexMs, 0)} ms`, '', null);
   row('Review: seek to a random T (state API, JSON), p50 / p99 / max', `${f(cold.seekP50, 1)} / ${f(cold.seekP99, 1)} / ${f(cold.seekMax, 1)} ms`, '≤ 300 ms', cold.seekMax <= 300);
   row('Yjs state at a random T (binary state API), p50 / max', `${f(cold.yjsSeekP50, 0)} / ${f(cold.yjsSeekMax, 0)} ms`, '', null);
+
+  const reach = await reachBench();
+  row(`Alert to ${reach.organisations} organisations: ${reach.mails} mails accepted by SMTP`, `${f(reach.mailMs, 0)} ms`, '≤ 5000 ms', reach.mailMs <= 5000);
+  row(`Alert to ${reach.organisations} organisations: ${reach.sms} SMS accepted by the gateway`, `${f(reach.smsMs, 0)} ms`, '≤ 5000 ms', reach.smsMs <= 5000);
+  row('Alert sent, in-app alert out (POST answered)', `${f(reach.apiMs, 0)} ms`, '', null);
 
   if (!args.has('--no-browser')) {
     for (const [scale, target] of [[1, 1500], [10, 3000]] as const) {

@@ -7,14 +7,17 @@ import { alertTitle, inLanes, type ChannelSender, type Envelope } from './channe
  * message sent again after a crash is recognisably the same mail.
  */
 export function emailChannel({ smtpUrl, from, domain }: { smtpUrl: string; from: string; domain: string }): ChannelSender {
-  const transport = nodemailer.createTransport(smtpUrl, {
+  // The URL inside the options object: given as a string with a second argument, nodemailer
+  // reads that argument as message defaults and opens a new connection for every mail.
+  const transport = nodemailer.createTransport({
+    url: smtpUrl,
     pool: true,
     maxConnections: 4,
     // A dead relay must fail within seconds, not hold the queue for minutes.
     connectionTimeout: 10000,
     greetingTimeout: 10000,
     socketTimeout: 30000,
-  } as Parameters<typeof nodemailer.createTransport>[1]);
+  } as Parameters<typeof nodemailer.createTransport>[0]);
   return {
     channel: 'email',
     batchSize: 50,

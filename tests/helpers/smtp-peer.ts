@@ -11,11 +11,13 @@ export interface ReceivedMail {
 
 /**
  * A real SMTP server (smtp-server) on port 0 in the test process: it speaks the whole SMTP
- * conversation and parses each mail with mailparser. `delayMs` holds each DATA answer back, to
+ * conversation and parses each mail with mailparser (unless `parse` is off). `delayMs` holds each DATA answer back, to
  * keep sends in flight; `down()` refuses every mail with a 451 after it.
  */
-export async function startSmtpPeer({ delayMs = 0 }: { delayMs?: number } = {}) {
+export async function startSmtpPeer({ delayMs = 0, parse = true }: { delayMs?: number; parse?: boolean } = {}) {
   const mails: ReceivedMail[] = [];
+  /** Every accepted mail's envelope, also when `parse` is off (the benchmark: the peer must cost nothing). */
+  const accepted: { to: string[]; bytes: number }[] = [];
   let refusing = false;
   const server = new SMTPServer({
     authOptional: true,
@@ -24,6 +26,15 @@ export async function startSmtpPeer({ delayMs = 0 }: { delayMs?: number } = {}) 
     onData(stream, session, callback) {
       const to = session.envelope.rcptTo.map((r) => r.address);
       const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
+      if (!parse) {
+        let bytes = 0;
+        stream.on('data', (chunk: Buffer) => (bytes += chunk.length));
+        stream.on('end', () => {
+          accepted.push({ to, bytes });
+          callback();
+        });
+        return;
+      }
       simpleParser(stream)
         .then((mail) => {
           if (refusing) {
@@ -32,6 +43,7 @@ export async function startSmtpPeer({ delayMs = 0 }: { delayMs?: number } = {}) 
           }
           const accept = () => {
             mails.push({ from, to, mail });
+            accepted.push({ to, bytes: 0 });
             callback();
           };
           if (delayMs > 0) setTimeout(accept, delayMs);
@@ -45,6 +57,7 @@ export async function startSmtpPeer({ delayMs = 0 }: { delayMs?: number } = {}) 
   return {
     url: `smtp://127.0.0.1:${port}`,
     mails,
+    accepted,
     refuse() {
       refusing = true;
     },
