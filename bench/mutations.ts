@@ -22,7 +22,7 @@ interface Mutation extends Edit {
 
 const ROOT = join(import.meta.dirname, '..');
 
-// Every protection of issues #7 and #11 (and a few more) with the smallest change that removes it.
+// Every protection of issues #7, #11 and #13 (and a few more) with the smallest change that removes it.
 const MUTATIONS: Mutation[] = [
   {
     protection: 'CSRF: foreign Origin on state-changing requests refused',
@@ -500,6 +500,107 @@ const MUTATIONS: Mutation[] = [
     replace: 'return { shown: problems.slice(0),',
     test: 'tests/import-export.test.ts',
     name: '200,000 rows',
+  },
+  // Reach outside the app (#13).
+  {
+    protection: 'Answer link: a GET never answers',
+    file: 'server/reach/answer-page.ts',
+    find: "    const view = await viewOf(req, res);\n    if (!view) return;\n    const { lang, w } = wordsFor(req);\n    let body",
+    replace: "    const view = await viewOf(req, res);\n    if (!view) return;\n    await reach.answer(String(req.params.token), 'no').catch(() => undefined);\n    const { lang, w } = wordsFor(req);\n    let body",
+    test: 'tests/reach.test.ts',
+    name: 'a GET of the link only shows',
+  },
+  {
+    protection: 'Answer link: the signature is checked',
+    file: 'server/reach/reach-service.ts',
+    find: 'if (!message || !this.links.verify(token, message)) throw linkGone();',
+    replace: 'if (!message) throw linkGone();',
+    test: 'tests/reach.test.ts',
+    name: 'altered token',
+  },
+  {
+    protection: 'Answer link: wrong tokens cut off per address',
+    file: 'server/reach/answer-page.ts',
+    find: "    if (guard.blocked(address)) {\n      res.setHeader('Retry-After'",
+    replace: "    if (false) {\n      res.setHeader('Retry-After'",
+    test: 'tests/reach.test.ts',
+    name: '1,000 wrong tokens',
+  },
+  {
+    protection: 'Answer link: stops when the incident closes',
+    file: 'server/alerts/alert-service.ts',
+    find: "      if (incident.status !== 'open') throw new HttpError(409, 'conflict', text('Dit incident is gesloten; antwoorden kan niet meer.'",
+    replace: "      if (false) throw new HttpError(409, 'conflict', text('Dit incident is gesloten; antwoorden kan niet meer.'",
+    also: [{ file: 'server/reach/answer-page.ts', find: '    if (!view.incidentOpen) {\n      res.status(409)', replace: '    if (false) {\n      res.status(409)' }],
+    test: 'tests/reach.test.ts',
+    name: 'stops its links',
+  },
+  {
+    protection: 'SMS: one part, at most 160 GSM-7 characters with the link',
+    file: 'shared/reach.ts',
+    find: 'const room = 160 - gsm7Length(tail);',
+    replace: 'const room = 400 - gsm7Length(tail);',
+    test: 'tests/reach.test.ts',
+    name: 'within one part',
+  },
+  {
+    protection: 'SMS status webhook: the key in its address is checked',
+    file: 'server/http/reach-routes.ts',
+    find: 'if (given.length !== statusKey.length || !timingSafeEqual(given, statusKey)) throw',
+    replace: 'if (false) throw',
+    test: 'tests/reach.test.ts',
+    name: 'status reports',
+  },
+  {
+    protection: 'Registry: e-mail addresses are checked',
+    file: 'shared/validation.ts',
+    find: 'if (value && !isEmail(value)) {',
+    replace: 'if (false) {',
+    test: 'tests/reach.test.ts',
+    name: 'refuses an invalid e-mail',
+  },
+  {
+    protection: 'A coordinator edits only its own e-mail, mobile and channels',
+    file: 'server/http/reach-routes.ts',
+    find: "const own = Object.fromEntries(['phone', 'email', 'channels'].filter((k) => Object.hasOwn(body, k)).map((k) => [k, body[k]]));",
+    replace: 'const own = body;',
+    also: [{ file: 'server/http/reach-routes.ts', find: 'const next = { ...coordinator, ...whole.value, id: coordinator.id, organisationId: coordinator.organisationId };', replace: 'const next = { ...coordinator, ...whole.value };' }],
+    test: 'tests/reach.test.ts',
+    name: 'its own e-mail',
+  },
+  {
+    protection: 'Escalation: a step taken is not taken again (restart)',
+    file: 'server/alerts/alert-service.ts',
+    find: 'if (!alert || (alert.escalation?.[organisationId]?.step ?? 0) >= step) return false;',
+    replace: 'if (!alert) return false;',
+    also: [{ file: 'server/reach/reach-service.ts', find: 'if (step < 1 && (await this.deps.alerts.escalate(', replace: 'if ((await this.deps.alerts.escalate(' }],
+    test: 'tests/escalation.test.ts',
+    name: 'across a restart',
+  },
+  {
+    protection: 'Escalation: organisations that answered are left alone',
+    file: 'server/reach/reach-service.ts',
+    find: 'if (answered.has(`${alert.id}:${organisationId}`)) continue;',
+    replace: '',
+    also: [{ file: 'server/alerts/alert-service.ts', find: "if (await this.deps.store.get('acknowledgements', `${alertId}:${organisationId}`)) return false;", replace: '' }],
+    test: 'tests/escalation.test.ts',
+    name: 'answered ones are left alone',
+  },
+  {
+    protection: 'Web Push: payload encrypted as aes128gcm (RFC 8291)',
+    file: 'server/reach/push-channel.ts',
+    find: "contentEncoding: 'aes128gcm',",
+    replace: "contentEncoding: 'aesgcm',",
+    test: 'tests/push.test.ts',
+    name: 'encrypts each alert',
+  },
+  {
+    protection: 'Outbox: a message is cancelled once its organisation answered',
+    file: 'server/reach/reach-service.ts',
+    find: "if (message.state === 'queued' && (await this.deps.store.get('acknowledgements', `${alert.id}:${message.organisationId}`))) return null;",
+    replace: '',
+    test: 'tests/reach.test.ts',
+    name: 'cancels the messages',
   },
 ];
 

@@ -266,6 +266,38 @@ describe('a dead relay or gateway', () => {
   });
 });
 
+describe('an answer before the messages went out', () => {
+  it('cancels the messages of that organisation that were not handed over yet', async () => {
+    // Each mail takes 25 ms at the relay: the last organisations' mails wait for a later batch.
+    const slow = await startSmtpPeer({ delayMs: 25 });
+    const fresh = await startServer({ reach: { smtp: { url: slow.url, from: 'ghor@zorgbeeld.test' }, outboxTickMs: 50 } });
+    try {
+      const g = await new HttpClient(fresh.url).signIn('ghor', DEMO_PASSWORD);
+      const a = await new HttpClient(fresh.url).signIn('admin', ADMIN_PASSWORD);
+      const coordinators = (await fresh.store.list('coordinators')).filter(isConnected);
+      const last = coordinators.at(-1)!;
+      expect((await a.post('/api/users', { username: 'laatste', password: 'laatste-wachtwoord', role: 'coordinator', organisationId: last.organisationId, coordinatorId: last.id })).status).toBe(201);
+      const lastOrg = await new HttpClient(fresh.url).signIn('laatste', 'laatste-wachtwoord');
+      const incidentId = (await g.post('/api/incidents', { title: 'Vroeg antwoord', grip: 2 })).body.data.id as string;
+      const alertId = (await g.post(`/api/incidents/${incidentId}/alerts`, { message: 'Test', grip: 2, target: { all: true } })).body.data.alert.id as string;
+      expect((await lastOrg.post(`/api/alerts/${alertId}/ack`, { answer: 'no' })).status).toBe(200);
+      const own = coordinators.filter((c) => c.organisationId === last.organisationId && isEmail(c.email));
+      const settled = await waitFor(async () => {
+        const rows = (await fresh.store.list('outbox')).filter((m) => m.alertId === alertId);
+        return rows.length > 0 && rows.every((m) => m.state === 'sent' || m.state === 'cancelled') ? rows : null;
+      }, { what: 'every message sent or cancelled', timeoutMs: 20000 });
+      const theirs = settled.filter((m) => m.organisationId === last.organisationId);
+      expect(theirs).toHaveLength(own.length);
+      expect(theirs.every((m) => m.state === 'cancelled')).toBe(true);
+      expect(slow.mails.some((m) => m.to.some((to) => own.some((c) => c.email === to)))).toBe(false);
+      expect(settled.filter((m) => m.state === 'sent').length).toBeGreaterThan(100);
+    } finally {
+      await fresh.close();
+      await slow.close();
+    }
+  });
+});
+
 describe('the registry keeps how each coordinator is reached', () => {
   it('refuses an invalid e-mail address or phone number with a sentence, and SMS without a mobile number', async () => {
     const coordinator = connected[0];
