@@ -61,6 +61,8 @@ export interface Acknowledgement {
   at: string;
   /** Absent in records of earlier versions: the app. */
   via?: AnswerVia;
+  /** The registry's coordinator who answered, when known. */
+  coordinatorId?: string | null;
 }
 
 /** An alert with its acknowledgements, as GHOR's response board needs it. */

@@ -64,6 +64,8 @@ export interface DeliveryLine {
   round: number;
   /** When a failed message is tried again; null when it is not. */
   retryAt: string | null;
+  /** This coordinator answered for its organisation, and how (app, or this channel's link). */
+  answered: string | null;
 }
 
 /** The escalation of one alert for one organisation that has not answered. */
@@ -121,7 +123,8 @@ export function smsText({ grip, title, message, link, english }: { grip: number;
 }
 
 /** The delivery lines of an alert for GHOR: per coordinator and channel, the latest round's message. */
-export function deliveryLines(messages: readonly OutboxMessage[], coordinators: ReadonlyMap<string, Coordinator>): DeliveryLine[] {
+export function deliveryLines(messages: readonly OutboxMessage[], coordinators: ReadonlyMap<string, Coordinator>, acknowledgements: readonly { coordinatorId?: string | null; via?: string }[] = []): DeliveryLine[] {
+  const answeredBy = new Map(acknowledgements.filter((a) => a.coordinatorId).map((a) => [a.coordinatorId!, a.via ?? 'app']));
   const latest = new Map<string, OutboxMessage>();
   for (const m of messages) {
     const key = `${m.coordinatorId}:${m.channel}:${m.to}`;
@@ -139,5 +142,6 @@ export function deliveryLines(messages: readonly OutboxMessage[], coordinators: 
     at: m.deliveredAt ?? m.sentAt ?? m.createdAt,
     round: m.round,
     retryAt: m.state === 'failed' && m.nextAt ? m.nextAt : null,
+    answered: answeredBy.get(m.coordinatorId) ?? null,
   }));
 }

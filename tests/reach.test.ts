@@ -146,7 +146,11 @@ describe('an alert reaches every connected coordinator by e-mail and SMS', () =>
     expect(html).toContain('Dank u. Uw antwoord is ontvangen');
     expect(html).toContain('/login?next=');
     const ack = (await statusOf(incidentId, status.alert.id)).acknowledgements.find((a) => a.organisationId === coordinator.organisationId)!;
-    expect(ack).toMatchObject({ answer: 'no', via: 'email', displayName: coordinator.name });
+    expect(ack).toMatchObject({ answer: 'no', via: 'email', displayName: coordinator.name, coordinatorId: coordinator.id });
+    // GHOR sees who answered, and by which channel, beside that coordinator's messages.
+    const lines = (await statusOf(incidentId, status.alert.id)).deliveries!.filter((d) => d.coordinatorId === coordinator.id);
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.every((d) => d.answered === 'email')).toBe(true);
     // "Not hit" is a report: the organisation's locations are green for GHOR.
     const state = (await ghor.get(`/api/incidents/${incidentId}/state?format=json`)).body.data;
     const own = (await server.store.list('locations')).filter((l) => l.organisationId === coordinator.organisationId && l.active);

@@ -53,7 +53,7 @@ export class AlertService {
     const messages = (await this.deps.store.list('outbox')).filter((m) => m.alertId === alert.id);
     if (messages.length === 0) return { alert, acknowledgements, deliveries: [] };
     const coordinators = new Map((await this.deps.store.list('coordinators')).map((c) => [c.id, c]));
-    return { alert, acknowledgements, deliveries: deliveryLines(messages, coordinators) };
+    return { alert, acknowledgements, deliveries: deliveryLines(messages, coordinators, acknowledgements) };
   }
 
   /** Tells the listeners an alert's status changed (its messages moved on). */
@@ -147,7 +147,7 @@ export class AlertService {
       if (!alert.organisationIds.includes(user.organisationId)) {
         throw forbidden('Dit alarm is niet aan uw organisatie gericht; u kunt het niet voor een andere organisatie bevestigen.', 'This alert is not addressed to your organisation; you cannot acknowledge it for another organisation.');
       }
-      return this.acknowledge({ userId: user.id, username: user.username, displayName: user.displayName, organisationId: user.organisationId }, alert, answer, 'app');
+      return this.acknowledge({ userId: user.id, username: user.username, displayName: user.displayName, organisationId: user.organisationId, coordinatorId: user.coordinatorId ?? null }, alert, answer, 'app');
     });
   }
 
@@ -171,17 +171,18 @@ export class AlertService {
         username: account?.username ?? message.coordinatorId,
         displayName: coordinator?.name ?? account?.displayName ?? message.coordinatorId,
         organisationId: message.organisationId,
+        coordinatorId: message.coordinatorId,
       };
       return { ack: await this.acknowledge(who, alert, answer, message.channel), first: true };
     });
   }
 
   // Inside the queue: the first acknowledgement of an organisation stands.
-  private async acknowledge(who: { userId: string; username: string; displayName: string; organisationId: string }, alert: Alert, answer: AckAnswer, via: AnswerVia): Promise<Acknowledgement> {
+  private async acknowledge(who: { userId: string; username: string; displayName: string; organisationId: string; coordinatorId: string | null }, alert: Alert, answer: AckAnswer, via: AnswerVia): Promise<Acknowledgement> {
     const id = `${alert.id}:${who.organisationId}`;
     const existing = await this.deps.store.get('acknowledgements', id);
     if (existing) return existing;
-    const ack: Acknowledgement = { id, alertId: alert.id, organisationId: who.organisationId, userId: who.userId, username: who.username, displayName: who.displayName, answer, at: this.deps.now().toISOString(), via };
+    const ack: Acknowledgement = { id, alertId: alert.id, organisationId: who.organisationId, userId: who.userId, username: who.username, displayName: who.displayName, answer, at: this.deps.now().toISOString(), via, coordinatorId: who.coordinatorId };
     await this.deps.store.put({ acknowledgements: [ack] });
     await this.record(alert.incidentId, who.userId, { type: 'alert-acked', alertId: alert.id, organisationId: ack.organisationId, answer, via });
     if (answer === 'no') await this.reportNotHit(who, alert, ack.at);
@@ -254,7 +255,7 @@ export class AlertService {
     return alerts.map((alert) => ({
       alert,
       acknowledgements: acknowledgements.filter((a) => a.alertId === alert.id && (user.role !== 'coordinator' || a.organisationId === user.organisationId)),
-      ...(user.role === 'coordinator' ? {} : { deliveries: deliveryLines(messages.filter((m) => m.alertId === alert.id), coordinators) }),
+      ...(user.role === 'coordinator' ? {} : { deliveries: deliveryLines(messages.filter((m) => m.alertId === alert.id), coordinators, acknowledgements.filter((a) => a.alertId === alert.id)) }),
     }));
   }
 

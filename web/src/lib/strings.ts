@@ -277,6 +277,7 @@ const NL = {
   languageLabel: 'Taal van de app en van berichten',
   coordinator: 'Coördinator',
   account: 'Account',
+  answeredHere: 'heeft geantwoord',
 };
 
 type Strings = typeof NL;
@@ -557,6 +558,7 @@ const EN: Strings = {
   languageLabel: 'Language of the app and of messages',
   coordinator: 'Coordinator',
   account: 'Account',
+  answeredHere: 'answered',
 };
 
 /** Key of one interface text. */

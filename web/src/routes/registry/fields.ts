@@ -5,7 +5,7 @@ import type { StringKey } from '$lib/strings';
 export interface Field {
   key: string;
   label: StringKey;
-  type: 'text' | 'number' | 'select' | 'date' | 'checkbox' | 'email' | 'tel';
+  type: 'text' | 'number' | 'select' | 'date' | 'checkbox' | 'email' | 'tel' | 'multi';
   options?: () => { value: string; label: string }[];
   /** Shown as a table column. */
   column?: boolean;
