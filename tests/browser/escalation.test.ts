@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { seriousViolations } from '../helpers/axe';
+import { PHONE, SHOTS, browserSuite, signedInPage } from '../helpers/browser';
+import { HttpClient } from '../helpers/http-client';
+import { DEMO_PASSWORD } from '../helpers/server';
+
+// An interval of 1.2 s (0.02 minutes): the ladder climbs within the test.
+const suite = browserSuite({ env: async () => ({ ESCALATE_AFTER_MIN: '0.02', ESCALATION_TICK_MS: '100' }) });
+
+describe('escalation on GHOR’s response board', () => {
+  it('puts organisations without an answer under "Nu bellen" with their phone numbers to tap, on a phone', async () => {
+    const api = await new HttpClient(suite.server.url).signIn('ghor', DEMO_PASSWORD);
+    const coordinator = await new HttpClient(suite.server.url).signIn('coordinator', DEMO_PASSWORD);
+    const own = (await coordinator.get('/api/me')).body.data.organisationId as string;
+    const others = ((await api.get('/api/organisations')).body.data as { id: string }[]).map((o) => o.id).filter((id) => id !== own).slice(0, 2);
+    const incidentId = (await api.post('/api/incidents', { title: 'Gaslek Brunssum', grip: 2 })).body.data.id as string;
+    const alertId = (await api.post(`/api/incidents/${incidentId}/alerts`, { message: 'Gaslek: meld of u getroffen bent.', grip: 2, target: { organisationIds: [own, ...others] } })).body.data.alert.id as string;
+    expect((await coordinator.post(`/api/alerts/${alertId}/ack`, { answer: 'no' })).status).toBe(200);
+
+    const ghor = await signedInPage(suite.browser, suite.server.url, 'ghor', DEMO_PASSWORD, PHONE);
+    await ghor.goto(`${suite.server.url}/incidents/${incidentId}`);
+    await expect.poll(() => ghor.getByTestId('board').getAttribute('data-synced'), { timeout: 15000 }).toBe('true');
+    await ghor.getByRole('button', { name: 'Alarmering', exact: true }).click();
+    const callNow = ghor.getByTestId('call-now');
+    await expect.poll(() => callNow.locator('li').count(), { timeout: 15000 }).toBe(2);
+    // Answered organisations are never on the list; each listed one has numbers to tap.
+    const names = await callNow.locator('li strong').allTextContents();
+    expect(names).toHaveLength(2);
+    for (const row of await callNow.locator('li').all()) {
+      const links = row.locator('a[href^="tel:"]');
+      expect(await links.count()).toBeGreaterThan(0);
+      const box = (await links.first().boundingBox())!;
+      expect(box.height).toBeGreaterThanOrEqual(44);
+    }
+    // The same organisations head the tab, above the send form: the first thing GHOR sees.
+    const top = ghor.getByTestId('call-now-top');
+    expect((await top.locator('li strong').allTextContents()).sort()).toEqual([...names].sort());
+    const form = (await ghor.getByTestId('alert-form').boundingBox())!;
+    expect((await top.boundingBox())!.y).toBeLessThan(form.y);
+    await ghor.screenshot({ path: `${SHOTS}/call-now-phone.png` });
+    expect(await seriousViolations(ghor)).toEqual([]);
+    const events = (await api.get(`/api/incidents/${incidentId}/events?type=alert-escalated`)).body.data.events as { organisationId: string; detail: { step: number } }[];
+    expect(events.filter((e) => e.detail.step === 2).map((e) => e.organisationId).sort()).toEqual([...others].sort());
+  });
+});
