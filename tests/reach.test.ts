@@ -190,6 +190,30 @@ describe('an alert reaches every connected coordinator by e-mail and SMS', () =>
   });
 });
 
+describe('the coordinator’s language', () => {
+  it('writes mail and SMS in English for a coordinator who chose English in the app', async () => {
+    const me = await new HttpClient(server.url).signIn('coordinator', DEMO_PASSWORD);
+    const user = (await me.patch('/api/me', { language: 'en' })).body.data;
+    expect(user.language).toBe('en');
+    expect((await me.patch('/api/me', { language: 'fr' })).status).toBe(400);
+    const coordinator = (await server.store.list('coordinators')).find((c) => c.id === user.coordinatorId)!;
+    const incidentId = await newIncident('Storm');
+    const status = await sendAlert(incidentId, { target: { organisationIds: [user.organisationId] } });
+    const mail = await waitFor(() => smtp.mails.find((m) => m.mail.headers.get('x-zorgbeeld-alert') === status.alert.id && m.to[0] === coordinator.email), { what: 'the English mail' });
+    expect(mail.mail.subject).toContain('are you hit? Answer in one tap');
+    expect(mail.mail.text).toContain('Answer here, without signing in');
+    expect(mail.mail.html).toContain('lang="en"');
+    const number = `00${toE164(coordinator.phone)!.slice(1)}`;
+    const text = await waitFor(() => [...sms.messages].reverse().find((m) => m.to === number), { what: 'the English SMS' });
+    expect(text.content).toContain('Hit? Answer:');
+    // Everyone else of the organisation still reads Dutch.
+    const others = smtp.mails.filter((m) => m.mail.headers.get('x-zorgbeeld-alert') === status.alert.id && m.to[0] !== coordinator.email);
+    expect(others.length).toBeGreaterThan(0);
+    expect(others.every((m) => m.mail.subject?.includes('bent u getroffen?'))).toBe(true);
+    await me.patch('/api/me', { language: 'nl' });
+  });
+});
+
 describe('answer links refuse what they should', () => {
   it('an altered token gets a clear page and acknowledges nothing', async () => {
     const incidentId = await newIncident('Stroomstoring');
