@@ -217,8 +217,8 @@ const MUTATIONS: Mutation[] = [
   {
     protection: 'Only GHOR sends alerts',
     file: 'server/alerts/alert-service.ts',
-    find: "if (user.role !== 'ghor' && user.role !== 'admin') throw forbidden(",
-    replace: 'if (false) throw forbidden(',
+    find: "if (user.role !== 'ghor' && user.role !== 'admin') throw forbidden('Alleen de GHOR verstuurt alarmen.'",
+    replace: "if (false) throw forbidden('Alleen de GHOR verstuurt alarmen.'",
     test: 'tests/alerts.test.ts',
   },
   {
