@@ -51,6 +51,18 @@ export interface PushSubscriptionRow {
   goneAt: string | null;
 }
 
+/** What the service worker gets in a push: enough to show the alert and answer it. */
+export interface PushPayload {
+  kind: 'alert' | 'need';
+  title: string;
+  body: string;
+  /** Opened on a tap on the notification itself. */
+  url: string;
+  /** For an alert: the answer link's token, for the "Niet getroffen" / "Getroffen" actions. */
+  token?: string;
+  english?: boolean;
+}
+
 /** What GHOR's response board shows per coordinator of an addressed organisation. */
 export interface DeliveryLine {
   coordinatorId: string;

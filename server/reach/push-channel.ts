@@ -1,19 +1,7 @@
 import type { Agent } from 'node:https';
 import webpush from 'web-push';
-import type { PushSubscriptionRow } from '../../shared/reach';
+import type { PushPayload, PushSubscriptionRow } from '../../shared/reach';
 import { alertTitle, inLanes, type ChannelSender, type SendResult } from './channels';
-
-/** What the service worker gets in a push: enough to show the alert and answer it. */
-export interface PushPayload {
-  kind: 'alert' | 'need';
-  title: string;
-  body: string;
-  /** Opened on a tap on the notification itself. */
-  url: string;
-  /** For an alert: the answer link's token, for the "Niet getroffen" / "Getroffen" actions. */
-  token?: string;
-  english?: boolean;
-}
 
 /** A push channel: alerts through the outbox, and one-off notifications (urgent needs to GHOR). */
 export interface PushChannel extends ChannelSender {

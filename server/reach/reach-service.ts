@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { AckAnswer, Acknowledgement, Alert, AlertNotice, AlertStatus } from '../../shared/alert';
 import { CHANNELS, channelsOf, isEmail, isMobile, toE164, type Channel } from '../../shared/contact';
 import { isConnected, type Coordinator } from '../../shared/domain';
-import type { OutboxMessage, PushSubscriptionRow } from '../../shared/reach';
+import type { OutboxMessage, PushPayload, PushSubscriptionRow } from '../../shared/reach';
 import { text } from '../../shared/text';
 import { vocabName } from '../../shared/vocab';
 import type { AlertListener, AlertService } from '../alerts/alert-service';
@@ -12,7 +12,7 @@ import type { Rooms } from '../yjs/rooms';
 import { AnswerLinks, newMessageId } from './answer-link';
 import type { ChannelSender, Envelope } from './channels';
 import { Outbox, type RetryPolicy } from './outbox';
-import type { PushChannel, PushPayload } from './push-channel';
+import type { PushChannel } from './push-channel';
 import { readSmsStatus } from './sms-channel';
 
 /** A message and what its link leads to, as the answer page shows it. */

@@ -7,14 +7,7 @@
 // server as a notification with the actions "Niet getroffen" and "Getroffen", which answer through
 // the alert's answer link without opening the app, and tells the server the push arrived.
 
-interface PushPayload {
-  kind: 'alert' | 'need';
-  title: string;
-  body: string;
-  url: string;
-  token?: string;
-  english?: boolean;
-}
+import type { PushPayload } from '$shared/reach';
 
 const worker = self as unknown as ServiceWorkerGlobalScope;
 
