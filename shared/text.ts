@@ -24,3 +24,19 @@ export function languageFromHeader(header: string | undefined): Language {
     .find((code) => code === 'nl' || code === 'en');
   return first === 'en' ? 'en' : 'nl';
 }
+
+const GRAPHEMES = new Intl.Segmenter('nl', { granularity: 'grapheme' });
+
+/**
+ * A text cut to at most `max` characters as a reader counts them (grapheme clusters): never in
+ * the middle of a surrogate pair or an emoji sequence, so no U+FFFD can appear.
+ */
+export function cutWhole(value: string, max: number): string {
+  let out = '';
+  let count = 0;
+  for (const { segment } of GRAPHEMES.segment(value)) {
+    if (++count > max) break;
+    out += segment;
+  }
+  return out;
+}

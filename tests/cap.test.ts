@@ -33,6 +33,18 @@ describe('CAP 1.2 export', () => {
     expect(child(child(info, 'area')!, 'polygon')!.text).toBe('50.74,5.98 50.74,6.06 50.8,6.06 50.8,5.98 50.74,5.98');
   });
 
+  it('cuts a long headline on whole characters: an emoji at the cut-off never becomes U+FFFD', () => {
+    // 'GRIP 2: ' is 8 characters; the 152nd character of the title is an emoji (a surrogate pair) and a family sequence follows.
+    const title = `${'a'.repeat(151)}🚒👨‍👩‍👧 Brand`;
+    const root = parseXml(toCap({ alert: base, first: null, incidentTitle: title, sender: 'ghor@zorgbeeld.example', organisationNames: [] }));
+    const headline = child(child(root, 'info')!, 'headline')!.text;
+    // Sent as UTF-8, half an emoji would arrive as U+FFFD.
+    expect(Buffer.from(headline, 'utf8').toString('utf8')).not.toContain('\uFFFD');
+    expect(headline.endsWith('🚒')).toBe(true);
+    expect([...new Intl.Segmenter('nl', { granularity: 'grapheme' }).segment(headline)]).toHaveLength(160);
+    expect(capViolations(root)).toEqual([]);
+  });
+
   it('marks exercises and references the first alert in follow-ups', () => {
     const followUp: Alert = { ...base, id: 'alert-20260301-ff00ff00', msgType: 'Cancel', references: base.id, exercise: true, target: { all: true }, sentAt: '2026-07-01T08:00:00Z' };
     const root = parseXml(toCap({ alert: followUp, first: base, incidentTitle: 'Stroomuitval', sender: 'ghor@zorgbeeld.example', organisationNames: [] }));

@@ -1,3 +1,4 @@
+import { cutWhole } from '../../shared/text';
 import type { Alert } from '../../shared/alert';
 import { escapeMarkup as xml } from '../../shared/markup';
 
@@ -62,7 +63,7 @@ export function toCap({ alert, first, incidentTitle, sender, organisationNames }
     `    <severity>${severity(alert.grip)}</severity>`,
     `    <certainty>${alert.msgType === 'Cancel' ? 'Observed' : 'Likely'}</certainty>`,
     `    <senderName>${xml(alert.sentByName)}</senderName>`,
-    `    <headline>${xml(`GRIP ${alert.grip}: ${incidentTitle}`.slice(0, 160))}</headline>`,
+    `    <headline>${xml(cutWhole(`GRIP ${alert.grip}: ${incidentTitle}`, 160))}</headline>`,
     `    <description>${xml(alert.message)}</description>`,
     '    <parameter>',
     '      <valueName>GRIP</valueName>',
