@@ -157,7 +157,7 @@ const MUTATIONS: Mutation[] = [
   {
     protection: 'CSV export: cells starting with = + - @ defused',
     file: 'shared/csv.ts',
-    find: "if (typeof value === 'string' && FORMULA_START.test(s)) s = `'${s}`;",
+    find: "if (typeof value === 'string' && FORMULA_START.test(s)) s = PHONE.test(s) ? `\\u2060${s}` : `'${s}`;",
     replace: '',
     test: 'tests/import-export.test.ts',
   },

@@ -120,22 +120,32 @@ export function* parseCsvSteps(source: string): Generator<void, CsvParse> {
   return { ok: true, header, rows };
 }
 
-/** A quoted cell that starts with `'` followed by a formula character came from our own guard. */
+/** A quoted cell that starts with `'` (or, for a phone number, a tab) before a formula character came from our own guard. */
 function unguard(cell: string): string {
-  return cell.startsWith("'") && FORMULA_START.test(cell.slice(1)) ? cell.slice(1) : cell;
+  return (cell.startsWith("'") || cell.startsWith('\u2060')) && FORMULA_START.test(cell.slice(1)) ? cell.slice(1) : cell;
 }
 
-/** Quotes one cell and defuses formulas: a leading = + - @ gets a `'` so spreadsheets show it as text. */
+/** A phone number in international form: `+31 6 1234 5678`, `+31 (0)43 …`. */
+const PHONE = /^\+[\d ()-]{6,}$/;
+
+/**
+ * Quotes one cell and defuses formulas: a leading = + - @ gets a `'` so spreadsheets show it as
+ * text. A phone number gets an invisible WORD JOINER (U+2060) instead: it reads and dials as written.
+ */
 export function csvCell(value: unknown): string {
   if (value === null || value === undefined) return '';
   let s = String(value);
-  if (typeof value === 'string' && FORMULA_START.test(s)) s = `'${s}`;
+  if (typeof value === 'string' && FORMULA_START.test(s)) s = PHONE.test(s) ? `\u2060${s}` : `'${s}`;
   return /[",;\r\n']/.test(s) || s !== s.trim() ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-/** Writes rows as CSV with a header, CRLF line ends as RFC 4180 asks. */
-export function toCsv(columns: readonly string[], rows: readonly Record<string, unknown>[]): string {
-  const lines = [columns.join(',')];
-  for (const row of rows) lines.push(columns.map((c) => csvCell(row[c])).join(','));
-  return lines.join('\r\n') + '\r\n';
+/**
+ * Writes rows as CSV with a header, CRLF line ends as RFC 4180 asks. `excel`: the form Excel with
+ * Dutch settings opens as columns — `;` between cells and a byte-order mark for UTF-8 (ë, é).
+ */
+export function toCsv(columns: readonly string[], rows: readonly Record<string, unknown>[], { excel = false }: { excel?: boolean } = {}): string {
+  const separator = excel ? ';' : ',';
+  const lines = [columns.join(separator)];
+  for (const row of rows) lines.push(columns.map((c) => csvCell(row[c])).join(separator));
+  return (excel ? '\uFEFF' : '') + lines.join('\r\n') + '\r\n';
 }

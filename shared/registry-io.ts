@@ -205,10 +205,10 @@ function checkRow(kind: RegistryKind, values: Record<string, unknown>): Checked<
 }
 
 /** Writes rows of one kind as CSV with the registry columns. */
-export function exportCsv(kind: RegistryKind, rows: readonly object[]): string {
+export function exportCsv(kind: RegistryKind, rows: readonly object[], options: { excel?: boolean } = {}): string {
   // Channel choices as a text (`email sms`), as an import reads them back.
   const flat = (rows as Record<string, unknown>[]).map((row) => (Array.isArray(row.channels) ? { ...row, channels: row.channels.join(' ') } : row));
-  return toCsv(REGISTRY_COLUMNS[kind], flat);
+  return toCsv(REGISTRY_COLUMNS[kind], flat, options);
 }
 
 /** Writes locations as a GeoJSON FeatureCollection, with the organisation's name and sector for map tools. */

@@ -92,8 +92,22 @@ describe('import', () => {
     const locationsCsv = (await source.get('/api/export/locations.csv')).text;
     const coordinators = (await source.get('/api/export/coordinators.csv')).text;
     expect(organisations.split('\r\n')[0]).toBe('id,name,sector,phone,email,active');
-    // Phone numbers start with '+': guarded against spreadsheet formulas in the file.
-    expect(organisations).toContain(`"'+31`);
+    // Phone numbers start with '+': guarded against spreadsheet formulas by an invisible word joiner, not a visible quote.
+    expect(organisations).toContain(',\u2060+31 ');
+    expect(organisations).not.toContain(`'+31`);
+
+    // The form Dutch Excel opens as columns: a byte-order mark and ';' between cells; it imports back the same.
+    const bytes = Buffer.from(await (await fetch(`${source.baseUrl}/api/export/coordinators.csv?excel=1`, { headers: { cookie: source.cookie } })).arrayBuffer());
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const excel = bytes.toString('utf8');
+    expect(excel.startsWith('\uFEFFid;organisationId;name;phone;email;channels;introCompletedAt;active\r\n')).toBe(true);
+    {
+      const { admin: target } = await adminOn({ seed: false });
+      expect((await target.post('/api/import/organisations?format=csv&commit=true', organisations)).body.data.committed).toBe(true);
+      const answer = await target.post('/api/import/coordinators?format=csv&commit=true', excel);
+      expect(answer.body.data?.problems ?? answer.body.error).toEqual([]);
+      expect((await target.get('/api/coordinators')).body.data).toEqual((await source.get('/api/coordinators')).body.data);
+    }
 
     for (const locations of [{ format: 'geojson', body: locationsGeoJson }, { format: 'csv', body: locationsCsv }]) {
       const { admin: target } = await adminOn({ seed: false });

@@ -207,7 +207,7 @@ export function registryRoutes({ store, now, log }: { store: Store; now: () => D
     if (format === 'geojson') {
       res.type('application/geo+json').send(JSON.stringify(exportLocationsGeoJson(network), null, 1));
     } else {
-      res.type('text/csv; charset=utf-8').send(exportCsv(kind, network[kind]));
+      res.type('text/csv; charset=utf-8').send(exportCsv(kind, network[kind], { excel: req.query.excel === '1' }));
     }
   });
 

@@ -78,7 +78,7 @@ export function reviewRoutes({ store, rooms, review, now }: { store: Store; room
       detail: JSON.stringify(e.detail),
     }));
     res.setHeader('Content-Disposition', `attachment; filename="${incident.id}-timeline.csv"`);
-    res.type('text/csv; charset=utf-8').send(toCsv(['at', 'type', 'user', 'organisation', 'location', 'detail'], rows));
+    res.type('text/csv; charset=utf-8').send(toCsv(['at', 'type', 'user', 'organisation', 'location', 'detail'], rows, { excel: req.query.excel === '1' }));
   });
 
   router.get('/incidents/:id/reports.geojson', reviewers, async (req, res) => {
