@@ -1,3 +1,4 @@
+import type { RecordedEventType } from './recorded-event';
 import type { Impact, NeedKind, Urgency } from './board-schema';
 import type { Incident } from './incident';
 import type { Organisation } from './domain';
@@ -26,6 +27,11 @@ export const TIMELINE_TYPES = [
 
 /** One kind of timeline event. */
 export type TimelineType = (typeof TIMELINE_TYPES)[number];
+
+// Every recorded event but `changed` is a timeline type of its own (`changed` becomes report,
+// need, picture, area and logbook rows): the compiler keeps the two lists together.
+const EVERY_RECORDED_TYPE_ON_THE_TIMELINE: Exclude<RecordedEventType, 'changed'> extends TimelineType ? true : never = true;
+void EVERY_RECORDED_TYPE_ON_THE_TIMELINE;
 
 /** One event of a recorded session, with server time and author. */
 export interface TimelineEvent {

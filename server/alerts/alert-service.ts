@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { isConnected } from '../../shared/domain';
 import { resolveTargets, type AckAnswer, type Acknowledgement, type Alert, type AlertInput, type AlertNotice, type AlertStatus, type AnswerVia } from '../../shared/alert';
 import type { Channel } from '../../shared/contact';
+import type { RecordedEvent } from '../../shared/recorded-event';
 import { reportNotHit } from '../../shared/incident-doc';
 import { text } from '../../shared/text';
 import { HttpError } from '../http/http-error';
@@ -65,11 +66,11 @@ export class AlertService {
   }
 
   // The alert is in the store already; a log that cannot be opened must not undo or hide it.
-  private async record(incidentId: string, user: string, event: object): Promise<void> {
+  private async record(incidentId: string, user: string, event: RecordedEvent): Promise<void> {
     try {
       (await this.deps.rooms.get(incidentId))?.recordEvent(user, event);
     } catch (error) {
-      this.deps.log(`LOG FAILURE: incident ${incidentId}: event ${(event as { type?: string }).type} not recorded: ${(error as Error).message}`);
+      this.deps.log(`LOG FAILURE: incident ${incidentId}: event ${event.type} not recorded: ${(error as Error).message}`);
     }
   }
 

@@ -3,6 +3,7 @@ import type { AckAnswer, Acknowledgement, Alert, AlertNotice, AlertStatus } from
 import { CHANNELS, channelsOf, isEmail, isMobile, toE164, type Channel } from '../../shared/contact';
 import { isConnected, type Coordinator } from '../../shared/domain';
 import type { OutboxMessage, PushPayload, PushSubscriptionRow } from '../../shared/reach';
+import type { RecordedEvent } from '../../shared/recorded-event';
 import { text } from '../../shared/text';
 import { vocabName } from '../../shared/vocab';
 import type { AlertListener, AlertService } from '../alerts/alert-service';
@@ -180,11 +181,11 @@ export class ReachService implements AlertListener {
     }, 250);
   }
 
-  private async record(incidentId: string, event: object): Promise<void> {
+  private async record(incidentId: string, event: RecordedEvent): Promise<void> {
     try {
       (await this.deps.rooms.get(incidentId))?.recordEvent('server', event);
     } catch (error) {
-      this.deps.log(`LOG FAILURE: incident ${incidentId}: ${(event as { type?: string }).type} not recorded: ${(error as Error).message}`);
+      this.deps.log(`LOG FAILURE: incident ${incidentId}: ${event.type} not recorded: ${(error as Error).message}`);
     }
   }
 

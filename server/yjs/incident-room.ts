@@ -1,3 +1,4 @@
+import type { RecordedEvent } from '../../shared/recorded-event';
 import { join } from 'node:path';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
@@ -159,7 +160,7 @@ export class IncidentRoom {
    * cannot be written the event waits in memory and is written, with its own time, before
    * anything else once the log takes writes again.
    */
-  recordEvent(user: string, event: object): void {
+  recordEvent(user: string, event: RecordedEvent): void {
     const record: NewRecord = { type: RecordType.event, time: this.options.now().getTime(), user, payload: new TextEncoder().encode(JSON.stringify(event)) };
     try {
       this.write([record], user);
