@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { addNeed, editPictureText, readReport, setReport, updateNeed } from '../shared/incident-doc';
+import { addLogbookEntry, addNeed, editPictureText, readReport, setReport, updateNeed } from '../shared/incident-doc';
 import { HAVE_NAMESPACE } from '../server/review/have';
 import { HttpClient } from './helpers/http-client';
 import { ADMIN_PASSWORD, DEMO_PASSWORD, startServer, type TestServer } from './helpers/server';
@@ -62,6 +62,7 @@ beforeAll(async () => {
   updateNeed(ghorBoard.doc, 'need-aggregaat', { status: 'in-progress', handledBy: 'Rode Kruis' });
   setReport(ghorBoard.doc, other, { impact: 'critical', operation: 'evacuating', toEvacuate: 40 });
   editPictureText(ghorBoard.doc, 'picture', 'Stroomuitval in het Heuvelland; 12 beademde cliënten.');
+  addLogbookEntry(ghorBoard.doc, { id: 'log-1', at: new Date(clock).toISOString(), by: 'ghor', text: 'Aggregaat aangevraagd bij het Rode Kruis voor Heuvelland.' });
   await stamped(ghorBoard, other);
   clock = T0 + 120 * MIN;
   expect((await ghor.patch(`/api/incidents/${incidentId}`, { grip: 3 })).status).toBe(200);
@@ -199,6 +200,22 @@ describe('exports', () => {
     expect(report.text).toContain('0:15:00');
     expect(report.text).toContain('Stroomuitval in het Heuvelland; 12 beademde cliënten.');
     expect(report.text.match(/<svg /g)?.length).toBe(3);
+    // What an evaluator brings to the table, in Dutch: the story, not the codes.
+    const words = report.text.replace(/<style>[\s\S]*?<\/style>/, '').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+    const organisations = (await ghor.get('/api/organisations')).body.data.length as number;
+    expect(words).toContain(`Organisaties gealarmeerd ${organisations} · 1 geantwoord`);
+    expect(words).toContain(`1 getroffen · 0 niet getroffen · 0 weet nog niet · ${organisations - 1} geen antwoord`);
+    expect(words).toMatch(new RegExp(`Nooit geantwoord \\(${organisations - 1}\\)`));
+    expect(words).toContain('Aggregaat aangevraagd bij het Rode Kruis voor Heuvelland.');
+    const { network } = (await ghor.get(`/api/incidents/${incidentId}`)).body.data;
+    for (const id of [own, other]) expect(words).toContain(network.locations.find((l: { id: string }) => l.id === id).name);
+    expect(words).toContain('Kritiek Evacueert Te evacueren 40');
+    expect(words).toContain('Gering Normaal Bedden vrij 3');
+    expect(words).toContain('Stroom Direct');
+    expect(words).toContain('Opgelost');
+    // Times in the region's zone: the alert at 10:10 UTC is 11:10 in Amsterdam.
+    expect(words).toContain('11:10 · Alarm · GRIP 2');
+    for (const code of ['openNeeds', 'bedsFree', 'canReceive', 'picture', 'assessment', 'decisions', ': no', ': yes', 'in-progress', 'shelter-in-place', 'UTC']) expect(words, code).not.toContain(code);
   });
 
   it('EDXL-HAVE at T conforms to the HAVE 1.0 schema rules', async () => {

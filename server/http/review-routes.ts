@@ -105,7 +105,9 @@ export function reviewRoutes({ store, rooms, review, now }: { store: Store; room
     const versions = await Promise.all(
       pictureVersions(events).map(async (at) => ({ at, picture: (await review.plainStateAt(incident.id, Date.parse(at))).picture })),
     );
-    res.type('text/html; charset=utf-8').send(reportHtml({ incident, metrics, series, versions, eventCount: events.length, lang: requestLanguage(req), now: now() }));
+    // The final state: at the end of a closed incident, now for a running one.
+    const final = await review.plainStateAt(incident.id, incident.endedAt ? Date.parse(incident.endedAt) : now().getTime());
+    res.type('text/html; charset=utf-8').send(reportHtml({ incident, organisations: network.organisations, locations: network.locations, metrics, series, events, final, versions, lang: requestLanguage(req), now: now() }));
   });
 
   return router;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type * as Y from 'yjs';
 import { addNeed, readReport, setReport } from '../../shared/incident-doc';
-import { WIDE, SHOTS, browserSuite, signedInPage } from '../helpers/browser';
+import { PHONE, WIDE, SHOTS, browserSuite, signedInPage } from '../helpers/browser';
 import { HttpClient } from '../helpers/http-client';
 import { DEMO_PASSWORD } from '../helpers/server';
 import { waitFor } from '../helpers/wait-for';
@@ -54,5 +54,25 @@ describe('review in Chromium', () => {
     expect(await report.locator('h1').textContent()).toBe('Evaluatierapport: Evaluatie oefening');
     expect(await report.locator('svg').count()).toBe(3);
     await report.screenshot({ path: `${SHOTS}/review-report.png`, fullPage: true });
+    // Printed on A4: long tables may break (a table that may not break left page 1 blank),
+    // their headers repeat, and nothing that must stay whole is taller than a page.
+    await report.emulateMedia({ media: 'print' });
+    const print = await report.evaluate(() => ({
+      unbreakableTables: [...document.querySelectorAll('table')].filter((t) => getComputedStyle(t).breakInside === 'avoid').length,
+      headersRepeat: [...document.querySelectorAll('thead')].every((h) => getComputedStyle(h).display === 'table-header-group'),
+      tallest: Math.max(0, ...[...document.querySelectorAll<HTMLElement>('.alert, figure, tr')].map((e) => e.getBoundingClientRect().height)),
+      firstSection: document.querySelector('[data-section=summary]')!.getBoundingClientRect().top,
+    }));
+    expect(print.unbreakableTables).toBe(0);
+    expect(print.headersRepeat).toBe(true);
+    // A4 at 96 dpi is 1123 px high; the content box within the margins about 990.
+    expect(print.tallest).toBeLessThan(990);
+    expect(print.firstSection).toBeLessThan(300);
+    const pdf = await report.pdf({ format: 'A4', printBackground: true });
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g)?.length).toBeGreaterThan(1);
+    await report.setViewportSize(PHONE);
+    await report.emulateMedia({ media: 'screen' });
+    await report.screenshot({ path: `${SHOTS}/review-report-phone.png`, fullPage: true });
   });
 });
