@@ -168,3 +168,51 @@ export function computeMetrics({ incident, organisations, events }: { incident: 
     gripChanges,
   };
 }
+
+/** One row of the review's timeline: a happening, possibly made of several recorded events. */
+export interface TimelineRow extends TimelineEvent {
+  /** How many recorded events the row stands for (a report typed field by field is one row). */
+  count: number;
+  /** The first event's time; `at` is the last one's, when the happening was complete. */
+  from: string;
+}
+
+/** Taps of one report by one person closer together than this are one report. */
+const REPORT_GAP_MS = 10 * 60000;
+
+/**
+ * The timeline as happenings, not fields: a person's successive changes to one location's report
+ * (each tap is its own change set) become one row with the fields merged, the last value of each;
+ * an alert's deliveries to organisations become one row per alert while nothing else comes
+ * between. Pure; the events keep their own order and `seq`.
+ */
+export function groupTimeline(events: readonly TimelineEvent[]): TimelineRow[] {
+  const rows: TimelineRow[] = [];
+  const openReport = new Map<string, TimelineRow>();
+  for (const e of events) {
+    if (e.type === 'report') {
+      const key = `${e.userId}|${String(e.detail.locationId)}`;
+      const row = openReport.get(key);
+      if (row && Date.parse(e.at) - Date.parse(row.at) <= REPORT_GAP_MS && row.detail.onBehalf === e.detail.onBehalf) {
+        row.detail = { ...row.detail, fields: { ...(row.detail.fields as object), ...(e.detail.fields as object) } };
+        row.at = e.at;
+        row.count += 1;
+        continue;
+      }
+      const fresh: TimelineRow = { ...e, detail: { ...e.detail }, count: 1, from: e.at };
+      openReport.set(key, fresh);
+      rows.push(fresh);
+      continue;
+    }
+    const last = rows[rows.length - 1];
+    if (e.type === 'alert-delivered' && last?.type === 'alert-delivered' && last.detail.alertId === e.detail.alertId) {
+      last.detail = { ...last.detail, organisations: [...((last.detail.organisations as string[]) ?? []), e.organisationId ?? ''] };
+      last.organisationId = null;
+      last.at = e.at;
+      last.count += 1;
+      continue;
+    }
+    rows.push({ ...e, detail: e.type === 'alert-delivered' ? { ...e.detail, organisations: [e.organisationId ?? ''] } : e.detail, count: 1, from: e.at });
+  }
+  return rows;
+}

@@ -18,6 +18,12 @@ describe('review in Chromium', () => {
     const board = connectBoard(suite.server.url, incident.id, ghor.cookie);
     await board.synced();
     setReport(board.doc, location, { impact: 'critical', operation: 'evacuating' });
+    // A second location reported tap by tap: three change sets, one happening in the timeline.
+    const second = (await ghor.get(`/api/incidents/${incident.id}`)).body.data.network.locations[1];
+    for (const change of [{ impact: 'minor' }, { power: 'backup' }, { bedsFree: 4 }] as const) {
+      setReport(board.doc, second.id, change);
+      await waitFor(() => Object.keys(change).every((k) => (readReport(board.doc, second.id) as Record<string, unknown>)[k] !== undefined) && readReport(board.doc, second.id).stamp, { what: 'each tap stamped' });
+    }
     addNeed(board.doc, { id: 'need-vervoer', organisationId: first.organisationId, locationId: location, kind: 'transport', urgency: 'immediate', status: 'open', createdBy: 'ghor', createdAt: new Date().toISOString() });
     await waitFor(() => readReport(board.doc, location).stamp && board.doc.getMap<Y.Map<unknown>>('needs').get('need-vervoer')?.get('stamp'), { what: 'stamps' });
     board.destroy();
@@ -27,6 +33,17 @@ describe('review in Chromium', () => {
     await observer.goto(`${suite.server.url}/incidents/${incident.id}/review`);
     await expect.poll(() => observer.getByTestId('impact-critical').textContent(), { timeout: 15000 }).toBe('1');
     expect(await observer.getByTestId('timeline').textContent()).toContain('impact: Kritiek, bedrijfsvoering: Evacueert');
+    const tapped = observer.getByTestId('timeline').locator('button', { hasText: second.name });
+    expect(await tapped.count()).toBe(1);
+    expect(await tapped.getAttribute('data-count')).toBe('3');
+    expect(await tapped.textContent()).toMatch(/impact: Gering.*stroom: Noodstroom.*bedden vrij: 4/);
+    // Search and municipality narrow the timeline down.
+    await observer.getByTestId('timeline-search').fill('noodstroom');
+    await expect.poll(() => observer.getByTestId('timeline').locator('li').count()).toBe(1);
+    await observer.getByTestId('timeline-search').fill('');
+    await observer.getByTestId('municipality-filter').selectOption(second.municipality);
+    expect(await observer.getByTestId('timeline').textContent()).toContain(second.name);
+    await observer.getByTestId('municipality-filter').selectOption('');
     // Dutch by default, the event types too; the need as it stood at the end.
     expect(await observer.getByTestId('timeline').textContent()).toContain('Melding');
     expect(await observer.getByTestId('review-needs').textContent()).toMatch(/Vervoer · Direct · Open/);

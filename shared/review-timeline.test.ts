@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { groupTimeline, type TimelineEvent } from './review';
+
+let seq = 0;
+const event = (minute: number, type: TimelineEvent['type'], detail: Record<string, unknown>, userId = 'u1', organisationId: string | null = 'org-1'): TimelineEvent => ({
+  seq: seq++,
+  at: new Date(Date.UTC(2026, 2, 1, 10, minute)).toISOString(),
+  type,
+  userId,
+  userName: userId,
+  organisationId,
+  detail,
+});
+
+describe('the timeline as happenings', () => {
+  it('makes one row of a report typed field by field, with the last value of each field', () => {
+    const rows = groupTimeline([
+      event(0, 'report', { locationId: 'loc-1', fields: { impact: 'major' } }),
+      event(1, 'report', { locationId: 'loc-1', fields: { operation: 'evacuating' } }),
+      event(1, 'report', { locationId: 'loc-1', fields: { bedsFree: 4 } }),
+      event(2, 'report', { locationId: 'loc-1', fields: { impact: 'critical', remarks: 'Kelder onder water' } }),
+    ]);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ count: 4, type: 'report', detail: { fields: { impact: 'critical', operation: 'evacuating', bedsFree: 4, remarks: 'Kelder onder water' } } });
+    expect(rows[0].from < rows[0].at).toBe(true);
+  });
+
+  it('keeps apart what belongs apart: other locations, other people, a long pause', () => {
+    const rows = groupTimeline([
+      event(0, 'report', { locationId: 'loc-1', fields: { impact: 'major' } }),
+      event(1, 'report', { locationId: 'loc-2', fields: { impact: 'minor' } }),
+      event(2, 'report', { locationId: 'loc-1', fields: { impact: 'none' } }, 'u2'),
+      event(30, 'report', { locationId: 'loc-1', fields: { impact: 'critical' } }),
+    ]);
+    expect(rows.map((r) => r.count)).toEqual([1, 1, 1, 1]);
+  });
+
+  it('makes one row of an alert’s deliveries while nothing else comes between', () => {
+    const rows = groupTimeline([
+      event(0, 'alert-sent', { alertId: 'a1', organisationIds: ['org-1', 'org-2', 'org-3'] }, 'ghor', null),
+      event(0, 'alert-delivered', { alertId: 'a1' }, 'server', 'org-1'),
+      event(0, 'alert-delivered', { alertId: 'a1' }, 'server', 'org-2'),
+      event(1, 'alert-acked', { alertId: 'a1', answer: 'no' }, 'c1', 'org-1'),
+      event(2, 'alert-delivered', { alertId: 'a1' }, 'server', 'org-3'),
+    ]);
+    expect(rows.map((r) => [r.type, r.count])).toEqual([
+      ['alert-sent', 1],
+      ['alert-delivered', 2],
+      ['alert-acked', 1],
+      ['alert-delivered', 1],
+    ]);
+    expect(rows[1].detail.organisations).toEqual(['org-1', 'org-2']);
+  });
+});
