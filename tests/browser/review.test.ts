@@ -53,6 +53,11 @@ describe('review in Chromium', () => {
     await observer.getByTestId('slider').fill('0');
     await expect.poll(() => observer.getByTestId('impact-critical').textContent()).toBe('0');
     expect(await observer.getByTestId('review-needs-none').isVisible()).toBe(true);
+    // A moment worth jumping to: the peak of critical locations.
+    await observer.getByTestId('moments').getByRole('button', { name: /Meeste kritieke locaties \(1\)/ }).click();
+    await expect.poll(() => observer.getByTestId('impact-critical').textContent()).toBe('1');
+    await observer.getByTestId('slider').fill('0');
+    await expect.poll(() => observer.getByTestId('impact-critical').textContent()).toBe('0');
     // No report yet, so no EDXL-HAVE to give: the export says why instead of downloading an error.
     expect(await observer.getByTestId('have-disabled').getAttribute('title')).toMatch(/nog geen locatie gemeld/);
     // Clicking the report in the timeline jumps to its moment.
@@ -62,7 +67,7 @@ describe('review in Chromium', () => {
     // The need was filed just after the report: clicking it shows it open at its moment.
     await observer.getByTestId('timeline').getByText(/Vervoer · Direct · Open/).click();
     await expect.poll(() => observer.getByTestId('review-needs').count()).toBe(1);
-    const have = await observer.request.get(await observer.getByRole('link', { name: 'EDXL-HAVE @T' }).getAttribute('href').then((h) => `${suite.server.url}${h}`));
+    const have = await observer.request.get(await observer.getByRole('link', { name: 'Ziekenhuisstatus op dit moment (EDXL-HAVE)' }).getAttribute('href').then((h) => `${suite.server.url}${h}`));
     expect(have.status()).toBe(200);
     expect(await have.text()).toContain('<HospitalStatus');
 
@@ -88,6 +93,9 @@ describe('review in Chromium', () => {
     const pdf = await report.pdf({ format: 'A4', printBackground: true });
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
     expect(pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g)?.length).toBeGreaterThan(1);
+    await observer.setViewportSize(PHONE);
+    await observer.screenshot({ path: `${SHOTS}/review-phone.png`, fullPage: true });
+    expect(await observer.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
     await report.setViewportSize(PHONE);
     await report.emulateMedia({ media: 'screen' });
     await report.screenshot({ path: `${SHOTS}/review-report-phone.png`, fullPage: true });

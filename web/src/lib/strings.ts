@@ -279,6 +279,12 @@ const NL = {
   coordinator: 'Coördinator',
   account: 'Account',
   answeredHere: 'heeft geantwoord',
+  exportGeoJsonAtT: 'Locaties op dit moment (GeoJSON)',
+  exportHaveAtT: 'Ziekenhuisstatus op dit moment (EDXL-HAVE)',
+  exportTimelineCsv: 'Tijdlijn (CSV)',
+  moments: 'Momenten',
+  firstHit: 'Eerste "getroffen"',
+  peakCritical: 'Meeste kritieke locaties',
 };
 
 type Strings = typeof NL;
@@ -561,6 +567,12 @@ const EN: Strings = {
   coordinator: 'Coordinator',
   account: 'Account',
   answeredHere: 'answered',
+  exportGeoJsonAtT: 'Locations at this moment (GeoJSON)',
+  exportHaveAtT: 'Hospital status at this moment (EDXL-HAVE)',
+  exportTimelineCsv: 'Timeline (CSV)',
+  moments: 'Moments',
+  firstHit: 'First "hit"',
+  peakCritical: 'Most critical locations',
 };
 
 /** Key of one interface text. */
