@@ -36,7 +36,9 @@ export async function startSmsPeer({ token }: { token: string }) {
   const server: Server = createServer((req, res) => {
     void (async () => {
       requests += 1;
-      const body = await readBody(req);
+      // A sender killed mid-request resets the connection: nothing to answer then.
+      const body = await readBody(req).catch(() => null);
+      if (body === null) return;
       const fail = (why: string) => {
         violations.push(why);
         res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ details: why, errorCode: 999, messages: [] }));

@@ -52,6 +52,10 @@ export async function startSmtpPeer({ delayMs = 0, parse = true }: { delayMs?: n
         .catch((error: Error) => callback(error));
     },
   });
+  // A client killed mid-conversation resets its connection: that is what the crash tests do.
+  server.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ECONNRESET' && error.code !== 'EPIPE') throw error;
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const port = (server.server.address() as AddressInfo).port;
   return {
