@@ -51,4 +51,17 @@ describe('the timeline as happenings', () => {
     ]);
     expect(rows[1].detail.organisations).toEqual(['org-1', 'org-2']);
   });
+
+  it('makes one row of a need where it was filed, with its course from filed to met', () => {
+    const rows = groupTimeline([
+      event(0, 'need', { needId: 'n1', fields: { kind: 'power', urgency: 'immediate', status: 'open' } }),
+      event(5, 'report', { locationId: 'loc-1', fields: { impact: 'major' } }),
+      event(20, 'need', { needId: 'n1', fields: { status: 'in-progress', handledBy: 'Rode Kruis' } }, 'ghor'),
+      event(90, 'need', { needId: 'n1', fields: { status: 'met' } }, 'ghor'),
+    ]);
+    expect(rows.map((r) => r.type)).toEqual(['need', 'report']);
+    expect(rows[0].count).toBe(3);
+    expect(rows[0].detail.fields).toMatchObject({ kind: 'power', status: 'met', handledBy: 'Rode Kruis' });
+    expect((rows[0].detail.course as { status: string }[]).map((c) => c.status)).toEqual(['open', 'in-progress', 'met']);
+  });
 });

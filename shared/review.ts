@@ -183,13 +183,30 @@ const REPORT_GAP_MS = 10 * 60000;
 /**
  * The timeline as happenings, not fields: a person's successive changes to one location's report
  * (each tap is its own change set) become one row with the fields merged, the last value of each;
- * an alert's deliveries to organisations become one row per alert while nothing else comes
- * between. Pure; the events keep their own order and `seq`.
+ * a need is one row where it was filed, carrying its course from filed to met; an alert's
+ * deliveries to organisations become one row per alert while nothing else comes between. Pure;
+ * the rows keep the order and `seq` of their first event.
  */
 export function groupTimeline(events: readonly TimelineEvent[]): TimelineRow[] {
   const rows: TimelineRow[] = [];
   const openReport = new Map<string, TimelineRow>();
+  const needRows = new Map<string, TimelineRow>();
   for (const e of events) {
+    // A need is one row where it was filed, with its course: each status it went through, and when.
+    if (e.type === 'need' && typeof e.detail.needId === 'string') {
+      const fields = (e.detail.fields ?? {}) as Record<string, unknown>;
+      const row = needRows.get(e.detail.needId);
+      const step = typeof fields.status === 'string' ? [{ at: e.at, status: fields.status }] : [];
+      if (row) {
+        row.detail = { ...row.detail, fields: { ...(row.detail.fields as object), ...fields }, course: [...((row.detail.course as object[]) ?? []), ...step] };
+        row.count += 1;
+        continue;
+      }
+      const fresh: TimelineRow = { ...e, detail: { ...e.detail, course: step }, count: 1, from: e.at };
+      needRows.set(e.detail.needId, fresh);
+      rows.push(fresh);
+      continue;
+    }
     if (e.type === 'report') {
       const key = `${e.userId}|${String(e.detail.locationId)}`;
       const row = openReport.get(key);
