@@ -35,21 +35,28 @@ describe('the timeline as happenings', () => {
     expect(rows.map((r) => r.count)).toEqual([1, 1, 1, 1]);
   });
 
-  it('makes one row of an alert’s deliveries while nothing else comes between', () => {
+  it('gives an alert one row with each organisation’s course: delivered, answered and how; the answers stay rows too', () => {
     const rows = groupTimeline([
       event(0, 'alert-sent', { alertId: 'a1', organisationIds: ['org-1', 'org-2', 'org-3'] }, 'ghor', null),
       event(0, 'alert-delivered', { alertId: 'a1' }, 'server', 'org-1'),
       event(0, 'alert-delivered', { alertId: 'a1' }, 'server', 'org-2'),
-      event(1, 'alert-acked', { alertId: 'a1', answer: 'no' }, 'c1', 'org-1'),
+      event(1, 'alert-acked', { alertId: 'a1', answer: 'no', via: 'sms' }, 'c1', 'org-1'),
       event(2, 'alert-delivered', { alertId: 'a1' }, 'server', 'org-3'),
+      event(3, 'alert-acked', { alertId: 'a1', answer: 'yes' }, 'c1', 'org-1'),
     ]);
-    expect(rows.map((r) => [r.type, r.count])).toEqual([
-      ['alert-sent', 1],
-      ['alert-delivered', 2],
-      ['alert-acked', 1],
-      ['alert-delivered', 1],
-    ]);
-    expect(rows[1].detail.organisations).toEqual(['org-1', 'org-2']);
+    expect(rows.map((r) => r.type)).toEqual(['alert-sent', 'alert-acked', 'alert-acked']);
+    const course = rows[0].detail.perOrganisation as Record<string, { deliveredAt?: string; answer?: string; via?: string }>;
+    expect(Object.keys(course).sort()).toEqual(['org-1', 'org-2', 'org-3']);
+    // The first answer of an organisation stands, as the service records it.
+    expect(course['org-1']).toMatchObject({ answer: 'no', via: 'sms' });
+    expect(course['org-2'].answer).toBeUndefined();
+    expect(course['org-3'].deliveredAt).toBe(rows[0].at.replace('10:00', '10:02'));
+  });
+
+  it('groups the deliveries of an alert whose sending is not in the log (an older log) into one row', () => {
+    const rows = groupTimeline([event(0, 'alert-delivered', { alertId: 'a9' }, 'server', 'org-1'), event(0, 'alert-delivered', { alertId: 'a9' }, 'server', 'org-2')]);
+    expect(rows).toHaveLength(1);
+    expect(rows[0].detail.organisations).toEqual(['org-1', 'org-2']);
   });
 
   it('makes one row of a need where it was filed, with its course from filed to met', () => {

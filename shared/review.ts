@@ -177,21 +177,36 @@ export interface TimelineRow extends TimelineEvent {
   from: string;
 }
 
+/** One organisation's course through an alert, as the alert's timeline row carries it. */
+export interface AlertCourse {
+  deliveredAt?: string;
+  answer?: string;
+  answeredAt?: string;
+  via?: string;
+}
+
 /** Taps of one report by one person closer together than this are one report. */
 const REPORT_GAP_MS = 10 * 60000;
 
 /**
  * The timeline as happenings, not fields: a person's successive changes to one location's report
  * (each tap is its own change set) become one row with the fields merged, the last value of each;
- * a need is one row where it was filed, carrying its course from filed to met; an alert's
- * deliveries to organisations become one row per alert while nothing else comes between. Pure;
- * the rows keep the order and `seq` of their first event.
+ * a need is one row where it was filed, carrying its course from filed to met; an alert's row
+ * carries each organisation's delivery and answer (the answers stay rows of their own too, the
+ * deliveries fold into it). Pure; the rows keep the order and `seq` of their first event.
  */
 export function groupTimeline(events: readonly TimelineEvent[]): TimelineRow[] {
   const rows: TimelineRow[] = [];
   const openReport = new Map<string, TimelineRow>();
   const needRows = new Map<string, TimelineRow>();
+  const alertRows = new Map<string, TimelineRow>();
   for (const e of events) {
+    if (e.type === 'alert-sent' && typeof e.detail.alertId === 'string') {
+      const row: TimelineRow = { ...e, detail: { ...e.detail, perOrganisation: {} }, count: 1, from: e.at };
+      alertRows.set(e.detail.alertId, row);
+      rows.push(row);
+      continue;
+    }
     // A need is one row where it was filed, with its course: each status it went through, and when.
     if (e.type === 'need' && typeof e.detail.needId === 'string') {
       const fields = (e.detail.fields ?? {}) as Record<string, unknown>;
@@ -220,6 +235,19 @@ export function groupTimeline(events: readonly TimelineEvent[]): TimelineRow[] {
       openReport.set(key, fresh);
       rows.push(fresh);
       continue;
+    }
+    // An alert's row carries its course per organisation: delivered, answered (and how); the
+    // answers keep rows of their own as well, in time order.
+    const alertRow = typeof e.detail.alertId === 'string' ? alertRows.get(e.detail.alertId) : undefined;
+    if (alertRow && e.organisationId && (e.type === 'alert-delivered' || e.type === 'alert-acked')) {
+      const course = { ...(alertRow.detail.perOrganisation as Record<string, AlertCourse>) };
+      const own = { ...(course[e.organisationId] ?? {}) };
+      if (e.type === 'alert-delivered') own.deliveredAt ??= e.at;
+      else if (!own.answer) Object.assign(own, { answer: String(e.detail.answer), answeredAt: e.at, via: typeof e.detail.via === 'string' ? e.detail.via : 'app' });
+      course[e.organisationId] = own;
+      alertRow.detail = { ...alertRow.detail, perOrganisation: course };
+      alertRow.count += 1;
+      if (e.type === 'alert-delivered') continue;
     }
     const last = rows[rows.length - 1];
     if (e.type === 'alert-delivered' && last?.type === 'alert-delivered' && last.detail.alertId === e.detail.alertId) {

@@ -119,8 +119,8 @@ describe('an alert reaches every connected coordinator by e-mail and SMS', () =>
     }, { what: 'every delivery sent' });
     expect(lines.filter((d) => d.channel === 'email').length).toBe(connected.filter((c) => isEmail(c.email)).length);
     expect(lines.every((d) => d.name && d.phone)).toBe(true);
-    const recorded = (await events(incidentId)).filter((e) => e.type === 'message-state' && e.state === 'sent');
-    expect(recorded.length).toBe(lines.length);
+    // Each message's state is recorded just after it is written: wait for the last of them.
+    await waitFor(async () => (await events(incidentId)).filter((e) => e.type === 'message-state' && e.state === 'sent').length === lines.length, { what: 'every message-state event' });
     expect((await events(incidentId)).find((e) => e.type === 'alert-outreach')).toMatchObject({ alertId: status.alert.id, round: 0 });
   });
 

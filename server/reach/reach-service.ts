@@ -125,7 +125,9 @@ export class ReachService implements AlertListener {
       }
     }
     await this.outbox.enqueue(messages);
-    const counts = Object.fromEntries(this.channels.map((c) => [c, messages.filter((m) => m.channel === c).length]));
+    // Nothing to send (no channel on, or nobody with an address): no event either.
+    if (messages.length === 0) return;
+    const counts = Object.fromEntries(this.channels.map((c) => [c, messages.filter((m) => m.channel === c).length]).filter(([, n]) => Number(n) > 0));
     await this.record(alert.incidentId, { type: 'alert-outreach', alertId: alert.id, round, organisations: organisationIds.length, messages: counts });
   }
 

@@ -26,6 +26,12 @@ describe('review in Chromium', () => {
     }
     addNeed(board.doc, { id: 'need-vervoer', organisationId: first.organisationId, locationId: location, kind: 'transport', urgency: 'immediate', status: 'open', createdBy: 'ghor', createdAt: new Date().toISOString() });
     await waitFor(() => readReport(board.doc, location).stamp && board.doc.getMap<Y.Map<unknown>>('needs').get('need-vervoer')?.get('stamp'), { what: 'stamps' });
+    // An alert to two organisations; one answers "hit".
+    const coordinator = await new HttpClient(suite.server.url).signIn('coordinator', DEMO_PASSWORD);
+    const ownOrg = (await coordinator.get('/api/me')).body.data.organisationId as string;
+    const otherOrg = ((await ghor.get('/api/organisations')).body.data as { id: string }[]).find((o) => o.id !== ownOrg)!.id;
+    const alertId = (await ghor.post(`/api/incidents/${incident.id}/alerts`, { message: 'Evacuatie oefening', grip: 2, target: { organisationIds: [ownOrg, otherOrg] } })).body.data.alert.id;
+    expect((await coordinator.post(`/api/alerts/${alertId}/ack`, { answer: 'yes' })).status).toBe(200);
     board.destroy();
     await ghor.post(`/api/incidents/${incident.id}/close`);
 
@@ -46,6 +52,12 @@ describe('review in Chromium', () => {
     await observer.getByTestId('municipality-filter').selectOption('');
     // Dutch by default, the event types too; the need as it stood at the end.
     expect(await observer.getByTestId('timeline').textContent()).toContain('Melding');
+    // The alert's row tells its course per organisation, hit ones first.
+    const course = observer.getByTestId('alert-course');
+    expect(await course.locator('summary').textContent()).toMatch(/2 organisaties · \d bezorgd · 1 geantwoord \(1 getroffen\)/);
+    await course.locator('summary').click();
+    expect(await course.locator('li').first().textContent()).toMatch(/getroffen \d\d:\d\d/);
+    expect(await course.locator('li').nth(1).textContent()).toContain('geen antwoord');
     expect(await observer.getByTestId('review-needs').textContent()).toMatch(/Vervoer · Direct · Open/);
     await observer.screenshot({ path: `${SHOTS}/review-wide.png` });
 
