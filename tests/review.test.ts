@@ -52,7 +52,7 @@ beforeAll(async () => {
   const alert = (await ghor.post(`/api/incidents/${incidentId}/alerts`, { message: 'Stroomuitval, meld uw situatie', grip: 2, target: { all: true } })).body.data.alert;
   clock = T0 + 25 * MIN;
   expect((await coordinator.post(`/api/alerts/${alert.id}/ack`, { answer: 'yes' })).status).toBe(200);
-  setReport(coordinatorBoard.doc, own, { impact: 'major', operation: 'shelter-in-place', bedsFree: 3, dependentOnPower: 12 });
+  setReport(coordinatorBoard.doc, own, { impact: 'major', operation: 'shelter-in-place', bedsFree: 3, dependentOnPower: 12, power: 'backup', water: 'ok' });
   await stamped(coordinatorBoard, own);
   // 11:00 a need; 11:30 GHOR handles it, reports on behalf of another organisation, writes the picture.
   clock = T0 + 60 * MIN;
@@ -227,7 +227,19 @@ describe('exports', () => {
     expect(hospitals.map((h) => h.name)).toEqual(['Hospital', 'Hospital']);
     const names = hospitals.map((h) => child(child(child(child(h, 'Organization')!, 'OrganizationInformation')!, 'xnl:OrganisationName')!, 'xnl:NameElement')!.text);
     expect(names.every((n) => n.length > 3)).toBe(true);
-    expect(xml).toContain('impact: critical; operation: evacuating; toEvacuate: 40');
+    expect(xml).toContain('impact: critical; toEvacuate: 40');
+    // The operation and the utilities as HAVE's own elements, not only as comment text.
+    const byName = new Map(hospitals.map((h) => [child(child(child(child(h, 'Organization')!, 'OrganizationInformation')!, 'xnl:OrganisationName')!, 'xnl:NameElement')!.text, h]));
+    const { network } = (await ghor.get(`/api/incidents/${incidentId}`)).body.data;
+    const nameOf = (id: string) => [...byName.keys()].find((n) => n.startsWith(network.locations.find((l: { id: string }) => l.id === id).name))!;
+    const evacuating = byName.get(nameOf(other))!;
+    expect(child(child(evacuating, 'HospitalFacilityStatus')!, 'FacilityStatus')!.text).toBe('Evacuating');
+    const onBackup = byName.get(nameOf(own))!;
+    expect(child(child(onBackup, 'HospitalFacilityStatus')!, 'FacilityStatus')!.text).toBe('Compromised');
+    const resources = child(onBackup, 'HospitalResourcesStatus')!;
+    expect(child(resources, 'FacilityOperations')!.text).toBe('Insufficient');
+    expect(child(resources, 'CommentText')!.text).toBe('power: backup');
+    expect(xml).not.toContain('operation:');
     const capacity = hospitals.map((h) => child(h, 'HospitalBedCapacityStatus')).find(Boolean) as XmlElement | undefined;
     if (capacity) expect(child(child(child(capacity, 'BedCapacity')!, 'Capacity')!, 'CapacityStatus')!.text).toMatch(/^(Vacant\/Available|NotAvailable)$/);
     // Before the first report there is no Hospital to give, and HAVE needs one: a clear refusal.
@@ -248,6 +260,14 @@ describe('exports', () => {
     expect(broken('<gml:pos>50.8 5.7</gml:pos>', '<gml:pos>50.8</gml:pos>').length).toBe(1);
     expect(broken('<Hospital>', '<Hospital><LastUpdateTime>2026-03-01T10:00:00Z</LastUpdateTime>').length).toBeGreaterThan(0);
     expect(haveViolations(parseXml(`<HospitalStatus xmlns="${HAVE_NAMESPACE}"/>`))).toEqual([expect.stringContaining('Hospital missing')]);
+    // The facility and resources status: their value sets and their place before LastUpdateTime.
+    const facility = '<HospitalFacilityStatus><FacilityStatus>Evacuating</FacilityStatus></HospitalFacilityStatus><HospitalResourcesStatus><FacilityOperations>Insufficient</FacilityOperations><CommentText>power: out</CommentText></HospitalResourcesStatus>';
+    const withStatus = source.replace('<LastUpdateTime>', `${facility}<LastUpdateTime>`);
+    expect(haveViolations(parseXml(withStatus))).toEqual([]);
+    expect(haveViolations(parseXml(withStatus.replace('>Evacuating<', '>Evacuated<')))).toEqual([expect.stringContaining("'Evacuated' is not allowed")]);
+    expect(haveViolations(parseXml(withStatus.replace('>Insufficient<', '>Low<')))).toEqual([expect.stringContaining("'Low' is not allowed")]);
+    const swapped = source.replace('<LastUpdateTime>', '<HospitalResourcesStatus></HospitalResourcesStatus><HospitalFacilityStatus></HospitalFacilityStatus><LastUpdateTime>');
+    expect(haveViolations(parseXml(swapped)).length).toBeGreaterThan(0);
   });
 });
 

@@ -19,11 +19,31 @@ const BED_TYPE: Partial<Record<Sector, string>> = {
   'acute-mental-health': 'AdultPsychiatric',
 };
 
+// HAVE's FacilityStatus for our operation states: a location sheltering in place or working
+// limited is compromised; an evacuated one is, as a facility, closed.
+const FACILITY_STATUS: Record<string, string> = {
+  normal: 'Normal',
+  limited: 'Compromised',
+  'shelter-in-place': 'Compromised',
+  evacuating: 'Evacuating',
+  evacuated: 'Closed',
+  closed: 'Closed',
+};
+
+const UTILITIES = ['power', 'water', 'heating', 'telecom'] as const;
+
+/** The utilities that are not simply in order, as `power: backup` (HAVE has no element per utility). */
+function utilityTrouble(report: Report): string[] {
+  return UTILITIES.filter((u) => report[u] !== undefined && report[u] !== 'ok').map((u) => `${u}: ${report[u]}`);
+}
+
 /**
  * The status of the reported care locations at one moment as an EDXL-HAVE 1.0 HospitalStatus:
- * one Hospital per location with its organisation name, place (GML point), impact, operation and
- * remarks as comment, beds free against the usual number, and the time of the last change.
- * Undefined when no location has reported yet: a HAVE message holds at least one Hospital.
+ * one Hospital per location with its organisation name, place (GML point), impact and remarks as
+ * comment, beds free against the usual number, the operation as HospitalFacilityStatus/
+ * FacilityStatus, the utilities as HospitalResourcesStatus/FacilityOperations (Insufficient when
+ * any is out, degraded or on emergency power, named in its CommentText), and the time of the last
+ * change. Undefined when no location has reported yet: a HAVE message holds at least one Hospital.
  */
 export function toHave({ network, reports }: { network: IncidentNetwork; reports: ReadonlyMap<string, Report> }): string | undefined {
   const reported = network.locations.flatMap((location) => {
@@ -40,10 +60,12 @@ export function toHave({ network, reports }: { network: IncidentNetwork; reports
     const organisation = organisations.get(location.organisationId);
     const comment = [
       `impact: ${report.impact ?? 'unknown'}`,
-      report.operation ? `operation: ${report.operation}` : '',
       report.toEvacuate !== undefined ? `toEvacuate: ${report.toEvacuate}` : '',
       report.remarks ? `remarks: ${report.remarks}` : '',
     ].filter(Boolean).join('; ');
+    const trouble = utilityTrouble(report);
+    // Normal operation on emergency power or without water is not normal for HAVE either.
+    const facility = report.operation ? (report.operation === 'normal' && trouble.length > 0 ? 'Compromised' : FACILITY_STATUS[report.operation]) : undefined;
     lines.push(
       '  <Hospital>',
       '    <Organization>',
@@ -72,6 +94,13 @@ export function toHave({ network, reports }: { network: IncidentNetwork; reports
         '      </BedCapacity>',
         '    </HospitalBedCapacityStatus>',
       );
+    }
+    if (facility) lines.push('    <HospitalFacilityStatus>', `      <FacilityStatus>${facility}</FacilityStatus>`, '    </HospitalFacilityStatus>');
+    const checked = UTILITIES.some((u) => report[u] !== undefined);
+    if (checked) {
+      lines.push('    <HospitalResourcesStatus>', `      <FacilityOperations>${trouble.length > 0 ? 'Insufficient' : 'Adequate'}</FacilityOperations>`);
+      if (trouble.length > 0) lines.push(`      <CommentText>${xml(trouble.join('; '))}</CommentText>`);
+      lines.push('    </HospitalResourcesStatus>');
     }
     lines.push(`    <LastUpdateTime>${stamp.at.replace(/\.\d{3}Z$/, 'Z')}</LastUpdateTime>`, '  </Hospital>');
   }

@@ -94,6 +94,32 @@ const RULES: Record<string, Rule> = {
     ],
   },
   [h('CapacityStatus')]: { text: ['Vacant/Available', 'NotAvailable'] },
+  // Order and occurrence as in the schema's HospitalFacilityStatus and HospitalResourcesStatus
+  // (read from XMLBeans classes generated from the HAVE 1.0 XSD; value sets as EDXLSharp lists them).
+  [h('HospitalFacilityStatus')]: {
+    sequence: [
+      [h('HospitalEOCStatus'), 0, 1],
+      [h('HospitalEOCPlan'), 0, 1],
+      [h('ClinicalStatus'), 0, 1],
+      [h('DeconCapacity'), 0, 1],
+      [h('MorgueCapacity'), 0, 1],
+      [h('FacilityStatus'), 0, 1],
+      [h('SecurityStatus'), 0, 1],
+      [h('Activity24Hr'), 0, 1],
+      [h('CommentText'), 0, UNBOUNDED],
+    ],
+  },
+  [h('FacilityStatus')]: { text: ['Normal', 'Compromised', 'Evacuating', 'Closed'] },
+  [h('HospitalResourcesStatus')]: {
+    sequence: [
+      [h('Staffing'), 0, 1],
+      [h('FacilityOperations'), 0, 1],
+      [h('ClinicalOperations'), 0, 1],
+      [h('ResourcesInformationText'), 0, UNBOUNDED],
+      [h('CommentText'), 0, UNBOUNDED],
+    ],
+  },
+  [h('FacilityOperations')]: { text: ['Adequate', 'Insufficient'] },
   [h('AvailableCount')]: { text: INTEGER },
   [h('BaselineCount')]: { text: INTEGER },
   [h('LastUpdateTime')]: { text: DATE_TIME },
