@@ -1,3 +1,4 @@
+import { constants, inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type * as Y from 'yjs';
 import { addNeed, readReport, setReport } from '../../shared/incident-doc';
@@ -8,6 +9,20 @@ import { waitFor } from '../helpers/wait-for';
 import { connectBoard } from '../helpers/yjs-client';
 
 const suite = browserSuite();
+
+/** Whether the first page of a PDF (as Chromium writes it) has text-showing operators in its content stream. */
+function firstPageDrawsText(pdf: Buffer): boolean {
+  const text = pdf.toString('latin1');
+  const page = /\/Type\s*\/Page[^s][\s\S]*?\/Contents\s+(\d+)\s+0\s+R/.exec(text);
+  if (!page) return false;
+  const object = new RegExp(`(?:^|\\s)${page[1]}\\s+0\\s+obj[\\s\\S]*?stream\\r?\\n`).exec(text);
+  if (!object) return false;
+  const start = object.index + object[0].length;
+  const end = text.indexOf('endstream', start);
+  // Tolerant of the stream's trailing line end, which is not part of the deflated data.
+  const content = inflateSync(pdf.subarray(start, end), { finishFlush: constants.Z_SYNC_FLUSH }).toString('latin1');
+  return /\bT[jJ]\b/.test(content);
+}
 
 describe('review in Chromium', () => {
   it('the slider moves the board back in time; the timeline and the report render', async () => {
@@ -105,6 +120,8 @@ describe('review in Chromium', () => {
     const pdf = await report.pdf({ format: 'A4', printBackground: true });
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
     expect(pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g)?.length).toBeGreaterThan(1);
+    // The first page draws text (a blank first page draws none): its content stream, inflated, shows text.
+    expect(firstPageDrawsText(pdf)).toBe(true);
     await observer.setViewportSize(PHONE);
     await observer.screenshot({ path: `${SHOTS}/review-phone.png`, fullPage: true });
     expect(await observer.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
