@@ -33,6 +33,7 @@ import { ReachService } from './reach/reach-service';
 import type { ReachKeys } from './reach/secrets';
 import { smsChannel } from './reach/sms-channel';
 import { reachRoutes } from './http/reach-routes';
+import { networkRoutes } from './http/network-routes';
 
 /** Everything the server depends on; nothing is read from the environment here. */
 export interface ServerDeps {
@@ -209,6 +210,7 @@ export function createServer(deps: ServerDeps): ZorgbeeldServer {
   api.use(incidentRoutes({ store, rooms, now }));
   api.use(reviewRoutes({ store, rooms, review, now }));
   api.use(alertRoutes({ alerts, store, rooms, sender: deps.capSender ?? 'ghor@zorgbeeld.example' }));
+  api.use(networkRoutes({ store, now }));
   api.use(reachRoutes({ reach, alerts, store, answerSecret: reachConfig.keys.answerSecret, vapidPublicKey: reachConfig.keys.vapid.publicKey }));
   api.use((req) => {
     throw new HttpError(404, 'not-found', text(`Onbekend adres: ${req.method} ${req.path}`, `Unknown address: ${req.method} ${req.path}`));

@@ -70,10 +70,36 @@ function routes(): [method: string, path: string, allowed: Who[]][] {
     ...['events', 'state?format=json', 'state', 'metrics', 'timeline.csv', 'reports.geojson', 'report.html'].map(
       (what): [string, string, Who[]] => ['GET', `/api/incidents/${incidentId}/${what}`, ['ghor', 'admin', 'observer']],
     ),
+    ['PATCH', `/api/alerts/${alertId}`, ['ghor', 'admin']],
+    ['GET', '/api/reach', EVERYONE],
+    ['GET', '/api/me/contact', ['coordinator']],
+    ['PATCH', '/api/me/contact', ['coordinator']],
+    // The GHOR's own notes on the network: nobody else reads or writes them.
+    ['GET', `/api/organisations/${organisationId}/contacts`, ['ghor', 'admin']],
+    ['POST', `/api/organisations/${organisationId}/contacts`, ['ghor', 'admin']],
+    ['PATCH', '/api/contacts/no-such-contact', ['ghor', 'admin']],
+    ['GET', '/api/network/attention', ['ghor', 'admin']],
   ];
 }
 
+/** Routes about the signed-in user's own device or language: every role, but never anonymous. */
+const PERSONAL: [method: string, path: string][] = [
+  ['PATCH', '/api/me'],
+  ['POST', '/api/push/subscriptions'],
+  ['DELETE', '/api/push/subscriptions'],
+];
+
 describe('who may use which route', () => {
+  it('personal routes (own language, own device) are for every signed-in user and nobody else', async () => {
+    for (const [method, path] of PERSONAL) {
+      for (const [who, client] of clients) {
+        const answer = await client.request(method, path, {});
+        if (who === 'anonymous') expect(answer.status, `${who} ${method} ${path}`).toBe(401);
+        else expect([200, 400, 409], `${who} ${method} ${path}`).toContain(answer.status);
+      }
+    }
+  });
+
   it('every route stops every role it is not meant for, with 401 or 403 and a sentence', async () => {
     const wrong: string[] = [];
     let refusals = 0;

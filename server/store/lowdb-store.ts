@@ -39,6 +39,7 @@ const FILE_OF: Record<CollectionName, 'registry' | 'sessions' | 'outbox'> = {
   // Every message changes state a few times per alert; apart, they never rewrite the registry.
   outbox: 'outbox',
   pushSubscriptions: 'outbox',
+  contacts: 'registry',
 };
 
 /** One JSON file of the store, with its write retry and health. */

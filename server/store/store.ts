@@ -2,6 +2,7 @@ import type { Coordinator, FailedSignIns, Location, Organisation, PublicUser } f
 import type { Acknowledgement, Alert } from '../../shared/alert';
 import type { Incident } from '../../shared/incident';
 import type { OutboxMessage, PushSubscriptionRow } from '../../shared/reach';
+import type { ContactMoment } from '../../shared/network';
 
 /** A user account as stored, with its scrypt password hash. */
 export interface StoredUser extends PublicUser {
@@ -41,13 +42,14 @@ export interface Collections {
   acknowledgements: Acknowledgement;
   outbox: OutboxMessage;
   pushSubscriptions: PushSubscriptionRow;
+  contacts: ContactMoment;
 }
 
 /** Name of one collection. */
 export type CollectionName = keyof Collections;
 
 /** The names of all collections, in the order they are written. */
-export const COLLECTION_NAMES: readonly CollectionName[] = ['organisations', 'locations', 'coordinators', 'users', 'sessions', 'signIns', 'incidents', 'alerts', 'acknowledgements', 'outbox', 'pushSubscriptions'];
+export const COLLECTION_NAMES: readonly CollectionName[] = ['organisations', 'locations', 'coordinators', 'users', 'sessions', 'signIns', 'incidents', 'alerts', 'acknowledgements', 'outbox', 'pushSubscriptions', 'contacts'];
 
 /** Changes applied together: all of them or none. */
 export type ChangeSet = { [K in CollectionName]?: Collections[K][] };

@@ -1,0 +1,69 @@
+import { randomBytes } from 'node:crypto';
+import { Router } from 'express';
+import { attention, checkContact, isContactId, partnerTalkStatus, type ContactMoment } from '../../shared/network';
+import { text } from '../../shared/text';
+import { requireRole } from '../auth/sessions';
+import type { Store } from '../store/store';
+import { HttpError, invalidInput } from './http-error';
+
+/** The region's calendar day of a moment (the partner-talk rule counts days as the GHOR does). */
+function regionDay(at: Date): string {
+  return at.toLocaleDateString('sv-SE', { timeZone: 'Europe/Amsterdam' });
+}
+
+/**
+ * Network management between crises: contact moments per organisation (the GHOR's own notes, so
+ * GHOR and admin only), the partner-talk status, and what needs attention.
+ */
+export function networkRoutes({ store, now }: { store: Store; now: () => Date }): Router {
+  const router = Router();
+  const ghor = requireRole('ghor', 'admin');
+
+  const organisationOf = async (id: unknown) => {
+    const organisation = typeof id === 'string' && isContactId(id) ? await store.get('organisations', id) : undefined;
+    if (!organisation) throw new HttpError(404, 'not-found', text('Deze organisatie bestaat niet.', 'This organisation does not exist.'));
+    return organisation;
+  };
+
+  router.get('/organisations/:id/contacts', ghor, async (req, res) => {
+    const organisation = await organisationOf(req.params.id);
+    const contacts = (await store.list('contacts')).filter((c) => c.organisationId === organisation.id).sort((a, b) => b.date.localeCompare(a.date));
+    res.json({ data: { contacts, partnerTalk: partnerTalkStatus(contacts, regionDay(now())) } });
+  });
+
+  router.post('/organisations/:id/contacts', ghor, async (req, res) => {
+    const organisation = await organisationOf(req.params.id);
+    const checked = checkContact(req.body);
+    if (!checked.ok) throw invalidInput(checked.issues);
+    const at = now().toISOString();
+    // Optional texts are '' and the follow-ups [] after the check.
+    const contact: ContactMoment = {
+      ...(checked.value as Omit<ContactMoment, 'id' | 'organisationId' | 'createdBy' | 'createdAt' | 'updatedAt'>),
+      id: `contact-${randomBytes(6).toString('hex')}`,
+      organisationId: organisation.id,
+      createdBy: req.user!.username,
+      createdAt: at,
+      updatedAt: at,
+    };
+    await store.put({ contacts: [contact] });
+    res.status(201).json({ data: contact });
+  });
+
+  router.patch('/contacts/:id', ghor, async (req, res) => {
+    const id = String(req.params.id);
+    const current = isContactId(id) ? await store.get('contacts', id) : undefined;
+    if (!current) throw new HttpError(404, 'not-found', text('Dit contactmoment bestaat niet.', 'This contact moment does not exist.'));
+    const checked = checkContact(req.body, true);
+    if (!checked.ok) throw invalidInput(checked.issues);
+    const next: ContactMoment = { ...current, ...checked.value, id: current.id, organisationId: current.organisationId, updatedAt: now().toISOString() };
+    await store.put({ contacts: [next] });
+    res.json({ data: next });
+  });
+
+  router.get('/network/attention', ghor, async (_req, res) => {
+    const [organisations, coordinators, contacts] = await Promise.all([store.list('organisations'), store.list('coordinators'), store.list('contacts')]);
+    res.json({ data: attention({ organisations, coordinators, contacts, today: regionDay(now()) }) });
+  });
+
+  return router;
+}
