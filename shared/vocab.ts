@@ -13,6 +13,7 @@ export const VOCAB: Record<Language, Record<string, Record<string, string>>> = {
     needStatus: { open: 'Open', acknowledged: 'Gezien', 'in-progress': 'In behandeling', met: 'Opgelost', cancelled: 'Ingetrokken' },
     picture: { picture: 'Beeld', assessment: 'Oordeel', decisions: 'Besluiten' },
     channel: { email: 'e-mail', sms: 'sms', push: 'pushmelding', app: 'app' },
+    contactKind: { 'partner-talk': 'Partnergesprek', 'theme-meeting': 'Themabijeenkomst', 'information-session': 'Informatiesessie', phone: 'Telefonisch', email: 'E-mail', visit: 'Bezoek', other: 'Overig' },
     delivery: { queued: 'in wachtrij', sending: 'wordt verstuurd', sent: 'verstuurd', delivered: 'afgeleverd', failed: 'mislukt', cancelled: 'niet meer nodig' },
     answer: { yes: 'getroffen', no: 'niet getroffen', unknown: 'weet nog niet' },
     timeline: {
@@ -47,6 +48,7 @@ export const VOCAB: Record<Language, Record<string, Record<string, string>>> = {
     needStatus: { open: 'Open', acknowledged: 'Acknowledged', 'in-progress': 'In progress', met: 'Met', cancelled: 'Cancelled' },
     picture: { picture: 'Picture', assessment: 'Assessment', decisions: 'Decisions' },
     channel: { email: 'e-mail', sms: 'SMS', push: 'push notification', app: 'app' },
+    contactKind: { 'partner-talk': 'Partner talk', 'theme-meeting': 'Theme meeting', 'information-session': 'Information session', phone: 'Phone call', email: 'E-mail', visit: 'Visit', other: 'Other' },
     delivery: { queued: 'queued', sending: 'sending', sent: 'sent', delivered: 'delivered', failed: 'failed', cancelled: 'no longer needed' },
     answer: { yes: 'hit', no: 'not hit', unknown: "don't know yet" },
     timeline: {

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { seriousViolations } from '../helpers/axe';
+import { PHONE, SHOTS, WIDE, browserSuite, signedInPage } from '../helpers/browser';
+import { DEMO_PASSWORD } from '../helpers/server';
+
+const suite = browserSuite();
+
+describe('network management in Chromium', () => {
+  it('GHOR sees what needs attention, logs a partner talk with a follow-up, and the organisation leaves the list', async () => {
+    const ghor = await signedInPage(suite.browser, suite.server.url, 'ghor', DEMO_PASSWORD, WIDE);
+    await ghor.goto(`${suite.server.url}/registry/attention`);
+    const talks = ghor.getByTestId('attention-talks');
+    // The demo region has no contact moments yet: every organisation is listed as never visited.
+    await expect.poll(() => talks.locator('li').count(), { timeout: 15000 }).toBeGreaterThan(40);
+    expect(await talks.locator('li').first().textContent()).toContain('Nog nooit een partnergesprek');
+    expect(await seriousViolations(ghor)).toEqual([]);
+    await ghor.screenshot({ path: `${SHOTS}/network-attention-wide.png` });
+    const first = talks.locator('li a').first();
+    const name = (await first.textContent())!.trim();
+    await first.click();
+
+    const log = ghor.getByTestId('contact-log');
+    await expect.poll(() => log.getByTestId('partner-talk').getAttribute('data-state')).toBe('never');
+    const form = log.getByTestId('contact-form');
+    await form.locator('input[name=ghorPeople]').fill('Informatiecoördinator GHOR');
+    await form.locator('input[name=organisationPeople]').fill('Crisiscoördinator');
+    await form.locator('textarea[name=notes]').fill('Noodstroomplan doorgenomen.');
+    await form.locator('input[name=followUp]').fill('Tweede coördinator aanmelden');
+    await form.locator('input[name=followUpDue]').fill('2027-01-15');
+    await form.getByRole('button', { name: 'Opslaan' }).click();
+    await expect.poll(() => log.getByTestId('partner-talk').getAttribute('data-state')).toBe('ok');
+    expect(await log.getByTestId('contacts').textContent()).toContain('Partnergesprek');
+    expect(await log.getByTestId('contacts').textContent()).toContain('Tweede coördinator aanmelden');
+    expect(await seriousViolations(ghor)).toEqual([]);
+    await ghor.screenshot({ path: `${SHOTS}/network-contacts-wide.png`, fullPage: true });
+
+    await ghor.goto(`${suite.server.url}/registry/attention`);
+    await expect.poll(() => talks.locator('li').count()).toBeGreaterThan(0);
+    expect(await talks.textContent()).not.toContain(name);
+
+    const phone = await signedInPage(suite.browser, suite.server.url, 'ghor', DEMO_PASSWORD, PHONE);
+    await phone.goto(`${suite.server.url}/registry/attention`);
+    await expect.poll(() => phone.getByTestId('attention-talks').locator('li').count(), { timeout: 15000 }).toBeGreaterThan(0);
+    expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+    // The registry's tabs scroll sideways on a phone; none is squeezed under its own text.
+    const squeezed = await phone.evaluate(() => [...document.querySelectorAll<HTMLElement>('nav.tabs a')].filter((a) => a.scrollWidth > a.clientWidth + 1).map((a) => a.textContent));
+    expect(squeezed).toEqual([]);
+    await phone.screenshot({ path: `${SHOTS}/network-attention-phone.png` });
+  });
+});
