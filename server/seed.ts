@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Role } from '../shared/domain';
-import { generateDemoRegion } from '../shared/demo-region';
+import { generateDemoContacts, generateDemoRegion } from '../shared/demo-region';
 import { generatePassword, hashPassword } from './auth/passwords';
 import type { Store, StoredUser } from './store/store';
 
@@ -53,7 +53,9 @@ export async function seedIfEmpty({ store, log, now, adminPassword, demoPassword
     if (account.role === 'coordinator' && !coordinatorOrganisation) continue;
     users.push(await user(account.username, account.displayName, account.role, demo));
   }
-  await store.put({ ...(network ?? {}), users });
+  // The GHOR's history with the demo network: contact moments of the past three years.
+  const contacts = network ? generateDemoContacts({ organisations: network.organisations, now: now() }) : [];
+  await store.put({ ...(network ?? {}), users, contacts });
   if (network) {
     log(`seeded the Zuid-Limburg demo region: ${network.organisations.length} organisations, ${network.locations.length} locations, ${network.coordinators.length} coordinators`);
   }

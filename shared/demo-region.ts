@@ -1,4 +1,5 @@
 import type { Coordinator, Location, Network, Organisation, Sector } from './domain';
+import type { ContactKind, ContactMoment, FollowUp } from './network';
 import { SeededRandom } from './random';
 
 /** A municipality of the demo region with its approximate centre and population. */
@@ -141,4 +142,51 @@ export function generateDemoRegion({ seed = 2026, scale = 1, now = new Date('202
 
 function round6(value: number): number {
   return Math.round(value * 1e6) / 1e6;
+}
+
+const GHOR_PEOPLE = ['Informatiecoördinator GHOR', 'Adviseur GHOR', 'Accountmanager zorgcontinuïteit'];
+const TALK_NOTES = [
+  'Continuïteitsplan doorgenomen; noodstroom en evacuatieroutes besproken.',
+  'Nieuwe locatie in het netwerk opgenomen; contactgegevens bijgewerkt.',
+  'Terugblik op de hitteperiode; afspraken over koeling en water.',
+  'Aansluiting op de alarmering gecontroleerd; tweede coördinator gevraagd.',
+];
+const FOLLOW_UPS = ['Tweede crisiscoördinator aanmelden', 'Noodstroomplan toesturen', 'Contactgegevens locaties bijwerken', 'Deelnemen aan de informatiesessie'];
+
+/**
+ * The GHOR's history with the demo network over the past three years: a partner talk for most
+ * organisations (about one in five now overdue, some never had one), phone calls and
+ * information sessions, follow-ups of which some are done and some late. Same seed, same history.
+ */
+export function generateDemoContacts({ organisations, now, seed = 2027 }: { organisations: readonly Organisation[]; now: Date; seed?: number }): ContactMoment[] {
+  const random = new SeededRandom(seed);
+  const day = (monthsAgo: number) => {
+    const d = new Date(now.getTime() - monthsAgo * 30.4 * 86400000);
+    return d.toISOString().slice(0, 10);
+  };
+  const contacts: ContactMoment[] = [];
+  for (const o of organisations) {
+    const moments: { kind: ContactKind; monthsAgo: number }[] = [];
+    if (random.next() < 0.85) moments.push({ kind: 'partner-talk', monthsAgo: random.int(1, 30) });
+    for (let i = random.int(0, 2); i > 0; i--) moments.push({ kind: random.pick(['phone', 'email', 'information-session', 'visit'] as const), monthsAgo: random.int(0, 35) });
+    for (const m of moments) {
+      const date = day(m.monthsAgo);
+      const followUps: FollowUp[] = random.next() < 0.4 ? [{ id: 'f1', text: random.pick(FOLLOW_UPS), due: day(m.monthsAgo - 2), done: m.monthsAgo > 6 ? random.next() < 0.8 : false }] : [];
+      const at = `${date}T10:00:00.000Z`;
+      contacts.push({
+        id: `contact-demo-${String(contacts.length + 1).padStart(4, '0')}`,
+        organisationId: o.id,
+        kind: m.kind,
+        date,
+        ghorPeople: random.pick(GHOR_PEOPLE),
+        organisationPeople: m.kind === 'partner-talk' ? 'Crisiscoördinator en bestuurder' : 'Crisiscoördinator',
+        notes: m.kind === 'partner-talk' ? random.pick(TALK_NOTES) : '',
+        followUps,
+        createdBy: 'ghor',
+        createdAt: at,
+        updatedAt: at,
+      });
+    }
+  }
+  return contacts;
 }

@@ -49,8 +49,23 @@ describe('contact moments and what needs attention, over the API', () => {
 
   afterAll(async () => server?.close());
 
+  it('seeds a believable history: partner talks held, overdue and never, follow-ups done and late', async () => {
+    const items = (await ghor.get('/api/network/attention')).body.data as AttentionItem[];
+    const talks = items.filter((i): i is Extract<AttentionItem, { kind: 'partner-talk' }> => i.kind === 'partner-talk');
+    const organisations = (await server.store.list('organisations')).length;
+    expect(talks.some((t) => t.state === 'overdue')).toBe(true);
+    expect(talks.some((t) => t.state === 'never')).toBe(true);
+    expect(talks.length).toBeLessThan(organisations / 2);
+    expect(items.some((i) => i.kind === 'follow-up-late')).toBe(true);
+    const contacts = await server.store.list('contacts');
+    expect(new Set(contacts.map((c) => c.kind)).size).toBeGreaterThan(2);
+    expect(contacts.some((c) => c.followUps.some((f) => f.done))).toBe(true);
+  });
+
   it('GHOR keeps contact moments with follow-ups; the organisation’s partner-talk status follows them', async () => {
-    const organisationId = 'org-001';
+    // A new organisation in the network: no history yet.
+    const organisationId = 'org-nieuw';
+    expect((await admin.post('/api/organisations', { id: organisationId, name: 'Thuiszorg Nieuw Begin', sector: 'home-care' })).status).toBe(201);
     expect((await ghor.get(`/api/organisations/${organisationId}/contacts`)).body.data).toEqual({ contacts: [], partnerTalk: { state: 'never', last: null, due: null } });
     const created = await ghor.post(`/api/organisations/${organisationId}/contacts`, {
       kind: 'partner-talk',
@@ -79,6 +94,7 @@ describe('contact moments and what needs attention, over the API', () => {
   });
 
   it('refuses a wrong date or kind with a sentence, and keeps what was there', async () => {
+    const before = (await ghor.get('/api/organisations/org-002/contacts')).body.data.contacts;
     const bad = await ghor.post('/api/organisations/org-002/contacts', { kind: 'partner-talk', date: '2026-02-30' });
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toContain("'2026-02-30' is geen datum");
@@ -87,7 +103,7 @@ describe('contact moments and what needs attention, over the API', () => {
     const followUp = await ghor.post('/api/organisations/org-002/contacts', { kind: 'phone', date: '2026-02-03', followUps: [{ text: 'Bellen', due: 'morgen' }] });
     expect(followUp.status).toBe(400);
     expect(followUp.body.error.message).toContain('followUps.0.due');
-    expect((await ghor.get('/api/organisations/org-002/contacts')).body.data.contacts).toEqual([]);
+    expect((await ghor.get('/api/organisations/org-002/contacts')).body.data.contacts).toEqual(before);
     expect((await ghor.post('/api/organisations/no-such-org/contacts', { kind: 'phone', date: '2026-02-03' })).status).toBe(404);
   });
 

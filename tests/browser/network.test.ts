@@ -10,9 +10,9 @@ describe('network management in Chromium', () => {
     const ghor = await signedInPage(suite.browser, suite.server.url, 'ghor', DEMO_PASSWORD, WIDE);
     await ghor.goto(`${suite.server.url}/registry/attention`);
     const talks = ghor.getByTestId('attention-talks');
-    // The demo region has no contact moments yet: every organisation is listed as never visited.
-    await expect.poll(() => talks.locator('li').count(), { timeout: 15000 }).toBeGreaterThan(40);
-    expect(await talks.locator('li').first().textContent()).toContain('Nog nooit een partnergesprek');
+    // The demo history leaves some organisations without a partner talk, others overdue.
+    await expect.poll(() => talks.locator('li').count(), { timeout: 15000 }).toBeGreaterThan(0);
+    expect(await talks.textContent()).toMatch(/Nog nooit een partnergesprek|Partnergesprek te laat/);
     expect(await seriousViolations(ghor)).toEqual([]);
     await ghor.screenshot({ path: `${SHOTS}/network-attention-wide.png` });
     const first = talks.locator('li a').first();
@@ -20,7 +20,7 @@ describe('network management in Chromium', () => {
     await first.click();
 
     const log = ghor.getByTestId('contact-log');
-    await expect.poll(() => log.getByTestId('partner-talk').getAttribute('data-state')).toBe('never');
+    await expect.poll(() => log.getByTestId('partner-talk').getAttribute('data-state')).toMatch(/^(never|overdue|soon)$/);
     const form = log.getByTestId('contact-form');
     await form.locator('input[name=ghorPeople]').fill('Informatiecoördinator GHOR');
     await form.locator('input[name=organisationPeople]').fill('Crisiscoördinator');
@@ -35,8 +35,7 @@ describe('network management in Chromium', () => {
     await ghor.screenshot({ path: `${SHOTS}/network-contacts-wide.png`, fullPage: true });
 
     await ghor.goto(`${suite.server.url}/registry/attention`);
-    await expect.poll(() => talks.locator('li').count()).toBeGreaterThan(0);
-    expect(await talks.textContent()).not.toContain(name);
+    await expect.poll(async () => (await talks.count()) === 0 || !(await talks.textContent())!.includes(name)).toBe(true);
 
     const phone = await signedInPage(suite.browser, suite.server.url, 'ghor', DEMO_PASSWORD, PHONE);
     await phone.goto(`${suite.server.url}/registry/attention`);
