@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Role } from '../shared/domain';
-import { generateDemoContacts, generateDemoRegion } from '../shared/demo-region';
+import { generateDemoContacts, generateDemoMeetings, generateDemoRegion } from '../shared/demo-region';
 import { generatePassword, hashPassword } from './auth/passwords';
 import type { Store, StoredUser } from './store/store';
 
@@ -55,7 +55,8 @@ export async function seedIfEmpty({ store, log, now, adminPassword, demoPassword
   }
   // The GHOR's history with the demo network: contact moments of the past three years.
   const contacts = network ? generateDemoContacts({ organisations: network.organisations, now: now() }) : [];
-  await store.put({ ...(network ?? {}), users, contacts });
+  const meetings = network ? generateDemoMeetings({ coordinators: network.coordinators, now: now() }) : [];
+  await store.put({ ...(network ?? {}), users, contacts, meetings });
   if (network) {
     log(`seeded the Zuid-Limburg demo region: ${network.organisations.length} organisations, ${network.locations.length} locations, ${network.coordinators.length} coordinators`);
   }

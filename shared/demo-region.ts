@@ -1,5 +1,5 @@
 import type { Coordinator, Location, Network, Organisation, Sector } from './domain';
-import type { ContactKind, ContactMoment, FollowUp } from './network';
+import type { ContactKind, ContactMoment, FollowUp, Meeting, MeetingKind } from './network';
 import { SeededRandom } from './random';
 
 /** A municipality of the demo region with its approximate centre and population. */
@@ -189,4 +189,27 @@ export function generateDemoContacts({ organisations, now, seed = 2027 }: { orga
     }
   }
   return contacts;
+}
+
+/**
+ * The GHOR's information sessions and theme meetings of the past three years, with invitations
+ * and attendance: most connected coordinators attended one information session, some never did.
+ */
+export function generateDemoMeetings({ coordinators, now, seed = 2028 }: { coordinators: readonly Coordinator[]; now: Date; seed?: number }): Meeting[] {
+  const random = new SeededRandom(seed);
+  const plan: { kind: MeetingKind; title: string; monthsAgo: number; theme: string }[] = [
+    { kind: 'information-session', title: 'Informatiesessie GHOR en de zorgketen', monthsAgo: 32, theme: 'Wat de GHOR doet, GRIP, alarmering' },
+    { kind: 'theme-meeting', title: 'Themabijeenkomst hitte', monthsAgo: 26, theme: 'Koeling, water, kwetsbare cliënten' },
+    { kind: 'information-session', title: 'Informatiesessie GHOR en de zorgketen', monthsAgo: 18, theme: 'Wat de GHOR doet, GRIP, alarmering' },
+    { kind: 'theme-meeting', title: 'Themabijeenkomst stroomuitval', monthsAgo: 10, theme: 'Noodstroom, beademing thuis' },
+    { kind: 'information-session', title: 'Informatiesessie GHOR en de zorgketen', monthsAgo: 4, theme: 'Wat de GHOR doet, GRIP, alarmering' },
+  ];
+  const people = coordinators.filter((c) => c.active).map((c) => c.id);
+  return plan.map((p, i) => {
+    const invited = people.filter(() => random.next() < 0.45);
+    const attended = invited.filter(() => random.next() < 0.65);
+    const date = new Date(now.getTime() - p.monthsAgo * 30.4 * 86400000).toISOString().slice(0, 10);
+    const at = `${date}T09:00:00.000Z`;
+    return { id: `meeting-demo-${i + 1}`, kind: p.kind, title: p.title, date, place: 'GGD Zuid Limburg, Geleen', theme: p.theme, invited, attended, createdBy: 'ghor', createdAt: at, updatedAt: at };
+  });
 }

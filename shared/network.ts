@@ -113,21 +113,70 @@ export function checkContact(input: unknown, partial = false): Checked<Partial<O
   return r.done(Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<ContactMoment>);
 }
 
+/** Kinds of meeting the GHOR holds for the network. */
+export const MEETING_KINDS = ['information-session', 'theme-meeting'] as const;
+export type MeetingKind = (typeof MEETING_KINDS)[number];
+
+/** An information session or theme meeting, with whom it invited and who came. */
+export interface Meeting {
+  id: string;
+  kind: MeetingKind;
+  title: string;
+  /** YYYY-MM-DD. */
+  date: string;
+  place: string;
+  theme: string;
+  /** Coordinator ids. */
+  invited: string[];
+  /** Coordinator ids; only the invited can have attended. */
+  attended: string[];
+  createdBy: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Checks a new meeting, or (partial) a change of one; `known` tells which coordinator ids exist. */
+export function checkMeeting(input: unknown, known: ReadonlySet<string>, partial = false): Checked<Partial<Pick<Meeting, 'kind' | 'title' | 'date' | 'place' | 'theme' | 'invited' | 'attended'>>> {
+  const r = new FieldReader(input, partial);
+  const kind = r.oneOf('kind', MEETING_KINDS);
+  const title = r.string('title', { max: 200 });
+  const date = r.string('date', { max: 10 });
+  if (date !== undefined && !isDate(date)) r.issues.push({ path: 'date', text: text(`'${date}' is geen datum; schrijf JJJJ-MM-DD`, `'${date}' is not a date; write YYYY-MM-DD`) });
+  const place = r.string('place', { optional: true, max: 200 });
+  const theme = r.string('theme', { optional: true, max: 500 });
+  const raw = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
+  const ids = (key: 'invited' | 'attended'): string[] | undefined => {
+    if (partial && !Object.hasOwn(raw, key)) return undefined;
+    const list = raw[key] ?? [];
+    if (!Array.isArray(list) || list.length > 2000 || !list.every((id) => typeof id === 'string' && known.has(id))) {
+      r.issues.push({ path: key, text: text('noem alleen bestaande coördinatoren', 'name existing coordinators only') });
+      return undefined;
+    }
+    return [...new Set(list as string[])];
+  };
+  const invited = ids('invited');
+  const attended = ids('attended');
+  const value = { kind, title, date, place, theme, invited, attended };
+  return r.done(Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<Meeting>);
+}
+
 /** One line of "Wat vraagt aandacht", with what it is about. */
 export type AttentionItem =
   | { kind: 'partner-talk'; organisationId: string; name: string; state: 'never' | 'overdue' | 'soon'; last: string | null; due: string | null }
   | { kind: 'few-connected'; organisationId: string; name: string; connected: number }
   | { kind: 'follow-up-late'; organisationId: string; name: string; contactId: string; text: string; due: string }
   | { kind: 'not-introduced'; organisationId: string; name: string; coordinatorId: string; coordinatorName: string }
-  | { kind: 'contact-missing'; organisationId: string; name: string; coordinatorId: string; coordinatorName: string; missing: ('email' | 'phone')[] };
+  | { kind: 'contact-missing'; organisationId: string; name: string; coordinatorId: string; coordinatorName: string; missing: ('email' | 'phone')[] }
+  | { kind: 'no-session'; organisationId: string; name: string; coordinatorId: string; coordinatorName: string };
 
 /**
  * What in the network needs the GHOR's attention on a day, most pressing first: partner talks
  * overdue or never held, then soon due; organisations with fewer than two connected coordinators;
  * follow-ups past their date; coordinators not yet through the digital introduction; coordinators
- * without an e-mail address or phone number. Active organisations and coordinators only.
+ * without an e-mail address or phone number; connected coordinators who never attended an
+ * information session. Active organisations and coordinators only.
  */
-export function attention({ organisations, coordinators, contacts, today }: { organisations: readonly Organisation[]; coordinators: readonly Coordinator[]; contacts: readonly ContactMoment[]; today: string }): AttentionItem[] {
+export function attention({ organisations, coordinators, contacts, meetings = [], today }: { organisations: readonly Organisation[]; coordinators: readonly Coordinator[]; contacts: readonly ContactMoment[]; meetings?: readonly Meeting[]; today: string }): AttentionItem[] {
   const active = organisations.filter((o) => o.active).sort((a, b) => a.name.localeCompare(b.name, 'nl'));
   const byOrganisation = new Map<string, ContactMoment[]>();
   for (const c of contacts) byOrganisation.set(c.organisationId, [...(byOrganisation.get(c.organisationId) ?? []), c]);
@@ -154,6 +203,12 @@ export function attention({ organisations, coordinators, contacts, today }: { or
     if (!names.has(c.organisationId)) continue;
     const missing = [...(c.email ? [] : (['email'] as const)), ...(c.phone ? [] : (['phone'] as const))];
     if (missing.length > 0) items.push({ kind: 'contact-missing', organisationId: c.organisationId, name: names.get(c.organisationId)!, coordinatorId: c.id, coordinatorName: c.name, missing });
+  }
+  // Recommended, not mandatory: connected coordinators who never attended an information session.
+  const attendedSession = new Set(meetings.filter((m) => m.kind === 'information-session' && m.date <= today).flatMap((m) => m.attended));
+  for (const c of people) {
+    if (!names.has(c.organisationId) || !isConnected(c) || attendedSession.has(c.id)) continue;
+    items.push({ kind: 'no-session', organisationId: c.organisationId, name: names.get(c.organisationId)!, coordinatorId: c.id, coordinatorName: c.name });
   }
   return items;
 }

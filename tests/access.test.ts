@@ -79,6 +79,9 @@ function routes(): [method: string, path: string, allowed: Who[]][] {
     ['POST', `/api/organisations/${organisationId}/contacts`, ['ghor', 'admin']],
     ['PATCH', '/api/contacts/no-such-contact', ['ghor', 'admin']],
     ['GET', '/api/network/attention', ['ghor', 'admin']],
+    ['GET', '/api/meetings', ['ghor', 'admin']],
+    ['POST', '/api/meetings', ['ghor', 'admin']],
+    ['PATCH', '/api/meetings/no-such-meeting', ['ghor', 'admin']],
   ];
 }
 

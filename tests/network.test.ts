@@ -132,8 +132,34 @@ describe('contact moments and what needs attention, over the API', () => {
     expect(now).toContainEqual(expect.objectContaining({ kind: 'few-connected', organisationId: target, connected: 1 }));
     expect(now).toContainEqual(expect.objectContaining({ kind: 'contact-missing', coordinatorId: connected[0].id, missing: ['email'] }));
     // Pure and in order: partner talks first.
-    const pure = attention({ organisations: await server.store.list('organisations'), coordinators: await server.store.list('coordinators'), contacts: await server.store.list('contacts'), today: '2026-06-15' });
+    const pure = attention({ organisations: await server.store.list('organisations'), coordinators: await server.store.list('coordinators'), contacts: await server.store.list('contacts'), meetings: await server.store.list('meetings'), today: '2026-06-15' });
     expect(pure).toEqual(now);
     expect(now[0].kind).toBe('partner-talk');
+  });
+
+  it('keeps meetings with invitations and attendance; a coordinator who attends an information session leaves the list', async () => {
+    const coordinators = (await server.store.list('coordinators')).filter(isConnected);
+    const seeded = (await ghor.get('/api/meetings')).body.data as { kind: string; attended: string[] }[];
+    expect(seeded.filter((m) => m.kind === 'information-session').length).toBeGreaterThan(1);
+    const before = ((await ghor.get('/api/network/attention')).body.data as AttentionItem[]).filter((i) => i.kind === 'no-session');
+    expect(before.length).toBeGreaterThan(0);
+    expect(before.length).toBeLessThan(coordinators.length);
+    const someone = (before[0] as { coordinatorId: string }).coordinatorId;
+    const other = coordinators.find((c) => c.id !== someone)!.id;
+
+    // Only the invited can have attended; unknown coordinators are refused.
+    const stranger = await ghor.post('/api/meetings', { kind: 'information-session', title: 'Informatiesessie', date: '2026-06-10', invited: [someone], attended: [other] });
+    expect(stranger.status).toBe(400);
+    expect(stranger.body.error.message).toContain('alleen genodigden');
+    expect((await ghor.post('/api/meetings', { kind: 'information-session', title: 'X', date: '2026-06-10', invited: ['coo-9999'] })).status).toBe(400);
+    expect((await ghor.post('/api/meetings', { kind: 'lunch', title: 'X', date: '2026-06-10' })).status).toBe(400);
+
+    const made = await ghor.post('/api/meetings', { kind: 'information-session', title: 'Informatiesessie juni', date: '2026-06-10', place: 'Geleen', invited: [someone, other] });
+    expect(made.status).toBe(201);
+    expect((await ghor.patch(`/api/meetings/${made.body.data.id}`, { attended: [someone] })).body.data.attended).toEqual([someone]);
+    const after = ((await ghor.get('/api/network/attention')).body.data as AttentionItem[]).filter((i) => i.kind === 'no-session');
+    expect(after.some((i) => (i as { coordinatorId: string }).coordinatorId === someone)).toBe(false);
+    expect(after.length).toBe(before.length - 1);
+    expect((await coordinator.get('/api/meetings')).status).toBe(403);
   });
 });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Router } from 'express';
-import { attention, checkContact, isContactId, partnerTalkStatus, type ContactMoment } from '../../shared/network';
+import { attention, checkContact, checkMeeting, isContactId, partnerTalkStatus, type ContactMoment, type Meeting } from '../../shared/network';
 import { text } from '../../shared/text';
 import { requireRole } from '../auth/sessions';
 import type { Store } from '../store/store';
@@ -61,8 +61,41 @@ export function networkRoutes({ store, now }: { store: Store; now: () => Date })
   });
 
   router.get('/network/attention', ghor, async (_req, res) => {
-    const [organisations, coordinators, contacts] = await Promise.all([store.list('organisations'), store.list('coordinators'), store.list('contacts')]);
-    res.json({ data: attention({ organisations, coordinators, contacts, today: regionDay(now()) }) });
+    const [organisations, coordinators, contacts, meetings] = await Promise.all([store.list('organisations'), store.list('coordinators'), store.list('contacts'), store.list('meetings')]);
+    res.json({ data: attention({ organisations, coordinators, contacts, meetings, today: regionDay(now()) }) });
+  });
+
+  // Information sessions and theme meetings: whom they invited and who came.
+  const knownCoordinators = async () => new Set((await store.list('coordinators')).map((c) => c.id));
+  const attendedOnlyInvited = (meeting: Pick<Meeting, 'invited' | 'attended'>) => {
+    const strangers = meeting.attended.filter((id) => !meeting.invited.includes(id));
+    if (strangers.length > 0) throw invalidInput([{ path: 'attended', text: text(`alleen genodigden kunnen aanwezig zijn (${strangers.slice(0, 3).join(', ')})`, `only the invited can have attended (${strangers.slice(0, 3).join(', ')})`) }]);
+  };
+
+  router.get('/meetings', ghor, async (_req, res) => {
+    res.json({ data: (await store.list('meetings')).sort((a, b) => b.date.localeCompare(a.date)) });
+  });
+
+  router.post('/meetings', ghor, async (req, res) => {
+    const checked = checkMeeting(req.body, await knownCoordinators());
+    if (!checked.ok) throw invalidInput(checked.issues);
+    const at = now().toISOString();
+    const meeting: Meeting = { place: '', theme: '', invited: [], attended: [], ...(checked.value as Pick<Meeting, 'kind' | 'title' | 'date'>), id: `meeting-${randomBytes(6).toString('hex')}`, createdBy: req.user!.username, createdAt: at, updatedAt: at };
+    attendedOnlyInvited(meeting);
+    await store.put({ meetings: [meeting] });
+    res.status(201).json({ data: meeting });
+  });
+
+  router.patch('/meetings/:id', ghor, async (req, res) => {
+    const id = String(req.params.id);
+    const current = isContactId(id) ? await store.get('meetings', id) : undefined;
+    if (!current) throw new HttpError(404, 'not-found', text('Deze bijeenkomst bestaat niet.', 'This meeting does not exist.'));
+    const checked = checkMeeting(req.body, await knownCoordinators(), true);
+    if (!checked.ok) throw invalidInput(checked.issues);
+    const next: Meeting = { ...current, ...checked.value, id: current.id, updatedAt: now().toISOString() };
+    attendedOnlyInvited(next);
+    await store.put({ meetings: [next] });
+    res.json({ data: next });
   });
 
   return router;

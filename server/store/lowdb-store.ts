@@ -40,6 +40,7 @@ const FILE_OF: Record<CollectionName, 'registry' | 'sessions' | 'outbox'> = {
   outbox: 'outbox',
   pushSubscriptions: 'outbox',
   contacts: 'registry',
+  meetings: 'registry',
 };
 
 /** One JSON file of the store, with its write retry and health. */

@@ -2,7 +2,7 @@ import type { Coordinator, FailedSignIns, Location, Organisation, PublicUser } f
 import type { Acknowledgement, Alert } from '../../shared/alert';
 import type { Incident } from '../../shared/incident';
 import type { OutboxMessage, PushSubscriptionRow } from '../../shared/reach';
-import type { ContactMoment } from '../../shared/network';
+import type { ContactMoment, Meeting } from '../../shared/network';
 
 /** A user account as stored, with its scrypt password hash. */
 export interface StoredUser extends PublicUser {
@@ -43,13 +43,14 @@ export interface Collections {
   outbox: OutboxMessage;
   pushSubscriptions: PushSubscriptionRow;
   contacts: ContactMoment;
+  meetings: Meeting;
 }
 
 /** Name of one collection. */
 export type CollectionName = keyof Collections;
 
 /** The names of all collections, in the order they are written. */
-export const COLLECTION_NAMES: readonly CollectionName[] = ['organisations', 'locations', 'coordinators', 'users', 'sessions', 'signIns', 'incidents', 'alerts', 'acknowledgements', 'outbox', 'pushSubscriptions', 'contacts'];
+export const COLLECTION_NAMES: readonly CollectionName[] = ['organisations', 'locations', 'coordinators', 'users', 'sessions', 'signIns', 'incidents', 'alerts', 'acknowledgements', 'outbox', 'pushSubscriptions', 'contacts', 'meetings'];
 
 /** Changes applied together: all of them or none. */
 export type ChangeSet = { [K in CollectionName]?: Collections[K][] };
