@@ -46,4 +46,22 @@ describe('network management in Chromium', () => {
     expect(squeezed).toEqual([]);
     await phone.screenshot({ path: `${SHOTS}/network-attention-phone.png` });
   });
+
+  it('GHOR holds a meeting, invites the connected coordinators and marks who came', async () => {
+    const ghor = await signedInPage(suite.browser, suite.server.url, 'ghor', DEMO_PASSWORD, WIDE);
+    await ghor.goto(`${suite.server.url}/registry/meetings`);
+    const form = ghor.getByTestId('meeting-form');
+    await expect.poll(() => form.isVisible(), { timeout: 15000 }).toBe(true);
+    await form.locator('input[name=title]').fill('Informatiesessie december');
+    await form.locator('input[name=place]').fill('Geleen');
+    await form.getByRole('button', { name: 'Opslaan' }).click();
+    const attendance = ghor.getByTestId('attendance');
+    await expect.poll(() => attendance.locator('input[type=checkbox]').count(), { timeout: 10000 }).toBeGreaterThan(100);
+    const row = ghor.getByTestId('meeting-list').locator('li', { hasText: 'Informatiesessie december' });
+    expect(await row.textContent()).toMatch(/0 \/ \d+ aanwezig/);
+    await attendance.locator('input[type=checkbox]').first().check();
+    await expect.poll(() => row.textContent()).toMatch(/1 \/ \d+ aanwezig/);
+    expect(await seriousViolations(ghor)).toEqual([]);
+    await ghor.screenshot({ path: `${SHOTS}/network-meetings-wide.png` });
+  });
 });
