@@ -125,13 +125,16 @@ export function smsText({ grip, title, message, link, english }: { grip: number;
   const tail = english ? ` Hit? Answer: ${link}` : ` Getroffen? Antwoord: ${link}`;
   const head = toGsm7(`GHOR GRIP ${grip}: ${title}. ${message}`.replace(/\s+/g, ' ').trim());
   const room = 160 - gsm7Length(tail);
-  let body = head;
-  if (gsm7Length(body) > room) {
-    const chars = [...head];
-    while (chars.length > 0 && gsm7Length(chars.join('')) > room - 3) chars.pop();
-    body = `${chars.join('').trimEnd()}...`;
+  if (gsm7Length(head) <= room) return head + tail;
+  // Whole characters up to the room left for the '...': counted once, not re-joined per character.
+  let kept = '';
+  let septets = 0;
+  for (const char of head) {
+    septets += GSM_EXTENDED.has(char) ? 2 : 1;
+    if (septets > room - 3) break;
+    kept += char;
   }
-  return body + tail;
+  return `${kept.trimEnd()}...${tail}`;
 }
 
 /** The delivery lines of an alert for GHOR: per coordinator and channel, the latest round's message. */
