@@ -3,7 +3,7 @@ import { Router } from 'express';
 import { checkEscalationInput } from '../../shared/alert';
 import { FieldReader, checkCoordinator } from '../../shared/validation';
 import { text } from '../../shared/text';
-import { publicUser, requireRole } from '../auth/sessions';
+import { requireRole } from '../auth/sessions';
 import type { AlertService } from '../alerts/alert-service';
 import type { ReachService } from '../reach/reach-service';
 import type { Store } from '../store/store';
@@ -16,8 +16,7 @@ export function smsStatusKey(secret: Buffer): string {
 
 /**
  * The API of reach outside the app: push subscriptions, the SMS gateway's status reports, the
- * coordinator's own contact details and channels, the language of messages, and an alert's
- * escalation interval.
+ * coordinator's own contact details and channels, and an alert's escalation interval.
  */
 export function reachRoutes({ reach, alerts, store, answerSecret, vapidPublicKey }: { reach?: ReachService; alerts: AlertService; store: Store; answerSecret: Buffer; vapidPublicKey: string | null }): Router {
   const router = Router();
@@ -54,17 +53,6 @@ export function reachRoutes({ reach, alerts, store, answerSecret, vapidPublicKey
     if (given.length !== statusKey.length || !timingSafeEqual(given, statusKey)) throw new HttpError(404, 'not-found', text('Onbekend adres.', 'Unknown address.'));
     const named = (await reach?.smsStatus(req.body)) ?? 0;
     res.json({ data: { updated: named } });
-  });
-
-  // The language of the app, kept so that mails, SMS and pushes speak it too.
-  router.patch('/me', requireRole(), async (req, res) => {
-    const r = new FieldReader(req.body, true);
-    const language = r.oneOf('language', ['nl', 'en'] as const);
-    const checked = r.done({ language });
-    if (!checked.ok) throw invalidInput(checked.issues);
-    const user = { ...req.user!, ...(checked.value.language ? { language: checked.value.language } : {}) };
-    await store.put({ users: [user] });
-    res.json({ data: publicUser(user) });
   });
 
   // A coordinator keeps its own e-mail, mobile number and channel choices.

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Router, type Request } from 'express';
 import type { FailedSignIns } from '../../shared/domain';
 import { text } from '../../shared/text';
-import { checkLogin } from '../../shared/validation';
+import { FieldReader, checkLogin } from '../../shared/validation';
 import { verifyPassword } from '../auth/passwords';
 import { readCookie, publicUser, requireRole, sessionId, type Sessions } from '../auth/sessions';
 import type { SignInAttempt, SignInGuard } from '../auth/sign-in-guard';
@@ -87,11 +87,22 @@ export function sessionRoutes({ store, sessions, guard, log, now, secureCookies 
     res.json({ data: publicUser(req.user!) });
   });
 
+  // The language of the app, kept so that mails, SMS and pushes speak it too.
+  router.patch('/me', requireRole(), async (req, res) => {
+    const r = new FieldReader(req.body, true);
+    const language = r.oneOf('language', ['nl', 'en'] as const);
+    const checked = r.done({ language });
+    if (!checked.ok) throw invalidInput(checked.issues);
+    const user = { ...req.user!, ...(checked.value.language ? { language: checked.value.language } : {}) };
+    await store.put({ users: [user] });
+    res.json({ data: publicUser(user) });
+  });
+
   return router;
 }
 
 /** The address a request came from: behind a trusted proxy its X-Forwarded-For, else the socket's. */
-function clientAddress(req: Request): string {
+export function clientAddress(req: Request): string {
   return (req.ip ?? req.socket.remoteAddress ?? '').slice(0, 64);
 }
 
