@@ -4,7 +4,7 @@
  */
 import { isConnected, type Coordinator, type Organisation } from './domain';
 import { text } from './text';
-import { FieldReader, isValidId, type Checked } from './validation';
+import { FieldReader, defined, type Checked } from './validation';
 
 /** Kinds of contact moment. */
 export const CONTACT_KINDS = ['partner-talk', 'theme-meeting', 'information-session', 'phone', 'email', 'visit', 'other'] as const;
@@ -109,8 +109,7 @@ export function checkContact(input: unknown, partial = false): Checked<Partial<O
       });
     }
   }
-  const value = { kind, date, ghorPeople, organisationPeople, notes, followUps };
-  return r.done(Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<ContactMoment>);
+  return r.done(defined({ kind, date, ghorPeople, organisationPeople, notes, followUps }));
 }
 
 /** Kinds of meeting the GHOR holds for the network. */
@@ -156,8 +155,7 @@ export function checkMeeting(input: unknown, known: ReadonlySet<string>, partial
   };
   const invited = ids('invited');
   const attended = ids('attended');
-  const value = { kind, title, date, place, theme, invited, attended };
-  return r.done(Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<Meeting>);
+  return r.done(defined({ kind, title, date, place, theme, invited, attended }));
 }
 
 /** One line of "Wat vraagt aandacht", with what it is about. */
@@ -212,6 +210,3 @@ export function attention({ organisations, coordinators, contacts, meetings = []
   }
   return items;
 }
-
-/** Whether an id may name a contact moment. */
-export const isContactId = isValidId;

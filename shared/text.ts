@@ -40,3 +40,16 @@ export function cutWhole(value: string, max: number): string {
   }
   return out;
 }
+
+/** The region's time zone: every time the people of Zorgbeeld read is in it. */
+export const REGION_TIME_ZONE = 'Europe/Amsterdam';
+
+/** The region's calendar day of a moment, as YYYY-MM-DD. */
+export function regionDay(at: Date): string {
+  return at.toLocaleDateString('sv-SE', { timeZone: REGION_TIME_ZONE });
+}
+
+/** A moment as a short date and time in the region, e.g. "01-12-2026 22:18". */
+export function regionDateTime(iso: string, lang: Language): string {
+  return new Date(iso).toLocaleString(lang === 'en' ? 'en-GB' : 'nl-NL', { timeZone: REGION_TIME_ZONE, dateStyle: 'short', timeStyle: 'short' });
+}

@@ -197,7 +197,8 @@ export class FieldReader {
 }
 
 /** Removes the keys whose value is undefined, so that a partial patch only holds what was sent. */
-function defined<T extends object>(value: T): Partial<T> {
+/** The fields that were read: a value left undefined (absent in a patch) is dropped. */
+export function defined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 

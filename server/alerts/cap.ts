@@ -1,4 +1,4 @@
-import { cutWhole } from '../../shared/text';
+import { REGION_TIME_ZONE, cutWhole } from '../../shared/text';
 import type { Alert } from '../../shared/alert';
 import { escapeMarkup as xml } from '../../shared/markup';
 
@@ -9,7 +9,7 @@ export const CAP_NAMESPACE = 'urn:oasis:names:tc:emergency:cap:1.2';
  * A time as CAP wants it: local time with a numeric offset, never `Z` (CAP 1.2 §3.3.2: UTC is
  * written `-00:00`). The region's own zone is used so the times read as the staff saw them.
  */
-export function capTime(iso: string, timeZone = 'Europe/Amsterdam'): string {
+export function capTime(iso: string, timeZone = REGION_TIME_ZONE): string {
   const date = new Date(iso);
   const parts = Object.fromEntries(
     new Intl.DateTimeFormat('en-GB', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })

@@ -1,15 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { Router } from 'express';
-import { attention, checkContact, checkMeeting, isContactId, partnerTalkStatus, type ContactMoment, type Meeting } from '../../shared/network';
-import { text } from '../../shared/text';
+import { attention, checkContact, checkMeeting, partnerTalkStatus, type ContactMoment, type Meeting } from '../../shared/network';
+import { isValidId } from '../../shared/validation';
+import { regionDay, text } from '../../shared/text';
 import { requireRole } from '../auth/sessions';
 import type { Store } from '../store/store';
 import { HttpError, invalidInput } from './http-error';
-
-/** The region's calendar day of a moment (the partner-talk rule counts days as the GHOR does). */
-function regionDay(at: Date): string {
-  return at.toLocaleDateString('sv-SE', { timeZone: 'Europe/Amsterdam' });
-}
 
 /**
  * Network management between crises: contact moments per organisation (the GHOR's own notes, so
@@ -20,7 +16,7 @@ export function networkRoutes({ store, now }: { store: Store; now: () => Date })
   const ghor = requireRole('ghor', 'admin');
 
   const organisationOf = async (id: unknown) => {
-    const organisation = typeof id === 'string' && isContactId(id) ? await store.get('organisations', id) : undefined;
+    const organisation = typeof id === 'string' && isValidId(id) ? await store.get('organisations', id) : undefined;
     if (!organisation) throw new HttpError(404, 'not-found', text('Deze organisatie bestaat niet.', 'This organisation does not exist.'));
     return organisation;
   };
@@ -51,7 +47,7 @@ export function networkRoutes({ store, now }: { store: Store; now: () => Date })
 
   router.patch('/contacts/:id', ghor, async (req, res) => {
     const id = String(req.params.id);
-    const current = isContactId(id) ? await store.get('contacts', id) : undefined;
+    const current = isValidId(id) ? await store.get('contacts', id) : undefined;
     if (!current) throw new HttpError(404, 'not-found', text('Dit contactmoment bestaat niet.', 'This contact moment does not exist.'));
     const checked = checkContact(req.body, true);
     if (!checked.ok) throw invalidInput(checked.issues);
@@ -88,7 +84,7 @@ export function networkRoutes({ store, now }: { store: Store; now: () => Date })
 
   router.patch('/meetings/:id', ghor, async (req, res) => {
     const id = String(req.params.id);
-    const current = isContactId(id) ? await store.get('meetings', id) : undefined;
+    const current = isValidId(id) ? await store.get('meetings', id) : undefined;
     if (!current) throw new HttpError(404, 'not-found', text('Deze bijeenkomst bestaat niet.', 'This meeting does not exist.'));
     const checked = checkMeeting(req.body, await knownCoordinators(), true);
     if (!checked.ok) throw invalidInput(checked.issues);

@@ -1,7 +1,9 @@
 import express, { Router, type Request, type Response } from 'express';
 import { ACK_ANSWERS, type AckAnswer } from '../../shared/alert';
 import { escapeMarkup as escape } from '../../shared/markup';
+import { REGION_TIME_ZONE, regionDateTime } from '../../shared/text';
 import { HttpError } from '../http/http-error';
+import { clientAddress } from '../http/session-routes';
 import type { LinkView, ReachService } from './reach-service';
 
 /** Wrong tokens one address may try in a window before every link answers "wait" to it. */
@@ -111,7 +113,7 @@ function boardLink(view: LinkView, words: string): string {
 }
 
 function header(view: LinkView, w: Words, lang: string): string {
-  const sent = new Date(view.alert.sentAt).toLocaleString(lang === 'en' ? 'en-GB' : 'nl-NL', { timeZone: 'Europe/Amsterdam', dateStyle: 'short', timeStyle: 'short' });
+  const sent = regionDateTime(view.alert.sentAt, lang === 'en' ? 'en' : 'nl');
   return `<h1>${view.alert.exercise ? (lang === 'en' ? 'EXERCISE · ' : 'OEFENING · ') : ''}GRIP ${view.alert.grip} · ${escape(view.incidentTitle)}</h1>
 <p class="message">${escape(view.alert.message)}</p>
 <p class="meta">${w.for}: <strong>${escape(view.organisationName)}</strong> (${escape(view.coordinatorName)}) · ${w.sent} ${escape(sent)}</p>`;
@@ -124,7 +126,7 @@ function answerForms(w: Words): string {
 
 function standing(view: LinkView, w: Words, lang: string): string {
   const ack = view.answered!;
-  const at = new Date(ack.at).toLocaleTimeString(lang === 'en' ? 'en-GB' : 'nl-NL', { timeZone: 'Europe/Amsterdam', hour: '2-digit', minute: '2-digit' });
+  const at = new Date(ack.at).toLocaleTimeString(lang === 'en' ? 'en-GB' : 'nl-NL', { timeZone: REGION_TIME_ZONE, hour: '2-digit', minute: '2-digit' });
   return `${w.answers[ack.answer]} (${w.by} ${escape(ack.displayName)}, ${at})`;
 }
 
@@ -153,7 +155,7 @@ export function answerPage({ reach, now, log, limits = DEFAULT_LINK_GUARD, isAll
 
   // Every link request: a blocked address is told to wait; a wrong token counts against it.
   const viewOf = async (req: Request, res: Response): Promise<LinkView | null> => {
-    const address = (req.ip ?? req.socket.remoteAddress ?? '').slice(0, 64);
+    const address = clientAddress(req);
     const { w } = wordsFor(req);
     if (guard.blocked(address)) {
       res.setHeader('Retry-After', String(Math.ceil(limits.windowMs / 1000)));
@@ -204,7 +206,7 @@ export function answerPage({ reach, now, log, limits = DEFAULT_LINK_GUARD, isAll
 
   // The service worker says the push arrived on the device: delivered. Never an answer.
   router.post('/:token/received', async (req, res) => {
-    const address = (req.ip ?? req.socket.remoteAddress ?? '').slice(0, 64);
+    const address = clientAddress(req);
     if (guard.blocked(address)) {
       res.status(429).end();
       return;

@@ -1,5 +1,6 @@
 import nodemailer from 'nodemailer';
 import { escapeMarkup as escapeHtml } from '../../shared/markup';
+import { regionDateTime } from '../../shared/text';
 import { alertTitle, inLanes, type ChannelSender, type Envelope } from './channels';
 
 /**
@@ -45,7 +46,7 @@ export function mailContent(envelope: Envelope): { subject: string; text: string
   const { alert, link, organisationName, coordinatorName, english } = envelope;
   const title = alertTitle(envelope);
   const subject = english ? `${title} — are you hit? Answer in one tap` : `${title} — bent u getroffen? Antwoord met één tik`;
-  const sent = new Date(alert.sentAt).toLocaleString(english ? 'en-GB' : 'nl-NL', { timeZone: 'Europe/Amsterdam', dateStyle: 'short', timeStyle: 'short' });
+  const sent = regionDateTime(alert.sentAt, english ? 'en' : 'nl');
   const lines = english
     ? [`Dear ${coordinatorName},`, '', `The GHOR alerts ${organisationName} (${sent}):`, '', alert.message, '', `Answer here, without signing in: ${link}`, 'Hit, not hit, or don’t know yet: one tap. Report your locations on the board afterwards.', '', 'This message was sent by Zorgbeeld on behalf of the GHOR.']
     : [`Beste ${coordinatorName},`, '', `De GHOR alarmeert ${organisationName} (${sent}):`, '', alert.message, '', `Antwoord hier, zonder in te loggen: ${link}`, 'Getroffen, niet getroffen of weet ik nog niet: één tik. Meld daarna uw locaties op het bord.', '', 'Dit bericht is verstuurd door Zorgbeeld namens de GHOR.'];

@@ -49,8 +49,7 @@ export class Outbox {
   /** Stores new messages and starts sending them. */
   async enqueue(messages: readonly OutboxMessage[]): Promise<void> {
     if (messages.length === 0) return;
-    await this.deps.store.put({ outbox: [...messages] });
-    this.deps.changed(messages);
+    await this.update(messages);
     this.kick();
   }
 

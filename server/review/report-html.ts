@@ -4,7 +4,7 @@ import type { Incident } from '../../shared/incident';
 import { escapeMarkup as html } from '../../shared/markup';
 import type { PlainStateAnswer } from '../../shared/replay-index';
 import { formatDuration as duration, type ReviewMetrics, type SeriesPoint, type TimelineEvent } from '../../shared/review';
-import type { Language } from '../../shared/text';
+import { REGION_TIME_ZONE as ZONE, type Language } from '../../shared/text';
 import { vocabName } from '../../shared/vocab';
 
 const LABELS = {
@@ -142,7 +142,6 @@ const LABELS = {
 type Labels = (typeof LABELS)[Language];
 
 const COLOURS: Record<string, string> = { unknown: '#9aa3ad', none: '#2e9d5b', minor: '#e8c21c', major: '#ef7d18', critical: '#d0261b', openNeeds: '#b3261e', bedsFree: '#1f6fb2', canReceive: '#17a589' };
-const ZONE = 'Europe/Amsterdam';
 
 /** Clock time in the region's zone, with the date only when it differs from `day` (the incident's first day). */
 function clock(iso: string, lang: Language, day?: string): string {

@@ -1,4 +1,5 @@
-import { api } from './api';
+import { api, errorMessage } from './api';
+import { i18n } from './i18n.svelte';
 
 /** Where this device stands with alert notifications. */
 export type DevicePushState = 'unsupported' | 'server-off' | 'denied' | 'off' | 'on';
@@ -47,6 +48,11 @@ export async function enableDevicePush(): Promise<DevicePushState> {
   const json = subscription.toJSON() as { endpoint: string; keys: { p256dh: string; auth: string } };
   await api('/push/subscriptions', { method: 'POST', body: { endpoint: json.endpoint, keys: json.keys } });
   return 'on';
+}
+
+/** The sentence for a failure to turn notifications on: the browser's own reason, or the server's sentence. */
+export function devicePushFailure(error: unknown): string {
+  return `${i18n.t('notificationsFailed')} ${error instanceof Error && error.name !== 'ApiFailure' ? error.message : errorMessage(error)}`;
 }
 
 /** Unsubscribes this device, at the push service and at the server. */
