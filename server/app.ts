@@ -33,6 +33,9 @@ import { ReachService } from './reach/reach-service';
 import type { ReachKeys } from './reach/secrets';
 import { smsChannel } from './reach/sms-channel';
 import { reachRoutes } from './http/reach-routes';
+import { introductionRoutes } from './http/introduction-routes';
+import { invitationRoutes } from './http/invitation-routes';
+import { smtpMailer } from './network/mailer';
 import { networkRoutes } from './http/network-routes';
 
 /** Everything the server depends on; nothing is read from the environment here. */
@@ -168,6 +171,8 @@ export function createServer(deps: ServerDeps): ZorgbeeldServer {
   });
   reach.start();
   const review = new ReviewService({ store, dataDir: deps.dataDir, log });
+  // Invitations to Zorgbeeld and to meetings: the alerts' relay, on a connection of their own.
+  const mailer = smtpMailer(reachConfig.smtp);
   const originAllowed = (origin: string | undefined, host: string | undefined) =>
     isAllowedOrigin({ origin, host, allowed: deps.allowedOrigins ?? [] });
 
@@ -210,7 +215,9 @@ export function createServer(deps: ServerDeps): ZorgbeeldServer {
   api.use(incidentRoutes({ store, rooms, now }));
   api.use(reviewRoutes({ store, rooms, review, now }));
   api.use(alertRoutes({ alerts, store, rooms, sender: deps.capSender ?? 'ghor@zorgbeeld.example' }));
-  api.use(networkRoutes({ store, now }));
+  api.use(networkRoutes({ store, now, rooms, review, mailer }));
+  api.use(introductionRoutes({ store, now }));
+  api.use(invitationRoutes({ store, sessions, mailer, now, publicUrl: () => reach.publicUrl }));
   api.use(reachRoutes({ reach, alerts, store, answerSecret: reachConfig.keys.answerSecret, vapidPublicKey: reachConfig.keys.vapid.publicKey }));
   api.use((req) => {
     throw new HttpError(404, 'not-found', text(`Onbekend adres: ${req.method} ${req.path}`, `Unknown address: ${req.method} ${req.path}`));
@@ -265,6 +272,7 @@ export function createServer(deps: ServerDeps): ZorgbeeldServer {
       // Rooms first: their sockets get a "server stopping" close code and each log a last checkpoint.
       clearInterval(expiry);
       await reach.stop();
+      mailer.close();
       rooms.closeAll();
       yjs.close();
       // socket.io's close also closes the HTTP server; open keep-alive connections are cut.

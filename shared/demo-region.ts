@@ -137,7 +137,35 @@ export function generateDemoRegion({ seed = 2026, scale = 1, now = new Date('202
       }
     }
   }
+  addIntake({ organisations, coordinators, now, random: new SeededRandom(seed + 1) });
   return { organisations, locations, coordinators };
+}
+
+const DAY_MS = 86400000;
+
+/**
+ * The intake of the demo network, from its own random source so that the rows generated before
+ * stay as they were: every crisis coordinator was invited some days before its introduction,
+ * and every other organisation has an information coordinator (ICO), most of them through day
+ * course and introduction, a few still waiting for the course or in their introduction.
+ */
+function addIntake({ organisations, coordinators, now, random }: { organisations: readonly Organisation[]; coordinators: Coordinator[]; now: Date; random: SeededRandom }): void {
+  const ago = (days: number) => new Date(now.getTime() - days * DAY_MS);
+  for (const c of coordinators) {
+    c.kind = 'crisis';
+    c.invitedAt = c.introCompletedAt ? new Date(Date.parse(c.introCompletedAt) - random.int(2, 30) * DAY_MS).toISOString() : ago(random.int(3, 60)).toISOString();
+  }
+  organisations.forEach((o, i) => {
+    if (i % 2 !== 0) return;
+    const given = random.pick(GIVEN);
+    const family = random.pick(FAMILY);
+    const stage = random.next();
+    const course = random.int(20, 600);
+    const base = { id: `ico-${pad(i / 2 + 1, 4)}`, organisationId: o.id, kind: 'information' as const, name: `${given} ${family}`, phone: `+31 6 ${pad(random.int(10000000, 99999999), 8)}`, email: `${given.toLowerCase()}.${family.toLowerCase()}@${o.email.split('@')[1]}`, active: true };
+    if (stage < 0.1) coordinators.push({ ...base, dayCourseOn: null, invitedAt: null, introCompletedAt: null });
+    else if (stage < 0.2) coordinators.push({ ...base, dayCourseOn: ago((course % 40) + 2).toISOString().slice(0, 10), invitedAt: ago((course % 40) + 1).toISOString(), introCompletedAt: null });
+    else coordinators.push({ ...base, dayCourseOn: ago(course).toISOString().slice(0, 10), invitedAt: ago(course - 1).toISOString(), introCompletedAt: ago(course - random.int(3, 19)).toISOString() });
+  });
 }
 
 function round6(value: number): number {

@@ -65,7 +65,14 @@ export interface Location {
   active: boolean;
 }
 
-/** Crisis coordinator of one organisation. */
+/**
+ * What a coordinator is for its organisation: its crisis coordinator, or an information
+ * coordinator (ICO), who first follows the GHOR's day course (docs/architecture.md, "Network").
+ */
+export const COORDINATOR_KINDS = ['crisis', 'information'] as const;
+export type CoordinatorKind = (typeof COORDINATOR_KINDS)[number];
+
+/** Crisis coordinator or information coordinator (ICO) of one organisation. */
 export interface Coordinator {
   id: string;
   organisationId: string;
@@ -77,6 +84,22 @@ export interface Coordinator {
   active: boolean;
   /** Where alerts reach this coordinator besides the app; absent: every channel it has an address for. */
   channels?: Channel[];
+  /** Absent: a crisis coordinator (rows from before ICOs were registered). */
+  kind?: CoordinatorKind;
+  /** An ICO's day course, YYYY-MM-DD; the intake starts after it. Null or absent: not yet. */
+  dayCourseOn?: string | null;
+  /** When the coordinator was invited to Zorgbeeld and its introduction. Null or absent: not yet. */
+  invitedAt?: string | null;
+}
+
+/** Where a coordinator is in the intake: day course (ICOs only), digital introduction, connected. */
+export type IntakeStage = 'day-course' | 'introduction' | 'connected';
+
+/** The stage of a coordinator's intake; an ICO's introduction waits for its day course. */
+export function intakeStage(coordinator: Pick<Coordinator, 'introCompletedAt' | 'kind' | 'dayCourseOn'>): IntakeStage {
+  if (coordinator.introCompletedAt !== null) return 'connected';
+  if (coordinator.kind === 'information' && !coordinator.dayCourseOn) return 'day-course';
+  return 'introduction';
 }
 
 /** Whether a coordinator is connected to the alerting process. */

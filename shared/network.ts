@@ -2,9 +2,9 @@
  * The GHOR's work with the care network between crises (docs/architecture.md, "Network"):
  * contact moments per organisation, the partner-talk rule and what needs attention. Pure.
  */
-import { isConnected, type Coordinator, type Organisation } from './domain';
+import { intakeStage, isConnected, type Coordinator, type CoordinatorKind, type Organisation } from './domain';
 import { text } from './text';
-import { FieldReader, defined, type Checked } from './validation';
+import { FieldReader, defined, type Checked, type Issue } from './validation';
 
 /** Kinds of contact moment. */
 export const CONTACT_KINDS = ['partner-talk', 'theme-meeting', 'information-session', 'phone', 'email', 'visit', 'other'] as const;
@@ -129,6 +129,8 @@ export interface Meeting {
   invited: string[];
   /** Coordinator ids; only the invited can have attended. */
   attended: string[];
+  /** The invitations sent by e-mail: when, and what the relay answered (null: accepted). */
+  mailed?: { coordinatorId: string; at: string; error: string | null }[];
   createdBy: string;
   createdAt: string;
   updatedAt: string;
@@ -158,23 +160,32 @@ export function checkMeeting(input: unknown, known: ReadonlySet<string>, partial
   return r.done(defined({ kind, title, date, place, theme, invited, attended }));
 }
 
+/** The problem of a meeting whose attendees were not all invited: only the invited can have attended. */
+export function attendanceProblem(meeting: Pick<Meeting, 'invited' | 'attended'>): Issue | null {
+  const strangers = meeting.attended.filter((id) => !meeting.invited.includes(id));
+  if (strangers.length === 0) return null;
+  return { path: 'attended', text: text(`alleen genodigden kunnen aanwezig zijn (${strangers.slice(0, 3).join(', ')})`, `only the invited can have attended (${strangers.slice(0, 3).join(', ')})`) };
+}
+
 /** One line of "Wat vraagt aandacht", with what it is about. */
 export type AttentionItem =
   | { kind: 'partner-talk'; organisationId: string; name: string; state: 'never' | 'overdue' | 'soon'; last: string | null; due: string | null }
   | { kind: 'few-connected'; organisationId: string; name: string; connected: number }
   | { kind: 'follow-up-late'; organisationId: string; name: string; contactId: string; text: string; due: string }
-  | { kind: 'not-introduced'; organisationId: string; name: string; coordinatorId: string; coordinatorName: string }
+  /** In the intake: waiting for the day course (ICO) or the introduction; invited since, if invited. */
+  | { kind: 'not-introduced'; organisationId: string; name: string; coordinatorId: string; coordinatorName: string; coordinatorKind: CoordinatorKind; stage: 'day-course' | 'introduction'; invitedAt: string | null; waitingDays: number | null; chaptersRead?: number }
   | { kind: 'contact-missing'; organisationId: string; name: string; coordinatorId: string; coordinatorName: string; missing: ('email' | 'phone')[] }
   | { kind: 'no-session'; organisationId: string; name: string; coordinatorId: string; coordinatorName: string };
 
 /**
  * What in the network needs the GHOR's attention on a day, most pressing first: partner talks
  * overdue or never held, then soon due; organisations with fewer than two connected coordinators;
- * follow-ups past their date; coordinators not yet through the digital introduction; coordinators
+ * follow-ups past their date; coordinators in their intake (the ICO's day course, the digital
+ * introduction), longest invited first; coordinators
  * without an e-mail address or phone number; connected coordinators who never attended an
  * information session. Active organisations and coordinators only.
  */
-export function attention({ organisations, coordinators, contacts, meetings = [], today }: { organisations: readonly Organisation[]; coordinators: readonly Coordinator[]; contacts: readonly ContactMoment[]; meetings?: readonly Meeting[]; today: string }): AttentionItem[] {
+export function attention({ organisations, coordinators, contacts, meetings = [], today, progress }: { organisations: readonly Organisation[]; coordinators: readonly Coordinator[]; contacts: readonly ContactMoment[]; meetings?: readonly Meeting[]; today: string; /** Chapters read per coordinator in the introduction. */ progress?: ReadonlyMap<string, number> }): AttentionItem[] {
   const active = organisations.filter((o) => o.active).sort((a, b) => a.name.localeCompare(b.name, 'nl'));
   const byOrganisation = new Map<string, ContactMoment[]>();
   for (const c of contacts) byOrganisation.set(c.organisationId, [...(byOrganisation.get(c.organisationId) ?? []), c]);
@@ -193,9 +204,15 @@ export function attention({ organisations, coordinators, contacts, meetings = []
     if (!names.has(c.organisationId)) continue;
     for (const f of c.followUps) if (!f.done && f.due < today) items.push({ kind: 'follow-up-late', organisationId: c.organisationId, name: names.get(c.organisationId)!, contactId: c.id, text: f.text, due: f.due });
   }
-  for (const c of people) {
+  // Longest invited first; not yet invited (an ICO before the day course) after them.
+  const intake = [...people].sort((a, b) => (a.invitedAt ?? '\uffff').localeCompare(b.invitedAt ?? '\uffff'));
+  for (const c of intake) {
     if (!names.has(c.organisationId)) continue;
-    if (c.introCompletedAt === null) items.push({ kind: 'not-introduced', organisationId: c.organisationId, name: names.get(c.organisationId)!, coordinatorId: c.id, coordinatorName: c.name });
+    const stage = intakeStage(c);
+    if (stage === 'connected') continue;
+    const invitedAt = c.invitedAt ?? null;
+    const waitingDays = invitedAt === null ? null : Math.max(0, Math.round((Date.parse(`${today}T12:00:00Z`) - Date.parse(invitedAt)) / 86400000));
+    items.push({ kind: 'not-introduced', organisationId: c.organisationId, name: names.get(c.organisationId)!, coordinatorId: c.id, coordinatorName: c.name, coordinatorKind: c.kind ?? 'crisis', stage, invitedAt, waitingDays, ...(progress?.has(c.id) ? { chaptersRead: progress.get(c.id) } : {}) });
   }
   for (const c of people) {
     if (!names.has(c.organisationId)) continue;

@@ -19,7 +19,7 @@ export type RegistryFormat = (typeof REGISTRY_FORMATS)[number];
 export const REGISTRY_COLUMNS = {
   organisations: ['id', 'name', 'sector', 'phone', 'email', 'active'],
   locations: ['id', 'organisationId', 'name', 'address', 'postcode', 'municipality', 'lat', 'lon', 'kind', 'capacity', 'active'],
-  coordinators: ['id', 'organisationId', 'name', 'phone', 'email', 'channels', 'introCompletedAt', 'active'],
+  coordinators: ['id', 'organisationId', 'name', 'phone', 'email', 'channels', 'introCompletedAt', 'active', 'kind', 'dayCourseOn', 'invitedAt'],
 } as const satisfies Record<RegistryKind, readonly string[]>;
 
 /** Columns an import file must have; the others may be left out. */

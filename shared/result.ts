@@ -11,6 +11,7 @@ export const ERROR_CODES = [
   'store-failure',
   'storage-unavailable',
   'incident-data-missing',
+  'gone',
   'internal',
 ] as const;
 

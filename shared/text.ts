@@ -45,8 +45,8 @@ export function cutWhole(value: string, max: number): string {
 export const REGION_TIME_ZONE = 'Europe/Amsterdam';
 
 /** The region's calendar day of a moment, as YYYY-MM-DD. */
-export function regionDay(at: Date): string {
-  return at.toLocaleDateString('sv-SE', { timeZone: REGION_TIME_ZONE });
+export function regionDay(at: Date | string): string {
+  return (typeof at === 'string' ? new Date(at) : at).toLocaleDateString('sv-SE', { timeZone: REGION_TIME_ZONE });
 }
 
 /** A moment as a short date and time in the region, e.g. "01-12-2026 22:18". */

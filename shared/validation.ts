@@ -1,4 +1,5 @@
 import {
+  COORDINATOR_KINDS,
   ROLES,
   SECTORS,
   isInNetherlands,
@@ -148,6 +149,23 @@ export class FieldReader {
     );
   }
 
+  /** One of a fixed list, or `fallback` when absent or empty (a column older files lack). */
+  oneOfOr<T extends string>(key: string, allowed: readonly T[], fallback: T): T | undefined {
+    if (!this.wanted(key)) return undefined;
+    const value = this.value(key);
+    if (value === undefined || value === null || value === '') return fallback;
+    return this.oneOf(key, allowed);
+  }
+
+  /** A calendar day as YYYY-MM-DD, or null when empty. */
+  dateOrNull(key: string): string | null | undefined {
+    const value = this.isoTimeOrNull(key);
+    if (value === undefined || value === null) return value;
+    const raw = String(this.value(key)).trim();
+    // A bare date stays that day; a time is read in UTC, as isoTimeOrNull does.
+    return /^\d{4}-\d{2}-\d{2}$/.test(raw) ? raw : value.slice(0, 10);
+  }
+
   /** A finite number within bounds; `integer` also forbids fractions. */
   number(key: string, { min, max, integer = false }: { min?: number; max?: number; integer?: boolean } = {}): number | undefined {
     if (!this.wanted(key)) return undefined;
@@ -256,7 +274,14 @@ export function checkCoordinator(input: unknown, partial = false): Checked<Parti
     channels: r.channels('channels'),
     introCompletedAt: r.isoTimeOrNull('introCompletedAt'),
     active: r.boolean('active', true),
+    kind: r.oneOfOr('kind', COORDINATOR_KINDS, 'crisis'),
+    dayCourseOn: r.dateOrNull('dayCourseOn'),
+    invitedAt: r.isoTimeOrNull('invitedAt'),
   };
+  // The day course belongs to an ICO's intake: a crisis coordinator has none.
+  if (value.kind === 'crisis' && value.dayCourseOn) {
+    r.issues.push({ path: 'dayCourseOn', text: text('alleen een informatiecoördinator volgt de dagcursus; kies soort informatiecoördinator of laat de datum leeg', 'only an information coordinator takes the day course; choose kind information coordinator or leave the date empty') });
+  }
   // A channel needs its address: SMS a mobile number, e-mail an address.
   if (value.channels?.includes('sms') && value.phone !== undefined && !(value.phone && isMobile(toE164(value.phone) ?? ''))) {
     r.issues.push({ path: 'channels', text: text('sms kan alleen met een mobiel nummer (06… of buitenlands); vul dat in of kies sms af', 'SMS needs a mobile number (06… or abroad); enter one or deselect SMS') });

@@ -100,7 +100,7 @@ describe('import', () => {
     const bytes = Buffer.from(await (await fetch(`${source.baseUrl}/api/export/coordinators.csv?excel=1`, { headers: { cookie: source.cookie } })).arrayBuffer());
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const excel = bytes.toString('utf8');
-    expect(excel.startsWith('\uFEFFid;organisationId;name;phone;email;channels;introCompletedAt;active\r\n')).toBe(true);
+    expect(excel.startsWith('\uFEFFid;organisationId;name;phone;email;channels;introCompletedAt;active;kind;dayCourseOn;invitedAt\r\n')).toBe(true);
     {
       const { admin: target } = await adminOn({ seed: false });
       expect((await target.post('/api/import/organisations?format=csv&commit=true', organisations)).body.data.committed).toBe(true);

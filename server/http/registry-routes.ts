@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import express, { Router, type Request } from 'express';
 import { isAcute, type Coordinator, type Location, type Network, type Organisation } from '../../shared/domain';
 import {
@@ -14,6 +15,7 @@ import {
   type RegistryKind,
 } from '../../shared/registry-io';
 import { runStepsPausing } from '../../shared/csv';
+import { registryChanges as changesOf } from '../../shared/network-overview';
 import { text } from '../../shared/text';
 import { checkCoordinator, checkLocation, checkOrganisation, isValidId, type Checked } from '../../shared/validation';
 import { requireRole } from '../auth/sessions';
@@ -118,6 +120,13 @@ export function registryRoutes({ store, now, log }: { store: Store; now: () => D
   const signedIn = requireRole();
   const admin = requireRole('admin');
 
+  // Every write of rows carries its change-log rows in the same store write ("Zorgnetwerk in beeld").
+  const withChanges = async (req: Request, kind: RegistryKind, rows: readonly (Organisation | Location | Coordinator)[]) => {
+    const before = new Map((await store.list(kind)).map((r: Organisation | Location | Coordinator) => [r.id, r]));
+    const registryChanges = changesOf({ collection: kind, before, after: rows, at: now().toISOString(), by: req.user!.username, newId: () => `change-${randomBytes(6).toString('hex')}` });
+    return { [kind]: rows, registryChanges };
+  };
+
   const listOf = async (req: Request, kind: RegistryKind) => {
     const network = filterNetwork(req, await readNetwork(store));
     return kind === 'coordinators' ? visibleCoordinators(req, network.coordinators) : network[kind];
@@ -155,7 +164,7 @@ export function registryRoutes({ store, now, log }: { store: Store; now: () => D
         throw new HttpError(409, 'conflict', text(`Het id '${row.id}' bestaat al.`, `The id '${row.id}' already exists.`));
       }
       await requireOrganisation(row.organisationId);
-      await store.put({ [kind]: [row] });
+      await store.put(await withChanges(req, kind, [row]));
       res.status(201).json({ data: present(kind, [row])[0] });
     });
 
@@ -172,7 +181,7 @@ export function registryRoutes({ store, now, log }: { store: Store; now: () => D
         if (!whole.ok) throw invalidInput(whole.issues);
       }
       await requireOrganisation((next as { organisationId?: string }).organisationId);
-      await store.put({ [kind]: [next] });
+      await store.put(await withChanges(req, kind, [next]));
       res.json({ data: present(kind, [next])[0] });
     });
 
@@ -182,7 +191,7 @@ export function registryRoutes({ store, now, log }: { store: Store; now: () => D
       const current = await store.get(kind, id);
       if (!current) throw notFound(kind, id);
       const next = { ...current, active: false };
-      await store.put({ [kind]: [next] });
+      await store.put(await withChanges(req, kind, [next]));
       res.json({ data: present(kind, [next])[0] });
     });
   }
@@ -276,7 +285,7 @@ export function registryRoutes({ store, now, log }: { store: Store; now: () => D
             plan.problems.slice(0, 200).map((p) => ({ path: `line ${p.line}${p.path ? ` ${p.path}` : ''}`, text: p.text })),
           );
         }
-        await store.put({ [kind]: plan.valid.map((v) => v.row) });
+        await store.put(await withChanges(req, kind, plan.valid.map((v) => v.row)));
         report.committed = true;
       }
       res.json({ data: report });

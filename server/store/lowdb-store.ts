@@ -41,6 +41,10 @@ const FILE_OF: Record<CollectionName, 'registry' | 'sessions' | 'outbox'> = {
   pushSubscriptions: 'outbox',
   contacts: 'registry',
   meetings: 'registry',
+  registryChanges: 'registry',
+  introTexts: 'registry',
+  introProgress: 'registry',
+  invitations: 'sessions',
 };
 
 /** One JSON file of the store, with its write retry and health. */

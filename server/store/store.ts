@@ -3,6 +3,8 @@ import type { Acknowledgement, Alert } from '../../shared/alert';
 import type { Incident } from '../../shared/incident';
 import type { OutboxMessage, PushSubscriptionRow } from '../../shared/reach';
 import type { ContactMoment, Meeting } from '../../shared/network';
+import type { IntroChapter, IntroProgress } from '../../shared/introduction';
+import type { RegistryChange } from '../../shared/network-overview';
 
 /** A user account as stored, with its scrypt password hash. */
 export interface StoredUser extends PublicUser {
@@ -44,13 +46,30 @@ export interface Collections {
   pushSubscriptions: PushSubscriptionRow;
   contacts: ContactMoment;
   meetings: Meeting;
+  registryChanges: RegistryChange;
+  introTexts: IntroChapter;
+  introProgress: IntroProgress;
+  invitations: StoredInvitation;
+}
+
+/**
+ * An invitation to set up an account (id = SHA-256 of the link's token, so a leaked file leaks
+ * no link): one use, until `expiresAt`.
+ */
+export interface StoredInvitation {
+  id: string;
+  userId: string;
+  coordinatorId: string;
+  createdAt: string;
+  expiresAt: string;
+  usedAt: string | null;
 }
 
 /** Name of one collection. */
 export type CollectionName = keyof Collections;
 
 /** The names of all collections, in the order they are written. */
-export const COLLECTION_NAMES: readonly CollectionName[] = ['organisations', 'locations', 'coordinators', 'users', 'sessions', 'signIns', 'incidents', 'alerts', 'acknowledgements', 'outbox', 'pushSubscriptions', 'contacts', 'meetings'];
+export const COLLECTION_NAMES: readonly CollectionName[] = ['organisations', 'locations', 'coordinators', 'users', 'sessions', 'signIns', 'incidents', 'alerts', 'acknowledgements', 'outbox', 'pushSubscriptions', 'contacts', 'meetings', 'registryChanges', 'introTexts', 'introProgress', 'invitations'];
 
 /** Changes applied together: all of them or none. */
 export type ChangeSet = { [K in CollectionName]?: Collections[K][] };
