@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Role } from '../shared/domain';
-import { generateDemoContacts, generateDemoMeetings, generateDemoRegion } from '../shared/demo-region';
+import { generateDemoChanges, generateDemoContacts, generateDemoMeetings, generateDemoRegion } from '../shared/demo-region';
 import { generatePassword, hashPassword } from './auth/passwords';
 import type { Store, StoredUser } from './store/store';
 
@@ -22,13 +22,16 @@ export const DEMO_ACCOUNTS: readonly { username: string; displayName: string; ro
   { username: 'observer', displayName: 'Evaluator', role: 'observer' },
 ];
 
+/** The demo account of a new crisis coordinator of the same organisation, still in the digital introduction. */
+export const DEMO_NEW_COORDINATOR = { username: 'nieuw', displayName: 'Nieuwe crisiscoördinator (demo)' } as const;
+
 /**
  * Seeds the demo region and accounts when the store holds no users at all. Generated passwords
  * are printed once, here, and never again.
  */
 export async function seedIfEmpty({ store, log, now, adminPassword, demoPassword, scale = 1 }: SeedOptions): Promise<boolean> {
   if ((await store.list('users')).length > 0) return false;
-  const network = (await store.list('organisations')).length > 0 ? undefined : generateDemoRegion({ scale });
+  const network = (await store.list('organisations')).length > 0 ? undefined : generateDemoRegion({ scale, now: now() });
   const admin = adminPassword ?? generatePassword();
   const demo = demoPassword ?? generatePassword();
   const coordinatorOrganisation = (network?.organisations ?? (await store.list('organisations'))).find((o) => o.sector === 'nursing-care');
@@ -53,14 +56,18 @@ export async function seedIfEmpty({ store, log, now, adminPassword, demoPassword
     if (account.role === 'coordinator' && !coordinatorOrganisation) continue;
     users.push(await user(account.username, account.displayName, account.role, demo));
   }
+  // A new coordinator of the same organisation, invited and still to do the introduction.
+  const newcomer = (network?.coordinators ?? []).find((c) => c.organisationId === coordinatorOrganisation?.id && c.active && c.introCompletedAt === null);
+  if (newcomer) users.push({ ...(await user(DEMO_NEW_COORDINATOR.username, DEMO_NEW_COORDINATOR.displayName, 'coordinator', demo)), coordinatorId: newcomer.id });
   // The GHOR's history with the demo network: contact moments of the past three years.
   const contacts = network ? generateDemoContacts({ organisations: network.organisations, now: now() }) : [];
   const meetings = network ? generateDemoMeetings({ coordinators: network.coordinators, now: now() }) : [];
-  await store.put({ ...(network ?? {}), users, contacts, meetings });
+  const registryChanges = network ? generateDemoChanges({ network, now: now() }) : [];
+  await store.put({ ...(network ?? {}), users, contacts, meetings, registryChanges });
   if (network) {
     log(`seeded the Zuid-Limburg demo region: ${network.organisations.length} organisations, ${network.locations.length} locations, ${network.coordinators.length} coordinators`);
   }
   if (!adminPassword) log(`admin password (shown once): ${admin}`);
-  if (!demoPassword) log(`password of the demo accounts ${DEMO_ACCOUNTS.map((a) => a.username).join(', ')} (shown once): ${demo}`);
+  if (!demoPassword) log(`password of the demo accounts ${[...DEMO_ACCOUNTS.map((a) => a.username), ...(newcomer ? [DEMO_NEW_COORDINATOR.username] : [])].join(', ')} (shown once): ${demo}`);
   return true;
 }

@@ -1,5 +1,6 @@
 import type { Coordinator, Location, Network, Organisation, Sector } from './domain';
 import type { ContactKind, ContactMoment, FollowUp, Meeting, MeetingKind } from './network';
+import type { RegistryChange } from './network-overview';
 import { SeededRandom } from './random';
 
 /** A municipality of the demo region with its approximate centre and population. */
@@ -153,6 +154,7 @@ function addIntake({ organisations, coordinators, now, random }: { organisations
   const ago = (days: number) => new Date(now.getTime() - days * DAY_MS);
   for (const c of coordinators) {
     c.kind = 'crisis';
+    c.dayCourseOn = null;
     c.invitedAt = c.introCompletedAt ? new Date(Date.parse(c.introCompletedAt) - random.int(2, 30) * DAY_MS).toISOString() : ago(random.int(3, 60)).toISOString();
   }
   organisations.forEach((o, i) => {
@@ -166,6 +168,33 @@ function addIntake({ organisations, coordinators, now, random }: { organisations
     else if (stage < 0.2) coordinators.push({ ...base, dayCourseOn: ago((course % 40) + 2).toISOString().slice(0, 10), invitedAt: ago((course % 40) + 1).toISOString(), introCompletedAt: null });
     else coordinators.push({ ...base, dayCourseOn: ago(course).toISOString().slice(0, 10), invitedAt: ago(course - 1).toISOString(), introCompletedAt: ago(course - random.int(3, 19)).toISOString() });
   });
+  // A few coordinators who left their organisation in the past year.
+  for (let i = 0; i < 5; i++) {
+    const o = random.pick(organisations);
+    const given = random.pick(GIVEN);
+    const family = random.pick(FAMILY);
+    const introduced = ago(random.int(400, 900)).toISOString();
+    coordinators.push({ id: `coo-left-${i + 1}`, organisationId: o.id, kind: 'crisis', name: `${given} ${family}`, phone: '', email: '', introCompletedAt: introduced, invitedAt: introduced, dayCourseOn: null, active: false });
+  }
+}
+
+/**
+ * The registry's change log for the demo network's past year: locations and coordinators that
+ * came in month by month (the coordinators at their invitation), and the coordinators who left.
+ */
+export function generateDemoChanges({ network, now, seed = 2029 }: { network: Network; now: Date; seed?: number }): RegistryChange[] {
+  const random = new SeededRandom(seed);
+  const yearAgo = now.getTime() - 365 * DAY_MS;
+  const changes: RegistryChange[] = [];
+  const push = (c: Omit<RegistryChange, 'id' | 'by'>) => changes.push({ ...c, id: `change-demo-${String(changes.length + 1).padStart(4, '0')}`, by: 'admin' });
+  for (const l of network.locations) {
+    if (random.next() < 0.06) push({ at: new Date(yearAgo + random.int(0, 364) * DAY_MS).toISOString(), collection: 'locations', rowId: l.id, name: l.name, organisationId: l.organisationId, change: 'added' });
+  }
+  for (const c of network.coordinators) {
+    if (c.invitedAt && Date.parse(c.invitedAt) > yearAgo) push({ at: c.invitedAt, collection: 'coordinators', rowId: c.id, name: c.name, organisationId: c.organisationId, change: 'added' });
+    if (!c.active) push({ at: new Date(yearAgo + random.int(0, 364) * DAY_MS).toISOString(), collection: 'coordinators', rowId: c.id, name: c.name, organisationId: c.organisationId, change: 'deactivated' });
+  }
+  return changes.sort((a, b) => a.at.localeCompare(b.at));
 }
 
 function round6(value: number): number {

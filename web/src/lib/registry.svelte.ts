@@ -40,6 +40,11 @@ class Registry {
     this.replace(kind, saved);
   }
 
+  /** Reads one row again after a change made elsewhere (an invitation sets `invitedAt`). */
+  async refresh(kind: RegistryKind, id: string): Promise<void> {
+    this.replace(kind, await api<{ id: string }>(`/${kind}/${encodeURIComponent(id)}`));
+  }
+
   /** Deactivates a row (never deletes it). */
   async deactivate(kind: RegistryKind, id: string): Promise<void> {
     this.replace(kind, await api<{ id: string }>(`/${kind}/${encodeURIComponent(id)}`, { method: 'DELETE' }));
