@@ -216,7 +216,7 @@ export function createServer(deps: ServerDeps): ZorgbeeldServer {
   api.use(reviewRoutes({ store, rooms, review, now }));
   api.use(alertRoutes({ alerts, store, rooms, sender: deps.capSender ?? 'ghor@zorgbeeld.example' }));
   api.use(networkRoutes({ store, now, rooms, review, mailer }));
-  api.use(introductionRoutes({ store, now }));
+  api.use(introductionRoutes({ store, alerts, now }));
   api.use(invitationRoutes({ store, sessions, mailer, now, publicUrl: () => reach.publicUrl }));
   api.use(reachRoutes({ reach, alerts, store, answerSecret: reachConfig.keys.answerSecret, vapidPublicKey: reachConfig.keys.vapid.publicKey }));
   api.use((req) => {

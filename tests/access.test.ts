@@ -82,6 +82,21 @@ function routes(): [method: string, path: string, allowed: Who[]][] {
     ['GET', '/api/meetings', ['ghor', 'admin']],
     ['POST', '/api/meetings', ['ghor', 'admin']],
     ['PATCH', '/api/meetings/no-such-meeting', ['ghor', 'admin']],
+    ['POST', '/api/meetings/no-such-meeting/invitations', ['ghor', 'admin']],
+    ['GET', '/api/network/overview', ['ghor', 'admin']],
+    ['GET', '/api/network/overview/print', ['ghor', 'admin']],
+    ['GET', '/api/network/export/contacts.csv', ['ghor', 'admin']],
+    ['POST', '/api/network/import/meetings', ['ghor', 'admin']],
+    // The introduction: its texts for all, its steps for coordinators, its editing for admins.
+    ['GET', '/api/introduction', EVERYONE],
+    ['POST', '/api/introduction/chapters/no-such-chapter/read', ['coordinator']],
+    ['POST', '/api/introduction/practice-alert', ['coordinator']],
+    ['POST', '/api/introduction/practice-alert/answer', ['coordinator']],
+    ['POST', '/api/introduction/practice-report', ['coordinator']],
+    ['POST', '/api/introduction/complete', ['coordinator']],
+    ['PUT', '/api/introduction/chapters/no-such-chapter', ['admin']],
+    ['DELETE', '/api/introduction/chapters/no-such-chapter', ['admin']],
+    ['POST', '/api/coordinators/no-such-coordinator/invitation', ['admin']],
   ];
 }
 

@@ -15,6 +15,8 @@ export interface AlertListener {
   sent(status: AlertStatus, notice: AlertNotice): void;
   changed(status: AlertStatus): void;
   acked(ack: Acknowledgement, status: AlertStatus): void;
+  /** A coordinator was connected to the alerting (its introduction completed): its open sockets join in. */
+  connected?(coordinatorId: string): void;
 }
 
 const forbidden = (nl: string, en: string) => new HttpError(403, 'forbidden', text(nl, en));
@@ -55,6 +57,11 @@ export class AlertService {
     if (messages.length === 0) return { alert, acknowledgements, deliveries: [] };
     const coordinators = new Map((await this.deps.store.list('coordinators')).map((c) => [c.id, c]));
     return { alert, acknowledgements, deliveries: deliveryLines(messages, coordinators, acknowledgements) };
+  }
+
+  /** Tells the listeners a coordinator is connected now, so its open pages receive the next alert. */
+  coordinatorConnected(coordinatorId: string): void {
+    for (const l of this.listeners) l.connected?.(coordinatorId);
   }
 
   /** Tells the listeners an alert's status changed (its messages moved on). */

@@ -138,6 +138,12 @@ export function attachAlertSocket({
       io.to(GHOR_ROOM).emit('alert:status', status);
       io.to(orgAllRoom(ack.organisationId)).emit('alert:acked', ack);
     },
+    connected(coordinatorId) {
+      for (const socket of io.of('/').sockets.values() as Iterable<AlertSocket>) {
+        if (socket.data.user.coordinatorId !== coordinatorId || socket.data.receivesAlerts) continue;
+        joinAlerts(socket).catch((error: unknown) => log(`joining the alerts of ${socket.data.user.username} failed: ${(error as Error)?.stack ?? String(error)}`));
+      }
+    },
   });
 
   // Delivery marks are best effort: a failure is logged, never left as an unhandled rejection.
@@ -190,7 +196,16 @@ export function attachAlertSocket({
     });
     socket.on('disconnect', announcePresence);
 
-    // A coordinator who connects (or reconnects) gets every alert it has not acknowledged yet.
+    if (socket.data.receivesAlerts) await joinAlerts(socket);
+    else announcePresence();
+    if (user.role === 'ghor' || user.role === 'admin' || user.role === 'observer') socket.emit('presence', online());
+  }
+
+  // A coordinator who connects (or reconnects, or is connected to the alerting while its page is
+  // open) gets every alert it has not acknowledged yet.
+  async function joinAlerts(socket: AlertSocket): Promise<void> {
+    const user = socket.data.user;
+    socket.data.receivesAlerts = await alerts.receivesAlerts(user);
     if (socket.data.receivesAlerts && user.organisationId) {
       await socket.join(orgRoom(user.organisationId));
       const pending = await alerts.pendingFor(user);
@@ -198,7 +213,6 @@ export function attachAlertSocket({
       for (const notice of pending) delivered(notice.alert.id, [user.organisationId]);
     }
     announcePresence();
-    if (user.role === 'ghor' || user.role === 'admin' || user.role === 'observer') socket.emit('presence', online());
   }
 
   return {

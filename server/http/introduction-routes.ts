@@ -6,6 +6,7 @@ import { DEFAULT_CHAPTERS, INTRO_CHAPTERS, PRACTICE_MESSAGE, TRAINING_TITLE, int
 import { text } from '../../shared/text';
 import { FieldReader, isValidId } from '../../shared/validation';
 import { requireRole } from '../auth/sessions';
+import type { AlertService } from '../alerts/alert-service';
 import type { Store } from '../store/store';
 import { HttpError, invalidInput } from './http-error';
 
@@ -22,7 +23,7 @@ export async function introChapters(store: Store): Promise<IntroChapter[]> {
  * alert reaches it. The practice alert and report stay in the progress row: the training board
  * is not an incident, nothing is recorded in an incident log and nobody is alerted.
  */
-export function introductionRoutes({ store, now }: { store: Store; now: () => Date }): Router {
+export function introductionRoutes({ store, alerts, now }: { store: Store; alerts: AlertService; now: () => Date }): Router {
   const router = Router();
   const signedIn = requireRole();
   const coordinatorOnly = requireRole('coordinator');
@@ -137,6 +138,7 @@ export function introductionRoutes({ store, now }: { store: Store; now: () => Da
     // Connected from now on: the alerting reads the registry's coordinators at every alert.
     const connected = { ...coordinator, introCompletedAt: coordinator.introCompletedAt ?? at };
     await store.put({ introProgress: [done], coordinators: [connected] });
+    alerts.coordinatorConnected(connected.id);
     res.json({ data: answer(connected, done) });
   });
 
