@@ -130,20 +130,20 @@ A practice alert always says **EXERCISE**. Answer it just like a real alert.`,
     minutes: 2,
     title: { nl: 'Een alarm beantwoorden', en: 'Answering an alert' },
     body: {
-      nl: `Een alarm stelt één vraag: **bent u getroffen?** Er zijn drie antwoorden, elk één tik:
+      nl: `Een alarm stelt één vraag: **is uw organisatie getroffen?** Er zijn drie antwoorden, elk één tik:
 
-1. **Getroffen**: u gaat direct naar uw locaties om te melden wat er aan de hand is.
-2. **Niet getroffen**: de GHOR weet dat het bij u goed gaat; u hoeft verder niets te doen.
+1. **Ja, getroffen**: u gaat direct naar uw locaties om te melden wat er aan de hand is.
+2. **Nee, niet getroffen**: de GHOR weet dat het bij u goed gaat; u hoeft verder niets te doen.
 3. **Weet ik nog niet**: de GHOR weet dat u het alarm hebt; meld zodra u het weet.
 
-Ook "niet getroffen" is een belangrijk antwoord: de GHOR hoeft u dan niet te bellen en kan zich richten op wie hulp nodig heeft.`,
-      en: `An alert asks one question: **are you hit?** There are three answers, each one tap:
+Ook "nee, niet getroffen" is een belangrijk antwoord: de GHOR hoeft u dan niet te bellen en kan zich richten op wie hulp nodig heeft.`,
+      en: `An alert asks one question: **is your organisation hit?** There are three answers, each one tap:
 
-1. **Hit**: you go straight to your locations to report what is going on.
-2. **Not hit**: the GHOR knows you are fine; you need not do anything else.
+1. **Yes, hit**: you go straight to your locations to report what is going on.
+2. **No, not hit**: the GHOR knows you are fine; you need not do anything else.
 3. **Don't know yet**: the GHOR knows you have the alert; report as soon as you know.
 
-"Not hit" is an important answer too: the GHOR need not call you and can turn to those who need help.`,
+"No, not hit" is an important answer too: the GHOR need not call you and can turn to those who need help.`,
     },
   },
   {
@@ -153,10 +153,10 @@ Ook "niet getroffen" is een belangrijk antwoord: de GHOR hoeft u dan niet te bel
     body: {
       nl: `Op het **bord** van het incident staan uw locaties op de kaart en in een lijst. Per locatie meldt u:
 
-- **impact**: geen, licht, ernstig of kritiek;
+- **impact**: geen, gering, groot of kritiek;
 - **bedrijfsvoering**: normaal, beperkt, binnen blijven, evacueert, geëvacueerd of gesloten;
-- **voorzieningen**: stroom, water, ICT;
-- **capaciteit**: vrije bedden, hoeveel cliënten u kunt opnemen, aanwezige cliënten, te evacueren cliënten, afhankelijk van stroom;
+- **voorzieningen**: stroom, water, verwarming, telefonie en data;
+- **capaciteit**: bedden vrij, hoeveel cliënten u kunt opnemen, cliënten aanwezig, te evacueren, stroomafhankelijk;
 - **behoeften**: wat u nodig hebt (stroom, vervoer, personeel, medicatie …) en hoe dringend.
 
 Wat u invult is meteen bij de GHOR, ook als uw verbinding slecht is: Zorgbeeld bewaart het en stuurt het door zodra het kan. Een vinkje met de tijd laat zien dat het is aangekomen. Meld opnieuw als er iets verandert.`,
@@ -164,8 +164,8 @@ Wat u invult is meteen bij de GHOR, ook als uw verbinding slecht is: Zorgbeeld b
 
 - **impact**: none, minor, major or critical;
 - **operations**: normal, limited, shelter in place, evacuating, evacuated or closed;
-- **utilities**: power, water, IT;
-- **capacity**: free beds, how many clients you can take in, clients present, clients to evacuate, dependent on power;
+- **utilities**: power, water, heating, telecom;
+- **capacity**: beds free, how many clients you can receive, clients present, to evacuate, power-dependent;
 - **needs**: what you need (power, transport, staff, medication …) and how urgently.
 
 What you enter reaches the GHOR at once, even on a bad connection: Zorgbeeld keeps it and sends it as soon as it can. A tick with the time shows it arrived. Report again when something changes.`,

@@ -118,7 +118,7 @@ export function introductionRoutes({ store, alerts, now }: { store: Store; alert
       if (!check) return [{ path: `report.${field.slice(0, 40)}`, text: text('dit veld bestaat niet in een melding', 'this field does not exist in a report') }];
       return value === null || check(value) ? [] : [{ path: `report.${field}`, text: text('deze waarde kan niet; kies een van de knoppen of vul een geldig getal in', 'this value is not possible; choose one of the buttons or enter a valid number') }];
     });
-    if (typeof report.impact !== 'string' || report.impact === 'unknown') issues.push({ path: 'report.impact', text: text('kies de impact op deze locatie (geen, licht, ernstig of kritiek)', 'choose the impact on this location (none, minor, major or critical)') });
+    if (typeof report.impact !== 'string' || report.impact === 'unknown') issues.push({ path: 'report.impact', text: text('kies de impact op deze locatie (geen, gering, groot of kritiek)', 'choose the impact on this location (none, minor, major or critical)') });
     if (issues.length > 0) throw invalidInput(issues);
     const next = { ...progress, practiceReport: { at: now().toISOString(), locationId: location.id, impact: String(report.impact) } };
     await store.put({ introProgress: [next] });

@@ -118,9 +118,12 @@ export function overviewHtml(o: NetworkOverview, lang: Language): string {
     : `<table><thead><tr><th></th><th>GRIP</th><th>${t.alerted}</th><th>${t.acknowledged}</th><th>${t.medianAck}</th><th>${t.reported}</th></tr></thead><tbody>${o.incidents
         .map((i) => `<tr><td>${html(i.title)}${i.exercise ? ` <span class="muted">(${t.exercise})</span>` : ''}</td><td>${i.grip}</td><td>${i.alerted}</td><td>${i.acknowledged}${i.alerted ? ` (${Math.round((100 * i.acknowledged) / i.alerted)} %)` : ''}</td><td>${formatDuration(i.medianAckMs)}</td><td>${i.reported}${i.alerted ? ` (${Math.round((100 * i.reported) / i.alerted)} %)` : ''}</td></tr>`)
         .join('')}</tbody></table>`;
+  const most = Math.max(1, ...CONTACT_KINDS.map((k) => o.contacts.byKind[k]));
+  const kindBars = `<table class="kinds"><tbody>${CONTACT_KINDS.map((k) => `<tr><th>${html(vocabName(lang, 'contactKind', k))}</th><td><span class="hbar" style="width:${Math.round((70 * o.contacts.byKind[k]) / most)}%"></span> ${o.contacts.byKind[k]}</td></tr>`).join('')}</tbody></table>`;
+  const day = (d: string) => new Date(`${d}T12:00:00Z`).toLocaleDateString(lang === 'nl' ? 'nl-NL' : 'en-GB', { day: 'numeric', month: 'long', timeZone: 'UTC' });
   const meetings = o.meetings.length === 0
     ? `<p class="muted">${t.none}</p>`
-    : `<table><tbody>${o.meetings.map((m) => `<tr><td>${html(m.date)}</td><td>${html(vocabName(lang, 'contactKind', m.kind))}: ${html(m.title)}</td><td>${m.attended} ${t.attended} / ${m.invited} ${t.invited}</td></tr>`).join('')}</tbody></table>`;
+    : `<table><tbody>${o.meetings.map((m) => `<tr><td>${html(day(m.date))}</td><td>${html(vocabName(lang, 'contactKind', m.kind))}: ${html(m.title)}</td><td>${m.attended} ${t.attended} / ${m.invited} ${t.invited}</td></tr>`).join('')}</tbody></table>`;
   return `<!doctype html>
 <html lang="${lang}"><head><meta charset="utf-8"><title>${t.title} · ${html(monthName(o.month, lang))}</title>
 <style>
@@ -131,13 +134,15 @@ export function overviewHtml(o: NetworkOverview, lang: Language): string {
   .tile { border: 1px solid #c9d2e0; border-radius: 6px; padding: 0.4rem; display: flex; flex-direction: column; } .tile strong { font-size: 1.4rem; color: #1d3a6e; }
   .grid { display: grid; grid-template-columns: repeat(3, 1fr); gap: 0 1rem; } ul { margin: 0; padding-left: 1.1rem; }
   table { border-collapse: collapse; width: 100%; } td, th { border-bottom: 1px solid #dde3ec; padding: 0.25rem 0.4rem; text-align: left; }
+  .kinds { width: auto; min-width: 60%; } .kinds th { font-weight: normal; border: none; width: 11rem; } .kinds td { border: none; }
+  .hbar { display: inline-block; height: 0.8rem; background: #1d3a6e; min-width: 2px; vertical-align: middle; }
   section { break-inside: avoid; } @media print { body { margin: 0; } }
 </style></head><body>
 <h1>${t.title}: ${html(monthName(o.month, lang))}</h1>
 <section><h2>${t.standing}</h2><div class="tiles">${tiles}</div></section>
 <section><h2>${t.registry}</h2><div class="grid">${registry}</div></section>
 <section><h2>${t.introductions} (${o.introductions.length})</h2>${list(o.introductions)}</section>
-<section><h2>${t.contacts} (${o.contacts.total})</h2>${bars(CONTACT_KINDS.map((k) => ({ label: vocabName(lang, 'contactKind', k), value: o.contacts.byKind[k] })), '#1d3a6e')}<h3>${t.partnerTalks} (${o.contacts.partnerTalks.length})</h3>${list(o.contacts.partnerTalks.map((p) => ({ ...p, name: p.organisationName, organisationName: p.name })))}</section>
+<section><h2>${t.contacts} (${o.contacts.total})</h2>${kindBars}<h3>${t.partnerTalks} (${o.contacts.partnerTalks.length})</h3>${list(o.contacts.partnerTalks.map((p) => ({ ...p, name: p.organisationName, organisationName: day(p.name) })))}</section>
 <section><h2>${t.meetings}</h2>${meetings}</section>
 <section><h2>${t.incidents}</h2>${incidents}</section>
 <section><h2>${t.trend}</h2><h3>${t.trendContacts}</h3>${bars(o.trend.map((p) => ({ label: shortMonth(p.month), value: p.contacts })), '#1d3a6e')}<h3>${t.trendIntros}</h3>${bars(o.trend.map((p) => ({ label: shortMonth(p.month), value: p.introductions })), '#2e7d32')}<h3>${t.trendAttended}</h3>${bars(o.trend.map((p) => ({ label: shortMonth(p.month), value: p.attended })), '#8a5a00')}</section>

@@ -434,6 +434,8 @@ const NL = {
   invitedAt: 'Uitgenodigd',
   contactsImportHelp: 'Contactmomenten: kolommen id (leeg voor nieuw), organisationId, kind, date, ghorPeople, organisationPeople, notes, followUps (per regel "2026-03-01 open: tekst").',
   meetingsImportHelp: 'Bijeenkomsten: kolommen id (leeg voor nieuw), kind, title, date, place, theme, invited en attended (coördinator-id\'s gescheiden door spaties).',
+  practiceReportArrived: 'Oefenmelding ontvangen om {time}; alleen u ziet haar.',
+  practiceNotSent: 'Oefenbord: nog niet verstuurd.',
 };
 
 type Strings = typeof NL;
@@ -871,6 +873,8 @@ const EN: Strings = {
   invitedAt: 'Invited',
   contactsImportHelp: 'Contact moments: columns id (empty for new), organisationId, kind, date, ghorPeople, organisationPeople, notes, followUps (one per line, "2026-03-01 open: text").',
   meetingsImportHelp: 'Meetings: columns id (empty for new), kind, title, date, place, theme, invited and attended (coordinator ids separated by spaces).',
+  practiceReportArrived: 'Practice report received at {time}; only you see it.',
+  practiceNotSent: 'Training board: not sent yet.',
 };
 
 /** Key of one interface text. */
