@@ -81,6 +81,9 @@ describe('the digital introduction in Chromium', () => {
     await admin.goto(`${suite.server.url}/registry/coordinators`);
     const invite = admin.getByTestId('invite').first();
     await expect.poll(() => invite.isVisible(), { timeout: 15000 }).toBe(true);
+    // Kind, day course, information session and invitation date beside every coordinator.
+    for (const column of ['Soort', 'Dagcursus', 'Informatiesessie', 'Uitgenodigd']) await expect.poll(() => admin.locator('th', { hasText: column }).count()).toBe(1);
+    expect(await admin.locator('td', { hasText: 'Informatiecoördinator (ICO)' }).count()).toBeGreaterThan(0);
     await invite.click();
     const link = await admin.getByTestId('invitation-link').inputValue();
     expect(link).toMatch(/\/welcome#/);

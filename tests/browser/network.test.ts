@@ -54,6 +54,17 @@ describe('network management in Chromium', () => {
     await expect.poll(() => form.isVisible(), { timeout: 15000 }).toBe(true);
     await form.locator('input[name=title]').fill('Informatiesessie december');
     await form.locator('input[name=place]').fill('Geleen');
+    // Invitations per sector: only the hospitals' connected coordinators.
+    const count = async () => Number((await form.getByTestId('invitee-count').textContent())!.split(' ')[0]);
+    const everyone = await count();
+    await form.getByLabel('Aangesloten coördinatoren van gekozen sectoren').check();
+    expect(await count()).toBe(0);
+    await form.getByLabel('Ziekenhuis', { exact: true }).check();
+    const hospitals = await count();
+    expect(hospitals).toBeGreaterThan(0);
+    expect(hospitals).toBeLessThan(everyone / 3);
+    await form.getByLabel('Alle aangesloten coördinatoren uitnodigen').check();
+    expect(await count()).toBe(everyone);
     await form.getByRole('button', { name: 'Opslaan' }).click();
     const attendance = ghor.getByTestId('attendance');
     await expect.poll(() => attendance.locator('input[type=checkbox]').count(), { timeout: 10000 }).toBeGreaterThan(100);

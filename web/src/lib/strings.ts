@@ -436,6 +436,7 @@ const NL = {
   meetingsImportHelp: 'Bijeenkomsten: kolommen id (leeg voor nieuw), kind, title, date, place, theme, invited en attended (coördinator-id\'s gescheiden door spaties).',
   practiceReportArrived: 'Oefenmelding ontvangen om {time}; alleen u ziet haar.',
   practiceNotSent: 'Oefenbord: nog niet verstuurd.',
+  informationSession: 'Informatiesessie',
 };
 
 type Strings = typeof NL;
@@ -875,6 +876,7 @@ const EN: Strings = {
   meetingsImportHelp: 'Meetings: columns id (empty for new), kind, title, date, place, theme, invited and attended (coordinator ids separated by spaces).',
   practiceReportArrived: 'Practice report received at {time}; only you see it.',
   practiceNotSent: 'Training board: not sent yet.',
+  informationSession: 'Information session',
 };
 
 /** Key of one interface text. */
