@@ -171,6 +171,8 @@ describe('write permissions: role × path, with the stock client', () => {
             expect(Y.encodeStateVector(await serverDoc())).toEqual(beforeState);
             expect(c.seen(await serverDoc())).toBe(false);
             expect(c.seen(watcher.doc)).toBe(false);
+            // Refused from the update itself, before anything was applied: nothing to rebuild.
+            expect(server.logs.filter((l) => l.includes('refused an update')).at(-1)).not.toMatch(/rebuilt/);
             // The stock client stops reconnecting on a 44xx code instead of hammering the server.
             expect(client.provider.shouldConnect).toBe(false);
             // An observer is stopped by its own rule (new items before they are applied, deletions in
@@ -263,7 +265,7 @@ describe('hand-built frames', () => {
     raw.ws.close();
   });
 
-  it('rebuilds and resyncs on deletions of unknown items, and closes a client that keeps sending them (4428)', async () => {
+  it('asks for a full diff on deletions of unknown items without applying them, and closes a client that keeps sending them (4428)', async () => {
     const raw = await openRawBoard(server.url, incidentId, cookies.ghor);
     const local = new Y.Doc();
     Y.applyUpdate(local, Y.encodeStateAsUpdate(raw.doc));
@@ -274,15 +276,17 @@ describe('hand-built frames', () => {
     const deletesOnly = Y.encodeStateAsUpdate(local, Y.encodeStateVector(local));
     expect(Y.encodeStateAsUpdate(local, before).length).toBeGreaterThan(deletesOnly.length);
     const count = updateCount();
+    const rebuilt = server.logs.filter((l) => l.includes('rebuilt')).length;
     for (let i = 0; i < 4; i++) raw.sendUpdate(deletesOnly);
     expect((await raw.closed).code).toBe(CloseCodes.Incomplete.code);
+    expect(server.logs.filter((l) => l.includes('rebuilt')).length).toBe(rebuilt);
     expect(updateCount()).toBe(count);
     const doc = await serverDoc();
     expect(doc.store.pendingDs).toBeNull();
     const client = connectBoard(server.url, incidentId, cookies.ghor);
     await client.synced();
-    setReport(client.doc, otherLocation, { remarks: 'after the rebuild' });
-    await waitFor(() => readReport(watcher.doc, otherLocation).remarks === 'after the rebuild');
+    setReport(client.doc, otherLocation, { remarks: 'after the refusals' });
+    await waitFor(() => readReport(watcher.doc, otherLocation).remarks === 'after the refusals');
     client.destroy();
   });
 

@@ -21,7 +21,6 @@ export interface Author {
   organisationId: string | null;
 }
 
-/** The outcome of checking one transaction. */
 /** What an accepted transaction changed: the fields per report and need, and the other roots. */
 export interface Touched {
   reports: Map<string, Set<string>>;
@@ -39,11 +38,17 @@ function add(map: Map<string, Set<string>>, key: string, field: string | undefin
   map.set(key, fields);
 }
 
-/** A touched place in the document: root, then map keys or `#` for array/text positions. */
+/**
+ * A touched place in the document: root, then map keys or `#` for array/text positions; the
+ * content the item carries; `deleted` when the change deletes it, `gone` when it holds no value
+ * to check (deleted, or sent garbage-collected: a reconnecting client re-sends overwritten
+ * values as ContentDeleted, which Yjs always integrates as deleted). Its path is still checked.
+ */
 interface Touch {
   path: string[];
-  item: Y.Item;
+  content: Y.Item['content'];
   deleted: boolean;
+  gone: boolean;
 }
 
 const NEED_IMMUTABLE = new Set(['id', 'organisationId', 'createdBy', 'createdAt']);
@@ -77,24 +82,19 @@ function pathOf(item: Y.Item, roots: Map<Y.AbstractType<any>, string>): string[]
   return null;
 }
 
-/** The current clock of every client in a document's store. */
-function stateOf(doc: Y.Doc): Map<number, number> {
-  const state = new Map<number, number>();
-  doc.store.clients.forEach((structs, client) => {
-    const last = structs[structs.length - 1];
-    state.set(client, last.id.clock + last.length);
-  });
-  return state;
-}
-
-/** Every item a transaction inserted or deleted so far, with its path (also while it is still open). */
-function touches(doc: Y.Doc, transaction: Y.Transaction): Touch[] | null {
+/**
+ * Every item a transaction inserted or deleted so far, with its path (also while it is still
+ * open). Only the clients the update names are looked at: walking every client the document
+ * ever saw would make each update cost more the longer the incident runs.
+ */
+function touches(doc: Y.Doc, transaction: Y.Transaction, clients: Iterable<number>): Touch[] | null {
   const roots = rootNames(doc);
   const result: Touch[] = [];
   let broken = false;
-  stateOf(doc).forEach((after, client) => {
+  for (const client of clients) {
+    const after = Y.getState(doc.store, client);
     const before = transaction.beforeState.get(client) ?? 0;
-    if (after <= before) return;
+    if (after <= before) continue;
     const structs = doc.store.clients.get(client) ?? [];
     for (let i = Y.findIndexSS(structs, before); i < structs.length; i++) {
       const struct = structs[i];
@@ -102,21 +102,124 @@ function touches(doc: Y.Doc, transaction: Y.Transaction): Touch[] | null {
       if (!(struct instanceof Y.Item)) continue;
       const path = pathOf(struct, roots);
       if (!path) broken = true;
-      else result.push({ path, item: struct, deleted: false });
+      else result.push({ path, content: struct.content, deleted: false, gone: struct.deleted || struct.content instanceof Y.ContentDeleted });
     }
-  });
+  }
   Y.iterateDeletedStructs(transaction, transaction.deleteSet, (struct) => {
     if (!(struct instanceof Y.Item)) return;
     const path = pathOf(struct, roots);
     if (!path) broken = true;
-    else result.push({ path, item: struct, deleted: true });
+    else result.push({ path, content: struct.content, deleted: true, gone: true });
   });
   return broken ? null : result;
 }
 
+/** The item of the document that holds `id`; undefined when the document has none there. */
+function itemAt(doc: Y.Doc, id: Y.ID): Y.Item | undefined {
+  if (Y.getState(doc.store, id.client) <= id.clock) return undefined;
+  const structs = doc.store.clients.get(id.client)!;
+  const struct = structs[Y.findIndexSS(structs, id.clock)];
+  return struct instanceof Y.Item ? struct : undefined;
+}
+
+/**
+ * The touches of an update read from the update itself, before anything is applied: each new
+ * item's place (its parent from the update or the document, or the neighbour it is inserted
+ * beside when the update names no parent) and each deleted item. Null when a place cannot be
+ * told without integrating (an unknown neighbour, a garbage-collected parent): the update is
+ * then judged after applying only. `incomplete` when it builds on or deletes items the
+ * document lacks.
+ */
+function touchesOfUpdate(doc: Y.Doc, update: Uint8Array): Touch[] | 'incomplete' | null {
+  const { structs, ds } = Y.decodeUpdate(update);
+  const roots = rootNames(doc);
+  // Each client's structs must follow on from what the document has, without gaps (a Skip is one).
+  const reached = new Map<number, number>();
+  for (const struct of structs) {
+    const client = struct.id.client;
+    const from = reached.get(client) ?? Y.getState(doc.store, client);
+    if (struct.id.clock > from || (struct instanceof Y.Skip && struct.id.clock + struct.length > Y.getState(doc.store, client))) return 'incomplete';
+    reached.set(client, Math.max(from, struct.id.clock + struct.length));
+  }
+  const own = new Map<number, Y.Item[]>();
+  for (const struct of structs) {
+    if (!(struct instanceof Y.Item)) continue;
+    const list = own.get(struct.id.client);
+    if (list) list.push(struct);
+    else own.set(struct.id.client, [struct]);
+  }
+  const ownAt = (id: Y.ID) => own.get(id.client)?.find((s) => s.id.clock <= id.clock && id.clock < s.id.clock + s.length);
+  const deletedHere = (id: Y.ID, length: number) => (ds.clients.get(id.client) ?? []).some((d) => d.clock < id.clock + length && id.clock < d.clock + d.len);
+  const places = new Map<Y.Item, string[] | null>();
+  // Built on something neither the update nor the document has: Yjs would keep it pending.
+  const lacking = (id: Y.ID | null) => id !== null && !ownAt(id) && Y.getState(doc.store, id.client) <= id.clock;
+  // The path of an item of this update: where its parent is, and its own key.
+  const placeOf = (item: Y.Item, depth: number): string[] | null => {
+    if (places.has(item)) return places.get(item)!;
+    if (depth > 32) return null;
+    const at = (id: Y.ID): string[] | null => {
+      const mine = ownAt(id);
+      if (mine) return placeOf(mine, depth + 1);
+      const theirs = itemAt(doc, id);
+      return theirs ? pathOf(theirs, roots) : null;
+    };
+    let path: string[] | null = null;
+    const parent = item.parent as unknown;
+    if (typeof parent === 'string') path = [parent, item.parentSub ?? '#'];
+    else if (parent instanceof Y.ID) {
+      const above = at(parent);
+      path = above && [...above, item.parentSub ?? '#'];
+    } else {
+      // Inserted beside a neighbour: the same parent and, for a map value, the same key.
+      const neighbour = item.origin ?? item.rightOrigin;
+      const beside = neighbour ? at(neighbour) : null;
+      path = beside && [...beside];
+    }
+    places.set(item, path);
+    return path;
+  };
+  for (const [client, deletions] of ds.clients) {
+    for (const { clock, len } of deletions) if (lacking(Y.createID(client, clock + len - 1))) return 'incomplete';
+  }
+  for (const struct of structs) {
+    if (struct instanceof Y.Item && (lacking(struct.origin) || lacking(struct.rightOrigin) || (struct.parent instanceof Y.ID && lacking(struct.parent)))) return 'incomplete';
+  }
+  const result: Touch[] = [];
+  for (const struct of structs) {
+    if (!(struct instanceof Y.Item)) continue;
+    // What the document has already is no change (a reconnecting client re-sends it).
+    if (struct.id.clock + struct.length <= Y.getState(doc.store, struct.id.client)) continue;
+    const path = placeOf(struct, 0);
+    if (!path) return null;
+    result.push({ path, content: struct.content, deleted: false, gone: struct.content instanceof Y.ContentDeleted || deletedHere(struct.id, struct.length) });
+  }
+  for (const [client, deletions] of ds.clients) {
+    for (const { clock, len } of deletions) {
+      let at = clock;
+      while (at < clock + len) {
+        const id = Y.createID(client, at);
+        const mine = ownAt(id);
+        if (mine) {
+          at = mine.id.clock + mine.length;
+          continue;
+        }
+        const item = itemAt(doc, id);
+        // A deletion of something the document does not have yet: it would stay pending.
+        if (!item) return Y.getState(doc.store, client) <= at ? 'incomplete' : null;
+        if (!item.deleted) {
+          const path = pathOf(item, roots);
+          if (!path) return null;
+          result.push({ path, content: item.content, deleted: true, gone: true });
+        }
+        at = item.id.clock + item.length;
+      }
+    }
+  }
+  return result;
+}
+
 /** The values an item carries: those of plain JSON content, none for deleted content. */
-function valuesOf(item: Y.Item): { kind: 'any' | 'deleted' | 'string' | 'format' | 'type' | 'other'; values: unknown[] } {
-  const content = item.content;
+function valuesOf(content: Y.Item['content']): { kind: 'any' | 'deleted' | 'string' | 'format' | 'type' | 'other'; values: unknown[] } {
   if (content instanceof Y.ContentAny) return { kind: 'any', values: content.getContent() };
   if (content instanceof Y.ContentDeleted) return { kind: 'deleted', values: [] };
   if (content instanceof Y.ContentString) return { kind: 'string', values: [] };
@@ -127,133 +230,178 @@ function valuesOf(item: Y.Item): { kind: 'any' | 'deleted' | 'string' | 'format'
 
 const refuse = (close: CloseCode, reason: string): GateResult => ({ ok: false, close, reason });
 
-/**
- * Whether an item holds no value any more: deleted, or sent already garbage-collected (a
- * reconnecting client re-sends overwritten values as ContentDeleted, which Yjs always integrates
- * as deleted). Its path is still checked; there is no value to check.
- */
-function gone(item: Y.Item, kind: string): boolean {
-  return item.deleted || kind === 'deleted';
-}
+type GateNetwork = IncidentNetwork & { locationById: Map<string, { organisationId: string }> };
 
 /**
- * Decides whether a transaction that came from `author` may stand: every touched path must be in
- * the author's rights (DESIGN.md's table), every new value must fit the schema, and the reports
- * and needs it leaves behind must be whole. Returns the reports and needs to stamp.
+ * The rules every touched place must keep on its own (DESIGN.md's table): the author's rights
+ * on the path and the schema of each new value. Collects what was touched, for stamps and the
+ * record. The same rules judge an update before it is applied and a transaction after.
  */
-export function checkTransaction({ doc, transaction, author, network }: { doc: Y.Doc; transaction: Y.Transaction; author: Author; network: IncidentNetwork & { locationById: Map<string, { organisationId: string }> } }): GateResult {
-  const list = touches(doc, transaction);
-  if (!list) return refuse(CloseCodes.Invalid, 'an item has no parent in the document');
+function checkTouches(list: readonly Touch[], author: Author, network: GateNetwork): { ok: true; touched: Touched; createdNeeds: Set<string> } | { ok: false; close: CloseCode; reason: string } {
   const reports = new Map<string, Set<string>>();
   const needs = new Map<string, Set<string>>();
   const picture = new Set<string>();
   const areas = new Set<string>();
   let logbook = 0;
   const createdNeeds = new Set<string>();
-  const isGhor = author.role === 'ghor' || author.role === 'admin';
-  if (list.length > 0 && author.role === 'observer') return refuse(CloseCodes.Forbidden, 'an observer writes nothing');
-
+  if (list.length > 0 && author.role === 'observer') return refuse(CloseCodes.Forbidden, 'an observer writes nothing') as { ok: false; close: CloseCode; reason: string };
   for (const touch of list) {
     if (touch.path[0] === ROOTS.needs && touch.path.length === 2 && !touch.deleted) createdNeeds.add(touch.path[1]);
   }
+  const no = (close: CloseCode, reason: string) => ({ ok: false as const, close, reason });
 
-  for (const { path, item, deleted } of list) {
+  for (const { path, content: raw, deleted, gone } of list) {
     const [root, key, field] = path;
-    const content = valuesOf(item);
+    const content = valuesOf(raw);
     switch (root) {
       case ROOTS.reports: {
-        if (path.length === 2) return refuse(CloseCodes.Forbidden, 'report maps are created by the server only');
-        if (path.length > 3) return refuse(CloseCodes.Invalid, 'report fields hold plain values');
-        if (field === 'stamp') return refuse(CloseCodes.Forbidden, 'stamps are written by the server only');
+        if (path.length === 2) return no(CloseCodes.Forbidden, 'report maps are created by the server only');
+        if (path.length > 3) return no(CloseCodes.Invalid, 'report fields hold plain values');
+        if (field === 'stamp') return no(CloseCodes.Forbidden, 'stamps are written by the server only');
         const check = REPORT_FIELD_CHECKS.get(field);
-        if (!check) return refuse(CloseCodes.Invalid, `unknown report field ${field}`);
+        if (!check) return no(CloseCodes.Invalid, `unknown report field ${field}`);
         const location = network.locationById.get(key);
-        if (!location) return refuse(CloseCodes.Invalid, `unknown location ${key}`);
-        if (!mayWrite({ root: ROOTS.reports, writer: author, owner: location.organisationId })) return refuse(CloseCodes.Forbidden, `location ${key} belongs to another organisation`);
-        if (!gone(item, content.kind)) {
-          if (content.kind !== 'any' || content.values.length !== 1) return refuse(CloseCodes.Invalid, `report field ${field} holds a plain value`);
-          if (!check(content.values[0])) {
-            return refuse(CloseCodes.Invalid, `invalid value of report field ${field}`);
-          }
+        if (!location) return no(CloseCodes.Invalid, `unknown location ${key}`);
+        if (!mayWrite({ root: ROOTS.reports, writer: author, owner: location.organisationId })) return no(CloseCodes.Forbidden, `location ${key} belongs to another organisation`);
+        if (!gone) {
+          if (content.kind !== 'any' || content.values.length !== 1) return no(CloseCodes.Invalid, `report field ${field} holds a plain value`);
+          if (!check(content.values[0])) return no(CloseCodes.Invalid, `invalid value of report field ${field}`);
         }
         add(reports, key, field);
         break;
       }
       case ROOTS.needs: {
         if (path.length === 2) {
-          if (deleted) return refuse(CloseCodes.Forbidden, 'needs are cancelled, never deleted');
-          if (content.kind !== 'type' || !(content.values[0] instanceof Y.Map)) return refuse(CloseCodes.Invalid, 'a need is a map');
+          if (deleted) return no(CloseCodes.Forbidden, 'needs are cancelled, never deleted');
+          if (content.kind !== 'type' || !(content.values[0] instanceof Y.Map)) return no(CloseCodes.Invalid, 'a need is a map');
           add(needs, key, undefined);
           break;
         }
-        if (path.length > 3) return refuse(CloseCodes.Invalid, 'need fields hold plain values');
-        if (field === 'stamp') return refuse(CloseCodes.Forbidden, 'stamps are written by the server only');
+        if (path.length > 3) return no(CloseCodes.Invalid, 'need fields hold plain values');
+        if (field === 'stamp') return no(CloseCodes.Forbidden, 'stamps are written by the server only');
         const check = NEED_FIELD_CHECKS.get(field);
-        if (!check) return refuse(CloseCodes.Invalid, `unknown need field ${field}`);
-        if (NEED_IMMUTABLE.has(field) && !createdNeeds.has(key)) return refuse(CloseCodes.Forbidden, `need field ${field} cannot change`);
-        if (!mayWriteNeedField({ writer: author, field })) return refuse(CloseCodes.Forbidden, `need field ${field} is GHOR's handling`);
-        if (!gone(item, content.kind)) {
-          if (content.kind !== 'any' || content.values.length !== 1) return refuse(CloseCodes.Invalid, `need field ${field} holds a plain value`);
+        if (!check) return no(CloseCodes.Invalid, `unknown need field ${field}`);
+        if (NEED_IMMUTABLE.has(field) && !createdNeeds.has(key)) return no(CloseCodes.Forbidden, `need field ${field} cannot change`);
+        if (!mayWriteNeedField({ writer: author, field })) return no(CloseCodes.Forbidden, `need field ${field} is GHOR's handling`);
+        if (!gone) {
+          if (content.kind !== 'any' || content.values.length !== 1) return no(CloseCodes.Invalid, `need field ${field} holds a plain value`);
           const value = content.values[0];
-          if (!check(value)) return refuse(CloseCodes.Invalid, `invalid value of need field ${field}`);
-          if (field === 'status' && !mayGiveNeedStatus({ writer: author, status: value })) {
-            return refuse(CloseCodes.Forbidden, 'a coordinator may only file or cancel a need');
-          }
+          if (!check(value)) return no(CloseCodes.Invalid, `invalid value of need field ${field}`);
+          if (field === 'status' && !mayGiveNeedStatus({ writer: author, status: value })) return no(CloseCodes.Forbidden, 'a coordinator may only file or cancel a need');
         }
         add(needs, key, field);
         break;
       }
       case ROOTS.picture: {
-        if (!mayWrite({ root: ROOTS.picture, writer: author })) return refuse(CloseCodes.Forbidden, 'the situation picture is written by GHOR');
-        if (path.length === 2) return refuse(CloseCodes.Forbidden, 'the picture texts are created by the server only');
-        if (!isPictureText(key) || path.length !== 3) return refuse(CloseCodes.Invalid, 'unknown part of the picture');
-        if (!['string', 'format', 'deleted'].includes(content.kind)) return refuse(CloseCodes.Invalid, 'the picture holds text only');
+        if (!mayWrite({ root: ROOTS.picture, writer: author })) return no(CloseCodes.Forbidden, 'the situation picture is written by GHOR');
+        if (path.length === 2) return no(CloseCodes.Forbidden, 'the picture texts are created by the server only');
+        if (!isPictureText(key) || path.length !== 3) return no(CloseCodes.Invalid, 'unknown part of the picture');
+        if (!['string', 'format', 'deleted'].includes(content.kind)) return no(CloseCodes.Invalid, 'the picture holds text only');
         picture.add(key);
         break;
       }
       case ROOTS.areas: {
-        if (!mayWrite({ root: ROOTS.areas, writer: author })) return refuse(CloseCodes.Forbidden, 'areas are drawn by GHOR');
-        if (path.length !== 2 || !/^[A-Za-z0-9_.-]{1,64}$/.test(key)) return refuse(CloseCodes.Invalid, 'an area is one GeoJSON value under an id');
-        if (!gone(item, content.kind)) {
-          if (content.kind !== 'any' || content.values.length !== 1) return refuse(CloseCodes.Invalid, 'an area is one GeoJSON value');
+        if (!mayWrite({ root: ROOTS.areas, writer: author })) return no(CloseCodes.Forbidden, 'areas are drawn by GHOR');
+        if (path.length !== 2 || !/^[A-Za-z0-9_.-]{1,64}$/.test(key)) return no(CloseCodes.Invalid, 'an area is one GeoJSON value under an id');
+        if (!gone) {
+          if (content.kind !== 'any' || content.values.length !== 1) return no(CloseCodes.Invalid, 'an area is one GeoJSON value');
           const problem = areaProblem(content.values[0]);
-          if (problem) return refuse(CloseCodes.Invalid, problem);
+          if (problem) return no(CloseCodes.Invalid, problem);
         }
         areas.add(key);
         break;
       }
       case ROOTS.logbook: {
-        if (!mayWrite({ root: ROOTS.logbook, writer: author })) return refuse(CloseCodes.Forbidden, 'the logbook is kept by GHOR');
-        if (deleted) return refuse(CloseCodes.Forbidden, 'the logbook is append-only');
-        if (path.length !== 2 || content.kind !== 'any') return refuse(CloseCodes.Invalid, 'logbook entries are plain values');
+        if (!mayWrite({ root: ROOTS.logbook, writer: author })) return no(CloseCodes.Forbidden, 'the logbook is kept by GHOR');
+        if (deleted) return no(CloseCodes.Forbidden, 'the logbook is append-only');
+        if (path.length !== 2 || content.kind !== 'any') return no(CloseCodes.Invalid, 'logbook entries are plain values');
         for (const entry of content.values) {
           const problem = logbookProblem(entry);
-          if (problem) return refuse(CloseCodes.Invalid, problem);
-          if ((entry as { by: string }).by !== author.username) return refuse(CloseCodes.Forbidden, 'a logbook entry names its own author');
+          if (problem) return no(CloseCodes.Invalid, problem);
+          if ((entry as { by: string }).by !== author.username) return no(CloseCodes.Forbidden, 'a logbook entry names its own author');
         }
         logbook += content.values.length;
         break;
       }
       default:
-        return refuse(CloseCodes.Invalid, `unknown root ${root}`);
+        return no(CloseCodes.Invalid, `unknown root ${root}`);
     }
   }
+  return { ok: true, touched: { reports, needs, picture, areas, logbook }, createdNeeds };
+}
 
+/**
+ * Judges an update before it is applied, from the update and the current document alone: a
+ * refusal found here costs nothing to undo, because nothing was done. `null`: the update may
+ * stand as far as can be told without applying it (its whole needs are judged after), or its
+ * places cannot be told; {@link checkTransaction} decides then. `incomplete`: it deletes what
+ * the document does not have yet (the client is to send everything it has).
+ */
+export function precheckUpdate({ doc, update, author, network }: { doc: Y.Doc; update: Uint8Array; author: Author; network: GateNetwork }): { close: CloseCode; reason: string } | 'incomplete' | null {
+  let list: ReturnType<typeof touchesOfUpdate>;
+  try {
+    list = touchesOfUpdate(doc, update);
+  } catch (error) {
+    // Bytes that do not decode as an update are refused here, before Yjs could half-apply them.
+    return { close: CloseCodes.BadMessage, reason: `update cannot be read: ${(error as Error).message}` };
+  }
+  if (list === null || list === 'incomplete') return list;
+  const verdict = checkTouches(list, author, network);
+  if (!verdict.ok) return { close: verdict.close, reason: verdict.reason };
+  // A need this update files is whole in the update itself: judged here like after applying.
+  // (A change of an existing need is judged after: concurrent values decide what stands.)
+  const needs = doc.getMap<Y.Map<unknown>>(ROOTS.needs);
+  for (const id of verdict.createdNeeds) {
+    if (needs.has(id)) continue;
+    const fields = list.filter((t) => t.path[0] === ROOTS.needs && t.path[1] === id && t.path.length === 3 && !t.gone);
+    const need = Object.fromEntries(fields.map((t) => [t.path[2], valuesOf(t.content).values[0]]));
+    const issue = wholeNeedIssue({ id, need, created: true, author, network });
+    if (issue) return issue;
+  }
+  // Whose need it is can be told before applying too: the value the update gives a new need,
+  // else the need as the document has it (the field never changes afterwards).
+  for (const id of verdict.touched.needs.keys()) {
+    const given = list.find((t) => t.path[0] === ROOTS.needs && t.path[1] === id && t.path[2] === 'organisationId' && !t.gone);
+    const owner = given ? valuesOf(given.content).values[0] : doc.getMap<Y.Map<unknown>>(ROOTS.needs).get(id)?.get('organisationId');
+    if (typeof owner === 'string' && !mayWrite({ root: ROOTS.needs, writer: author, owner })) return { close: CloseCodes.Forbidden, reason: 'need of another organisation' };
+  }
+  return null;
+}
+
+/**
+ * Decides whether a transaction that came from `author` may stand: every touched path must be in
+ * the author's rights (DESIGN.md's table), every new value must fit the schema, and the reports
+ * and needs it leaves behind must be whole. `clients` are the clients the update wrote for.
+ * Returns the reports and needs to stamp.
+ */
+export function checkTransaction({ doc, transaction, author, network, clients }: { doc: Y.Doc; transaction: Y.Transaction; author: Author; network: GateNetwork; clients: Iterable<number> }): GateResult {
+  const list = touches(doc, transaction, clients);
+  if (!list) return refuse(CloseCodes.Invalid, 'an item has no parent in the document');
+  const verdict = checkTouches(list, author, network);
+  if (!verdict.ok) return verdict;
+  const { touched, createdNeeds } = verdict;
   // Whole-need checks on what the transaction leaves behind.
-  for (const id of needs.keys()) {
+  for (const id of touched.needs.keys()) {
     const map = doc.getMap<Y.Map<unknown>>(ROOTS.needs).get(id);
     if (!(map instanceof Y.Map)) return refuse(CloseCodes.Invalid, `need ${id} is not a map`);
-    const need = map.toJSON() as Record<string, unknown>;
-    const problem = needProblem(need);
-    if (problem) return refuse(CloseCodes.Invalid, problem);
-    if (need.id !== id) return refuse(CloseCodes.Invalid, 'need id differs from its key');
-    if (!network.organisations.some((o) => o.id === need.organisationId)) return refuse(CloseCodes.Invalid, 'need names an unknown organisation');
-    if (need.locationId !== undefined && network.locationById.get(need.locationId as string)?.organisationId !== need.organisationId) {
-      return refuse(CloseCodes.Invalid, 'need names a location of another organisation');
-    }
-    if (!mayWrite({ root: ROOTS.needs, writer: author, owner: need.organisationId as string })) return refuse(CloseCodes.Forbidden, 'need of another organisation');
-    if (createdNeeds.has(id) && need.createdBy !== author.username) return refuse(CloseCodes.Forbidden, 'a need names its own author');
-    if (createdNeeds.has(id) && !isGhor && need.status !== 'open') return refuse(CloseCodes.Forbidden, 'a new need is open');
+    const issue = wholeNeedIssue({ id, need: map.toJSON() as Record<string, unknown>, created: createdNeeds.has(id), author, network });
+    if (issue) return refuse(issue.close, issue.reason);
   }
-  return { ok: true, reports, needs, picture, areas, logbook };
+  return { ok: true, ...touched };
+}
+
+/** The rules a need must keep as a whole: its schema, its key, its organisation and location, who filed it. */
+function wholeNeedIssue({ id, need, created, author, network }: { id: string; need: Record<string, unknown>; created: boolean; author: Author; network: GateNetwork }): { close: CloseCode; reason: string } | null {
+  const isGhor = author.role === 'ghor' || author.role === 'admin';
+  const problem = needProblem(need);
+  if (problem) return { close: CloseCodes.Invalid, reason: problem };
+  if (need.id !== id) return { close: CloseCodes.Invalid, reason: 'need id differs from its key' };
+  if (!network.organisations.some((o) => o.id === need.organisationId)) return { close: CloseCodes.Invalid, reason: 'need names an unknown organisation' };
+  if (need.locationId !== undefined && network.locationById.get(need.locationId as string)?.organisationId !== need.organisationId) {
+    return { close: CloseCodes.Invalid, reason: 'need names a location of another organisation' };
+  }
+  if (!mayWrite({ root: ROOTS.needs, writer: author, owner: need.organisationId as string })) return { close: CloseCodes.Forbidden, reason: 'need of another organisation' };
+  if (created && need.createdBy !== author.username) return { close: CloseCodes.Forbidden, reason: 'a need names its own author' };
+  if (created && !isGhor && need.status !== 'open') return { close: CloseCodes.Forbidden, reason: 'a new need is open' };
+  return null;
 }

@@ -12,7 +12,7 @@ import { writeStamps } from '../../shared/incident-doc';
 import { IncidentLog, RecordType, StorageError, decodeCheckpoint, encodeCheckpoint, readLogFile, type LogRecord, type NewRecord } from '../recorder/incident-log';
 import { LogGrowth, type StorageStatus } from './log-growth';
 import type { WriteBudget } from './write-budget';
-import { checkTransaction, type Author, type Touched } from './gate';
+import { checkTransaction, precheckUpdate, type Author, type Touched } from './gate';
 
 /** The tiny socket interface a room needs from a connection. */
 export interface RoomSocket {
@@ -53,6 +53,25 @@ export function replayRecords(records: readonly LogRecord[], warn: (m: string) =
     updates++;
   }
   return { doc, bindings, updatesSinceCheckpoint: updates };
+}
+
+/** How many rebuilds one user may cause in a window; beyond that its writes wait (retryable). */
+export const REBUILD_BUDGET = { rebuilds: 3, windowMs: 60000 } as const;
+
+/** Counts the rebuilds each user caused within the last window. */
+class RebuildBudget {
+  private readonly spent = new Map<string, number[]>();
+
+  allows(user: string, now: number): boolean {
+    const times = (this.spent.get(user) ?? []).filter((t) => t > now - REBUILD_BUDGET.windowMs);
+    if (times.length === 0) this.spent.delete(user);
+    else this.spent.set(user, times);
+    return times.length < REBUILD_BUDGET.rebuilds;
+  }
+
+  spend(user: string, now: number): void {
+    this.spent.set(user, [...(this.spent.get(user) ?? []), now]);
+  }
 }
 
 /** Options of a room. */
@@ -116,6 +135,8 @@ export class IncidentRoom {
   /** A server-side change whose update could not be written (see {@link serverChange}). */
   private serverWriteFailure: StorageError | null = null;
   private readonly growth = new LogGrowth();
+  /** Rebuilds caused per user: the last resort of undoing a change, and so bounded. */
+  private readonly rebuilds = new RebuildBudget();
 
   constructor(private readonly options: RoomOptions) {
     const { log, records } = IncidentLog.open(incidentLogFile(options.dataDir, options.incidentId), options.log);
@@ -358,6 +379,15 @@ export class IncidentRoom {
     // the client keeps the change and sends it again when it reconnects.
     if (newClients.length > 0 && this.fault) return this.refuse(socket, CloseCodes.StorageUnavailable, `log not writable (${this.fault.code})`, false);
     if (newClients.length > 0 && !this.options.budget.allows(author.id)) return this.refuse(socket, CloseCodes.WriteBudget, 'write budget used up', false);
+    // Judged from the update itself first: what breaks a rule on its own is refused before
+    // anything is applied, so a refusal costs no rebuild, however often it comes.
+    const network = { ...this.options.network, locationById: this.locationById };
+    const early = precheckUpdate({ doc: this.doc, update, author, network });
+    if (early === 'incomplete') return this.incomplete(socket);
+    if (early) return this.refuse(socket, early.close, early.reason, false);
+    // What only applying can tell (a need left incomplete, a place the update cannot name) may
+    // need a rebuild to undo: a user who keeps causing those waits, so nobody can stall the room.
+    if (!this.rebuilds.allows(author.id, this.options.now().getTime())) return this.refuse(socket, CloseCodes.WriteBudget, 'too many refused changes that had to be undone', false);
     // The update is applied, checked and stamped inside one transaction, so that the change and
     // its stamps come out as one update (no merge needed). On refusal the whole transaction is
     // undone by rebuilding from the log, before anything is recorded or broadcast.
@@ -378,7 +408,7 @@ export class IncidentRoom {
           verdict = { ok: false, close: CloseCodes.Closed, reason: 'incident closed' };
           return;
         }
-        verdict = checkTransaction({ doc: this.doc, transaction, author, network: { ...this.options.network, locationById: this.locationById } });
+        verdict = checkTransaction({ doc: this.doc, transaction, author, network, clients: to.keys() });
         if (verdict.ok) this.stamp(author, verdict);
       }, socket);
     } catch (error) {
@@ -425,7 +455,19 @@ export class IncidentRoom {
     const reason = `update has missing dependencies (${this.describePending()})`;
     if (!entry || ++entry.resyncs > 3) return this.refuse(socket, CloseCodes.Incomplete, reason, true);
     this.options.log(`yjs ${this.options.incidentId}: ${socket.author.username}: ${reason}; rebuilt and asked for a full diff`);
+    this.rebuilds.spend(socket.author.id, this.options.now().getTime());
     this.rebuild();
+    this.requestSync(socket);
+  }
+
+  /**
+   * An update deletes items the server does not have yet (seen before applying it): the client
+   * is asked for a full diff, nothing to undo. A client that keeps doing this is closed.
+   */
+  private incomplete(socket: RoomSocket): void {
+    const entry = this.sockets.get(socket);
+    if (!entry || ++entry.resyncs > 3) return this.refuse(socket, CloseCodes.Incomplete, 'update deletes items the server does not have', false);
+    this.options.log(`yjs ${this.options.incidentId}: ${socket.author.username}: update deletes items the server does not have; asked for a full diff`);
     this.requestSync(socket);
   }
 
@@ -492,8 +534,11 @@ export class IncidentRoom {
   }
 
   private refuse(socket: RoomSocket, code: CloseCode, reason: string, rebuild: boolean): void {
-    this.options.log(`yjs ${this.options.incidentId}: refused an update of ${socket.author.username} (${socket.author.role}): ${reason}`);
-    if (rebuild) this.rebuild();
+    this.options.log(`yjs ${this.options.incidentId}: refused an update of ${socket.author.username} (${socket.author.role}): ${reason}${rebuild ? '; rebuilt from the log' : ''}`);
+    if (rebuild) {
+      this.rebuilds.spend(socket.author.id, this.options.now().getTime());
+      this.rebuild();
+    }
     socket.close(code);
   }
 
