@@ -1,8 +1,5 @@
 import { text, type Text } from './text';
 
-/** Version of the wire contract; bumped on any incompatible change of messages or codes. */
-export const PROTOCOL_VERSION = 1;
-
 /** y-websocket message types (first varUint of every frame), as y-protocols defines them. */
 export const YMessage = {
   sync: 0,

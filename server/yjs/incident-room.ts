@@ -125,7 +125,8 @@ export class IncidentRoom {
   private readonly locationById: Map<string, { organisationId: string }>;
   private capture: { socket: RoomSocket; updates: Uint8Array[] } | null = null;
   private readonly outbox: Uint8Array[] = [];
-  private flushScheduled = false;
+  /** Set for the rest of an event-loop turn after an update went out: later ones are merged. */
+  private batching = false;
   private closed = false;
   /** Set while the log cannot be written: writes are refused with a retryable code. */
   private fault: { code: string; since: string; failedWrites: number } | null = null;
@@ -560,15 +561,20 @@ export class IncidentRoom {
       this.updatesSinceCheckpoint++;
       this.outbox.push(update);
     }
-    if (!this.flushScheduled) {
-      this.flushScheduled = true;
-      setImmediate(() => this.flush());
+    // A lone update goes out at once; what follows within the same turn of the event loop
+    // waits for the end of it and goes out merged: batching only when updates are waiting.
+    if (!this.batching) {
+      this.flush();
+      this.batching = true;
+      setImmediate(() => {
+        this.batching = false;
+        this.flush();
+      });
     }
   }
 
-  /** Sends the queued updates as one message to every socket. */
+  /** Sends the queued updates as one message, the same bytes to every socket. */
   private flush(): void {
-    this.flushScheduled = false;
     if (this.outbox.length === 0) return;
     const updates = this.outbox.splice(0);
     const message = encoding.createEncoder();
