@@ -1,8 +1,8 @@
 import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { YMessage, YSyncMessage } from '../shared/wire';
+import { syncFrame } from '../shared/y-frames';
 
 /** Monotonic time in milliseconds with sub-millisecond resolution, shared by all peers in a process. */
 export const now = (): number => Number(process.hrtime.bigint()) / 1e6;
@@ -10,13 +10,7 @@ export const now = (): number => Number(process.hrtime.bigint()) / 1e6;
 const EMPTY_STATE_VECTOR = Y.encodeStateVector(new Y.Doc());
 const EMPTY_UPDATE = Y.encodeStateAsUpdate(new Y.Doc());
 
-function frame(subtype: number, payload: Uint8Array): Uint8Array {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, YMessage.sync);
-  encoding.writeVarUint(encoder, subtype);
-  encoding.writeVarUint8Array(encoder, payload);
-  return encoding.toUint8Array(encoder);
-}
+const frame = syncFrame;
 
 /**
  * A light y-websocket peer that speaks the sync handshake and notes when updates arrive,

@@ -1,6 +1,6 @@
+import { awarenessStateFrame } from '../shared/y-frames';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
 import { readReport, setReport } from '../shared/incident-doc';
@@ -109,17 +109,7 @@ describe('fuzzing socket.io', () => {
 });
 
 describe('awareness relay', () => {
-  function awarenessFrame(client: number, clock: number, state: object): Uint8Array {
-    const inner = encoding.createEncoder();
-    encoding.writeVarUint(inner, 1);
-    encoding.writeVarUint(inner, client);
-    encoding.writeVarUint(inner, clock);
-    encoding.writeVarString(inner, JSON.stringify(state));
-    const outer = encoding.createEncoder();
-    encoding.writeVarUint(outer, YMessage.awareness);
-    encoding.writeVarUint8Array(outer, encoding.toUint8Array(inner));
-    return encoding.toUint8Array(outer);
-  }
+  const awarenessFrame = awarenessStateFrame;
 
   it('writes the sender’s true identity into its state and drops bursts beyond the limit', async () => {
     const listener = await openRawBoard(server.url, incidentId, ghor.cookie);

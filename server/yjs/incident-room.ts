@@ -3,12 +3,12 @@ import { join } from 'node:path';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
-import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import type { Stamp } from '../../shared/board-schema';
 import type { IncidentNetwork } from '../../shared/incident';
-import { CloseCodes, YMessage, type BoardStatus, type CloseCode } from '../../shared/wire';
+import { CloseCodes, YMessage, YSyncMessage, type BoardStatus, type CloseCode } from '../../shared/wire';
 import { writeStamps } from '../../shared/incident-doc';
+import { awarenessFrame, boardStatusFrame, syncStep1Frame, syncStep2Frame, updateFrame } from '../../shared/y-frames';
 import { IncidentLog, RecordType, StorageError, decodeCheckpoint, encodeCheckpoint, readLogFile, type LogRecord, type NewRecord } from '../recorder/incident-log';
 import { LogGrowth, type StorageStatus } from './log-growth';
 import type { WriteBudget } from './write-budget';
@@ -255,10 +255,7 @@ export class IncidentRoom {
   /** Zorgbeeld's own message on the Yjs connection: whether the board takes writes now, and what just changed. */
   private statusMessage(changed: Omit<BoardStatus, 'storage'> = {}): Uint8Array {
     const status: BoardStatus = { storage: this.fault ? 'unavailable' : 'ok', ...changed };
-    const message = encoding.createEncoder();
-    encoding.writeVarUint(message, YMessage.boardStatus);
-    encoding.writeVarString(message, JSON.stringify(status));
-    return encoding.toUint8Array(message);
+    return boardStatusFrame(status);
   }
 
   /** Tells everyone on the board at once that the incident was closed or its GRIP level changed. */
@@ -292,10 +289,7 @@ export class IncidentRoom {
   join(socket: RoomSocket): void {
     this.sockets.set(socket, { awarenessClients: new Set(), awarenessTimes: [], resyncs: 0 });
     this.recordEvent(socket.author.id, { type: 'joined', username: socket.author.username, role: socket.author.role, organisationId: socket.author.organisationId });
-    const sync = encoding.createEncoder();
-    encoding.writeVarUint(sync, YMessage.sync);
-    syncProtocol.writeSyncStep1(sync, this.doc);
-    this.send(socket, encoding.toUint8Array(sync));
+    this.send(socket, syncStep1Frame(Y.encodeStateVector(this.doc)));
     const states = [...this.awareness.getStates().keys()];
     if (states.length > 0) this.send(socket, this.awarenessMessage(states));
   }
@@ -321,14 +315,11 @@ export class IncidentRoom {
       const type = decoding.readVarUint(decoder);
       if (type === YMessage.sync) {
         const subtype = decoding.readVarUint(decoder);
-        if (subtype === syncProtocol.messageYjsSyncStep1) {
-          const reply = encoding.createEncoder();
-          encoding.writeVarUint(reply, YMessage.sync);
-          syncProtocol.writeSyncStep2(reply, this.doc, decoding.readVarUint8Array(decoder));
-          this.send(socket, encoding.toUint8Array(reply));
+        if (subtype === YSyncMessage.step1) {
+          this.send(socket, syncStep2Frame(Y.encodeStateAsUpdate(this.doc, decoding.readVarUint8Array(decoder))));
           // After the reply that makes the client synced, so that it learns the board is read-only for now.
           if (this.fault) this.send(socket, this.statusMessage());
-        } else if (subtype === syncProtocol.messageYjsSyncStep2 || subtype === syncProtocol.messageYjsUpdate) {
+        } else if (subtype === YSyncMessage.step2 || subtype === YSyncMessage.update) {
           this.receiveUpdate(socket, decoding.readVarUint8Array(decoder));
         } else {
           socket.close(CloseCodes.BadMessage);
@@ -440,10 +431,7 @@ export class IncidentRoom {
 
   /** Asks a client for everything the server lacks (our sync step 1; it answers with a diff). */
   private requestSync(socket: RoomSocket): void {
-    const message = encoding.createEncoder();
-    encoding.writeVarUint(message, YMessage.sync);
-    syncProtocol.writeSyncStep1(message, this.doc);
-    this.send(socket, encoding.toUint8Array(message));
+    this.send(socket, syncStep1Frame(Y.encodeStateVector(this.doc)));
   }
 
   /**
@@ -577,10 +565,7 @@ export class IncidentRoom {
   private flush(): void {
     if (this.outbox.length === 0) return;
     const updates = this.outbox.splice(0);
-    const message = encoding.createEncoder();
-    encoding.writeVarUint(message, YMessage.sync);
-    syncProtocol.writeUpdate(message, updates.length === 1 ? updates[0] : Y.mergeUpdates(updates));
-    this.broadcast(encoding.toUint8Array(message), null);
+    this.broadcast(updateFrame(updates.length === 1 ? updates[0] : Y.mergeUpdates(updates)), null);
     // The updates are in the log already; a checkpoint (milliseconds for a large document) only
     // shortens loading, so it waits until the clients have the updates.
     if (this.updatesSinceCheckpoint >= (this.options.checkpointEvery ?? 1000)) this.checkpoint();
@@ -638,17 +623,11 @@ export class IncidentRoom {
     }
     const rewritten = encoding.toUint8Array(encoder);
     awarenessProtocol.applyAwarenessUpdate(this.awareness, rewritten, socket);
-    const message = encoding.createEncoder();
-    encoding.writeVarUint(message, YMessage.awareness);
-    encoding.writeVarUint8Array(message, rewritten);
-    this.broadcast(encoding.toUint8Array(message), socket);
+    this.broadcast(awarenessFrame(rewritten), socket);
   }
 
   private awarenessMessage(clients: number[]): Uint8Array {
-    const message = encoding.createEncoder();
-    encoding.writeVarUint(message, YMessage.awareness);
-    encoding.writeVarUint8Array(message, awarenessProtocol.encodeAwarenessUpdate(this.awareness, clients));
-    return encoding.toUint8Array(message);
+    return awarenessFrame(awarenessProtocol.encodeAwarenessUpdate(this.awareness, clients));
   }
 
   private broadcast(message: Uint8Array, except: RoomSocket | null): void {

@@ -1,5 +1,4 @@
 import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { YMessage, YSyncMessage } from '../../shared/wire';
@@ -16,14 +15,9 @@ export interface RawBoard {
   sendUpdate(update: Uint8Array): void;
 }
 
-/** Encodes a sync message with a payload. */
-export function syncFrame(subtype: number, payload: Uint8Array): Uint8Array {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, YMessage.sync);
-  encoding.writeVarUint(encoder, subtype);
-  encoding.writeVarUint8Array(encoder, payload);
-  return encoding.toUint8Array(encoder);
-}
+import { syncFrame } from '../../shared/y-frames';
+
+export { syncFrame };
 
 /** Opens a raw connection and pulls the server's whole state into a local document. */
 export async function openRawBoard(baseUrl: string, incidentId: string, cookie: string, { origin = baseUrl, sync = true } = {}): Promise<RawBoard> {
