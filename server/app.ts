@@ -37,6 +37,7 @@ import { introductionRoutes } from './http/introduction-routes';
 import { invitationRoutes } from './http/invitation-routes';
 import { smtpMailer } from './network/mailer';
 import { networkRoutes } from './http/network-routes';
+import { DEFAULTS } from './defaults';
 
 /** Everything the server depends on; nothing is read from the environment here. */
 export interface ServerDeps {
@@ -120,7 +121,7 @@ export function createServer(deps: ServerDeps): ZorgbeeldServer {
   const sessions = new Sessions({
     store,
     now,
-    ttlMs: deps.sessionTtlMs ?? 12 * 3600 * 1000,
+    ttlMs: deps.sessionTtlMs ?? DEFAULTS.sessionTtlMs,
     secureCookies: deps.secureCookies ?? false,
   });
   const guard = new SignInGuard({ ...DEFAULT_SIGN_IN_LIMITS, ...deps.signInLimits }, () => now().getTime());
@@ -167,7 +168,7 @@ export function createServer(deps: ServerDeps): ZorgbeeldServer {
     retry: reachConfig.retry,
     outboxTickMs: reachConfig.outboxTickMs,
     escalationTickMs: reachConfig.escalationTickMs,
-    escalateAfterMin: reachConfig.escalateAfterMin ?? 5,
+    escalateAfterMin: reachConfig.escalateAfterMin ?? DEFAULTS.escalateAfterMin,
   });
   reach.start();
   const review = new ReviewService({ store, dataDir: deps.dataDir, log });

@@ -9,6 +9,7 @@ import { HttpError } from '../http/http-error';
 import type { Store, StoredUser } from '../store/store';
 import type { Rooms } from '../yjs/rooms';
 import { deliveryLines } from '../../shared/reach';
+import { DEFAULTS } from '../defaults';
 
 /** Who hears about alert changes: the socket layer registers here. */
 export interface AlertListener {
@@ -117,7 +118,7 @@ export class AlertService {
         sentBy: user.id,
         sentByName: user.displayName,
         deliveredAt: {},
-        escalateAfterMin: input.escalateAfterMin ?? this.deps.escalateAfterMin ?? 5,
+        escalateAfterMin: input.escalateAfterMin ?? this.deps.escalateAfterMin ?? DEFAULTS.escalateAfterMin,
         escalation: {},
       };
       await this.deps.store.put({ alerts: [alert] });

@@ -2,6 +2,7 @@ import type { Channel } from '../../shared/contact';
 import type { OutboxMessage } from '../../shared/reach';
 import type { Store } from '../store/store';
 import type { ChannelSender, Envelope, SendResult } from './channels';
+import { DEFAULTS } from '../defaults';
 
 /** Retries after a failure: the n-th waits base·2^(n-1), at most max; after `attempts` it stays failed. */
 export interface RetryPolicy {
@@ -41,7 +42,7 @@ export class Outbox {
 
   /** Starts the runners: messages left `sending` by a crash are due at once. */
   start(): void {
-    this.timer = setInterval(() => this.kick(), this.deps.tickMs ?? 1000);
+    this.timer = setInterval(() => this.kick(), this.deps.tickMs ?? DEFAULTS.outboxTickMs);
     this.timer.unref();
     this.kick();
   }

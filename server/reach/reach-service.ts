@@ -15,6 +15,7 @@ import type { ChannelSender, Envelope } from './channels';
 import { Outbox, type RetryPolicy } from './outbox';
 import type { PushChannel } from './push-channel';
 import { readSmsStatus } from './sms-channel';
+import { DEFAULTS } from '../defaults';
 
 /** A message and what its link leads to, as the answer page shows it. */
 export interface LinkView {
@@ -86,7 +87,7 @@ export class ReachService implements AlertListener {
 
   start(): void {
     this.outbox.start();
-    this.escalationTimer = setInterval(() => void this.escalateDue(), this.deps.escalationTickMs ?? 5000);
+    this.escalationTimer = setInterval(() => void this.escalateDue(), this.deps.escalationTickMs ?? DEFAULTS.escalationTickMs);
     this.escalationTimer.unref();
   }
 

@@ -13,6 +13,7 @@ import { IncidentLog, RecordType, StorageError, decodeCheckpoint, encodeCheckpoi
 import { LogGrowth, type StorageStatus } from './log-growth';
 import type { WriteBudget } from './write-budget';
 import { checkTransaction, precheckUpdate, type Author, type Touched } from './gate';
+import { DEFAULTS } from '../defaults';
 
 /** The tiny socket interface a room needs from a connection. */
 export interface RoomSocket {
@@ -219,7 +220,7 @@ export class IncidentRoom {
     this.options.log(`LOG FAILURE: incident ${this.options.incidentId}: ${error.message}; the board is read-only until writing works again`);
     this.broadcast(this.statusMessage(), null);
     // Nobody may write meanwhile, so nothing else would find out that space has returned.
-    this.retryTimer = setInterval(() => this.retryWriting(), this.options.storageRetryMs ?? 2000);
+    this.retryTimer = setInterval(() => this.retryWriting(), this.options.storageRetryMs ?? DEFAULTS.storageRetryMs);
     this.retryTimer.unref();
   }
 
@@ -568,7 +569,7 @@ export class IncidentRoom {
     this.broadcast(updateFrame(updates.length === 1 ? updates[0] : Y.mergeUpdates(updates)), null);
     // The updates are in the log already; a checkpoint (milliseconds for a large document) only
     // shortens loading, so it waits until the clients have the updates.
-    if (this.updatesSinceCheckpoint >= (this.options.checkpointEvery ?? 1000)) this.checkpoint();
+    if (this.updatesSinceCheckpoint >= (this.options.checkpointEvery ?? DEFAULTS.checkpointEvery)) this.checkpoint();
   }
 
   /**

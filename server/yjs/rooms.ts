@@ -9,6 +9,7 @@ import { StorageError } from '../recorder/incident-log';
 import { IncidentRoom, incidentLogFile, type ChangedNeed } from './incident-room';
 import type { StorageStatus } from './log-growth';
 import { WriteBudget, DEFAULT_WRITE_BUDGET, type WriteBudgetLimits } from './write-budget';
+import { DEFAULTS } from '../defaults';
 
 /** Options of the room registry. */
 export interface RoomsOptions {
@@ -188,7 +189,7 @@ export class Rooms {
           room.close();
           this.rooms.delete(incidentId);
         }
-      }, this.options.idleMs ?? 60000),
+      }, this.options.idleMs ?? DEFAULTS.roomIdleMs),
     );
   }
 

@@ -9,6 +9,7 @@ import { HttpError } from '../http/http-error';
 import { StorageError } from '../recorder/incident-log';
 import type { IncidentRoom, RoomSocket } from './incident-room';
 import type { Rooms } from './rooms';
+import { DEFAULTS } from '../defaults';
 
 /** Options of the Yjs endpoint. */
 export interface YjsEndpointOptions {
@@ -59,14 +60,14 @@ export function rejectUpgrade(socket: Duplex, status: string): void {
  */
 export function attachYjsEndpoint(options: YjsEndpointOptions): { close(): void } {
   const { rooms, sessions, log } = options;
-  const maxBuffered = options.maxBufferedBytes ?? 16 * 1024 * 1024;
+  const maxBuffered = options.maxBufferedBytes ?? DEFAULTS.yjsMaxBufferedBytes;
   const wss = new WebSocketServer({ noServer: true, maxPayload: YJS_MAX_PAYLOAD });
   const alive = new WeakSet<WebSocket>();
   const closeWith = (ws: WebSocket, code: CloseCode) => {
     if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(code.code, code.reason);
   };
   const bySession = new Map<string, Set<WebSocket>>();
-  const perAddress = new AddressCounter(options.maxConnectionsPerAddress ?? 300);
+  const perAddress = new AddressCounter(options.maxConnectionsPerAddress ?? DEFAULTS.maxConnectionsPerAddress);
   // A session that ends (sign-out, sign-out everywhere, deactivation, expiry) closes its sockets.
   sessions.onEnd((ids) => {
     for (const id of ids) for (const ws of bySession.get(id) ?? []) closeWith(ws, CloseCodes.Unauthenticated);
@@ -160,7 +161,7 @@ export function attachYjsEndpoint(options: YjsEndpointOptions): { close(): void 
       alive.delete(ws);
       ws.ping();
     }
-  }, options.heartbeatMs ?? 30000);
+  }, options.heartbeatMs ?? DEFAULTS.yjsHeartbeatMs);
 
   return {
     close() {

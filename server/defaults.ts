@@ -1,0 +1,31 @@
+/**
+ * The server's tunables with their defaults, in one place (README, "Configuration"): the
+ * factories take an override in their options and fall back to these. It imports nothing, so
+ * every module may import it. Limits that are objects of their own keep their named defaults
+ * beside the code that applies them: DEFAULT_SIGN_IN_LIMITS (auth/sign-in-guard.ts),
+ * DEFAULT_WRITE_BUDGET and REBUILD_BUDGET (yjs/write-budget.ts, yjs/incident-room.ts),
+ * DEFAULT_LINK_GUARD (reach/answer-page.ts), DEFAULT_RETRY (reach/outbox.ts).
+ */
+
+export const DEFAULTS = {
+  /** How long a session lasts without signing in again. */
+  sessionTtlMs: 12 * 3600 * 1000,
+  /** A room with nobody on it is unloaded after this long (its log stays). */
+  roomIdleMs: 60000,
+  /** A checkpoint of the whole state after this many updates. */
+  checkpointEvery: 1000,
+  /** While an incident's log cannot be written, how often writing is tried again. */
+  storageRetryMs: 2000,
+  /** A Yjs socket with more than this waiting to be sent is too slow and is disconnected. */
+  yjsMaxBufferedBytes: 16 * 1024 * 1024,
+  /** Open Yjs or socket.io connections from one address. */
+  maxConnectionsPerAddress: 300,
+  /** Ping of every Yjs socket; one that did not answer the last is closed. */
+  yjsHeartbeatMs: 30000,
+  /** Minutes without an answer before an alert is sent again on every channel. */
+  escalateAfterMin: 5,
+  /** How often the escalation looks for alerts whose time has come. */
+  escalationTickMs: 5000,
+  /** How often the outbox looks for messages due (retries). */
+  outboxTickMs: 1000,
+} as const;
