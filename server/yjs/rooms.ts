@@ -157,6 +157,9 @@ export class Rooms {
       onNeeds: this.options.onNeeds ? (needs) => this.options.onNeeds!(incident.id, needs) : undefined,
     });
     this.rooms.set(incident.id, room);
+    // Loaded for a REST call (a GRIP change, an alert) with nobody on the board: it goes again
+    // after the idle time unless a socket joins meanwhile.
+    this.scheduleIdle(incident.id);
     return room;
   }
 
