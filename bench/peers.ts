@@ -60,10 +60,15 @@ export class WriterPeer {
   readonly doc = new Y.Doc();
   private readonly peer: RawPeer;
 
-  constructor(url: string, headers: Record<string, string> = {}) {
+  /**
+   * `follow`: apply every update received, so that writes build on the whole current state. A
+   * load writer that only ever sets its own location's value needs the initial state alone:
+   * leaving the rest out keeps the load generator from measuring itself.
+   */
+  constructor(url: string, headers: Record<string, string> = {}, { follow = true }: { follow?: boolean } = {}) {
     this.peer = new RawPeer(url, headers);
     // The writer applies what it receives so that its writes build on the server's state.
-    this.peer.onUpdate = (_at, payload) => Y.applyUpdate(this.doc, payload, 'remote');
+    if (follow) this.peer.onUpdate = (_at, payload) => Y.applyUpdate(this.doc, payload, 'remote');
     this.peer.onSync = (payload) => Y.applyUpdate(this.doc, payload, 'remote');
     this.doc.on('update', (update: Uint8Array, origin: unknown) => {
       if (origin !== 'remote' && this.peer.ws.readyState === WebSocket.OPEN) this.peer.ws.send(frame(YSyncMessage.update, update));

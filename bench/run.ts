@@ -6,12 +6,13 @@ import { browserBench, type BrowserResult } from './browser';
 import { coldLoad } from './cold-load';
 import { propagation } from './propagation';
 import { reachBench } from './reach';
+import { refusalFlood } from './refusals';
 import { startReference, startZorgbeeld } from './servers';
 import { sustained } from './sustained';
 
 // `npm run bench` — every target of DESIGN.md, measured; `-- --quick` shortens the sustained
 // run to 10 s and the cold log to 20,000 updates; `-- --no-browser` skips Chromium; `-- --only-reach`
-// runs the alerting outside the app alone.
+// runs the alerting outside the app alone, `-- --only-refusals` the history and refusal-flood rows.
 const args = new Set(process.argv.slice(2));
 const quick = args.has('--quick');
 const f = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '—');
@@ -31,6 +32,23 @@ async function main(): Promise<void> {
   const date = new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
   console.log(`Zorgbeeld benchmarks · ${date} · ${machine}\n`);
 
+  const refusalRows = async () => {
+    const server = await startZorgbeeld();
+    try {
+      const r = await refusalFlood({ server, history: quick ? 20000 : 100000, seconds: quick ? 10 : 20 });
+      const pair = (x: { p50: number; p99: number }) => `${f(x.p50, 1)} / ${f(x.p99, 1)}`;
+      row(`History: fresh incident, ${r.fresh.clients} clients, ${f(r.fresh.rate, 0)} updates/s: p50 / p99 (ms)`, pair(r.fresh), '', null);
+      row(`History: after ${r.history.toLocaleString('en')} updates from ${r.clientIds.toLocaleString('en')} clientIDs: p50 / p99 (ms)`, pair(r.long), 'same as fresh (p99 ≤ +25 %)', r.long.p99 <= r.fresh.p99 * 1.25 + 1);
+      row(`Refusal flood: ${r.refused} forbidden updates (20/s, reconnecting) meanwhile: p50 / p99 (ms)`, pair(r.flood), 'p99 ≤ 50', r.flood.p99 <= 50 && r.refused > 0);
+      row('Refusal flood: updates lost (probe clients · final state)', `${r.flood.lost} · ${r.flood.finalStateMissing}`, '0', r.flood.lost === 0 && r.flood.finalStateMissing === 0);
+    } finally {
+      await server.stop();
+    }
+  };
+  if (args.has('--only-refusals')) {
+    await refusalRows();
+    return;
+  }
   if (args.has('--only-reach')) {
     const reach = await reachBench();
     console.log(JSON.stringify(reach));
@@ -57,6 +75,8 @@ async function main(): Promise<void> {
   } finally {
     await loaded.stop();
   }
+
+  await refusalRows();
 
   const cold = await coldLoad({ updates: quick ? 20000 : 100000 });
   row(`Cold load of an incident with ${cold.updates.toLocaleString('en')} updates (${f(cold.logMb, 0)} MB log)`, `${f(cold.loadMs, 0)} ms`, '≤ 1000 ms', cold.loadMs <= 1000);

@@ -21,12 +21,12 @@ export interface SustainedResult {
  * at `rate` updates per second in all, for `seconds`. Probe clients apply every update to a
  * document and measure latency from the time written into the value; the rest only receive.
  */
-export async function sustained({ server, clients = 500, writers = 25, probes = 20, rate = 200, seconds = 60 }: { server: BenchServer; clients?: number; writers?: number; probes?: number; rate?: number; seconds?: number }): Promise<SustainedResult> {
+export async function sustained({ server, clients = 500, writers = 25, probes = 20, rate = 200, seconds = 60, incident, alongside }: { server: BenchServer; clients?: number; writers?: number; probes?: number; rate?: number; seconds?: number; /** An incident opened before (with its history); else a fresh one. */ incident?: { id: string; locations: string[] }; /** Started with the measurement, stopped after it (another load beside the writers). */ alongside?: (url: string) => () => void }): Promise<SustainedResult> {
   const ghor = await signIn(server.url, 'ghor', DEMO_PASSWORD);
   const observer = await signIn(server.url, 'observer', DEMO_PASSWORD);
-  const { id, locations } = await openIncident(server.url, ghor);
+  const { id, locations } = incident ?? (await openIncident(server.url, ghor));
   const url = `${server.url.replace('http', 'ws')}/yjs/${id}`;
-  const writerPeers = Array.from({ length: writers }, () => new WriterPeer(url, { cookie: ghor }));
+  const writerPeers = Array.from({ length: writers }, () => new WriterPeer(url, { cookie: ghor }, { follow: false }));
   const probeDocs = Array.from({ length: probes }, () => new Y.Doc());
   const probePeers = probeDocs.map((doc) => {
     const peer = new RawPeer(url, { cookie: observer });
@@ -58,6 +58,7 @@ export async function sustained({ server, clients = 500, writers = 25, probes = 
   });
 
   const usageBefore = processUsage(server.pid);
+  const stopAlongside = alongside?.(url);
   const started = now();
   const sent = new Array(writers).fill(0);
   const interval = (1000 * writers) / rate;
@@ -78,6 +79,7 @@ export async function sustained({ server, clients = 500, writers = 25, probes = 
     }, seconds * 1000 + interval);
   });
   const elapsed = (now() - started) / 1000;
+  stopAlongside?.();
   const usageAfter = processUsage(server.pid);
   const total = sent.reduce((a, b) => a + b, 0);
   // Let the last updates arrive, then count what no probe saw.

@@ -67,6 +67,8 @@ export interface ServerDeps {
   yjsMaxBufferedBytes?: number;
   /** Websocket connections (Yjs, and socket.io separately) one address may hold at once. */
   maxConnectionsPerAddress?: number;
+  /** Refused writes per user in a minute after which its board joins wait (DEFAULTS.yjsRefusalsPerMinute). */
+  yjsRefusalsPerMinute?: number;
   /** Write budget per user on the incident documents. */
   writeBudget?: WriteBudgetLimits;
   /** While an incident log cannot be written, how often writing is tried again. */
@@ -237,6 +239,7 @@ export function createServer(deps: ServerDeps): ZorgbeeldServer {
     log,
     isAllowedOrigin: upgradeOriginAllowed,
     maxBufferedBytes: deps.yjsMaxBufferedBytes,
+    refusalsPerMinute: deps.yjsRefusalsPerMinute,
     maxConnectionsPerAddress: deps.maxConnectionsPerAddress,
   });
   // Expired sessions are ended every minute, which also closes their open websockets.

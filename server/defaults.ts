@@ -20,6 +20,8 @@ export const DEFAULTS = {
   yjsMaxBufferedBytes: 16 * 1024 * 1024,
   /** Open Yjs or socket.io connections from one address. */
   maxConnectionsPerAddress: 300,
+  /** Refused writes per user in a minute after which its joins of boards wait (4530, retryable): each join costs the document's state. */
+  yjsRefusalsPerMinute: 10,
   /** Ping of every Yjs socket; one that did not answer the last is closed. */
   yjsHeartbeatMs: 30000,
   /** Minutes without an answer before an alert is sent again on every channel. */

@@ -82,6 +82,7 @@ export const CloseCodes = {
       'You are sending more changes than the board takes per minute. Your last change stays on this device and is sent again in a few seconds.',
     ),
   ),
+  TooManyJoins: close(4530, 'too-many-joins', text('Er wordt te vaak opnieuw verbonden; over enkele seconden wordt het opnieuw geprobeerd.', 'Reconnecting too often; trying again in a few seconds.')),
   SlowConsumer: close(4503, 'slow-consumer', text('De verbinding was te traag; er wordt opnieuw verbonden.', 'The connection was too slow; reconnecting.')),
   ServerStopping: close(4502, 'server-stopping', text('De server start opnieuw; er wordt opnieuw verbonden.', 'The server is restarting; reconnecting.')),
 } as const;

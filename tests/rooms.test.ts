@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readReport, setReport } from '../shared/incident-doc';
+import { CloseCodes } from '../shared/wire';
 import { HttpClient } from './helpers/http-client';
 import { DEMO_PASSWORD, startServer, type TestServer } from './helpers/server';
 import { waitFor } from './helpers/wait-for';
@@ -28,5 +30,40 @@ describe('loaded incidents', () => {
     expect(board.doc.getMap('reports').size).toBeGreaterThan(0);
     board.destroy();
     await waitFor(() => server.server.rooms.loaded === 0 || undefined, { timeoutMs: 5000, what: 'the room unloaded after the last socket left' });
+  });
+});
+
+describe('a client refused again and again', () => {
+  let server: TestServer;
+
+  beforeAll(async () => {
+    server = await startServer({ yjsRefusalsPerMinute: 3 });
+  });
+  afterAll(async () => server?.close());
+
+  it('waits before it may join again (4530, retryable), while others join and write as usual', async () => {
+    const ghor = await new HttpClient(server.url).signIn('ghor', DEMO_PASSWORD);
+    const coordinator = await new HttpClient(server.url).signIn('coordinator', DEMO_PASSWORD);
+    const incidentId = (await ghor.post('/api/incidents', { title: 'Herhaald geweigerd', grip: 2 })).body.data.id;
+    const me = (await coordinator.get('/api/me')).body.data;
+    const { locations } = (await ghor.get(`/api/incidents/${incidentId}`)).body.data.network;
+    const foreign = locations.find((l: { organisationId: string }) => l.organisationId !== me.organisationId).id;
+    const codes: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const board = connectBoard(server.url, incidentId, coordinator.cookie);
+      if (i < 3) {
+        await board.synced();
+        setReport(board.doc, foreign, { remarks: `niet van mij ${i}` });
+      }
+      codes.push((await waitFor(() => board.closes[0], { what: 'the close' })).code);
+      board.destroy();
+    }
+    expect(codes).toEqual([CloseCodes.Forbidden.code, CloseCodes.Forbidden.code, CloseCodes.Forbidden.code, CloseCodes.TooManyJoins.code]);
+    const other = connectBoard(server.url, incidentId, ghor.cookie);
+    await other.synced();
+    setReport(other.doc, foreign, { remarks: 'door de GHOR' });
+    await waitFor(() => readReport(other.doc, foreign).stamp?.by === 'ghor' || undefined);
+    expect(other.closes).toEqual([]);
+    other.destroy();
   });
 });

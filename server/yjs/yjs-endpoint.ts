@@ -21,6 +21,8 @@ export interface YjsEndpointOptions {
   /** A client with more than this many bytes unsent is dropped instead of growing server memory. */
   maxBufferedBytes?: number;
   heartbeatMs?: number;
+  /** Refused writes per user in a minute after which its joins wait (4530). */
+  refusalsPerMinute?: number;
   /** Yjs connections one address may hold at once. */
   maxConnectionsPerAddress?: number;
 }
@@ -67,6 +69,20 @@ export function attachYjsEndpoint(options: YjsEndpointOptions): { close(): void 
     if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(code.code, code.reason);
   };
   const bySession = new Map<string, Set<WebSocket>>();
+  // Refused writes per user in the last minute. Every join costs the whole state's encoding:
+  // a client that is refused and reconnects in a loop (broken, or hostile) waits instead of
+  // holding up everyone on the board. People who write what they may are never refused.
+  const refusals = new Map<string, number[]>();
+  const refusalsPerMinute = options.refusalsPerMinute ?? DEFAULTS.yjsRefusalsPerMinute;
+  const recentRefusals = (userId: string): number[] => {
+    const now = Date.now();
+    const recent = (refusals.get(userId) ?? []).filter((t) => t > now - 60000);
+    if (recent.length === 0) refusals.delete(userId);
+    else refusals.set(userId, recent);
+    return recent;
+  };
+  const joinsAllowed = (userId: string): boolean => recentRefusals(userId).length < refusalsPerMinute;
+  const refused = (userId: string): void => void refusals.set(userId, [...recentRefusals(userId), Date.now()]);
   const perAddress = new AddressCounter(options.maxConnectionsPerAddress ?? DEFAULTS.maxConnectionsPerAddress);
   // A session that ends (sign-out, sign-out everywhere, deactivation, expiry) closes its sockets.
   sessions.onEnd((ids) => {
@@ -131,6 +147,7 @@ export function attachYjsEndpoint(options: YjsEndpointOptions): { close(): void 
     if (ended) return;
     if (!loaded) return closeWith(ws, CloseCodes.NotFound);
     const user = found.user;
+    if (!joinsAllowed(user.id)) return closeWith(ws, CloseCodes.TooManyJoins);
     const socket: RoomSocket = {
       author: { id: user.id, username: user.username, role: user.role, organisationId: user.organisationId, displayName: user.displayName },
       send(message) {
@@ -143,7 +160,10 @@ export function attachYjsEndpoint(options: YjsEndpointOptions): { close(): void 
         }
         ws.send(message);
       },
-      close: (code) => closeWith(ws, code),
+      close: (code) => {
+        if (code === CloseCodes.Forbidden || code === CloseCodes.Invalid || code === CloseCodes.BadMessage || code === CloseCodes.ClientIdTaken) refused(user.id);
+        closeWith(ws, code);
+      },
     };
     rooms.hold(incidentId);
     loaded.join(socket);

@@ -36,7 +36,8 @@ export async function startServer({
   if (seed) await seedIfEmpty({ store, log, now, adminPassword: ADMIN_PASSWORD, demoPassword: DEMO_PASSWORD });
   // Channels as given; the keys live in the data directory, as in production, so links survive a restart.
   const reachConfig = reach ? { publicUrl: '', ...reach, keys: reach.keys ?? (await loadReachKeys({ dataDir: dir, subject: 'mailto:test@zorgbeeld.example' })) } : undefined;
-  const server = createServer({ store, dataDir: dir, log, ...deps, reach: reachConfig });
+  // Tests refuse writes on purpose, many a minute per account: the join limit after refusals has a test of its own.
+  const server = createServer({ store, dataDir: dir, log, yjsRefusalsPerMinute: 100000, ...deps, reach: reachConfig });
   const url = await server.listen(0);
   return {
     url,

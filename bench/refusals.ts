@@ -1,0 +1,83 @@
+import * as Y from 'yjs';
+import { WriterPeer, until } from './peers';
+import { sustained, type SustainedResult } from './sustained';
+import { openIncident, signIn, DEMO_PASSWORD, type BenchServer } from './servers';
+
+/** What a long incident and a flood of forbidden writes do to everybody else's latency. */
+export interface RefusalResult {
+  history: number;
+  clientIds: number;
+  fresh: SustainedResult;
+  long: SustainedResult;
+  flood: SustainedResult;
+  refused: number;
+}
+
+/**
+ * Writes `history` updates into one incident under `history / 20` clientIDs (a long incident
+ * with many devices), then measures the sustained load (100 writers, 20 probes) on a fresh
+ * incident, on the long one, and on the long one while one coordinator sends `floodRate`
+ * forbidden updates a second, reconnecting after every refusal as a broken or hostile client would.
+ */
+export async function refusalFlood({ server, history = 100000, seconds = 20, floodRate = 20 }: { server: BenchServer; history?: number; seconds?: number; floodRate?: number }): Promise<RefusalResult> {
+  const ghor = await signIn(server.url, 'ghor', DEMO_PASSWORD);
+  const coordinator = await signIn(server.url, 'coordinator', DEMO_PASSWORD);
+  const incident = await openIncident(server.url, ghor);
+  const url = `${server.url.replace('http', 'ws')}/yjs/${incident.id}`;
+  const read = await fetch(`${server.url}/api/incidents/${incident.id}`, { headers: { cookie: coordinator } });
+  const { network } = ((await read.json()) as { data: { network: { locations: { id: string; organisationId: string }[] } } }).data;
+  const me = ((await (await fetch(`${server.url}/api/me`, { headers: { cookie: coordinator } })).json()) as { data: { organisationId: string } }).data;
+  const foreign = network.locations.find((l) => l.organisationId !== me.organisationId)!.id;
+
+  // The history: one writer, a new clientID every 20 updates, as devices come and go.
+  const writer = new WriterPeer(url, { cookie: ghor });
+  await until(() => writer.synced, 30000, 'history writer synced');
+  const clientIds = new Set<number>();
+  for (let i = 0; i < history; i++) {
+    if (i % 20 === 0) {
+      writer.doc.clientID = Math.floor(Math.random() * 2 ** 31);
+      clientIds.add(writer.doc.clientID);
+    }
+    writer.doc.getMap<Y.Map<unknown>>('reports').get(incident.locations[i % incident.locations.length])!.set('remarks', `geschiedenis ${i}`);
+    if (i % 2000 === 1999) await new Promise((r) => setImmediate(r));
+  }
+  const last = incident.locations[(history - 1) % incident.locations.length];
+  const check = new WriterPeer(url, { cookie: ghor });
+  await until(() => check.synced && check.doc.getMap<Y.Map<unknown>>('reports').get(last)?.get('remarks') === `geschiedenis ${history - 1}`, 600000, 'history written');
+  writer.close();
+  check.close();
+
+  const load = { clients: 130, writers: 100, probes: 20, rate: 200, seconds };
+  const fresh = await sustained({ server, ...load });
+  const long = await sustained({ server, ...load, incident });
+  let refused = 0;
+  const flood = await sustained({
+    server,
+    ...load,
+    incident,
+    alongside: (boardUrl) => {
+      const open = new Set<WriterPeer>();
+      const timer = setInterval(() => {
+        const attacker = new WriterPeer(boardUrl, { cookie: coordinator });
+        open.add(attacker);
+        const started = Date.now();
+        const poll = setInterval(() => {
+          if (attacker.synced && !attacker.closed) {
+            attacker.doc.getMap<Y.Map<unknown>>('reports').get(foreign)?.set('remarks', 'niet van mij');
+          }
+          if (attacker.closed || Date.now() - started > 5000) {
+            if (attacker.closed?.code === 4403) refused++;
+            clearInterval(poll);
+            attacker.close();
+            open.delete(attacker);
+          }
+        }, 5);
+      }, 1000 / floodRate);
+      return () => {
+        clearInterval(timer);
+        for (const attacker of open) attacker.close();
+      };
+    },
+  });
+  return { history, clientIds: clientIds.size, fresh, long, flood, refused };
+}
