@@ -29,10 +29,13 @@ export async function refusalFlood({ server, history = 100000, seconds = 20, flo
   const me = ((await (await fetch(`${server.url}/api/me`, { headers: { cookie: coordinator } })).json()) as { data: { organisationId: string } }).data;
   const foreign = network.locations.find((l) => l.organisationId !== me.organisationId)!.id;
 
-  // The history: one writer, a new clientID every 20 updates, as devices come and go.
-  // It needs no echo of what it wrote: only the initial state, as the load writers.
+  // The history: one writer, a new clientID every 20 updates, as devices come and go. It needs
+  // no echo of what it wrote; a second peer paces it, so the server's send buffer for the
+  // writer never grows past what a reader is allowed to leave unread.
   const writer = new WriterPeer(url, { cookie: ghor }, { follow: false });
-  await until(() => writer.synced, 30000, 'history writer synced');
+  const check = new WriterPeer(url, { cookie: ghor });
+  await until(() => writer.synced && check.synced, 30000, 'history peers synced');
+  const seen = (i: number) => check.doc.getMap<Y.Map<unknown>>('reports').get(incident.locations[i % incident.locations.length])?.get('remarks') === `geschiedenis ${i}`;
   const clientIds = new Set<number>();
   for (let i = 0; i < history; i++) {
     if (i % 20 === 0) {
@@ -40,11 +43,9 @@ export async function refusalFlood({ server, history = 100000, seconds = 20, flo
       clientIds.add(writer.doc.clientID);
     }
     writer.doc.getMap<Y.Map<unknown>>('reports').get(incident.locations[i % incident.locations.length])!.set('remarks', `geschiedenis ${i}`);
-    if (i % 2000 === 1999) await new Promise((r) => setImmediate(r));
+    if (i % 500 === 499) await until(() => seen(i), 60000, `history update ${i}`);
   }
-  const last = incident.locations[(history - 1) % incident.locations.length];
-  const check = new WriterPeer(url, { cookie: ghor });
-  await until(() => check.synced && check.doc.getMap<Y.Map<unknown>>('reports').get(last)?.get('remarks') === `geschiedenis ${history - 1}`, 1200000, 'history written');
+  await until(() => seen(history - 1), 60000, 'history written');
   writer.close();
   check.close();
 

@@ -133,8 +133,7 @@ export function networkRoutes({ store, now, rooms, review, mailer }: { store: St
   });
 
   // As the registry's import: checked whole first; committing writes every valid row at once,
-  // and with problems only when the invalid rows are to be skipped. A row with a known id
-  // replaces that row (keeping who made it); a row without id is new.
+  // and with problems only when the invalid rows are to be skipped.
   router.post('/network/import/:file', ghor, express.raw({ type: () => true, limit: '10mb' }), async (req, res) => {
     const file = fileParam(req.params.file);
     const commit = req.query.commit === 'true';
@@ -143,36 +142,28 @@ export function networkRoutes({ store, now, rooms, review, mailer }: { store: St
     const lang = requestLanguage(req);
     const at = now().toISOString();
     const by = req.user!.username;
-    let rows = 0;
-    let problems: ReturnType<typeof summariseProblems>;
     let created = 0;
     let updated = 0;
+    // A row with a known id replaces that row and keeps who made it; one without id is new.
+    const stamped = <R extends { id: string; createdBy: string; createdAt: string }, V>(valid: readonly { id: string; value: V }[], existing: ReadonlyMap<string, R>, prefix: string): R[] =>
+      valid.map(({ id, value }) => {
+        const before = existing.get(id);
+        if (before) updated++;
+        else created++;
+        return { ...before, ...value, id: id || `${prefix}-${randomBytes(6).toString('hex')}`, createdBy: before?.createdBy ?? by, createdAt: before?.createdAt ?? at, updatedAt: at } as unknown as R;
+      });
+    const planned = file === 'contacts'
+      ? planNetworkImport('contacts', bytes, { organisations: new Set((await store.list('organisations')).map((o) => o.id)) })
+      : planNetworkImport('meetings', bytes, { coordinators: new Set((await store.list('coordinators')).map((c) => c.id)) });
+    if (!planned.ok) throw new HttpError(400, 'invalid-import', planned.problem.text);
+    const rows = planned.plan.rows;
+    const problems = summariseProblems(planned.plan.problems);
     let write: () => Promise<void>;
     if (file === 'contacts') {
-      const planned = planNetworkImport('contacts', bytes, { organisations: new Set((await store.list('organisations')).map((o) => o.id)) });
-      if (!planned.ok) throw new HttpError(400, 'invalid-import', planned.problem.text);
-      const existing = new Map((await store.list('contacts')).map((c) => [c.id, c]));
-      const next: ContactMoment[] = planned.plan.valid.map(({ id, value }) => {
-        const before = existing.get(id);
-        if (before) updated++;
-        else created++;
-        return { ...value, id: id || `contact-${randomBytes(6).toString('hex')}`, createdBy: before?.createdBy ?? by, createdAt: before?.createdAt ?? at, updatedAt: at };
-      });
-      rows = planned.plan.rows;
-      problems = summariseProblems(planned.plan.problems);
+      const next = stamped<ContactMoment, unknown>(planned.plan.valid, new Map((await store.list('contacts')).map((c) => [c.id, c])), 'contact');
       write = () => store.put({ contacts: next });
     } else {
-      const planned = planNetworkImport('meetings', bytes, { coordinators: new Set((await store.list('coordinators')).map((c) => c.id)) });
-      if (!planned.ok) throw new HttpError(400, 'invalid-import', planned.problem.text);
-      const existing = new Map((await store.list('meetings')).map((m) => [m.id, m]));
-      const next: Meeting[] = planned.plan.valid.map(({ id, value }) => {
-        const before = existing.get(id);
-        if (before) updated++;
-        else created++;
-        return { ...before, ...value, id: id || `meeting-${randomBytes(6).toString('hex')}`, createdBy: before?.createdBy ?? by, createdAt: before?.createdAt ?? at, updatedAt: at };
-      });
-      rows = planned.plan.rows;
-      problems = summariseProblems(planned.plan.problems);
+      const next = stamped<Meeting, unknown>(planned.plan.valid, new Map((await store.list('meetings')).map((m) => [m.id, m])), 'meeting');
       write = () => store.put({ meetings: next });
     }
     if (commit && problems.total > 0 && !skipInvalid) {
