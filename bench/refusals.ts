@@ -1,5 +1,6 @@
 import * as Y from 'yjs';
-import { WriterPeer, until } from './peers';
+import { RawPeer, WriterPeer, until } from './peers';
+import { updateFrame } from '../shared/y-frames';
 import { sustained, type SustainedResult } from './sustained';
 import { openIncident, signIn, DEMO_PASSWORD, type BenchServer } from './servers';
 
@@ -52,20 +53,35 @@ export async function refusalFlood({ server, history = 100000, seconds = 20, flo
   const load = { clients: 130, writers: 100, probes: 20, rate: 200, seconds };
   const fresh = await sustained({ server, ...load });
   const long = await sustained({ server, ...load, incident });
+  // One forbidden change, on a copy of the incident's current state.
+  const copy = new WriterPeer(url, { cookie: coordinator });
+  await until(() => copy.synced, 60000, 'attacker copy synced');
+  let forbidden: Uint8Array | undefined;
+  copy.doc.on('update', (update: Uint8Array, origin: unknown) => {
+    if (origin !== 'remote') forbidden = update;
+  });
+  copy.close();
+  copy.doc.getMap<Y.Map<unknown>>('reports').get(foreign)!.set('remarks', 'niet van mij');
+  const forbiddenFrame = updateFrame(forbidden!);
   let refused = 0;
   const flood = await sustained({
     server,
     ...load,
     incident,
     alongside: (boardUrl) => {
-      const open = new Set<WriterPeer>();
+      // The forbidden update is made once and sent as the same bytes every time: a refused update
+      // leaves no trace, so it stays new to the server. The attacker applies nothing itself, so
+      // the load generator does not measure its own work.
+      const open = new Set<RawPeer>();
       const timer = setInterval(() => {
-        const attacker = new WriterPeer(boardUrl, { cookie: coordinator });
+        const attacker = new RawPeer(boardUrl, { cookie: coordinator });
         open.add(attacker);
         const started = Date.now();
+        let sent = false;
         const poll = setInterval(() => {
-          if (attacker.synced && !attacker.closed) {
-            attacker.doc.getMap<Y.Map<unknown>>('reports').get(foreign)?.set('remarks', 'niet van mij');
+          if (attacker.synced && !attacker.closed && !sent) {
+            attacker.ws.send(forbiddenFrame);
+            sent = true;
           }
           if (attacker.closed || Date.now() - started > 5000) {
             if (attacker.closed?.code === 4403) refused++;
