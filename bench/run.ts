@@ -7,7 +7,8 @@ import { coldLoad } from './cold-load';
 import { propagation } from './propagation';
 import { reachBench } from './reach';
 import { refusalFlood } from './refusals';
-import { startReference, startZorgbeeld } from './servers';
+import { startHocuspocus, startReference, startZorgbeeld } from './servers';
+import { stockPropagation } from './stock-clients';
 import { sustained } from './sustained';
 
 // `npm run bench` — every target of DESIGN.md, measured; `-- --quick` shortens the sustained
@@ -32,6 +33,22 @@ async function main(): Promise<void> {
   const date = new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
   console.log(`Zorgbeeld benchmarks · ${date} · ${machine}\n`);
 
+  const stockRows = async () => {
+    const [zorgbeeld, reference, hocuspocus] = await Promise.all([startZorgbeeld(), startReference(), startHocuspocus()]);
+    try {
+      const [ours, ref, hp] = await stockPropagation({ zorgbeeld, reference, hocuspocus, rounds: quick ? 30 : 100 });
+      const pair = (x: { p50: number; p99: number }) => `${f(x.p50, 2)} / ${f(x.p99, 2)}`;
+      row(`Stock clients: 100 WebsocketProvider readers, Zorgbeeld p50 / p99 (ms)`, `${pair(ours)} (${ours.samples} deliveries)`, '≤ both peers', ours.p50 <= Math.min(ref.p50, hp.p50) * 1.05 && ours.p99 <= Math.min(ref.p99, hp.p99) * 1.05);
+      row('Stock clients: reference y-websocket@2.1.0 p50 / p99 (ms)', pair(ref), '', null);
+      row('Stock clients: Hocuspocus 3.4 (auth hook, persistence; own provider) p50 / p99 (ms)', pair(hp), '', null);
+    } finally {
+      await Promise.all([zorgbeeld.stop(), reference.stop(), hocuspocus.stop()]);
+    }
+  };
+  if (args.has('--only-stock')) {
+    await stockRows();
+    return;
+  }
   const refusalRows = async () => {
     const server = await startZorgbeeld();
     try {
@@ -67,6 +84,8 @@ async function main(): Promise<void> {
     await reference.stop();
     await zorgbeeld.stop();
   }
+
+  await stockRows();
 
   const loaded = await startZorgbeeld();
   try {

@@ -69,6 +69,18 @@ export async function startReference(): Promise<BenchServer> {
   return { name: 'reference y-websocket@2.1.0', url: `http://127.0.0.1:${port}`, pid: child.pid!, stop: stopper(child, async () => {}) };
 }
 
+/** Starts Hocuspocus 3.4 (bench/hocuspocus-server.ts: an authentication hook, persistence to files) in its own process. */
+export async function startHocuspocus(): Promise<BenchServer> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/hocuspocus-server.ts')], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  await waitForLine(child, /hocuspocus listening/);
+  return { name: 'Hocuspocus 3.4', url: `http://127.0.0.1:${port}`, pid: child.pid!, stop: stopper(child, async () => {}) };
+}
+
 /** CPU seconds (user + system) and peak resident memory of a process, from /proc. */
 export function processUsage(pid: number): { cpuSeconds: number; peakRssMb: number; rssMb: number } {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
