@@ -13,7 +13,8 @@ import { sustained } from './sustained';
 
 // `npm run bench` — every target of DESIGN.md, measured; `-- --quick` shortens the sustained
 // run to 10 s and the cold log to 20,000 updates; `-- --no-browser` skips Chromium; `-- --only-reach`
-// runs the alerting outside the app alone, `-- --only-refusals` the history and refusal-flood rows.
+// runs the alerting outside the app alone, `-- --only-refusals` the history and refusal-flood rows,
+// `-- --only-stock` the stock-client propagation against the reference and Hocuspocus.
 const args = new Set(process.argv.slice(2));
 const quick = args.has('--quick');
 const f = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '—');
