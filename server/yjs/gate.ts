@@ -148,7 +148,21 @@ function touchesOfUpdate(doc: Y.Doc, update: Uint8Array): Touch[] | 'incomplete'
     if (list) list.push(struct);
     else own.set(struct.id.client, [struct]);
   }
-  const ownAt = (id: Y.ID) => own.get(id.client)?.find((s) => s.id.clock <= id.clock && id.clock < s.id.clock + s.length);
+  // A client's structs come in clock order: found by halving, as a full diff may hold thousands.
+  const ownAt = (id: Y.ID): Y.Item | undefined => {
+    const list = own.get(id.client);
+    if (!list) return undefined;
+    let low = 0;
+    let high = list.length - 1;
+    while (low <= high) {
+      const mid = (low + high) >> 1;
+      const struct = list[mid];
+      if (id.clock < struct.id.clock) high = mid - 1;
+      else if (id.clock >= struct.id.clock + struct.length) low = mid + 1;
+      else return struct;
+    }
+    return undefined;
+  };
   const deletedHere = (id: Y.ID, length: number) => (ds.clients.get(id.client) ?? []).some((d) => d.clock < id.clock + length && id.clock < d.clock + d.len);
   const places = new Map<Y.Item, string[] | null>();
   // Built on something neither the update nor the document has: Yjs would keep it pending.

@@ -11,6 +11,7 @@ import { writeStamps } from '../../shared/incident-doc';
 import { awarenessFrame, boardStatusFrame, syncStep1Frame, syncStep2Frame, updateFrame } from '../../shared/y-frames';
 import { IncidentLog, RecordType, StorageError, decodeCheckpoint, encodeCheckpoint, readLogFile, type LogRecord, type NewRecord } from '../recorder/incident-log';
 import { LogGrowth, type StorageStatus } from './log-growth';
+import { RecentEvents } from './recent-events';
 import type { WriteBudget } from './write-budget';
 import { checkTransaction, precheckUpdate, type Author, type Touched } from './gate';
 import { DEFAULTS } from '../defaults';
@@ -58,22 +59,6 @@ export function replayRecords(records: readonly LogRecord[], warn: (m: string) =
 
 /** How many rebuilds one user may cause in a window; beyond that its writes wait (retryable). */
 export const REBUILD_BUDGET = { rebuilds: 3, windowMs: 60000 } as const;
-
-/** Counts the rebuilds each user caused within the last window. */
-class RebuildBudget {
-  private readonly spent = new Map<string, number[]>();
-
-  allows(user: string, now: number): boolean {
-    const times = (this.spent.get(user) ?? []).filter((t) => t > now - REBUILD_BUDGET.windowMs);
-    if (times.length === 0) this.spent.delete(user);
-    else this.spent.set(user, times);
-    return times.length < REBUILD_BUDGET.rebuilds;
-  }
-
-  spend(user: string, now: number): void {
-    this.spent.set(user, [...(this.spent.get(user) ?? []), now]);
-  }
-}
 
 /** Options of a room. */
 export interface RoomOptions {
@@ -138,13 +123,16 @@ export class IncidentRoom {
   private serverWriteFailure: StorageError | null = null;
   private readonly growth = new LogGrowth();
   /** Rebuilds caused per user: the last resort of undoing a change, and so bounded. */
-  private readonly rebuilds = new RebuildBudget();
+  private readonly rebuilds = new RecentEvents(REBUILD_BUDGET.windowMs, () => this.options.now().getTime());
+  /** The incident's network as the gate reads it, made once. */
+  private readonly gateNetwork: IncidentNetwork & { locationById: Map<string, { organisationId: string }> };
 
   constructor(private readonly options: RoomOptions) {
     const { log, records } = IncidentLog.open(incidentLogFile(options.dataDir, options.incidentId), options.log);
     this.recorder = log;
     if (!log.writable) this.markFault(new StorageError('log not writable', 'EROFS'));
     this.locationById = new Map(options.network.locations.map((l) => [l.id, l]));
+    this.gateNetwork = { ...options.network, locationById: this.locationById };
     this.adopt(replayRecords(records, options.log));
     // Awareness lives on its own document: it is relayed, never part of the recorded state.
     this.awareness = new awarenessProtocol.Awareness(new Y.Doc());
@@ -374,13 +362,13 @@ export class IncidentRoom {
     if (newClients.length > 0 && !this.options.budget.allows(author.id)) return this.refuse(socket, CloseCodes.WriteBudget, 'write budget used up', false);
     // Judged from the update itself first: what breaks a rule on its own is refused before
     // anything is applied, so a refusal costs no rebuild, however often it comes.
-    const network = { ...this.options.network, locationById: this.locationById };
+    const network = this.gateNetwork;
     const early = precheckUpdate({ doc: this.doc, update, author, network });
     if (early === 'incomplete') return this.incomplete(socket);
     if (early) return this.refuse(socket, early.close, early.reason, false);
     // What only applying can tell (a need left incomplete, a place the update cannot name) may
     // need a rebuild to undo: a user who keeps causing those waits, so nobody can stall the room.
-    if (!this.rebuilds.allows(author.id, this.options.now().getTime())) return this.refuse(socket, CloseCodes.WriteBudget, 'too many refused changes that had to be undone', false);
+    if (this.rebuilds.count(author.id) >= REBUILD_BUDGET.rebuilds) return this.refuse(socket, CloseCodes.WriteBudget, 'too many refused changes that had to be undone', false);
     // The update is applied, checked and stamped inside one transaction, so that the change and
     // its stamps come out as one update (no merge needed). On refusal the whole transaction is
     // undone by rebuilding from the log, before anything is recorded or broadcast.
@@ -445,7 +433,7 @@ export class IncidentRoom {
     const reason = `update has missing dependencies (${this.describePending()})`;
     if (!entry || ++entry.resyncs > 3) return this.refuse(socket, CloseCodes.Incomplete, reason, true);
     this.options.log(`yjs ${this.options.incidentId}: ${socket.author.username}: ${reason}; rebuilt and asked for a full diff`);
-    this.rebuilds.spend(socket.author.id, this.options.now().getTime());
+    this.rebuilds.add(socket.author.id);
     this.rebuild();
     this.requestSync(socket);
   }
@@ -526,7 +514,7 @@ export class IncidentRoom {
   private refuse(socket: RoomSocket, code: CloseCode, reason: string, rebuild: boolean): void {
     this.options.log(`yjs ${this.options.incidentId}: refused an update of ${socket.author.username} (${socket.author.role}): ${reason}${rebuild ? '; rebuilt from the log' : ''}`);
     if (rebuild) {
-      this.rebuilds.spend(socket.author.id, this.options.now().getTime());
+      this.rebuilds.add(socket.author.id);
       this.rebuild();
     }
     socket.close(code);

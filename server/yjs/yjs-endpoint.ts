@@ -9,6 +9,7 @@ import { HttpError } from '../http/http-error';
 import { StorageError } from '../recorder/incident-log';
 import type { IncidentRoom, RoomSocket } from './incident-room';
 import type { Rooms } from './rooms';
+import { RecentEvents } from './recent-events';
 import { DEFAULTS } from '../defaults';
 
 /** Options of the Yjs endpoint. */
@@ -72,17 +73,8 @@ export function attachYjsEndpoint(options: YjsEndpointOptions): { close(): void 
   // Refused writes per user in the last minute. Every join costs the whole state's encoding:
   // a client that is refused and reconnects in a loop (broken, or hostile) waits instead of
   // holding up everyone on the board. People who write what they may are never refused.
-  const refusals = new Map<string, number[]>();
+  const refusals = new RecentEvents(60000);
   const refusalsPerMinute = options.refusalsPerMinute ?? DEFAULTS.yjsRefusalsPerMinute;
-  const recentRefusals = (userId: string): number[] => {
-    const now = Date.now();
-    const recent = (refusals.get(userId) ?? []).filter((t) => t > now - 60000);
-    if (recent.length === 0) refusals.delete(userId);
-    else refusals.set(userId, recent);
-    return recent;
-  };
-  const joinsAllowed = (userId: string): boolean => recentRefusals(userId).length < refusalsPerMinute;
-  const refused = (userId: string): void => void refusals.set(userId, [...recentRefusals(userId), Date.now()]);
   const perAddress = new AddressCounter(options.maxConnectionsPerAddress ?? DEFAULTS.maxConnectionsPerAddress);
   // A session that ends (sign-out, sign-out everywhere, deactivation, expiry) closes its sockets.
   sessions.onEnd((ids) => {
@@ -147,7 +139,7 @@ export function attachYjsEndpoint(options: YjsEndpointOptions): { close(): void 
     if (ended) return;
     if (!loaded) return closeWith(ws, CloseCodes.NotFound);
     const user = found.user;
-    if (!joinsAllowed(user.id)) return closeWith(ws, CloseCodes.TooManyJoins);
+    if (refusals.count(user.id) >= refusalsPerMinute) return closeWith(ws, CloseCodes.TooManyJoins);
     const socket: RoomSocket = {
       author: { id: user.id, username: user.username, role: user.role, organisationId: user.organisationId, displayName: user.displayName },
       send(message) {
@@ -161,7 +153,7 @@ export function attachYjsEndpoint(options: YjsEndpointOptions): { close(): void 
         ws.send(message);
       },
       close: (code) => {
-        if (code === CloseCodes.Forbidden || code === CloseCodes.Invalid || code === CloseCodes.BadMessage || code === CloseCodes.ClientIdTaken) refused(user.id);
+        if (code === CloseCodes.Forbidden || code === CloseCodes.Invalid || code === CloseCodes.BadMessage || code === CloseCodes.ClientIdTaken) refusals.add(user.id);
         closeWith(ws, code);
       },
     };
