@@ -29,6 +29,11 @@ export function networkRoutes({ store, now, rooms, review, mailer }: { store: St
     if (!organisation) throw new HttpError(404, 'not-found', text('Deze organisatie bestaat niet.', 'This organisation does not exist.'));
     return organisation;
   };
+  const meetingOf = async (id: unknown) => {
+    const meeting = typeof id === 'string' && isValidId(id) ? await store.get('meetings', id) : undefined;
+    if (!meeting) throw new HttpError(404, 'not-found', text('Deze bijeenkomst bestaat niet.', 'This meeting does not exist.'));
+    return meeting;
+  };
 
   router.get('/organisations/:id/contacts', ghor, async (req, res) => {
     const organisation = await organisationOf(req.params.id);
@@ -195,9 +200,7 @@ export function networkRoutes({ store, now, rooms, review, mailer }: { store: St
   });
 
   router.patch('/meetings/:id', ghor, async (req, res) => {
-    const id = String(req.params.id);
-    const current = isValidId(id) ? await store.get('meetings', id) : undefined;
-    if (!current) throw new HttpError(404, 'not-found', text('Deze bijeenkomst bestaat niet.', 'This meeting does not exist.'));
+    const current = await meetingOf(req.params.id);
     const checked = checkMeeting(req.body, await knownCoordinators(), true);
     if (!checked.ok) throw invalidInput(checked.issues);
     const next: Meeting = { ...current, ...checked.value, id: current.id, updatedAt: now().toISOString() };
@@ -209,9 +212,7 @@ export function networkRoutes({ store, now, rooms, review, mailer }: { store: St
   // Invitations by e-mail to the invited who have an address and were not mailed yet (`again`:
   // everybody invited). What each relay answered is kept on the meeting and shown.
   router.post('/meetings/:id/invitations', ghor, async (req, res) => {
-    const id = String(req.params.id);
-    const meeting = isValidId(id) ? await store.get('meetings', id) : undefined;
-    if (!meeting) throw new HttpError(404, 'not-found', text('Deze bijeenkomst bestaat niet.', 'This meeting does not exist.'));
+    const meeting = await meetingOf(req.params.id);
     if (!mailer.configured) throw new HttpError(409, 'conflict', text('Er is geen e-mailserver ingesteld (SMTP_URL); nodig de deelnemers op een andere manier uit.', 'No mail server is configured (SMTP_URL); invite the participants another way.'));
     const again = (req.body as { again?: unknown } | undefined)?.again === true;
     const coordinators = new Map((await store.list('coordinators')).map((c) => [c.id, c]));
