@@ -4,6 +4,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { browserBench, type BrowserResult } from './browser';
 import { coldLoad } from './cold-load';
+import { longIncident, openIncidents } from './growth';
 import { propagation } from './propagation';
 import { reachBench } from './reach';
 import { refusalFlood } from './refusals';
@@ -11,12 +12,15 @@ import { startHocuspocus, startReference, startZorgbeeld } from './servers';
 import { stockPropagation } from './stock-clients';
 import { sustained } from './sustained';
 
-// `npm run bench` — every target of DESIGN.md, measured; `-- --quick` shortens the sustained
-// run to 10 s and the cold log to 20,000 updates; `-- --no-browser` skips Chromium; `-- --only-reach`
-// runs the alerting outside the app alone, `-- --only-refusals` the history and refusal-flood rows,
-// `-- --only-stock` the stock-client propagation against the reference and Hocuspocus.
+// `npm run bench` — every target of DESIGN.md, measured, written to docs/benchmarks.md;
+// `-- --quick` shortens every section; `-- --no-browser` skips Chromium; `-- --only=a,b` runs the
+// named sections alone and writes nothing (sections: see SECTIONS below).
 const args = new Set(process.argv.slice(2));
 const quick = args.has('--quick');
+const SECTIONS = ['propagation', 'stock', 'sustained', 'refusals', 'cold', 'growth', 'reach', 'browser'] as const;
+const only = [...args].find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+for (const name of only ?? []) if (!(SECTIONS as readonly string[]).includes(name)) throw new Error(`unknown section ${name}; sections: ${SECTIONS.join(', ')}`);
+const runs = (section: (typeof SECTIONS)[number]) => (only ? only.includes(section) : section !== 'browser' || !args.has('--no-browser'));
 const f = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '—');
 const rows: [string, string, string, string][] = [];
 const row = (what: string, measured: string, target: string, ok: boolean | null) => {
@@ -34,7 +38,7 @@ async function main(): Promise<void> {
   const date = new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
   console.log(`Zorgbeeld benchmarks · ${date} · ${machine}\n`);
 
-  const stockRows = async () => {
+  const stockSection = async () => {
     const [zorgbeeld, reference, hocuspocus] = await Promise.all([startZorgbeeld(), startReference(), startHocuspocus()]);
     try {
       const [ours, ref, hp] = await stockPropagation({ zorgbeeld, reference, hocuspocus, rounds: quick ? 30 : 100 });
@@ -46,11 +50,7 @@ async function main(): Promise<void> {
       await Promise.all([zorgbeeld.stop(), reference.stop(), hocuspocus.stop()]);
     }
   };
-  if (args.has('--only-stock')) {
-    await stockRows();
-    return;
-  }
-  const refusalRows = async () => {
+  const refusalsSection = async () => {
     const server = await startZorgbeeld();
     try {
       // 50,000 updates (2,500 clientIDs) in the full run: writing 100,000 takes most of an hour here,
@@ -65,53 +65,48 @@ async function main(): Promise<void> {
       await server.stop();
     }
   };
-  if (args.has('--only-refusals')) {
-    await refusalRows();
-    return;
-  }
-  if (args.has('--only-reach')) {
+  const propagationSection = async () => {
+    const zorgbeeld = await startZorgbeeld();
+    const reference = await startReference();
+    try {
+      const [ours, theirs] = await propagation({ zorgbeeld, reference, rounds: quick ? 30 : 100 });
+      row('Propagation to 200 clients, Zorgbeeld p50 / p99 (ms)', `${f(ours.p50, 2)} / ${f(ours.p99, 2)} (${ours.samples} deliveries)`, 'p50 ≤ 10, p99 ≤ 50', ours.p50 <= 10 && ours.p99 <= 50);
+      row('Propagation to 200 clients, reference p50 / p99 (ms)', `${f(theirs.p50, 2)} / ${f(theirs.p99, 2)}`, '', null);
+      row('Ratio Zorgbeeld / reference, p50 · p99', `${f(ours.p50 / theirs.p50, 2)} · ${f(ours.p99 / theirs.p99, 2)}`, '≤ 1 (no slower)', ours.p50 <= theirs.p50 * 1.05 && ours.p99 <= theirs.p99 * 1.05);
+    } finally {
+      await reference.stop();
+      await zorgbeeld.stop();
+    }
+  };
+
+  const sustainedSection = async () => {
+    const loaded = await startZorgbeeld();
+    try {
+      const s = await sustained({ server: loaded, seconds: quick ? 10 : 60 });
+      row(`Sustained ${s.clients} clients, ${f(s.rate, 0)} updates/s for ${s.seconds} s: p50 / p99 (ms)`, `${f(s.p50, 1)} / ${f(s.p99, 1)}`, 'p99 ≤ 100', s.p99 <= 100);
+      row('Sustained: updates lost (probe clients · final state)', `${s.lost} · ${s.finalStateMissing}`, '0', s.lost === 0 && s.finalStateMissing === 0);
+      row('Sustained: server CPU · peak RSS', `${f(s.cpuPercent, 0)} % · ${f(s.peakRssMb, 0)} MB`, 'RSS ≤ 300 MB', s.peakRssMb <= 300);
+    } finally {
+      await loaded.stop();
+    }
+  };
+
+  const coldSection = async () => {
+    const cold = await coldLoad({ updates: quick ? 20000 : 100000 });
+    row(`Cold load of an incident with ${cold.updates.toLocaleString('en')} updates (${f(cold.logMb, 0)} MB log)`, `${f(cold.loadMs, 0)} ms`, '≤ 500 ms', cold.loadMs <= 500);
+    row('Review: read the log into the replay index, once per incident', `${f(cold.indexMs, 0)} ms`, '', null);
+    row('Review: seek to a random T (state API, JSON), p50 / p99 / max', `${f(cold.seekP50, 1)} / ${f(cold.seekP99, 1)} / ${f(cold.seekMax, 1)} ms`, '≤ 300 ms', cold.seekMax <= 300);
+    row('Yjs state at a random T (binary state API), p50 / max', `${f(cold.yjsSeekP50, 0)} / ${f(cold.yjsSeekMax, 0)} ms`, '', null);
+  };
+
+  const reachSection = async () => {
     const reach = await reachBench();
-    console.log(JSON.stringify(reach));
-    return;
-  }
-  const zorgbeeld = await startZorgbeeld();
-  const reference = await startReference();
-  try {
-    const [ours, theirs] = await propagation({ zorgbeeld, reference, rounds: quick ? 30 : 100 });
-    row('Propagation to 200 clients, Zorgbeeld p50 / p99 (ms)', `${f(ours.p50, 2)} / ${f(ours.p99, 2)} (${ours.samples} deliveries)`, 'p50 ≤ 10, p99 ≤ 50', ours.p50 <= 10 && ours.p99 <= 50);
-    row('Propagation to 200 clients, reference p50 / p99 (ms)', `${f(theirs.p50, 2)} / ${f(theirs.p99, 2)}`, '', null);
-    row('Ratio Zorgbeeld / reference, p50 · p99', `${f(ours.p50 / theirs.p50, 2)} · ${f(ours.p99 / theirs.p99, 2)}`, '≤ 1 (no slower)', ours.p50 <= theirs.p50 * 1.05 && ours.p99 <= theirs.p99 * 1.05);
-  } finally {
-    await reference.stop();
-    await zorgbeeld.stop();
-  }
+    row(`Alert to ${reach.organisations} organisations: ${reach.mails} mails accepted by SMTP`, `${f(reach.mailMs, 0)} ms`, '≤ 5000 ms', reach.mailMs <= 5000);
+    row(`Alert to ${reach.organisations} organisations: ${reach.sms} SMS accepted by the gateway`, `${f(reach.smsMs, 0)} ms`, '≤ 5000 ms', reach.smsMs <= 5000);
+    row('Alert sent, in-app alert out (POST answered)', `${f(reach.apiMs, 0)} ms`, '', null);
+  };
 
-  await stockRows();
-
-  const loaded = await startZorgbeeld();
-  try {
-    const s = await sustained({ server: loaded, seconds: quick ? 10 : 60 });
-    row(`Sustained ${s.clients} clients, ${f(s.rate, 0)} updates/s for ${s.seconds} s: p50 / p99 (ms)`, `${f(s.p50, 1)} / ${f(s.p99, 1)}`, 'p99 ≤ 100', s.p99 <= 100);
-    row('Sustained: updates lost (probe clients · final state)', `${s.lost} · ${s.finalStateMissing}`, '0', s.lost === 0 && s.finalStateMissing === 0);
-    row('Sustained: server CPU · peak RSS', `${f(s.cpuPercent, 0)} % · ${f(s.peakRssMb, 0)} MB`, 'RSS ≤ 300 MB', s.peakRssMb <= 300);
-  } finally {
-    await loaded.stop();
-  }
-
-  await refusalRows();
-
-  const cold = await coldLoad({ updates: quick ? 20000 : 100000 });
-  row(`Cold load of an incident with ${cold.updates.toLocaleString('en')} updates (${f(cold.logMb, 0)} MB log)`, `${f(cold.loadMs, 0)} ms`, '≤ 1000 ms', cold.loadMs <= 1000);
-  row('Review: read the log into the replay index, once per incident', `${f(cold.indexMs, 0)} ms`, '', null);
-  row('Review: seek to a random T (state API, JSON), p50 / p99 / max', `${f(cold.seekP50, 1)} / ${f(cold.seekP99, 1)} / ${f(cold.seekMax, 1)} ms`, '≤ 300 ms', cold.seekMax <= 300);
-  row('Yjs state at a random T (binary state API), p50 / max', `${f(cold.yjsSeekP50, 0)} / ${f(cold.yjsSeekMax, 0)} ms`, '', null);
-
-  const reach = await reachBench();
-  row(`Alert to ${reach.organisations} organisations: ${reach.mails} mails accepted by SMTP`, `${f(reach.mailMs, 0)} ms`, '≤ 5000 ms', reach.mailMs <= 5000);
-  row(`Alert to ${reach.organisations} organisations: ${reach.sms} SMS accepted by the gateway`, `${f(reach.smsMs, 0)} ms`, '≤ 5000 ms', reach.smsMs <= 5000);
-  row('Alert sent, in-app alert out (POST answered)', `${f(reach.apiMs, 0)} ms`, '', null);
-
-  if (!args.has('--no-browser')) {
+  const browserSection = async () => {
     for (const [scale, target] of [[1, 1500], [10, 3000]] as const) {
       const server = await startZorgbeeld({ scale });
       let b: BrowserResult;
@@ -129,8 +124,44 @@ async function main(): Promise<void> {
         null,
       );
     }
-  }
+  };
 
+  const growthSection = async () => {
+    const server = await startZorgbeeld();
+    try {
+      for (const step of await openIncidents({ server, steps: quick ? [2, 4, 8] : [5, 10, 20], seconds: quick ? 4 : 10 })) {
+        row(
+          `Open at once: ${step.incidents} incidents × 50 clients (${step.clients}), 4 updates/s each: p50 / p99 (ms) · server RSS · per incident`,
+          `${f(step.p50, 1)} / ${f(step.p99, 1)} · ${f(step.rssMb, 0)} MB · ${f(step.perIncidentMb, 1)} MB`,
+          'p99 ≤ 50',
+          step.p99 <= 50,
+        );
+      }
+    } finally {
+      await server.stop();
+    }
+    for (const step of await longIncident({ sizes: quick ? [25000, 50000, 100000] : [125000, 250000, 500000, 1000000] })) {
+      row(
+        `Long incident, ${step.updates.toLocaleString('en')} updates (${f(step.logMb, 0)} MB log): cold load · heap · review index · seek p50 / max`,
+        `${f(step.loadMs, 0)} ms · ${f(step.heapMb, 0)} MB · ${f(step.indexMs / 1000, 1)} s · ${f(step.seekP50, 1)} / ${f(step.seekMax, 1)} ms`,
+        'seek ≤ 300 ms',
+        step.seekMax <= 300,
+      );
+    }
+  };
+  const run: Record<(typeof SECTIONS)[number], () => Promise<void>> = {
+    propagation: propagationSection,
+    stock: stockSection,
+    sustained: sustainedSection,
+    refusals: refusalsSection,
+    cold: coldSection,
+    growth: growthSection,
+    reach: reachSection,
+    browser: browserSection,
+  };
+  for (const section of SECTIONS) if (runs(section)) await run[section]();
+
+  if (only) return;
   const table = [
     '| measure | result | target | |',
     '|---|---|---|---|',

@@ -5,8 +5,8 @@ import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import * as Y from 'yjs';
 import { readReport, setReport } from '../shared/incident-doc';
-import { IncidentLog, RecordType, decodeRecords, encodeCheckpoint, encodeRecord, readLogFile } from '../server/recorder/incident-log';
-import { incidentLogFile, replayRecords } from '../server/yjs/incident-room';
+import { IncidentLog, RecordType, decodeRecords, encodeCheckpoint, encodeRecord, readLogFile, readLogTail } from '../server/recorder/incident-log';
+import { LOG_TAIL_BYTES, incidentLogFile, replayRecords, stateFromLogEnd } from '../server/yjs/incident-room';
 import { HttpClient } from './helpers/http-client';
 import { startProcessServer } from './helpers/process-server';
 import { DEMO_PASSWORD, startServer } from './helpers/server';
@@ -135,6 +135,108 @@ describe('incident log', () => {
     expect(rebuilt.doc.getMap('reports').toJSON()).toEqual(doc.getMap('reports').toJSON());
     expect(rebuilt.updatesSinceCheckpoint).toBe(150);
     expect(warnings).toEqual([expect.stringContaining('falling back to the one before')]);
+  });
+});
+
+/**
+ * A log larger than the window a room reads first: `before` updates with checkpoints, then
+ * `padding` bytes of events (no checkpoint among them), then `after` updates with checkpoints.
+ */
+function longLog(before: number, padding: number, after: number, every: number): { bytes: Uint8Array; doc: Y.Doc; checkpoints: number[] } {
+  const doc = new Y.Doc();
+  const parts: Uint8Array[] = [];
+  const checkpoints: number[] = [];
+  let size = 0;
+  const push = (frame: Uint8Array) => {
+    parts.push(frame);
+    size += frame.length;
+  };
+  doc.on('update', (update: Uint8Array) => push(encodeRecord(RecordType.update, 1000 + size, 'u1', update)));
+  const write = (from: number, n: number) => {
+    for (let i = from; i < from + n; i++) {
+      doc.getMap('reports').set(`k${i % 11}`, i);
+      if ((i + 1) % every === 0) {
+        checkpoints.push(size);
+        push(encodeRecord(RecordType.checkpoint, 1000 + size, 'server', encodeCheckpoint(new Map([[doc.clientID, 'u1']]), Y.encodeStateAsUpdateV2(doc))));
+      }
+    }
+  };
+  write(0, before);
+  for (let left = padding; left > 0; left -= 64 * 1024) push(encodeRecord(RecordType.event, 1000 + size, 'u1', new Uint8Array(Math.min(left, 64 * 1024)).fill(0x20)));
+  write(before, after);
+  return { bytes: concat(parts), doc, checkpoints };
+}
+
+describe('reading a log from its end', () => {
+  async function written(bytes: Uint8Array): Promise<string> {
+    const dir = await mkdtemp(join(tmpdir(), 'zorgbeeld-tail-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
+    const file = join(dir, 'log.zbl');
+    await writeFile(file, bytes);
+    return file;
+  }
+
+  it('reads only the end of a long log, starting at a whole record, and gives the same document', async () => {
+    const { bytes, doc } = longLog(300, 2 * LOG_TAIL_BYTES, 250, 100);
+    const file = await written(bytes);
+    const tail = readLogTail(file, LOG_TAIL_BYTES);
+    expect(tail.fromStart).toBe(false);
+    expect(tail.records.length).toBeLessThan(decodeRecords(bytes).records.length / 2);
+    expect(tail.report).toEqual({ tornBytes: 0, damaged: [] });
+    expect(tail.validLength).toBe(bytes.length);
+    const warnings: string[] = [];
+    const state = stateFromLogEnd(file, (m) => warnings.push(m));
+    expect(state.doc.getMap('reports').toJSON()).toEqual(doc.getMap('reports').toJSON());
+    expect(state.updatesSinceCheckpoint).toBe(50);
+    expect(warnings).toEqual([]);
+  });
+
+  it('reads further back when the end holds no checkpoint, up to the whole file', async () => {
+    // The only checkpoints are before 9 MiB of events: the first window and the next one miss them.
+    const { bytes, doc } = longLog(200, 2 * LOG_TAIL_BYTES + 1000, 70, 100);
+    const file = await written(bytes);
+    expect(readLogTail(file, LOG_TAIL_BYTES).records.some((r) => r.type === RecordType.checkpoint)).toBe(false);
+    const state = stateFromLogEnd(file, () => {});
+    expect(state.doc.getMap('reports').toJSON()).toEqual(doc.getMap('reports').toJSON());
+    expect(state.updatesSinceCheckpoint).toBe(70);
+    // A log of updates only, no checkpoint anywhere, is replayed from its start.
+    const bare = longLog(0, LOG_TAIL_BYTES + 10, 120, 1000);
+    expect(stateFromLogEnd(await written(bare.bytes), () => {}).doc.getMap('reports').toJSON()).toEqual(bare.doc.getMap('reports').toJSON());
+  });
+
+  it('falls back to an earlier checkpoint when the last one is damaged, with one warning', async () => {
+    const { bytes, doc, checkpoints } = longLog(300, 2 * LOG_TAIL_BYTES, 250, 100);
+    // The last checkpoint's payload holds a good checksum over bytes no decoder accepts.
+    const records = decodeRecords(bytes).records;
+    const last = records.findLastIndex((r) => r.type === RecordType.checkpoint);
+    const rewritten = concat(records.map((r, i) => encodeRecord(r.type, r.time, r.user, i === last ? new Uint8Array([0xff, 0xff, 0xff, 0x01]) : r.payload)));
+    const warnings: string[] = [];
+    const state = stateFromLogEnd(await written(rewritten), (m) => warnings.push(m));
+    expect(state.doc.getMap('reports').toJSON()).toEqual(doc.getMap('reports').toJSON());
+    expect(state.updatesSinceCheckpoint).toBe(150);
+    expect(warnings).toEqual([expect.stringContaining('falling back to the one before')]);
+    // A flipped bit in the last checkpoint: the window's reader skips it, the one before serves.
+    const flipped = bytes.slice();
+    flipped[checkpoints.at(-1)! + 30] ^= 0xff;
+    expect(stateFromLogEnd(await written(flipped), () => {}).doc.getMap('reports').toJSON()).toEqual(doc.getMap('reports').toJSON());
+  });
+
+  it('moves a torn last record aside and cuts it off when a room opens a long log', async () => {
+    const { bytes, doc } = longLog(300, 2 * LOG_TAIL_BYTES, 250, 100);
+    const torn = encodeRecord(RecordType.update, 5, 'u1', new Uint8Array(300)).subarray(0, 120);
+    const file = await written(concat([bytes, torn]));
+    const warnings: string[] = [];
+    const { log, records, fromStart } = IncidentLog.open(file, (m) => warnings.push(m), { tailBytes: LOG_TAIL_BYTES });
+    expect(fromStart).toBe(false);
+    expect(log.size()).toBe(bytes.length);
+    log.append(RecordType.event, 7, 'u1', new Uint8Array([1]));
+    log.close();
+    expect(warnings.join(' ')).toMatch(/torn last record/);
+    expect(new Uint8Array(await readFile(`${file}.${bytes.length}.damaged`))).toEqual(torn);
+    const after = readLogFile(file);
+    expect(after.report).toEqual({ tornBytes: 0, damaged: [] });
+    expect(after.records.at(-1)?.time).toBe(7);
+    expect(stateFromLogEnd(file, () => {}, { records, fromStart }).doc.getMap('reports').toJSON()).toEqual(doc.getMap('reports').toJSON());
   });
 });
 

@@ -208,6 +208,48 @@ function readLogBytes(file: string, from: { offset: number; index: number }): Re
   }
 }
 
+/** What {@link readLogTail} read: the records from the first readable frame of the window on. */
+export interface LogTail extends ReturnType<typeof decodeRecords> {
+  /** Whether the window reached the start of the file, so that the records are all there are. */
+  fromStart: boolean;
+}
+
+/**
+ * Reads only the end of a log: its last `tailBytes` bytes, from the first marker there that
+ * starts a readable record (a window that cuts a record in two starts at the next whole one).
+ * Opening a room needs no more than the last checkpoint and what follows it, so a long
+ * incident's log is not read whole (docs/architecture.md, "Recording"). `validLength` is counted
+ * from the start of the file; record indices from the window's first record. A window in which
+ * no record can be found has no records (a larger one may). Throws {@link StorageError}.
+ */
+export function readLogTail(file: string, tailBytes: number): LogTail {
+  try {
+    if (!existsSync(file)) return { ...decodeRecords(new Uint8Array()), fromStart: true };
+    const fd = openSync(file, 'r');
+    try {
+      const size = fstatSync(fd).size;
+      const start = Math.max(0, size - tailBytes);
+      const bytes = new Uint8Array(size - start);
+      let read = 0;
+      while (read < bytes.length) {
+        const n = readSync(fd, bytes, read, bytes.length - read, start + read);
+        if (n === 0) break;
+        read += n;
+      }
+      const window = bytes.subarray(0, read);
+      if (start === 0) return { ...decodeRecords(window), fromStart: true };
+      const first = nextRecordAt(window, new DataView(window.buffer, window.byteOffset, window.byteLength), 0);
+      if (first < 0) return { records: [], validLength: size, nextIndex: 0, report: { tornBytes: 0, damaged: [] }, fromStart: false };
+      const decoded = decodeRecords(window.subarray(first));
+      return { ...decoded, validLength: start + first + decoded.validLength, fromStart: false };
+    } finally {
+      closeSync(fd);
+    }
+  } catch (error) {
+    throw storageError('reading', file, error);
+  }
+}
+
 /** A record to append. */
 export interface NewRecord {
   type: RecordKind;
@@ -225,17 +267,14 @@ export interface NewRecord {
 export class IncidentLog {
   private fd: number;
   private length: number;
-  private count: number;
 
   private constructor(
     readonly file: string,
     fd: number,
     length: number,
-    count: number,
   ) {
     this.fd = fd;
     this.length = length;
-    this.count = count;
   }
 
   /**
@@ -244,11 +283,28 @@ export class IncidentLog {
    * dropped unseen and new records follow the last good one. A log that cannot be read raises
    * {@link StorageError}; one that cannot be written opens anyway, and its appends fail until
    * the file system takes writes again.
+   *
+   * With `tailBytes`, only the end of the log is read (see {@link readLogTail}); `fromStart` says
+   * whether that was the whole file. A torn last record is then moved aside and cut off as
+   * well; damage inside the window makes it read the whole log as above.
    */
-  static open(file: string, warn: (message: string) => void): { log: IncidentLog; records: LogRecord[] } {
-    let bytes: Uint8Array;
+  static open(file: string, warn: (message: string) => void, options: { tailBytes?: number } = {}): { log: IncidentLog; records: LogRecord[]; fromStart: boolean } {
     try {
       mkdirSync(dirname(file), { recursive: true });
+    } catch (error) {
+      throw storageError('reading', file, error);
+    }
+    if (options.tailBytes !== undefined) {
+      const tail = readLogTail(file, options.tailBytes);
+      if (tail.report.damaged.length === 0) {
+        if (tail.report.tornBytes > 0) IncidentLog.cutTornTail(file, tail.validLength, warn, tail.records.length);
+        const log = new IncidentLog(file, -1, tail.validLength);
+        log.reopen(warn);
+        return { log, records: tail.records, fromStart: tail.fromStart };
+      }
+    }
+    let bytes: Uint8Array;
+    try {
       bytes = existsSync(file) ? new Uint8Array(readFileSync(file)) : new Uint8Array();
     } catch (error) {
       throw storageError('reading', file, error);
@@ -269,9 +325,28 @@ export class IncidentLog {
         warn(`log ${file}: ${cut.length} unreadable run(s) found but could not be moved aside (${(error as NodeJS.ErrnoException).code ?? error}); they stay in the log and are skipped`);
       }
     }
-    const log = new IncidentLog(file, -1, length, records.length);
+    const log = new IncidentLog(file, -1, length);
     log.reopen(warn);
-    return { log, records };
+    return { log, records, fromStart: true };
+  }
+
+  /** Moves a torn last record (from `validLength` to the end) to a file beside the log and cuts it off. */
+  private static cutTornTail(file: string, validLength: number, warn: (message: string) => void, kept: number): void {
+    try {
+      const fd = openSync(file, 'r+');
+      try {
+        const torn = new Uint8Array(fstatSync(fd).size - validLength);
+        readSync(fd, torn, 0, torn.length, validLength);
+        writeFileSync(`${file}.${validLength}.damaged`, torn);
+        ftruncateSync(fd, validLength);
+        fsyncSync(fd);
+        warn(`log ${file}: dropped a torn last record (${torn.length} bytes, kept in ${file}.${validLength}.damaged); the ${kept} records read before it are kept`);
+      } finally {
+        closeSync(fd);
+      }
+    } catch (error) {
+      warn(`log ${file}: a torn last record could not be cut off (${(error as NodeJS.ErrnoException).code ?? error}); it stays and is skipped`);
+    }
   }
 
   private reopen(warn?: (message: string) => void): boolean {
@@ -285,16 +360,16 @@ export class IncidentLog {
     }
   }
 
-  /** Appends one record; returns its index. */
-  append(type: RecordKind, time: number, user: string, payload: Uint8Array): number {
-    return this.appendAll([{ type, time, user, payload }]);
+  /** Appends one record. */
+  append(type: RecordKind, time: number, user: string, payload: Uint8Array): void {
+    this.appendAll([{ type, time, user, payload }]);
   }
 
   /**
    * Appends records as one write: all of them or, when the write fails, none (a partial write
-   * is cut off again). Returns the index of the first. Throws {@link StorageError}.
+   * is cut off again). Throws {@link StorageError}.
    */
-  appendAll(records: readonly NewRecord[]): number {
+  appendAll(records: readonly NewRecord[]): void {
     const frames = records.map((r) => encodeRecord(r.type, r.time, r.user, r.payload));
     const bytes = frames.length === 1 ? frames[0] : Buffer.concat(frames);
     if (!this.reopen()) throw new StorageError(`opening ${this.file} for writing failed`, 'EACCES');
@@ -312,9 +387,6 @@ export class IncidentLog {
       throw storageError('appending to', this.file, error);
     }
     this.length += bytes.length;
-    const first = this.count;
-    this.count += records.length;
-    return first;
   }
 
   /** Whether the file is open for appending. */

@@ -9,7 +9,7 @@ import type { IncidentNetwork } from '../../shared/incident';
 import { CloseCodes, YMessage, YSyncMessage, type BoardStatus, type CloseCode } from '../../shared/wire';
 import { writeStamps } from '../../shared/incident-doc';
 import { awarenessFrame, boardStatusFrame, syncStep1Frame, syncStep2Frame, updateFrame } from '../../shared/y-frames';
-import { IncidentLog, RecordType, StorageError, decodeCheckpoint, encodeCheckpoint, readLogFile, type LogRecord, type NewRecord } from '../recorder/incident-log';
+import { IncidentLog, RecordType, StorageError, decodeCheckpoint, encodeCheckpoint, readLogTail, type LogRecord, type NewRecord } from '../recorder/incident-log';
 import { LogGrowth, type StorageStatus } from './log-growth';
 import { RecentEvents } from './recent-events';
 import type { WriteBudget } from './write-budget';
@@ -23,16 +23,31 @@ export interface RoomSocket {
   close(code: CloseCode): void;
 }
 
+/** A document as a log left it. */
+export interface ReplayedState {
+  doc: Y.Doc;
+  bindings: Map<number, string>;
+  updatesSinceCheckpoint: number;
+}
+
 /**
  * Rebuilds a document from a log: the last valid checkpoint, then every update after it. The
  * document collects garbage: a deleted item keeps its parent and key (so the gate can still
  * place it), only its content goes, which keeps checkpoints as small as the live state. The
  * full history stays in the log.
  */
-export function replayRecords(records: readonly LogRecord[], warn: (m: string) => void): { doc: Y.Doc; bindings: Map<number, string>; updatesSinceCheckpoint: number } {
-  const doc = new Y.Doc();
+export function replayRecords(records: readonly LogRecord[], warn: (m: string) => void): ReplayedState {
+  return replayFromCheckpoint(records, warn, true)!;
+}
+
+/**
+ * {@link replayRecords} for records that may be only the end of a log (`complete` false): null
+ * when none of their checkpoints can be read, since the updates alone would then lack the start.
+ */
+export function replayFromCheckpoint(records: readonly LogRecord[], warn: (m: string) => void, complete: boolean): ReplayedState | null {
+  let doc = new Y.Doc();
   let bindings = new Map<number, string>();
-  let start = 0;
+  let start = -1;
   for (let i = records.length - 1; i >= 0; i--) {
     if (records[i].type !== RecordType.checkpoint) continue;
     try {
@@ -43,10 +58,18 @@ export function replayRecords(records: readonly LogRecord[], warn: (m: string) =
       break;
     } catch {
       // A damaged checkpoint is skipped: the previous one plus the log gives the same state.
-      warn(`checkpoint record ${records[i].index} cannot be read; falling back to the one before`);
+      // Whatever it applied before failing goes with its document.
+      doc.destroy();
+      doc = new Y.Doc();
+      warn(`the checkpoint of ${new Date(records[i].time).toISOString()} cannot be read; falling back to the one before`);
     }
   }
+  if (start < 0 && !complete) {
+    doc.destroy();
+    return null;
+  }
   let updates = 0;
+  start = Math.max(start, 0);
   for (let i = start; i < records.length; i++) {
     const record = records[i];
     if (record.type !== RecordType.update) continue;
@@ -55,6 +78,30 @@ export function replayRecords(records: readonly LogRecord[], warn: (m: string) =
     updates++;
   }
   return { doc, bindings, updatesSinceCheckpoint: updates };
+}
+
+/**
+ * How much of a log's end is read first when a room opens or rebuilds: enough for a long
+ * incident's last checkpoint and the updates after it. Four times as much each time that holds no
+ * checkpoint that can be read, up to the whole file.
+ */
+export const LOG_TAIL_BYTES = 4 * 1024 * 1024;
+
+/**
+ * The state a log ends in, read from its end (see {@link LOG_TAIL_BYTES}). Warnings are given
+ * for the window that served, so a damaged checkpoint is reported once.
+ */
+export function stateFromLogEnd(file: string, warn: (m: string) => void, first?: { records: readonly LogRecord[]; fromStart: boolean }): ReplayedState {
+  let part = first ?? readLogTail(file, LOG_TAIL_BYTES);
+  for (let tail = LOG_TAIL_BYTES; ; tail *= 4) {
+    const warnings: string[] = [];
+    const state = replayFromCheckpoint(part.records, (m) => warnings.push(m), part.fromStart);
+    if (state) {
+      warnings.forEach(warn);
+      return state;
+    }
+    part = readLogTail(file, tail * 4);
+  }
 }
 
 /** How many rebuilds one user may cause in a window; beyond that its writes wait (retryable). */
@@ -128,18 +175,19 @@ export class IncidentRoom {
   private readonly gateNetwork: IncidentNetwork & { locationById: Map<string, { organisationId: string }> };
 
   constructor(private readonly options: RoomOptions) {
-    const { log, records } = IncidentLog.open(incidentLogFile(options.dataDir, options.incidentId), options.log);
+    const file = incidentLogFile(options.dataDir, options.incidentId);
+    const { log, records, fromStart } = IncidentLog.open(file, options.log, { tailBytes: LOG_TAIL_BYTES });
     this.recorder = log;
     if (!log.writable) this.markFault(new StorageError('log not writable', 'EROFS'));
     this.locationById = new Map(options.network.locations.map((l) => [l.id, l]));
     this.gateNetwork = { ...options.network, locationById: this.locationById };
-    this.adopt(replayRecords(records, options.log));
+    this.adopt(stateFromLogEnd(file, options.log, { records, fromStart }));
     // Awareness lives on its own document: it is relayed, never part of the recorded state.
     this.awareness = new awarenessProtocol.Awareness(new Y.Doc());
     this.awareness.setLocalState(null);
   }
 
-  private adopt(state: { doc: Y.Doc; bindings: Map<number, string>; updatesSinceCheckpoint: number }): void {
+  private adopt(state: ReplayedState): void {
     this.doc?.destroy();
     this.doc = state.doc;
     this.bindings = state.bindings;
@@ -271,7 +319,7 @@ export class IncidentRoom {
 
   /** Rebuilds the document from the log: the way back from a change that may not stand. */
   private rebuild(): void {
-    this.adopt(replayRecords(readLogFile(this.recorder.file).records, this.options.log));
+    this.adopt(stateFromLogEnd(this.recorder.file, this.options.log));
   }
 
   /** Adds a socket and starts the sync handshake. */

@@ -11,6 +11,7 @@ import type { IncidentRoom, RoomSocket } from './incident-room';
 import type { Rooms } from './rooms';
 import { RecentEvents } from './recent-events';
 import { DEFAULTS } from '../defaults';
+import { framedOnce } from './ws-frame';
 
 /** Options of the Yjs endpoint. */
 export interface YjsEndpointOptions {
@@ -64,7 +65,7 @@ export function rejectUpgrade(socket: Duplex, status: string): void {
 export function attachYjsEndpoint(options: YjsEndpointOptions): { close(): void } {
   const { rooms, sessions, log } = options;
   const maxBuffered = options.maxBufferedBytes ?? DEFAULTS.yjsMaxBufferedBytes;
-  const wss = new WebSocketServer({ noServer: true, maxPayload: YJS_MAX_PAYLOAD });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: YJS_MAX_PAYLOAD, perMessageDeflate: false });
   const alive = new WeakSet<WebSocket>();
   const closeWith = (ws: WebSocket, code: CloseCode) => {
     if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(code.code, code.reason);
@@ -92,7 +93,7 @@ export function attachYjsEndpoint(options: YjsEndpointOptions): { close(): void 
       ws.once('close', () => perAddress.remove(address));
       // The one place an async step runs per connection: whatever it meets ends this socket with
       // a code, never the process.
-      connect(ws, req, decodedId(path.slice(YJS_PATH.length))).catch((error: unknown) => {
+      connect(ws, socket, req, decodedId(path.slice(YJS_PATH.length))).catch((error: unknown) => {
         log(`yjs: connection to ${path} failed: ${(error as Error)?.stack ?? String(error)}`);
         closeWith(ws, closeCodeFor(error));
       });
@@ -100,7 +101,10 @@ export function attachYjsEndpoint(options: YjsEndpointOptions): { close(): void 
   };
   options.httpServer.on('upgrade', onUpgrade);
 
-  async function connect(ws: WebSocket, req: IncomingMessage, incidentId: string): Promise<void> {
+  // One WebSocket frame per broadcast, whatever the number of sockets (see ws-frame.ts).
+  const frames = new WeakMap<Uint8Array, Buffer>();
+
+  async function connect(ws: WebSocket, raw: Duplex, req: IncomingMessage, incidentId: string): Promise<void> {
     const queue: Uint8Array[] = [];
     // Set once the session and the room are known; frames before that wait in `queue`.
     const joined: { room?: IncidentRoom; socket?: RoomSocket } = {};
@@ -150,7 +154,10 @@ export function attachYjsEndpoint(options: YjsEndpointOptions): { close(): void 
           closeWith(ws, CloseCodes.SlowConsumer);
           return ws.terminate();
         }
-        ws.send(message);
+        // Straight onto the connection's socket, which ws writes its own frames to as well:
+        // without compression (off here) ws queues nothing, so the order of frames holds, and
+        // bufferedAmount above still counts these bytes.
+        raw.write(framedOnce(frames, message));
       },
       close: (code) => {
         if (code === CloseCodes.Forbidden || code === CloseCodes.Invalid || code === CloseCodes.BadMessage || code === CloseCodes.ClientIdTaken) refusals.add(user.id);
