@@ -8,10 +8,23 @@ export default defineConfig({
     proxy: { '/api': 'http://localhost:3000', '/yjs': { target: 'ws://localhost:3000', ws: true }, '/socket.io': { target: 'ws://localhost:3000', ws: true } },
   },
   test: {
-    include: ['tests/**/*.test.ts', 'shared/**/*.test.ts'],
     testTimeout: 30000,
     hookTimeout: 60000,
     // Browser tests start Chromium; two at once is all two cores take.
     maxWorkers: 2,
+    projects: [
+      { extends: true, test: { name: 'embedded', include: ['tests/**/*.test.ts', 'shared/**/*.test.ts'] } },
+      // The suites of the gate, the recorder, alerting, reach and review once more with the
+      // server's store in PostgreSQL: a database of its own per test server, dropped after it
+      // (tests/helpers/test-store.ts). Suites that read the embedded store's files stay embedded only.
+      {
+        extends: true,
+        test: {
+          name: 'postgres',
+          include: ['board-gate', 'recorder', 'alerts', 'escalation', 'reach', 'review', 'access', 'session', 'registry', 'introduction', 'network'].map((suite) => `tests/${suite}.test.ts`),
+          env: { ZORGBEELD_TEST_STORE: 'postgres' },
+        },
+      },
+    ],
   },
 });

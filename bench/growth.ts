@@ -22,8 +22,6 @@ export interface OpenIncidentsStep {
   p99: number;
   deliveries: number;
   rssMb: number;
-  /** Server RSS above the server without open incidents, per open incident. */
-  perIncidentMb: number;
 }
 
 /**
@@ -35,7 +33,6 @@ export interface OpenIncidentsStep {
 export async function openIncidents({ server, steps = [5, 10, 20], clientsPerIncident = 50, seconds = 10, ratePerIncident = 4 }: { server: BenchServer; steps?: number[]; clientsPerIncident?: number; seconds?: number; ratePerIncident?: number }): Promise<OpenIncidentsStep[]> {
   const ghor = await signIn(server.url, 'ghor', DEMO_PASSWORD);
   const observer = await signIn(server.url, 'observer', DEMO_PASSWORD);
-  const baseRss = processUsage(server.pid).rssMb;
   const open: { writer: WriterPeer; readers: RawPeer[]; location: string }[] = [];
   const results: OpenIncidentsStep[] = [];
   for (const step of steps) {
@@ -68,7 +65,7 @@ export async function openIncidents({ server, steps = [5, 10, 20], clientsPerInc
       }),
     );
     const rssMb = processUsage(server.pid).rssMb;
-    results.push({ incidents: step, clients: step * clientsPerIncident, p50: percentile(latencies, 50), p99: percentile(latencies, 99), deliveries: latencies.length, rssMb, perIncidentMb: (rssMb - baseRss) / step });
+    results.push({ incidents: step, clients: step * clientsPerIncident, p50: percentile(latencies, 50), p99: percentile(latencies, 99), deliveries: latencies.length, rssMb });
   }
   for (const board of open) [board.writer, ...board.readers].forEach((p) => p.close());
   return results;

@@ -8,7 +8,9 @@ import { CM_DEFAULT_URL } from './reach/sms-channel';
 import { smsStatusKey } from './http/reach-routes';
 import { seedIfEmpty } from './seed';
 import { openLowdbStore } from './store/lowdb-store';
+import { describeDatabase, openPgStore } from './store/pg-store';
 import { StoreCorruptError } from './store/store';
+import { StorageError } from './recorder/incident-log';
 
 // The only module that reads the environment and listens.
 const env = process.env;
@@ -22,7 +24,9 @@ function positive(value: string | undefined): number | undefined {
 
 async function main(): Promise<void> {
   const dataDir = resolve(env.DATA_DIR ?? './data');
-  const store = await openLowdbStore({ dataDir, log });
+  // DATABASE_URL: the Store's collections in PostgreSQL (docs/architecture.md, "Stores");
+  // unset: the embedded lowdb files in DATA_DIR.
+  const store = env.DATABASE_URL ? await openPgStore({ url: env.DATABASE_URL, log }) : await openLowdbStore({ dataDir, log });
   await seedIfEmpty({
     store,
     log,
@@ -68,7 +72,7 @@ async function main(): Promise<void> {
     },
   });
   const url = await server.listen(port, env.HOST ?? '0.0.0.0');
-  log(`Zorgbeeld listening on ${url.replace('0.0.0.0', 'localhost')} (data in ${dataDir})`);
+  log(`Zorgbeeld listening on ${url.replace('0.0.0.0', 'localhost')} (${env.DATABASE_URL ? `store in PostgreSQL ${describeDatabase(env.DATABASE_URL)}, incident logs` : 'data'} in ${dataDir})`);
   if (!publicUrl) log(`PUBLIC_URL is not set: answer links in messages start with ${server.reach.publicUrl}, which only this machine can open`);
   log(`reach: channels ${server.reach.channels.join(', ') || 'none'} besides the app`);
   if (sms) log(`SMS via ${sms.url}; set the status report webhook at the gateway to ${server.reach.publicUrl}/api/reach/sms-status/${smsStatusKey(keys.answerSecret)} (JSON)`);
@@ -87,7 +91,7 @@ process.on('unhandledRejection', (reason: unknown) => {
 });
 
 main().catch((error: unknown) => {
-  if (error instanceof StoreCorruptError) {
+  if (error instanceof StoreCorruptError || error instanceof StorageError) {
     console.error(`Zorgbeeld cannot start: ${error.message}`);
   } else {
     console.error('Zorgbeeld cannot start:', error);

@@ -44,6 +44,8 @@ export class ReachService implements AlertListener {
   private escalating = false;
   private readonly pendingStatus = new Set<string>();
   private statusTimer?: NodeJS.Timeout;
+  /** Messages being queued for an alert just sent: stopping waits for them, so none is lost on a clean stop. */
+  private readonly queuing = new Set<Promise<void>>();
   /** Where answer links point; set at start, or from the listening address when not configured. */
   publicUrl: string;
 
@@ -94,6 +96,7 @@ export class ReachService implements AlertListener {
   async stop(): Promise<void> {
     clearInterval(this.escalationTimer);
     clearTimeout(this.statusTimer);
+    await Promise.allSettled([...this.queuing]);
     await this.outbox.stop();
     await Promise.all(this.deps.senders.map((s) => s.close()));
   }
@@ -105,7 +108,10 @@ export class ReachService implements AlertListener {
 
   // ---- AlertListener: a new alert goes out; an answer cancels what has not gone yet.
   sent(status: AlertStatus, _notice: AlertNotice): void {
-    void this.queue(status.alert, status.alert.organisationIds, 0).catch((error: Error) => this.deps.log(`OUTBOX FAILURE: alert ${status.alert.id} not queued: ${error.message}`));
+    const queued = this.queue(status.alert, status.alert.organisationIds, 0)
+      .catch((error: Error) => this.deps.log(`OUTBOX FAILURE: alert ${status.alert.id} not queued: ${error.message}`))
+      .finally(() => this.queuing.delete(queued));
+    this.queuing.add(queued);
   }
   changed(): void {}
   acked(): void {}
@@ -172,7 +178,7 @@ export class ReachService implements AlertListener {
         // The name goes into the log: the review reads who it was even after the registry changed.
         void this.deps.store.get('coordinators', m.coordinatorId).then((c) =>
           this.record(m.incidentId, { type: 'message-state', alertId: m.alertId, organisationId: m.organisationId, coordinatorId: m.coordinatorId, coordinatorName: c?.name ?? m.coordinatorId, channel: m.channel, round: m.round, state: m.state, ...(m.error && m.state === 'failed' ? { error: m.error } : {}) }),
-        );
+        ).catch((error: Error) => this.deps.log(`message state of ${m.id} not recorded: ${error.message}`));
       }
       this.pendingStatus.add(m.alertId);
     }
@@ -180,7 +186,8 @@ export class ReachService implements AlertListener {
       this.statusTimer = undefined;
       const ids = [...this.pendingStatus];
       this.pendingStatus.clear();
-      for (const id of ids) void this.deps.alerts.notifyChanged(id);
+      // A store that cannot be read now (a database restarting) only delays the statuses: the next change sends them.
+      for (const id of ids) void this.deps.alerts.notifyChanged(id).catch((error: Error) => this.deps.log(`alert status ${id} not sent: ${error.message}`));
     }, 250);
   }
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createServer, type ReachConfig, type ServerDeps, type ZorgbeeldServer } from '../../server/app';
 import { loadReachKeys } from '../../server/reach/secrets';
 import { seedIfEmpty } from '../../server/seed';
-import { openLowdbStore } from '../../server/store/lowdb-store';
+import { openTestStore } from './test-store';
 import type { Store } from '../../server/store/store';
 
 /** Passwords of the seeded test accounts. */
@@ -31,7 +31,7 @@ export async function startServer({
   const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'zorgbeeld-test-')));
   const logs: string[] = [];
   const log = (message: string) => logs.push(message);
-  const store = await openLowdbStore({ dataDir: dir, log });
+  const { store, drop } = await openTestStore(dir, log);
   const now = deps.now ?? (() => new Date());
   if (seed) await seedIfEmpty({ store, log, now, adminPassword: ADMIN_PASSWORD, demoPassword: DEMO_PASSWORD });
   // Channels as given; the keys live in the data directory, as in production, so links survive a restart.
@@ -47,7 +47,10 @@ export async function startServer({
     server,
     async close({ keepData = false } = {}) {
       await server.close();
-      if (!keepData) await rm(dir, { recursive: true, force: true });
+      if (!keepData) {
+        await drop();
+        await rm(dir, { recursive: true, force: true });
+      }
     },
   };
 }

@@ -1,0 +1,109 @@
+import pg from 'pg';
+import { StorageError } from '../recorder/incident-log';
+import { migrate } from './migrate';
+import { COLLECTION_NAMES, type ChangeSet, type CollectionName, type Collections, type Store, type StoreHealth } from './store';
+
+/** What the PostgreSQL store needs. */
+export interface PgStoreOptions {
+  /** A PostgreSQL connection string (`DATABASE_URL`). */
+  url: string;
+  log: (message: string) => void;
+  /** Connections in the pool. */
+  poolSize?: number;
+}
+
+/** The connection string without its password, for logs and the health check. */
+export function describeDatabase(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.password = '';
+    return `${parsed.host}${parsed.pathname}`;
+  } catch {
+    return 'PostgreSQL';
+  }
+}
+
+/**
+ * A database error as the routes answer it: 503 with a sentence and nothing changed (see
+ * http-error.ts). The code is PostgreSQL's SQLSTATE, or the connection error's.
+ */
+function storageError(action: string, error: unknown): StorageError {
+  const e = error as { code?: string; message?: string };
+  return new StorageError(`${action} in PostgreSQL failed: ${e.message ?? String(error)}`, e.code ?? 'EDB');
+}
+
+/**
+ * The Store on PostgreSQL (docs/architecture.md, "Stores"): each collection's rows as JSON in
+ * `store_rows`, keyed by collection and id, listed in the order they were first written, as the
+ * embedded store lists them. A `put` is one transaction across collections. Unlike the embedded
+ * store, which keeps a failed write in memory and retries, a write the database does not take
+ * fails with {@link StorageError}: several instances share the rows, so none may hold its own
+ * version of them. Migrations are applied before the store is returned.
+ */
+export async function openPgStore({ url, log, poolSize = 10 }: PgStoreOptions): Promise<Store> {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  const where = describeDatabase(url);
+  let health: StoreHealth = { ok: true, message: `PostgreSQL ${where}` };
+  // An idle connection that breaks (a restarted database) must not end the process.
+  pool.on('error', (error) => log(`store: PostgreSQL connection lost: ${error.message}`));
+  const run = async <T>(action: string, work: () => Promise<T>): Promise<T> => {
+    try {
+      const result = await work();
+      if (!health.ok) log(`store: PostgreSQL ${where} answers again`);
+      health = { ok: true, message: `PostgreSQL ${where}` };
+      return result;
+    } catch (error) {
+      const failure = storageError(action, error);
+      health = { ok: false, message: `${failure.message}` };
+      log(`STORE FAILURE: ${failure.message}`);
+      throw failure;
+    }
+  };
+  try {
+    await migrate(pool, log);
+  } catch (error) {
+    await pool.end();
+    throw storageError(`preparing ${where}`, error);
+  }
+
+  return {
+    async list<K extends CollectionName>(name: K) {
+      return run(`listing ${name}`, async () => (await pool.query<{ data: Collections[K] }>('SELECT data FROM store_rows WHERE collection = $1 ORDER BY seq', [name])).rows.map((r) => r.data));
+    },
+    async get<K extends CollectionName>(name: K, id: string) {
+      return run(`reading ${name}`, async () => (await pool.query<{ data: Collections[K] }>('SELECT data FROM store_rows WHERE collection = $1 AND id = $2', [name, id])).rows[0]?.data);
+    },
+    async put(changes: ChangeSet) {
+      const collections: string[] = [];
+      const ids: string[] = [];
+      const rows: string[] = [];
+      for (const name of COLLECTION_NAMES) {
+        // The last version of a row given twice in one change set wins, as in the embedded store.
+        const last = new Map<string, unknown>();
+        for (const row of (changes[name] ?? []) as { id: string }[]) last.set(row.id, row);
+        for (const [id, row] of last) {
+          collections.push(name);
+          ids.push(id);
+          rows.push(JSON.stringify(row));
+        }
+      }
+      if (ids.length === 0) return;
+      await run('writing', () =>
+        pool.query(
+          `INSERT INTO store_rows (collection, id, data)
+           SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[])
+           ON CONFLICT (collection, id) DO UPDATE SET data = EXCLUDED.data`,
+          [collections, ids, rows],
+        ),
+      );
+    },
+    async remove(name, ids) {
+      if (ids.length === 0) return;
+      await run(`removing from ${name}`, () => pool.query('DELETE FROM store_rows WHERE collection = $1 AND id = ANY($2::text[])', [name, [...ids]]));
+    },
+    health: () => ({ ...health }),
+    async close() {
+      await pool.end();
+    },
+  };
+}
