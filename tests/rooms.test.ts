@@ -4,6 +4,8 @@ import { CloseCodes } from '../shared/wire';
 import { HttpClient } from './helpers/http-client';
 import { DEMO_PASSWORD, startServer, type TestServer } from './helpers/server';
 import { waitFor } from './helpers/wait-for';
+import { RecordType, readLogFile } from '../server/recorder/incident-log';
+import { incidentLogFile } from '../server/yjs/incident-room';
 import { connectBoard } from './helpers/yjs-client';
 
 describe('loaded incidents', () => {
@@ -30,6 +32,40 @@ describe('loaded incidents', () => {
     expect(board.doc.getMap('reports').size).toBeGreaterThan(0);
     board.destroy();
     await waitFor(() => server.server.rooms.loaded === 0 || undefined, { timeoutMs: 5000, what: 'the room unloaded after the last socket left' });
+  });
+});
+
+describe('events of an incident nobody has open', () => {
+  let server: TestServer;
+  let ghor: HttpClient;
+
+  beforeAll(async () => {
+    server = await startServer({ roomIdleMs: 200 });
+    ghor = await new HttpClient(server.url).signIn('ghor', DEMO_PASSWORD);
+  });
+  afterAll(async () => server?.close());
+
+  it('records GRIP changes, alerts and the closure in the log without loading the document', async () => {
+    const incidentId = (await ghor.post('/api/incidents', { title: 'Zonder bord', grip: 1 })).body.data.id;
+    await waitFor(() => server.server.rooms.loaded === 0 || undefined, { timeoutMs: 5000, what: 'the new room unloaded' });
+    expect((await ghor.patch(`/api/incidents/${incidentId}`, { grip: 2 })).status).toBe(200);
+    expect(server.server.rooms.loaded).toBe(0);
+    expect((await ghor.post(`/api/incidents/${incidentId}/alerts`, { message: 'Meld uw situatie', grip: 2, target: { all: true } })).status).toBe(201);
+    expect(server.server.rooms.loaded).toBe(0);
+    expect((await ghor.post(`/api/incidents/${incidentId}/close`, {})).status).toBe(200);
+    expect(server.server.rooms.loaded).toBe(0);
+    const events = readLogFile(incidentLogFile(server.dataDir, incidentId))
+      .records.filter((r) => r.type === RecordType.event)
+      .map((r) => (JSON.parse(new TextDecoder().decode(r.payload)) as { type: string }).type);
+    expect(events).toEqual(['incident-opened', 'grip-changed', 'alert-sent', 'incident-closed']);
+    // The board opens over that log as always, closed and at GRIP 2, and the review lists the events.
+    const board = connectBoard(server.url, incidentId, ghor.cookie);
+    await board.synced();
+    expect(board.doc.getMap('reports').size).toBeGreaterThan(0);
+    board.destroy();
+    const review = await ghor.get(`/api/incidents/${incidentId}/events`);
+    expect(review.status).toBe(200);
+    expect((review.body.data.events as { type: string }[]).map((e) => e.type)).toEqual(expect.arrayContaining(['grip-changed', 'alert-sent', 'incident-closed']));
   });
 });
 

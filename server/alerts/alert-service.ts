@@ -76,7 +76,7 @@ export class AlertService {
   // The alert is in the store already; a log that cannot be opened must not undo or hide it.
   private async record(incidentId: string, user: string, event: RecordedEvent): Promise<void> {
     try {
-      (await this.deps.rooms.get(incidentId))?.recordEvent(user, event);
+      await this.deps.rooms.recordEvent(incidentId, user, event);
     } catch (error) {
       this.deps.log(`LOG FAILURE: incident ${incidentId}: event ${event.type} not recorded: ${(error as Error).message}`);
     }

@@ -76,10 +76,10 @@ export function incidentRoutes({ store, rooms, now }: { store: Store; rooms: Roo
     const checked = checkGripChange(req.body);
     if (!checked.ok) throw invalidInput(checked.issues);
     const next = { ...incident, grip: checked.value.grip };
-    const room = await rooms.get(incident.id);
-    room?.recordEvent(req.user!.id, { type: 'grip-changed', from: incident.grip, to: next.grip });
+    await rooms.recordEvent(incident.id, req.user!.id, { type: 'grip-changed', from: incident.grip, to: next.grip });
     await store.put({ incidents: [next] });
-    room?.announce({ grip: next.grip });
+    // Only a loaded room has people on the board to tell; nobody else needs the document now.
+    rooms.loadedRoom(incident.id)?.announce({ grip: next.grip });
     res.json({ data: next });
   });
 
@@ -87,7 +87,7 @@ export function incidentRoutes({ store, rooms, now }: { store: Store; rooms: Roo
     const incident = await incidentOf(req);
     requireOpen(incident);
     const next: Incident = { ...incident, status: 'closed', endedAt: now().toISOString() };
-    (await rooms.get(incident.id))?.recordEvent(req.user!.id, { type: 'incident-closed' });
+    await rooms.recordEvent(incident.id, req.user!.id, { type: 'incident-closed' });
     rooms.markClosed(incident.id);
     await store.put({ incidents: [next] });
     res.json({ data: next });

@@ -193,7 +193,7 @@ export class ReachService implements AlertListener {
 
   private async record(incidentId: string, event: RecordedEvent): Promise<void> {
     try {
-      (await this.deps.rooms.get(incidentId))?.recordEvent('server', event);
+      await this.deps.rooms.recordEvent(incidentId, 'server', event);
     } catch (error) {
       this.deps.log(`LOG FAILURE: incident ${incidentId}: ${event.type} not recorded: ${(error as Error).message}`);
     }

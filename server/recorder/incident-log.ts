@@ -258,6 +258,11 @@ export interface NewRecord {
   payload: Uint8Array;
 }
 
+/** A server event (JSON) as a record, with server time. */
+export function eventRecord(time: number, user: string, event: unknown): NewRecord {
+  return { type: RecordType.event, time, user, payload: encoder.encode(JSON.stringify(event)) };
+}
+
 /**
  * The append-only log of one incident. Writes are synchronous so that a record is in the file
  * (the OS page cache survives a kill -9 of the process) before its update is broadcast. A write

@@ -9,7 +9,7 @@ import type { IncidentNetwork } from '../../shared/incident';
 import { CloseCodes, YMessage, YSyncMessage, type BoardStatus, type CloseCode } from '../../shared/wire';
 import { writeStamps } from '../../shared/incident-doc';
 import { awarenessFrame, boardStatusFrame, syncStep1Frame, syncStep2Frame, updateFrame } from '../../shared/y-frames';
-import { IncidentLog, RecordType, StorageError, decodeCheckpoint, encodeCheckpoint, readLogTail, type LogRecord, type NewRecord } from '../recorder/incident-log';
+import { IncidentLog, RecordType, StorageError, decodeCheckpoint, encodeCheckpoint, eventRecord, readLogTail, type LogRecord, type NewRecord } from '../recorder/incident-log';
 import { LogGrowth, type StorageStatus } from './log-growth';
 import { RecentEvents } from './recent-events';
 import type { WriteBudget } from './write-budget';
@@ -220,7 +220,7 @@ export class IncidentRoom {
    * anything else once the log takes writes again.
    */
   recordEvent(user: string, event: RecordedEvent): void {
-    const record: NewRecord = { type: RecordType.event, time: this.options.now().getTime(), user, payload: new TextEncoder().encode(JSON.stringify(event)) };
+    const record = eventRecord(this.options.now().getTime(), user, event);
     try {
       this.write([record], user);
     } catch (error) {

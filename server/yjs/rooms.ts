@@ -5,7 +5,8 @@ import { initIncidentDoc } from '../../shared/incident-doc';
 import type { Store } from '../store/store';
 import { text } from '../../shared/text';
 import { HttpError } from '../http/http-error';
-import { StorageError } from '../recorder/incident-log';
+import { IncidentLog, StorageError, eventRecord } from '../recorder/incident-log';
+import type { RecordedEvent } from '../../shared/recorded-event';
 import { IncidentRoom, incidentLogFile, type ChangedNeed } from './incident-room';
 import type { StorageStatus } from './log-growth';
 import { WriteBudget, DEFAULT_WRITE_BUDGET, type WriteBudgetLimits } from './write-budget';
@@ -39,6 +40,8 @@ export class Rooms {
   private readonly idleTimers = new Map<string, NodeJS.Timeout>();
   private readonly readOnly = new Set<string>();
   private readonly loading = new Map<string, Promise<IncidentRoom | undefined>>();
+  /** Logs open for the events of incidents whose room is not loaded; closed after the idle time. */
+  private readonly eventLogs = new Map<string, { log: IncidentLog; timer: NodeJS.Timeout }>();
   /** The write budget per user, across every incident. */
   readonly budget: WriteBudget;
 
@@ -144,6 +147,8 @@ export class Rooms {
   }
 
   private open(incident: Incident, network: IncidentNetwork): IncidentRoom {
+    // The room appends to the log from now on: one writer per file.
+    this.closeEventLog(incident.id);
     const room = new IncidentRoom({
       incidentId: incident.id,
       dataDir: this.options.dataDir,
@@ -161,6 +166,58 @@ export class Rooms {
     // after the idle time unless a socket joins meanwhile.
     this.scheduleIdle(incident.id);
     return room;
+  }
+
+  /** The room of an incident if it is loaded now; never loads one. */
+  loadedRoom(incidentId: string): IncidentRoom | undefined {
+    return this.rooms.get(incidentId);
+  }
+
+  /**
+   * Records a server event (an alert, an answer, a message state, a GRIP change) in an
+   * incident's log, with server time. A loaded room records it itself. Otherwise the log is
+   * opened for appending only: its end is read to cut a torn record, no document is built, so
+   * that the answers of 175 coordinators to an alert do not load a long incident's document
+   * (docs/architecture.md, "Recording"). When the log cannot be written, the room is loaded
+   * after all: its backlog keeps the event until writing works again. Nothing for an unknown
+   * incident.
+   */
+  async recordEvent(incidentId: string, user: string, event: RecordedEvent): Promise<void> {
+    const pending = this.loading.get(incidentId);
+    const room = this.rooms.get(incidentId) ?? (pending ? await pending : undefined);
+    if (room) return room.recordEvent(user, event);
+    if (!this.eventLogs.has(incidentId) && !(await this.options.store.get('incidents', incidentId))) return;
+    // Whatever loaded meanwhile writes the event; from here on nothing awaits, so no load can
+    // start between opening the log and appending to it.
+    const loaded = this.rooms.get(incidentId) ?? (this.loading.has(incidentId) ? await this.loading.get(incidentId) : undefined);
+    if (loaded) return loaded.recordEvent(user, event);
+    try {
+      this.eventLog(incidentId).appendAll([eventRecord(this.options.now().getTime(), user, event)]);
+    } catch (error) {
+      if (!(error instanceof StorageError)) throw error;
+      this.closeEventLog(incidentId);
+      (await this.get(incidentId))?.recordEvent(user, event);
+    }
+  }
+
+  private eventLog(incidentId: string): IncidentLog {
+    let entry = this.eventLogs.get(incidentId);
+    if (!entry) {
+      const file = incidentLogFile(this.options.dataDir, incidentId);
+      const { log } = IncidentLog.open(file, this.options.log, { tailBytes: 64 * 1024 });
+      entry = { log, timer: setTimeout(() => this.closeEventLog(incidentId), this.options.idleMs ?? DEFAULTS.roomIdleMs) };
+      entry.timer.unref();
+      this.eventLogs.set(incidentId, entry);
+    }
+    return entry.log;
+  }
+
+  private closeEventLog(incidentId: string): void {
+    const entry = this.eventLogs.get(incidentId);
+    if (!entry) return;
+    clearTimeout(entry.timer);
+    entry.log.close();
+    this.eventLogs.delete(incidentId);
   }
 
   /** Marks an incident closed: its document takes no more writes. */
@@ -220,5 +277,6 @@ export class Rooms {
     this.idleTimers.clear();
     for (const room of this.rooms.values()) room.close();
     this.rooms.clear();
+    for (const id of [...this.eventLogs.keys()]) this.closeEventLog(id);
   }
 }
