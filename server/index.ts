@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   const dataDir = resolve(env.DATA_DIR ?? './data');
   // DATABASE_URL: the Store's collections in PostgreSQL (docs/architecture.md, "Stores");
   // unset: the embedded lowdb files in DATA_DIR.
-  const store = env.DATABASE_URL ? await openPgStore({ url: env.DATABASE_URL, log }) : await openLowdbStore({ dataDir, log });
+  const store = env.DATABASE_URL ? await openPgStore({ url: env.DATABASE_URL, log, exclusive: true }) : await openLowdbStore({ dataDir, log });
   await seedIfEmpty({
     store,
     log,

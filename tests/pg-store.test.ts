@@ -100,6 +100,18 @@ describe('PostgreSQL store', () => {
     expect((await store.list('organisations')).map((o) => o.id)).toEqual(['org-1', 'org-3']);
   });
 
+  it('lets one server at a time use a database, and says why to the second', async () => {
+    const { url } = await freshDatabase();
+    const first = await openPgStore({ url, log: () => {}, exclusive: true });
+    const second = await openPgStore({ url, log: () => {}, exclusive: true }).catch((e: unknown) => e);
+    expect(second).toBeInstanceOf(StorageError);
+    expect((second as Error).message).toMatch(/another Zorgbeeld server is using the database .* Stop the other server, or give this one a database of its own/);
+    await first.close();
+    // Once the first has stopped, another may start.
+    const third = await openPgStore({ url, log: () => {}, exclusive: true });
+    await third.close();
+  });
+
   it('does not start over a database it cannot reach, and says where', async () => {
     const failed = await openPgStore({ url: 'postgres://postgres@127.0.0.1:1/zorgbeeld', log: () => {} }).catch((e: unknown) => e);
     expect(failed).toBeInstanceOf(StorageError);

@@ -10,7 +10,17 @@ export interface PgStoreOptions {
   log: (message: string) => void;
   /** Connections in the pool. */
   poolSize?: number;
+  /**
+   * Refuse to open while another server holds the database (a session advisory lock, held until
+   * close). Until the incident logs, their order across instances and the outbox's claims are in
+   * PostgreSQL too (issue #17), two servers on one database would both send every alert message
+   * and both append to the incident logs.
+   */
+  exclusive?: boolean;
 }
+
+// Any fixed number, other than the migrations' lock: the one server that may use the database.
+const INSTANCE_LOCK = 7_441_030;
 
 /** The connection string without its password, for logs and the health check. */
 export function describeDatabase(url: string): string {
@@ -40,7 +50,7 @@ function storageError(action: string, error: unknown): StorageError {
  * fails with {@link StorageError}: several instances share the rows, so none may hold its own
  * version of them. Migrations are applied before the store is returned.
  */
-export async function openPgStore({ url, log, poolSize = 10 }: PgStoreOptions): Promise<Store> {
+export async function openPgStore({ url, log, poolSize = 10, exclusive = false }: PgStoreOptions): Promise<Store> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
   const where = describeDatabase(url);
   let health: StoreHealth = { ok: true, message: `PostgreSQL ${where}` };
@@ -59,11 +69,25 @@ export async function openPgStore({ url, log, poolSize = 10 }: PgStoreOptions): 
       throw failure;
     }
   };
+  let holder: pg.Client | undefined;
   try {
+    if (exclusive) {
+      holder = new pg.Client({ connectionString: url });
+      holder.on('error', (error) => log(`store: the connection that holds ${where} for this server was lost (${error.message}); another server could now start on it`));
+      await holder.connect();
+      const { rows } = await holder.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [INSTANCE_LOCK]);
+      if (!rows[0].locked) {
+        throw new StorageError(
+          `another Zorgbeeld server is using the database ${where}. One server per database for now: several instances on one database need the incident logs and the outbox in PostgreSQL as well (issue #17). Stop the other server, or give this one a database of its own.`,
+          'EINSTANCE',
+        );
+      }
+    }
     await migrate(pool, log);
   } catch (error) {
+    await holder?.end().catch(() => {});
     await pool.end();
-    throw storageError(`preparing ${where}`, error);
+    throw error instanceof StorageError ? error : storageError(`preparing ${where}`, error);
   }
 
   return {
@@ -104,6 +128,7 @@ export async function openPgStore({ url, log, poolSize = 10 }: PgStoreOptions): 
     health: () => ({ ...health }),
     async close() {
       await pool.end();
+      await holder?.end().catch(() => {});
     },
   };
 }

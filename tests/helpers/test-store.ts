@@ -60,5 +60,5 @@ export async function openTestStore(dataDir: string, log: (message: string) => v
   if (TEST_STORE === 'embedded') return { store: await openLowdbStore({ dataDir, log }), drop: async () => {} };
   const name = `zorgbeeld_test_${createHash('sha256').update(dataDir).digest('hex').slice(0, 16)}`;
   await createTestDatabase(name);
-  return { store: await openPgStore({ url: testDatabaseUrl(name), log }), drop: () => dropTestDatabase(name) };
+  return { store: await openPgStore({ url: testDatabaseUrl(name), log, exclusive: true }), drop: () => dropTestDatabase(name) };
 }
