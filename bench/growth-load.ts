@@ -3,11 +3,8 @@
 // <dataDir> <incidentId> <seeks> <first ms> <last ms>`; prints its figures as one line of JSON.
 import { generateDemoRegion } from '../shared/demo-region';
 import { SeededRandom } from '../shared/random';
-import { ReviewService } from '../server/review/review-service';
-import { openLowdbStore } from '../server/store/lowdb-store';
-import { DEFAULT_WRITE_BUDGET, WriteBudget } from '../server/yjs/write-budget';
-import { IncidentRoom } from '../server/yjs/incident-room';
-import { now, percentile } from './peers';
+import { loadRoom, reviewSeeks } from './long-log';
+import { percentile } from './peers';
 
 /** What loading and reviewing one long incident cost. */
 export interface LongIncidentFigures {
@@ -27,28 +24,12 @@ async function main(): Promise<void> {
   const network = generateDemoRegion();
   gc();
   const heapBefore = process.memoryUsage().heapUsed;
-  const t0 = now();
-  const room = new IncidentRoom({ incidentId, dataDir, network, now: () => new Date(), log: () => {}, readOnly: () => true, budget: new WriteBudget(DEFAULT_WRITE_BUDGET, Date.now) });
-  const loadMs = now() - t0;
+  const { room, loadMs } = loadRoom(dataDir, incidentId, network);
   gc();
   const heapMb = (process.memoryUsage().heapUsed - heapBefore) / 1024 / 1024;
   const rssMb = process.memoryUsage().rss / 1024 / 1024;
   room.close();
-
-  const store = await openLowdbStore({ dataDir, log: () => {} });
-  const review = new ReviewService({ store, dataDir, log: () => {} });
-  const t1 = now();
-  await review.events(incidentId);
-  const indexMs = now() - t1;
-  const random = new SeededRandom(5);
-  const durations: number[] = [];
-  for (let i = 0; i < Number(seeksArg); i++) {
-    const at = Number(firstArg) + random.next() * (Number(lastArg) - Number(firstArg));
-    const s = now();
-    JSON.stringify({ data: await review.plainStateAt(incidentId, at) });
-    durations.push(now() - s);
-  }
-  await store.close();
+  const { indexMs, durations } = await reviewSeeks({ dataDir, incidentId, seeks: Number(seeksArg), first: Number(firstArg), last: Number(lastArg), random: new SeededRandom(5) });
   const figures: LongIncidentFigures = { loadMs, heapMb, rssMb, indexMs, seekP50: percentile(durations, 50), seekMax: Math.max(...durations) };
   console.log(JSON.stringify(figures));
 }

@@ -1,18 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as Y from 'yjs';
-import { generateDemoRegion } from '../shared/demo-region';
-import { initIncidentDoc, setReport } from '../shared/incident-doc';
-import { IMPACTS } from '../shared/board-schema';
-import { SeededRandom } from '../shared/random';
-import { IncidentLog, RecordType, encodeCheckpoint } from '../server/recorder/incident-log';
-import { incidentLogFile } from '../server/yjs/incident-room';
 import { RawPeer, WriterPeer, now, percentile, until } from './peers';
 import { openIncident, processUsage, signIn, DEMO_PASSWORD, type BenchServer } from './servers';
 import type { LongIncidentFigures } from './growth-load';
+import { LongLog } from './long-log';
 
 /** Propagation and memory with `incidents` incidents open at once. */
 export interface OpenIncidentsStep {
@@ -90,33 +84,23 @@ export interface LongIncidentStep extends LongIncidentFigures {
 export async function longIncident({ sizes = [125000, 250000, 500000, 1000000], seeks = 20 }: { sizes?: number[]; seeks?: number } = {}): Promise<LongIncidentStep[]> {
   const dataDir = await mkdtemp(join(tmpdir(), 'zorgbeeld-growth-'));
   try {
-    const network = generateDemoRegion();
     const incidentId = 'inc-growth';
-    const file = incidentLogFile(dataDir, incidentId);
-    const { log } = IncidentLog.open(file, () => {});
-    const doc = new Y.Doc();
-    const random = new SeededRandom(11);
-    const first = Date.parse('2026-03-01T06:00:00Z');
-    let time = first;
-    doc.on('update', (update: Uint8Array) => log.append(RecordType.update, time, 'u1', update));
-    initIncidentDoc(doc, network.locations.map((l) => l.id));
-    const bindings = new Map([[doc.clientID, 'u1']]);
+    const long = new LongLog(dataDir, incidentId, { seed: 11, gapMs: [20, 150], start: '2026-03-01T06:00:00Z' });
     const results: LongIncidentStep[] = [];
-    let written = 0;
-    for (const size of sizes) {
-      for (; written < size; written++) {
-        time += random.int(20, 150);
-        const location = network.locations[random.int(0, network.locations.length - 1)].id;
-        setReport(doc, location, { impact: random.pick(IMPACTS), bedsFree: random.int(0, 40), remarks: `melding ${written + 1}` });
-        const n = written + 1;
-        if (n % 10000 === 0 || (size - n < 10000 && n % 1000 === 0)) log.append(RecordType.checkpoint, time, 'server', encodeCheckpoint(bindings, Y.encodeStateAsUpdateV2(doc)));
+    try {
+      for (const size of sizes) {
+        long.write(size, (n) => n % 10000 === 0 || (size - n < 10000 && n % 1000 === 0));
+        const loaded = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', resolve(import.meta.dirname, 'growth-load.ts'), dataDir, incidentId, String(seeks), String(long.first), String(long.time)], {
+          cwd: resolve(import.meta.dirname, '..'),
+          encoding: 'utf8',
+          maxBuffer: 1 << 24,
+        });
+        if (loaded.status !== 0) throw new Error(`loading the long incident failed: ${loaded.stderr}`);
+        results.push({ updates: size, logMb: long.mb, ...(JSON.parse(loaded.stdout.trim().split('\n').at(-1)!) as LongIncidentFigures) });
       }
-      const loaded = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', resolve(import.meta.dirname, 'growth-load.ts'), dataDir, incidentId, String(seeks), String(first), String(time)], { cwd: resolve(import.meta.dirname, '..'), encoding: 'utf8', maxBuffer: 1 << 24 });
-      if (loaded.status !== 0) throw new Error(`loading the long incident failed: ${loaded.stderr}`);
-      results.push({ updates: size, logMb: statSync(file).size / 1024 / 1024, ...(JSON.parse(loaded.stdout.trim().split('\n').at(-1)!) as LongIncidentFigures) });
+    } finally {
+      long.close();
     }
-    log.close();
-    doc.destroy();
     return results;
   } finally {
     await rm(dataDir, { recursive: true, force: true });
