@@ -1,4 +1,5 @@
 import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { YMessage, YSyncMessage } from '../shared/wire';
@@ -11,6 +12,19 @@ const EMPTY_STATE_VECTOR = Y.encodeStateVector(new Y.Doc());
 const EMPTY_UPDATE = Y.encodeStateAsUpdate(new Y.Doc());
 
 const frame = syncFrame;
+
+/**
+ * Hocuspocus' variant of the protocol: every message starts with the document's name, and the
+ * connection authenticates first (message type 2, token) before it syncs.
+ */
+export interface HocuspocusDialect {
+  documentName: string;
+  token: string;
+}
+
+const HOCUSPOCUS_AUTH = 2;
+const HOCUSPOCUS_AUTH_TOKEN = 0;
+const HOCUSPOCUS_AUTHENTICATED = 2;
 
 /**
  * A light y-websocket peer that speaks the sync handshake and notes when updates arrive,
@@ -27,18 +41,31 @@ export class RawPeer {
   onSync: (payload: Uint8Array) => void = () => {};
   closed: { code: number } | null = null;
 
-  constructor(url: string, headers: Record<string, string> = {}) {
+  private readonly prefix: Uint8Array | null;
+
+  constructor(url: string, headers: Record<string, string> = {}, dialect?: HocuspocusDialect) {
+    this.prefix = dialect ? encoding.encode((e) => encoding.writeVarString(e, dialect.documentName)) : null;
     this.ws = new WebSocket(url, { headers, perMessageDeflate: false });
     this.ws.binaryType = 'nodebuffer';
-    this.ws.on('open', () => this.ws.send(frame(YSyncMessage.step1, EMPTY_STATE_VECTOR)));
+    this.ws.on('open', () => {
+      if (!dialect) return this.send(frame(YSyncMessage.step1, EMPTY_STATE_VECTOR));
+      this.send(encoding.encode((e) => {
+        encoding.writeVarUint(e, HOCUSPOCUS_AUTH);
+        encoding.writeVarUint(e, HOCUSPOCUS_AUTH_TOKEN);
+        encoding.writeVarString(e, dialect.token);
+      }));
+    });
     this.ws.on('close', (code) => (this.closed = { code }));
     this.ws.on('error', () => {});
     this.ws.on('message', (data: Buffer) => {
       const at = now();
       const decoder = decoding.createDecoder(data);
-      if (decoding.readVarUint(decoder) !== YMessage.sync) return;
+      if (this.prefix) decoding.readVarString(decoder);
+      const type = decoding.readVarUint(decoder);
+      if (this.prefix && type === HOCUSPOCUS_AUTH && decoding.readVarUint(decoder) === HOCUSPOCUS_AUTHENTICATED) return this.send(frame(YSyncMessage.step1, EMPTY_STATE_VECTOR));
+      if (type !== YMessage.sync) return;
       const subtype = decoding.readVarUint(decoder);
-      if (subtype === YSyncMessage.step1) this.ws.send(frame(YSyncMessage.step2, EMPTY_UPDATE));
+      if (subtype === YSyncMessage.step1) this.send(frame(YSyncMessage.step2, EMPTY_UPDATE));
       else if (subtype === YSyncMessage.step2) {
         this.onSync(decoding.readVarUint8Array(decoder));
         this.synced = true;
@@ -48,6 +75,16 @@ export class RawPeer {
         this.onUpdate(at, decoding.readVarUint8Array(decoder));
       }
     });
+  }
+
+  /** Sends a message, with the document's name first in Hocuspocus' dialect. */
+  send(message: Uint8Array): void {
+    if (this.ws.readyState !== WebSocket.OPEN) return;
+    if (!this.prefix) return this.ws.send(message);
+    const whole = new Uint8Array(this.prefix.length + message.length);
+    whole.set(this.prefix, 0);
+    whole.set(message, this.prefix.length);
+    this.ws.send(whole);
   }
 
   close(): void {
@@ -65,13 +102,13 @@ export class WriterPeer {
    * load writer that only ever sets its own location's value needs the initial state alone:
    * leaving the rest out keeps the load generator from measuring itself.
    */
-  constructor(url: string, headers: Record<string, string> = {}, { follow = true }: { follow?: boolean } = {}) {
-    this.peer = new RawPeer(url, headers);
+  constructor(url: string, headers: Record<string, string> = {}, { follow = true, dialect }: { follow?: boolean; dialect?: HocuspocusDialect } = {}) {
+    this.peer = new RawPeer(url, headers, dialect);
     // The writer applies what it receives so that its writes build on the server's state.
     if (follow) this.peer.onUpdate = (_at, payload) => Y.applyUpdate(this.doc, payload, 'remote');
     this.peer.onSync = (payload) => Y.applyUpdate(this.doc, payload, 'remote');
     this.doc.on('update', (update: Uint8Array, origin: unknown) => {
-      if (origin !== 'remote' && this.peer.ws.readyState === WebSocket.OPEN) this.peer.ws.send(frame(YSyncMessage.update, update));
+      if (origin !== 'remote') this.peer.send(frame(YSyncMessage.update, update));
     });
   }
 

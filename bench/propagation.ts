@@ -49,6 +49,24 @@ async function referenceRig(server: BenchServer, receivers: number): Promise<Rig
   };
 }
 
+async function hocuspocusRig(server: BenchServer, receivers: number): Promise<Rig> {
+  const url = server.url.replace('http', 'ws');
+  const dialect = { documentName: 'benchmark-raw', token: 'bench-token' };
+  const writer = new WriterPeer(url, {}, { dialect });
+  await until(() => writer.synced, 10000, 'Hocuspocus writer synced');
+  writer.doc.getMap<Y.Map<unknown>>('reports').set('loc-00001', new Y.Map());
+  const peers = Array.from({ length: receivers }, () => new RawPeer(url, {}, dialect));
+  await until(() => peers.every((p) => p.synced), 60000, 'Hocuspocus peers synced');
+  return {
+    server,
+    writer,
+    receivers: peers,
+    latencies: [],
+    write: (round) => writer.doc.getMap<Y.Map<unknown>>('reports').get('loc-00001')!.set('remarks', `ronde ${round}`),
+    close: () => [writer, ...peers].forEach((p) => p.close()),
+  };
+}
+
 async function round(rig: Rig, n: number): Promise<void> {
   const before = rig.receivers.map((p) => p.updates);
   const arrived: number[] = new Array(rig.receivers.length).fill(NaN);
@@ -71,9 +89,9 @@ export interface PropagationResult {
   samples: number;
 }
 
-/** Alternates rounds between Zorgbeeld and the reference server on the same workload. */
-export async function propagation({ zorgbeeld, reference, receivers = 200, rounds = 100 }: { zorgbeeld: BenchServer; reference: BenchServer; receivers?: number; rounds?: number }): Promise<PropagationResult[]> {
-  const rigs = [await zorgbeeldRig(zorgbeeld, receivers), await referenceRig(reference, receivers)];
+/** Alternates rounds between Zorgbeeld, the reference server and Hocuspocus on the same workload. */
+export async function propagation({ zorgbeeld, reference, hocuspocus, receivers = 200, rounds = 100 }: { zorgbeeld: BenchServer; reference: BenchServer; hocuspocus: BenchServer; receivers?: number; rounds?: number }): Promise<PropagationResult[]> {
+  const rigs = [await zorgbeeldRig(zorgbeeld, receivers), await referenceRig(reference, receivers), await hocuspocusRig(hocuspocus, receivers)];
   for (let i = 0; i < 5; i++) for (const rig of rigs) await round(rig, -i); // warm-up
   rigs.forEach((r) => (r.latencies = []));
   for (let i = 0; i < rounds; i++) for (const rig of rigs) await round(rig, i);

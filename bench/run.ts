@@ -66,16 +66,16 @@ async function main(): Promise<void> {
     }
   };
   const propagationSection = async () => {
-    const zorgbeeld = await startZorgbeeld();
-    const reference = await startReference();
+    const [zorgbeeld, reference, hocuspocus] = await Promise.all([startZorgbeeld(), startReference(), startHocuspocus()]);
     try {
-      const [ours, theirs] = await propagation({ zorgbeeld, reference, rounds: quick ? 30 : 100 });
+      const [ours, theirs, hp] = await propagation({ zorgbeeld, reference, hocuspocus, rounds: quick ? 30 : 100 });
       row('Propagation to 200 clients, Zorgbeeld p50 / p99 (ms)', `${f(ours.p50, 2)} / ${f(ours.p99, 2)} (${ours.samples} deliveries)`, 'p50 ≤ 10, p99 ≤ 50', ours.p50 <= 10 && ours.p99 <= 50);
       row('Propagation to 200 clients, reference p50 / p99 (ms)', `${f(theirs.p50, 2)} / ${f(theirs.p99, 2)}`, '', null);
+      row('Propagation to 200 clients, Hocuspocus 3.4 p50 / p99 (ms)', `${f(hp.p50, 2)} / ${f(hp.p99, 2)}`, '', null);
       row('Ratio Zorgbeeld / reference, p50 · p99', `${f(ours.p50 / theirs.p50, 2)} · ${f(ours.p99 / theirs.p99, 2)}`, '≤ 1 (no slower)', ours.p50 <= theirs.p50 * 1.05 && ours.p99 <= theirs.p99 * 1.05);
+      row('Ratio Zorgbeeld / Hocuspocus, p50 · p99', `${f(ours.p50 / hp.p50, 2)} · ${f(ours.p99 / hp.p99, 2)}`, '≤ 1 (no slower)', ours.p50 <= hp.p50 * 1.05 && ours.p99 <= hp.p99 * 1.05);
     } finally {
-      await reference.stop();
-      await zorgbeeld.stop();
+      await Promise.all([zorgbeeld.stop(), reference.stop(), hocuspocus.stop()]);
     }
   };
 
