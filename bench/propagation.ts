@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import { RawPeer, WriterPeer, now, percentile, until } from './peers';
+import { RawPeer, WriterPeer, now, percentile, until, type HocuspocusDialect } from './peers';
 import { openIncident, signIn, DEMO_PASSWORD, type BenchServer } from './servers';
 
 /** One server's side of the propagation workload: a writer and `receivers` readers. */
@@ -31,32 +31,18 @@ async function zorgbeeldRig(server: BenchServer, receivers: number): Promise<Rig
   };
 }
 
-async function referenceRig(server: BenchServer, receivers: number): Promise<Rig> {
-  const url = `${server.url.replace('http', 'ws')}/benchmark-room`;
-  const writer = new WriterPeer(url);
-  await until(() => writer.synced, 10000, 'reference writer synced');
-  // The same shape as an incident: a map per location under `reports`.
-  writer.doc.getMap<Y.Map<unknown>>('reports').set('loc-00001', new Y.Map());
-  const peers = Array.from({ length: receivers }, () => new RawPeer(url));
-  await until(() => peers.every((p) => p.synced), 60000, 'reference peers synced');
-  return {
-    server,
-    writer,
-    receivers: peers,
-    latencies: [],
-    write: (round) => writer.doc.getMap<Y.Map<unknown>>('reports').get('loc-00001')!.set('remarks', `ronde ${round}`),
-    close: () => [writer, ...peers].forEach((p) => p.close()),
-  };
-}
-
-async function hocuspocusRig(server: BenchServer, receivers: number): Promise<Rig> {
-  const url = server.url.replace('http', 'ws');
-  const dialect = { documentName: 'benchmark-raw', token: 'bench-token' };
+/**
+ * A peer server's side: the same shape as an incident (a map per location under `reports`),
+ * created by the writer. The reference takes the room from the path; Hocuspocus names the
+ * document in every message (its dialect).
+ */
+async function peerRig(server: BenchServer, receivers: number, dialect?: HocuspocusDialect): Promise<Rig> {
+  const url = dialect ? server.url.replace('http', 'ws') : `${server.url.replace('http', 'ws')}/benchmark-room`;
   const writer = new WriterPeer(url, {}, { dialect });
-  await until(() => writer.synced, 10000, 'Hocuspocus writer synced');
+  await until(() => writer.synced, 10000, `${server.name} writer synced`);
   writer.doc.getMap<Y.Map<unknown>>('reports').set('loc-00001', new Y.Map());
   const peers = Array.from({ length: receivers }, () => new RawPeer(url, {}, dialect));
-  await until(() => peers.every((p) => p.synced), 60000, 'Hocuspocus peers synced');
+  await until(() => peers.every((p) => p.synced), 60000, `${server.name} peers synced`);
   return {
     server,
     writer,
@@ -91,7 +77,7 @@ export interface PropagationResult {
 
 /** Alternates rounds between Zorgbeeld, the reference server and Hocuspocus on the same workload. */
 export async function propagation({ zorgbeeld, reference, hocuspocus, receivers = 200, rounds = 100 }: { zorgbeeld: BenchServer; reference: BenchServer; hocuspocus: BenchServer; receivers?: number; rounds?: number }): Promise<PropagationResult[]> {
-  const rigs = [await zorgbeeldRig(zorgbeeld, receivers), await referenceRig(reference, receivers), await hocuspocusRig(hocuspocus, receivers)];
+  const rigs = [await zorgbeeldRig(zorgbeeld, receivers), await peerRig(reference, receivers), await peerRig(hocuspocus, receivers, { documentName: 'benchmark-raw', token: 'bench-token' })];
   for (let i = 0; i < 5; i++) for (const rig of rigs) await round(rig, -i); // warm-up
   rigs.forEach((r) => (r.latencies = []));
   for (let i = 0; i < rounds; i++) for (const rig of rigs) await round(rig, i);

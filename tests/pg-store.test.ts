@@ -45,6 +45,10 @@ describe.each([
     expect((await store.get('organisations', 'org-a'))?.name).toBe('A');
     expect(await store.get('organisations', 'nope')).toBeUndefined();
     expect(await store.list('contacts')).toHaveLength(1);
+    // Text as users type it, control characters and all, comes back as it went in.
+    await store.put({ organisations: [organisation('org-d', 'Zorg \u0000 & "Co" \u2028 — 🏥')] });
+    expect((await store.get('organisations', 'org-d'))?.name).toBe('Zorg \u0000 & "Co" \u2028 — 🏥');
+    await store.remove('organisations', ['org-d']);
     await store.remove('organisations', ['org-b', 'nope']);
     expect((await store.list('organisations')).map((o) => o.id)).toEqual(['org-a', 'org-c']);
     expect(store.health().ok).toBe(true);

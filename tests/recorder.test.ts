@@ -23,25 +23,10 @@ function concat(parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
-/** A log of `n` updates of one text, with a checkpoint after every `every` updates. */
+/** A log of `n` updates of one map, with a checkpoint after every `every` updates. */
 function scriptedLog(n: number, every: number): { bytes: Uint8Array; doc: Y.Doc; checkpointOffsets: number[] } {
-  const doc = new Y.Doc();
-  const parts: Uint8Array[] = [];
-  const checkpointOffsets: number[] = [];
-  let size = 0;
-  const push = (frame: Uint8Array) => {
-    parts.push(frame);
-    size += frame.length;
-  };
-  doc.on('update', (update: Uint8Array) => push(encodeRecord(RecordType.update, Date.now(), 'u1', update)));
-  for (let i = 0; i < n; i++) {
-    doc.getMap('reports').set(`k${i % 7}`, i);
-    if ((i + 1) % every === 0) {
-      checkpointOffsets.push(size);
-      push(encodeRecord(RecordType.checkpoint, Date.now(), 'server', encodeCheckpoint(new Map([[doc.clientID, 'u1']]), Y.encodeStateAsUpdateV2(doc))));
-    }
-  }
-  return { bytes: concat(parts), doc, checkpointOffsets };
+  const { bytes, doc, checkpoints } = longLog(n, 0, 0, every);
+  return { bytes, doc, checkpointOffsets: checkpoints };
 }
 
 describe('incident log', () => {

@@ -115,7 +115,7 @@ export async function openPgStore({ url, log, poolSize = 10, exclusive = false }
       await run('writing', () =>
         pool.query(
           `INSERT INTO store_rows (collection, id, data)
-           SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[])
+           SELECT * FROM unnest($1::text[], $2::text[], $3::json[])
            ON CONFLICT (collection, id) DO UPDATE SET data = EXCLUDED.data`,
           [collections, ids, rows],
         ),
