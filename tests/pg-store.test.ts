@@ -8,11 +8,18 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { migrate, migrations } from '../server/store/migrate';
 import { openLowdbStore } from '../server/store/lowdb-store';
 import { openPgStore } from '../server/store/pg-store';
-import { seedIfEmpty } from '../server/seed';
 import { COLLECTION_NAMES, type Store } from '../server/store/store';
 import { StorageError } from '../server/recorder/incident-log';
 import { createTestDatabase, dropTestDatabase, testDatabaseUrl, withAdmin } from './helpers/test-store';
-import { ADMIN_PASSWORD, DEMO_PASSWORD } from './helpers/server';
+import { DEMO_PASSWORD, startServer } from './helpers/server';
+import { HttpClient } from './helpers/http-client';
+import { waitFor } from './helpers/wait-for';
+import { connectBoard } from './helpers/yjs-client';
+import { readReport, setReport } from '../shared/incident-doc';
+import { readLogFile } from '../server/recorder/incident-log';
+import { PgRecorder } from '../server/recorder/pg-recorder';
+import { stateFromRecorder } from '../server/recorder/replay-state';
+import { incidentLogFile } from '../server/yjs/incident-room';
 import type { Organisation } from '../shared/domain';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -127,18 +134,40 @@ describe('PostgreSQL store', () => {
   it('copies an embedded data directory into an empty database with `npm run copy-to-postgres`, and refuses a second copy', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'zorgbeeld-copy-'));
     onTestFinished(() => rm(dataDir, { recursive: true, force: true }));
+    // A try-out with history: an incident whose board was written on, by the real server.
+    const tryout = await startServer({ dataDir });
+    const ghor = await new HttpClient(tryout.url).signIn('ghor', DEMO_PASSWORD);
+    const incidentId = (await ghor.post('/api/incidents', { title: 'Verhuizing', grip: 2 })).body.data.id as string;
+    const location = (await ghor.get(`/api/incidents/${incidentId}`)).body.data.network.locations[0].id as string;
+    const board = connectBoard(tryout.url, incidentId, ghor.cookie);
+    await board.synced();
+    setReport(board.doc, location, { impact: 'critical', bedsFree: 2, remarks: 'voor de verhuizing' });
+    await waitFor(() => readReport(board.doc, location).stamp, { what: 'stamp' });
+    board.destroy();
+    await tryout.close({ keepData: true });
+    const fileRecords = readLogFile(incidentLogFile(dataDir, incidentId)).records;
     const embedded = await openLowdbStore({ dataDir, log: () => {} });
-    await seedIfEmpty({ store: embedded, log: () => {}, now: () => new Date(), adminPassword: ADMIN_PASSWORD, demoPassword: DEMO_PASSWORD });
     const expected = Object.fromEntries(await Promise.all(COLLECTION_NAMES.map(async (n) => [n, await embedded.list(n)] as const)));
     await embedded.close();
     const { url } = await freshDatabase();
     const copy = () => spawnSync('npm', ['run', '--silent', 'copy-to-postgres'], { cwd: ROOT, env: { ...process.env, DATABASE_URL: url, DATA_DIR: dataDir }, encoding: 'utf8' });
     const first = copy();
     expect(first.status, first.stderr).toBe(0);
-    expect(first.stdout).toMatch(/copied from .* 42 organisations, 1061 locations/);
+    expect(first.stdout).toMatch(new RegExp(`copied from .* 42 organisations, 1061 locations.*; ${fileRecords.length} records of 1 incident logs`));
     const store = await openPgStore({ url, log: () => {} });
     onTestFinished(() => store.close());
     for (const name of COLLECTION_NAMES) expect(await store.list(name), name).toEqual(expected[name]);
+    // The history came along, record for record, and replays to the same board.
+    const pool = new pg.Pool({ connectionString: url, max: 1 });
+    pool.on('error', () => {});
+    onTestFinished(async () => {
+      await pool.end();
+    });
+    const recorder = await PgRecorder.open(pool, incidentId);
+    const copied = await recorder.after(0);
+    expect(copied.map((r) => [r.type, r.time, r.user, Buffer.from(r.payload).toString('base64')])).toEqual(fileRecords.map((r) => [r.type, r.time, r.user, Buffer.from(r.payload).toString('base64')]));
+    const replayed = await stateFromRecorder(recorder, () => {});
+    expect(readReport(replayed.doc, location)).toMatchObject({ impact: 'critical', bedsFree: 2, remarks: 'voor de verhuizing' });
     const second = copy();
     expect(second.status).toBe(1);
     expect(second.stderr).toMatch(/already holds organisations; copy into an empty database \(nothing was changed\)/);

@@ -1,11 +1,15 @@
 // `npm run migrate`: brings the database of DATABASE_URL to the newest schema.
 // `npm run copy-to-postgres`: copies an embedded store (DATA_DIR) into the database of DATABASE_URL.
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import pg from 'pg';
 import { migrate } from './migrate';
 import { openLowdbStore } from './lowdb-store';
 import { describeDatabase, openPgStore } from './pg-store';
 import { COLLECTION_NAMES, type ChangeSet } from './store';
+import { readLogFile } from '../recorder/incident-log';
+import { PgRecorder } from '../recorder/pg-recorder';
+import { incidentLogFile } from '../yjs/incident-room';
 
 const log = (message: string) => console.log(message);
 
@@ -26,10 +30,25 @@ async function main(command: string | undefined): Promise<void> {
     const dataDir = resolve(process.env.DATA_DIR ?? './data');
     const from = await openLowdbStore({ dataDir, log });
     const to = await openPgStore({ url, log });
+    const pool = new pg.Pool({ connectionString: url, max: 2 });
     try {
       // A region moves once: into an empty database, so that nothing there is overwritten.
       for (const name of COLLECTION_NAMES) {
         if ((await to.list(name)).length > 0) throw new Error(`the database already holds ${name}; copy into an empty database (nothing was changed)`);
+      }
+      if ((await pool.query('SELECT 1 FROM incident_records LIMIT 1')).rowCount) throw new Error('the database already holds incident logs; copy into an empty database (nothing was changed)');
+      // Each incident's history, record by record in its order, before the rows that name it.
+      let records = 0;
+      let logs = 0;
+      for (const incident of await from.list('incidents')) {
+        const file = incidentLogFile(dataDir, incident.id);
+        if (!existsSync(file)) continue;
+        const read = readLogFile(file);
+        if (read.report.damaged.length > 0 || read.report.tornBytes > 0) log(`incident ${incident.id}: ${read.report.damaged.length} unreadable run(s) and ${read.report.tornBytes} torn byte(s) in ${file} were not copied; they stay in the file`);
+        const recorder = await PgRecorder.open(pool, incident.id);
+        for (let i = 0; i < read.records.length; i += 1000) await recorder.append(read.records.slice(i, i + 1000), recorder.head);
+        records += read.records.length;
+        logs++;
       }
       const changes: ChangeSet = {};
       const counts: string[] = [];
@@ -39,11 +58,13 @@ async function main(command: string | undefined): Promise<void> {
         counts.push(`${rows.length} ${name}`);
       }
       await to.put(changes);
-      log(`copied from ${dataDir} to ${describeDatabase(url)}: ${counts.join(', ')}`);
-      log(`incident logs stay in ${resolve(dataDir, 'incidents')}: keep DATA_DIR pointing there`);
+      log(`copied from ${dataDir} to ${describeDatabase(url)}: ${counts.join(', ')}; ${records} records of ${logs} incident logs`);
+      // Until rooms write through PostgreSQL (issue #17), the server reads the logs in DATA_DIR.
+      log(`the server still reads incident logs from ${resolve(dataDir, 'incidents')}: keep DATA_DIR pointing there`);
     } finally {
       await from.close();
       await to.close();
+      await pool.end();
     }
     return;
   }
