@@ -1,4 +1,4 @@
-import type { LogRecord, NewRecord } from './incident-log';
+import { IncidentLog, RecordType, readLogFile, type LogRecord, type NewRecord } from './incident-log';
 
 /**
  * One incident's log as a store of records in one order, whatever holds it: the log file of
@@ -9,9 +9,9 @@ import type { LogRecord, NewRecord } from './incident-log';
  * it goes (`after`), and fails with {@link HeadMoved} when another writer appended in between;
  * the writer then reads what it missed, judges its change again against it and tries again.
  *
- * PostgreSQL implements it (`pg-recorder.ts`). The embedded mode's log file (`IncidentLog`, one
- * writer) is still used by the room directly; it moves behind this interface together with the
- * room's writes becoming asynchronous (issue #17).
+ * Two implementations: the log file ({@link FileRecorder}) and PostgreSQL (`pg-recorder.ts`).
+ * The room still writes its file through `IncidentLog` directly; it moves behind this interface
+ * when its writes become asynchronous (issue #17).
  */
 export interface IncidentRecorder {
   /** The sequence number of the last record known to this recorder (0: none). */
@@ -35,5 +35,55 @@ export class HeadMoved extends Error {
 
   constructor(readonly head: number) {
     super(`the log has moved on to record ${head}`);
+  }
+}
+
+/**
+ * The log file of the embedded mode behind the same interface (one writer: this process).
+ * Sequence numbers are the records' places in the file, from 1; opening counts them, so this
+ * reads the whole file. A room reads only the end of its log instead (`readLogTail`); this is
+ * for the tools that take a whole log (the copy into PostgreSQL) and for the room once its writes
+ * go through a recorder.
+ */
+export class FileRecorder implements IncidentRecorder {
+  private constructor(
+    private readonly file: string,
+    private readonly log: IncidentLog,
+    private count: number,
+  ) {}
+
+  /** Opens (or creates) a log file; a torn last record is moved aside as {@link IncidentLog.open} does. Throws {@link StorageError}. */
+  static open(file: string, warn: (message: string) => void): FileRecorder {
+    const { log, records } = IncidentLog.open(file, warn);
+    return new FileRecorder(file, log, records.length);
+  }
+
+  get head(): number {
+    return this.count;
+  }
+
+  async fromCheckpoint(skip: number): Promise<{ records: LogRecord[]; complete: boolean }> {
+    const all = await this.after(0);
+    for (let i = all.length - 1, seen = 0; i >= 0; i--) {
+      if (all[i].type === RecordType.checkpoint && seen++ === skip) return { records: all.slice(i), complete: false };
+    }
+    return { records: all, complete: true };
+  }
+
+  async after(seq: number): Promise<LogRecord[]> {
+    return readLogFile(this.file)
+      .records.map((r, i) => ({ ...r, index: i + 1 }))
+      .slice(seq);
+  }
+
+  async append(records: readonly NewRecord[], after: number): Promise<number> {
+    if (after !== this.count) throw new HeadMoved(this.count);
+    this.log.appendAll(records);
+    this.count += records.length;
+    return this.count;
+  }
+
+  async close(): Promise<void> {
+    this.log.close();
   }
 }

@@ -4,7 +4,10 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import * as Y from 'yjs';
 import { RecordType, encodeCheckpoint, type NewRecord } from '../server/recorder/incident-log';
 import { PgRecorder } from '../server/recorder/pg-recorder';
-import { HeadMoved } from '../server/recorder/recorder';
+import { FileRecorder, HeadMoved, type IncidentRecorder } from '../server/recorder/recorder';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { stateFromRecorder } from '../server/recorder/replay-state';
 import { migrate } from '../server/store/migrate';
 import { createTestDatabase, dropTestDatabase, testDatabaseUrl } from './helpers/test-store';
@@ -38,10 +41,27 @@ function scripted(n: number, every: number): { records: NewRecord[]; doc: Y.Doc 
   return { records, doc };
 }
 
-describe('an incident log in PostgreSQL', () => {
+/** A recorder of each kind, empty, closed and removed when the test ends. */
+const RECORDERS = [
+  [
+    'file',
+    async (): Promise<IncidentRecorder> => {
+      const dir = await mkdtemp(join(tmpdir(), 'zorgbeeld-recorder-'));
+      const recorder = FileRecorder.open(join(dir, 'log.zbl'), () => {});
+      onTestFinished(async () => {
+        await recorder.close();
+        await rm(dir, { recursive: true, force: true });
+      });
+      return recorder;
+    },
+  ],
+  ['PostgreSQL', async (): Promise<IncidentRecorder> => PgRecorder.open(await database(), 'inc-1')],
+] as const;
+
+// The contract both implementations keep.
+describe.each(RECORDERS)('an incident log in a %s recorder', (_kind, open) => {
   it('keeps records in one order, and reads them after any record or from a checkpoint', async () => {
-    const pool = await database();
-    const recorder = await PgRecorder.open(pool, 'inc-1');
+    const recorder = await open();
     expect(recorder.head).toBe(0);
     const { records, doc } = scripted(25, 10);
     expect(await recorder.append(records, 0)).toBe(records.length);
@@ -56,9 +76,39 @@ describe('an incident log in PostgreSQL', () => {
     expect(last.records).toHaveLength(6);
     expect((await recorder.fromCheckpoint(1)).records[0].index).toBe(11);
     expect((await recorder.fromCheckpoint(2)).complete).toBe(true);
-    // Another incident's log is its own.
-    expect((await PgRecorder.open(pool, 'inc-2')).head).toBe(0);
     expect((await stateFromRecorder(recorder, () => {})).doc.getMap('reports').toJSON()).toEqual(doc.getMap('reports').toJSON());
+  });
+
+  it('refuses an append that would leave a gap or name an old record', async () => {
+    const recorder = await open();
+    await recorder.append([event(1, 'a'), event(2, 'b')], 0);
+    await expect(recorder.append([event(3, 'gap')], 5)).rejects.toEqual(new HeadMoved(2));
+    await expect(recorder.append([event(3, 'old')], 1)).rejects.toBeInstanceOf(HeadMoved);
+    expect((await recorder.after(0)).map((r) => r.index)).toEqual([1, 2]);
+  });
+
+  it('falls back to the checkpoint before when the last one cannot be read, and loses nothing', async () => {
+    const recorder = await open();
+    const { records, doc } = scripted(35, 10);
+    const last = records.findLastIndex((r) => r.type === RecordType.checkpoint);
+    await recorder.append(
+      records.map((r, i) => (i === last ? { ...r, payload: new Uint8Array([0xff, 0xff, 0xff, 0x01]) } : r)),
+      0,
+    );
+    const warnings: string[] = [];
+    const state = await stateFromRecorder(recorder, (m) => warnings.push(m));
+    expect(state.doc.getMap('reports').toJSON()).toEqual(doc.getMap('reports').toJSON());
+    expect(state.updatesSinceCheckpoint).toBe(15);
+    expect(warnings).toEqual([expect.stringContaining('falling back to the one before')]);
+  });
+});
+
+describe('an incident log in PostgreSQL, written by several servers', () => {
+  it('keeps each incident apart', async () => {
+    const pool = await database();
+    await (await PgRecorder.open(pool, 'inc-1')).append([event(1, 'a')], 0);
+    expect((await PgRecorder.open(pool, 'inc-2')).head).toBe(0);
+    expect((await PgRecorder.open(pool, 'inc-1')).head).toBe(1);
   });
 
   it('lets one of two servers appending after the same record win; the other reads what it missed and goes after it', async () => {
@@ -80,30 +130,5 @@ describe('an incident log in PostgreSQL', () => {
     await loser.append([event(9, 'after catching up')], head);
     const order = (await a.after(0)).map((r) => r.index);
     expect(order).toEqual(order.map((_, i) => i + 1));
-  });
-
-  it('refuses an append that would leave a gap or name an old record', async () => {
-    const pool = await database();
-    const recorder = await PgRecorder.open(pool, 'inc-1');
-    await recorder.append([event(1, 'a'), event(2, 'b')], 0);
-    await expect(recorder.append([event(3, 'gap')], 5)).rejects.toEqual(new HeadMoved(2));
-    await expect(recorder.append([event(3, 'old')], 1)).rejects.toBeInstanceOf(HeadMoved);
-    expect((await recorder.after(0)).map((r) => r.index)).toEqual([1, 2]);
-  });
-
-  it('falls back to the checkpoint before when the last one cannot be read, and loses nothing', async () => {
-    const pool = await database();
-    const recorder = await PgRecorder.open(pool, 'inc-1');
-    const { records, doc } = scripted(35, 10);
-    const last = records.findLastIndex((r) => r.type === RecordType.checkpoint);
-    await recorder.append(
-      records.map((r, i) => (i === last ? { ...r, payload: new Uint8Array([0xff, 0xff, 0xff, 0x01]) } : r)),
-      0,
-    );
-    const warnings: string[] = [];
-    const state = await stateFromRecorder(recorder, (m) => warnings.push(m));
-    expect(state.doc.getMap('reports').toJSON()).toEqual(doc.getMap('reports').toJSON());
-    expect(state.updatesSinceCheckpoint).toBe(15);
-    expect(warnings).toEqual([expect.stringContaining('falling back to the one before')]);
   });
 });
