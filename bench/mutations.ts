@@ -627,6 +627,30 @@ const MUTATIONS: Mutation[] = [
     test: 'tests/pg-store.test.ts',
     name: 'copy-to-postgres',
   },
+  {
+    protection: 'One server per PostgreSQL database until the logs are shared',
+    file: 'server/store/pg-store.ts',
+    find: 'if (!rows[0].locked) {',
+    replace: 'if (false) {',
+    test: 'tests/pg-store.test.ts',
+    name: 'one server at a time',
+  },
+  {
+    protection: 'Store rows hold any text a user types (json, not jsonb)',
+    file: 'server/store/pg-store.ts',
+    find: '$3::json[]',
+    replace: '$3::jsonb[]',
+    test: 'tests/pg-store.test.ts',
+    name: 'inserts, replaces',
+  },
+  {
+    protection: 'An append to a shared incident log leaves no gap in its order',
+    file: 'server/recorder/pg-recorder.ts',
+    find: 'WHERE (SELECT coalesce(max(seq), 0) FROM incident_records WHERE incident_id = $1) = $7',
+    replace: 'WHERE $7::bigint = $7::bigint',
+    test: 'tests/recorders.test.ts',
+    name: 'gap',
+  },
 ];
 
 function runTests(test: string, name?: string): { failed: boolean; seconds: number } {
