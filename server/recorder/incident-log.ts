@@ -192,17 +192,25 @@ export function readLogFile(file: string, from: { offset: number; index: number 
 function readLogBytes(file: string, from: { offset: number; index: number }): ReturnType<typeof decodeRecords> {
   if (!existsSync(file)) return decodeRecords(new Uint8Array(), from.index);
   if (from.offset === 0) return decodeRecords(new Uint8Array(readFileSync(file)), from.index);
+  const { bytes } = readEnd(file, () => from.offset);
+  const decoded = decodeRecords(bytes, from.index);
+  return { ...decoded, validLength: from.offset + decoded.validLength };
+}
+
+/** The bytes of a file from `startOf(size)` to its end (fewer when it shrinks meanwhile). */
+function readEnd(file: string, startOf: (size: number) => number): { bytes: Uint8Array; start: number; size: number } {
   const fd = openSync(file, 'r');
   try {
-    const bytes = new Uint8Array(Math.max(0, fstatSync(fd).size - from.offset));
+    const size = fstatSync(fd).size;
+    const start = Math.min(size, Math.max(0, startOf(size)));
+    const bytes = new Uint8Array(size - start);
     let read = 0;
     while (read < bytes.length) {
-      const n = readSync(fd, bytes, read, bytes.length - read, from.offset + read);
+      const n = readSync(fd, bytes, read, bytes.length - read, start + read);
       if (n === 0) break;
       read += n;
     }
-    const decoded = decodeRecords(bytes.subarray(0, read), from.index);
-    return { ...decoded, validLength: from.offset + decoded.validLength };
+    return { bytes: bytes.subarray(0, read), start, size };
   } finally {
     closeSync(fd);
   }
@@ -225,26 +233,12 @@ export interface LogTail extends ReturnType<typeof decodeRecords> {
 export function readLogTail(file: string, tailBytes: number): LogTail {
   try {
     if (!existsSync(file)) return { ...decodeRecords(new Uint8Array()), fromStart: true };
-    const fd = openSync(file, 'r');
-    try {
-      const size = fstatSync(fd).size;
-      const start = Math.max(0, size - tailBytes);
-      const bytes = new Uint8Array(size - start);
-      let read = 0;
-      while (read < bytes.length) {
-        const n = readSync(fd, bytes, read, bytes.length - read, start + read);
-        if (n === 0) break;
-        read += n;
-      }
-      const window = bytes.subarray(0, read);
-      if (start === 0) return { ...decodeRecords(window), fromStart: true };
-      const first = nextRecordAt(window, new DataView(window.buffer, window.byteOffset, window.byteLength), 0);
-      if (first < 0) return { records: [], validLength: size, nextIndex: 0, report: { tornBytes: 0, damaged: [] }, fromStart: false };
-      const decoded = decodeRecords(window.subarray(first));
-      return { ...decoded, validLength: start + first + decoded.validLength, fromStart: false };
-    } finally {
-      closeSync(fd);
-    }
+    const { bytes: window, start, size } = readEnd(file, (length) => length - tailBytes);
+    if (start === 0) return { ...decodeRecords(window), fromStart: true };
+    const first = nextRecordAt(window, new DataView(window.buffer, window.byteOffset, window.byteLength), 0);
+    if (first < 0) return { records: [], validLength: size, nextIndex: 0, report: { tornBytes: 0, damaged: [] }, fromStart: false };
+    const decoded = decodeRecords(window.subarray(first));
+    return { ...decoded, validLength: start + first + decoded.validLength, fromStart: false };
   } catch (error) {
     throw storageError('reading', file, error);
   }

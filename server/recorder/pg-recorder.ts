@@ -18,6 +18,12 @@ const toRecord = (row: Row): LogRecord => ({
   index: Number(row.seq),
 });
 
+/** The sequence number of an incident's last record in the database (0: none). */
+async function headOf(pool: pg.Pool, incidentId: string): Promise<number> {
+  const { rows } = await pool.query<{ head: string | null }>('SELECT max(seq) AS head FROM incident_records WHERE incident_id = $1', [incidentId]);
+  return Number(rows[0].head ?? 0);
+}
+
 // The primary key (incident_id, seq) refused an append: someone appended first.
 const UNIQUE_VIOLATION = '23505';
 
@@ -47,8 +53,7 @@ export class PgRecorder implements IncidentRecorder {
   /** The recorder of one incident, knowing the log's head as it is now. Throws {@link StorageError}. */
   static async open(pool: pg.Pool, incidentId: string): Promise<PgRecorder> {
     try {
-      const { rows } = await pool.query<{ head: string | null }>('SELECT max(seq) AS head FROM incident_records WHERE incident_id = $1', [incidentId]);
-      return new PgRecorder(pool, incidentId, Number(rows[0].head ?? 0));
+      return new PgRecorder(pool, incidentId, await headOf(pool, incidentId));
     } catch (error) {
       throw storageError('opening', incidentId, error);
     }
@@ -92,21 +97,16 @@ export class PgRecorder implements IncidentRecorder {
          WHERE (SELECT coalesce(max(seq), 0) FROM incident_records WHERE incident_id = $1) = $7`,
         [this.incidentId, seqs, records.map((r) => r.type), records.map((r) => r.time), records.map((r) => r.user), records.map((r) => Buffer.from(r.payload.buffer, r.payload.byteOffset, r.payload.byteLength)), after],
       );
-      if (inserted.rowCount !== records.length) throw new HeadMoved(await this.currentHead());
+      if (inserted.rowCount !== records.length) throw new HeadMoved(await headOf(this.pool, this.incidentId));
     } catch (error) {
       if ((error as { code?: string }).code === UNIQUE_VIOLATION) {
-        throw new HeadMoved(await this.currentHead().catch(() => after + 1));
+        throw new HeadMoved(await headOf(this.pool, this.incidentId).catch(() => after + 1));
       }
       if (error instanceof HeadMoved) throw error;
       throw storageError('appending to', this.incidentId, error);
     }
     this.last = Math.max(this.last, seqs[seqs.length - 1]);
     return this.last;
-  }
-
-  private async currentHead(): Promise<number> {
-    const { rows } = await this.pool.query<{ head: string | null }>('SELECT max(seq) AS head FROM incident_records WHERE incident_id = $1', [this.incidentId]);
-    return Number(rows[0].head ?? 0);
   }
 
   async close(): Promise<void> {

@@ -183,14 +183,12 @@ export class Rooms {
    * incident.
    */
   async recordEvent(incidentId: string, user: string, event: RecordedEvent): Promise<void> {
-    const pending = this.loading.get(incidentId);
-    const room = this.rooms.get(incidentId) ?? (pending ? await pending : undefined);
+    const known = this.eventLogs.has(incidentId) || this.rooms.has(incidentId);
+    if (!known && !(await this.options.store.get('incidents', incidentId))) return;
+    // A room loaded (or loading, also since the lookup above) writes the event itself; from
+    // here on nothing awaits, so no load can start between opening the log and appending to it.
+    const room = this.rooms.get(incidentId) ?? (await this.loading.get(incidentId));
     if (room) return room.recordEvent(user, event);
-    if (!this.eventLogs.has(incidentId) && !(await this.options.store.get('incidents', incidentId))) return;
-    // Whatever loaded meanwhile writes the event; from here on nothing awaits, so no load can
-    // start between opening the log and appending to it.
-    const loaded = this.rooms.get(incidentId) ?? (this.loading.has(incidentId) ? await this.loading.get(incidentId) : undefined);
-    if (loaded) return loaded.recordEvent(user, event);
     try {
       this.eventLog(incidentId).appendAll([eventRecord(this.options.now().getTime(), user, event)]);
     } catch (error) {
