@@ -38,12 +38,15 @@ import { invitationRoutes } from './http/invitation-routes';
 import { smtpMailer } from './network/mailer';
 import { networkRoutes } from './http/network-routes';
 import { DEFAULTS } from './defaults';
+import type { Cluster } from './cluster';
 
 /** Everything the server depends on; nothing is read from the environment here. */
 export interface ServerDeps {
   store: Store;
-  /** Where incident logs and frozen networks live. */
+  /** Where incident logs and frozen networks live (the embedded mode; on PostgreSQL only the reach keys). */
   dataDir: string;
+  /** Incident logs in PostgreSQL, shared with the other servers of the database (see cluster.ts); unset: files in `dataDir`. */
+  cluster?: Cluster;
   log?: (message: string) => void;
   now?: () => Date;
   /** The SvelteKit handler (adapter-node); without it only the API runs. */
@@ -119,7 +122,7 @@ export function isAllowedOrigin({ origin, host, allowed }: { origin: string | un
 export function createServer(deps: ServerDeps): ZorgbeeldServer {
   const log = deps.log ?? ((m: string) => console.log(m));
   const now = deps.now ?? (() => new Date());
-  const { store } = deps;
+  const { store, cluster } = deps;
   const sessions = new Sessions({
     store,
     now,
@@ -137,6 +140,7 @@ export function createServer(deps: ServerDeps): ZorgbeeldServer {
     checkpointEvery: deps.checkpointEvery,
     writeBudget: deps.writeBudget,
     storageRetryMs: deps.storageRetryMs,
+    shared: deps.cluster ? { pool: deps.cluster.pool, bus: deps.cluster.bus } : undefined,
     // Urgent needs go to the GHOR's devices; the reach service exists once the rooms do.
     onNeeds: (incidentId, needs) => void reach.urgentNeeds(incidentId, needs).catch((error: Error) => log(`push of urgent needs failed: ${error.message}`)),
   });
@@ -171,9 +175,19 @@ export function createServer(deps: ServerDeps): ZorgbeeldServer {
     outboxTickMs: reachConfig.outboxTickMs,
     escalationTickMs: reachConfig.escalationTickMs,
     escalateAfterMin: reachConfig.escalateAfterMin ?? DEFAULTS.escalateAfterMin,
+    duty: cluster?.duty ? { held: () => cluster.duty!.held(), elsewhere: () => cluster.bus.publish({ kind: 'outbox' }) } : undefined,
   });
   reach.start();
-  const review = new ReviewService({ store, dataDir: deps.dataDir, log });
+  if (cluster) {
+    // What the other servers of the database tell this one besides the boards (rooms.ts).
+    cluster.bus.listen((message) => {
+      if (message.kind === 'outbox' && cluster.duty?.held()) reach.kick();
+      else if (message.kind === 'sessions-ended') sessions.endedElsewhere(message.sessionIds);
+    });
+    sessions.tellOthers = (sessionIds) => cluster.bus.publish({ kind: 'sessions-ended', sessionIds: [...sessionIds] });
+    cluster.duty?.onGained(() => reach.kick());
+  }
+  const review = new ReviewService({ store, dataDir: deps.dataDir, log, pool: deps.cluster?.pool });
   // Invitations to Zorgbeeld and to meetings: the alerts' relay, on a connection of their own.
   const mailer = smtpMailer(reachConfig.smtp);
   const originAllowed = (origin: string | undefined, host: string | undefined) =>
@@ -251,6 +265,7 @@ export function createServer(deps: ServerDeps): ZorgbeeldServer {
     log,
     isAllowedOrigin: upgradeOriginAllowed,
     maxConnectionsPerAddress: deps.maxConnectionsPerAddress,
+    adapter: deps.cluster?.socketAdapter,
   });
   // An upgrade to any other path would otherwise hang open until the client gives up.
   httpServer.on('upgrade', (req: IncomingMessage, socket: Duplex) => {
@@ -277,12 +292,13 @@ export function createServer(deps: ServerDeps): ZorgbeeldServer {
       clearInterval(expiry);
       await reach.stop();
       mailer.close();
-      rooms.closeAll();
+      await rooms.closeAll();
       yjs.close();
       // socket.io's close also closes the HTTP server; open keep-alive connections are cut.
       const closing = alertSocket.close();
       httpServer.closeAllConnections();
       await closing;
+      await deps.cluster?.close();
       await store.close();
     },
   };

@@ -28,6 +28,8 @@ export const DEFAULTS = {
   escalateAfterMin: 5,
   /** How often the escalation looks for alerts whose time has come. */
   escalationTickMs: 5000,
+  /** While the servers' bus (Redis) is down, how often a loaded board asks the shared log for what other servers committed. */
+  sharedPollMs: 2000,
   /** How often the outbox looks for messages due (retries). */
   outboxTickMs: 1000,
 } as const;

@@ -8,7 +8,8 @@ import { CM_DEFAULT_URL } from './reach/sms-channel';
 import { smsStatusKey } from './http/reach-routes';
 import { seedIfEmpty } from './seed';
 import { openLowdbStore } from './store/lowdb-store';
-import { describeDatabase, openPgStore } from './store/pg-store';
+import { describeDatabase, openPgStore, type PgStore } from './store/pg-store';
+import { joinCluster, type Cluster } from './cluster';
 import { StoreCorruptError } from './store/store';
 import { StorageError } from './recorder/incident-log';
 
@@ -24,9 +25,23 @@ function positive(value: string | undefined): number | undefined {
 
 async function main(): Promise<void> {
   const dataDir = resolve(env.DATA_DIR ?? './data');
-  // DATABASE_URL: the Store's collections in PostgreSQL (docs/architecture.md, "Stores");
-  // unset: the embedded lowdb files in DATA_DIR.
-  const store = env.DATABASE_URL ? await openPgStore({ url: env.DATABASE_URL, log, exclusive: true }) : await openLowdbStore({ dataDir, log });
+  // DATABASE_URL: everything durable in PostgreSQL, incident logs included (docs/architecture.md,
+  // "Stores"); with REDIS_URL as well, several servers on that database. Unset: the embedded
+  // lowdb files and log files in DATA_DIR.
+  let store;
+  let cluster: Cluster | undefined;
+  let pgStore: PgStore | undefined;
+  if (env.DATABASE_URL) {
+    // Without Redis the servers could not tell each other of new records: one server per database.
+    const opened = await openPgStore({ url: env.DATABASE_URL, log, exclusive: !env.REDIS_URL });
+    store = pgStore = opened;
+    cluster = await joinCluster({ pool: opened.pool, url: env.DATABASE_URL, redisUrl: env.REDIS_URL || undefined, name: new URL(env.DATABASE_URL).pathname.slice(1) || 'postgres', log }).catch(async (error: Error) => {
+      await opened.close();
+      throw new StorageError(error.message, 'EREDIS');
+    });
+  } else {
+    store = await openLowdbStore({ dataDir, log });
+  }
   await seedIfEmpty({
     store,
     log,
@@ -46,11 +61,12 @@ async function main(): Promise<void> {
   // Without PUBLIC_URL, links start with the address the server listens on (fine on one machine only).
   const publicUrl = (env.PUBLIC_URL ?? '').replace(/\/+$/, '');
   const vapid = env.VAPID_PUBLIC_KEY && env.VAPID_PRIVATE_KEY ? { publicKey: env.VAPID_PUBLIC_KEY, privateKey: env.VAPID_PRIVATE_KEY } : undefined;
-  const keys = await loadReachKeys({ dataDir, vapid, subject: env.VAPID_SUBJECT || 'mailto:ghor@zorgbeeld.example' });
+  const keys = await loadReachKeys({ dataDir, vapid, subject: env.VAPID_SUBJECT || 'mailto:ghor@zorgbeeld.example', store: pgStore });
   const sms = env.SMS_TOKEN ? { url: env.SMS_URL || CM_DEFAULT_URL, token: env.SMS_TOKEN, sender: (env.SMS_SENDER || 'GHOR').slice(0, 11) } : undefined;
   const server = createServer({
     store,
     dataDir,
+    cluster,
     log,
     web,
     tileUrl: env.TILE_URL ?? 'https://tile.openstreetmap.org/{z}/{x}/{y}.png',
@@ -72,7 +88,8 @@ async function main(): Promise<void> {
     },
   });
   const url = await server.listen(port, env.HOST ?? '0.0.0.0');
-  log(`Zorgbeeld listening on ${url.replace('0.0.0.0', 'localhost')} (${env.DATABASE_URL ? `store in PostgreSQL ${describeDatabase(env.DATABASE_URL)}, incident logs` : 'data'} in ${dataDir})`);
+  const where = env.DATABASE_URL ? `everything in PostgreSQL ${describeDatabase(env.DATABASE_URL)}${env.REDIS_URL ? ', servers of this database told of each other through Redis' : ', this server alone on it'}` : `data in ${dataDir}`;
+  log(`Zorgbeeld listening on ${url.replace('0.0.0.0', 'localhost')} (${where})`);
   if (!publicUrl) log(`PUBLIC_URL is not set: answer links in messages start with ${server.reach.publicUrl}, which only this machine can open`);
   log(`reach: channels ${server.reach.channels.join(', ') || 'none'} besides the app`);
   if (sms) log(`SMS via ${sms.url}; set the status report webhook at the gateway to ${server.reach.publicUrl}/api/reach/sms-status/${smsStatusKey(keys.answerSecret)} (JSON)`);

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlertNotice, AlertStatus } from '../shared/alert';
 import type { Coordinator, Location, Organisation } from '../shared/domain';
-import { RecordType, readLogFile } from '../server/recorder/incident-log';
-import { incidentLogFile } from '../server/yjs/incident-room';
+import { RecordType } from '../server/recorder/incident-log';
 import { HttpClient } from './helpers/http-client';
 import { ADMIN_PASSWORD, DEMO_PASSWORD, startServer, type TestServer } from './helpers/server';
 import { connectSocket, connected, type TestSocket } from './helpers/socket-client';
@@ -131,7 +130,7 @@ describe('alerting', () => {
     expect(again.body.data).toMatchObject({ organisationId: first, answer: 'yes', username: `c-${first}` });
     const list = (await ghor.get(`/api/incidents/${incidentId}/alerts`)).body.data.find((s: AlertStatus) => s.alert.id === alertId);
     expect(list.acknowledgements).toHaveLength(2);
-    const log = readLogFile(incidentLogFile(server.dataDir, incidentId)).records.filter((r) => r.type === RecordType.event).map((r) => JSON.parse(new TextDecoder().decode(r.payload)));
+    const log = (await server.records(incidentId)).filter((r) => r.type === RecordType.event).map((r) => JSON.parse(new TextDecoder().decode(r.payload)));
     expect(log.filter((e) => e.type === 'alert-acked' && e.alertId === alertId)).toHaveLength(2);
     expect(log.some((e) => e.type === 'alert-sent' && e.alertId === alertId)).toBe(true);
   });

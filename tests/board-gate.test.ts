@@ -2,8 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { addLogbookEntry, addNeed, editPictureText, readReport, reportsRoot, setArea, setReport, updateNeed } from '../shared/incident-doc';
 import { CloseCodes } from '../shared/wire';
-import { RecordType, readLogFile } from '../server/recorder/incident-log';
-import { incidentLogFile } from '../server/yjs/incident-room';
+import { RecordType } from '../server/recorder/incident-log';
 import { HttpClient } from './helpers/http-client';
 import { openRawBoard } from './helpers/raw-board';
 import { ADMIN_PASSWORD, DEMO_PASSWORD, startServer, type TestServer } from './helpers/server';
@@ -19,7 +18,7 @@ let otherLocation: string;
 let otherOrg: string;
 let watcher: ReturnType<typeof connectBoard>;
 
-const updateCount = () => readLogFile(incidentLogFile(server.dataDir, incidentId)).records.filter((r) => r.type === RecordType.update).length;
+const updateCount = async () => (await server.records(incidentId)).filter((r) => r.type === RecordType.update).length;
 const serverDoc = async () => (await server.server.rooms.get(incidentId))!.doc;
 let counter = 0;
 const uid = () => `t${++counter}`;
@@ -156,18 +155,18 @@ describe('write permissions: role × path, with the stock client', () => {
         const client = connectBoard(server.url, incidentId, cookies[role]);
         try {
           await client.synced();
-          const before = updateCount();
+          const before = await updateCount();
           const beforeState = Y.encodeStateVector(await serverDoc());
           c.write(client.doc, role);
           if (allowed) {
-            await waitFor(() => updateCount() > before, { what: 'the write in the log' });
+            await waitFor(async () => (await updateCount()) > before, { what: 'the write in the log' });
             expect(client.closes).toEqual([]);
           } else {
             const closed = await waitFor(() => client.closes[0], { what: 'the close code' });
             expect(closed.code).toBeGreaterThanOrEqual(4400);
             expect(closed.code).toBeLessThan(4500);
             expect([CloseCodes.Forbidden.code, CloseCodes.Invalid.code]).toContain(closed.code);
-            expect(updateCount()).toBe(before);
+            expect(await updateCount()).toBe(before);
             expect(Y.encodeStateVector(await serverDoc())).toEqual(beforeState);
             expect(c.seen(await serverDoc())).toBe(false);
             expect(c.seen(watcher.doc)).toBe(false);
@@ -201,12 +200,12 @@ describe('invalid values are refused with 4422 and leave nothing behind', () => 
       const client = connectBoard(server.url, incidentId, cookies.coordinator);
       try {
         await client.synced();
-        const before = updateCount();
+        const before = await updateCount();
         const beforeOwn = JSON.stringify(readReport(await serverDoc(), ownLocation));
         write(client.doc);
         const closed = await waitFor(() => client.closes[0]);
         expect(closed).toEqual({ code: CloseCodes.Invalid.code, reason: CloseCodes.Invalid.reason });
-        expect(updateCount()).toBe(before);
+        expect(await updateCount()).toBe(before);
         expect(JSON.stringify(readReport(await serverDoc(), ownLocation))).toBe(beforeOwn);
       } finally {
         client.destroy();
@@ -232,10 +231,10 @@ describe('hand-built frames', () => {
     forged.clientID = stolenId;
     const before = Y.encodeStateVector(forged);
     setReport(forged, ownLocation, { remarks: 'written under the GHOR’s clientID' });
-    const count = updateCount();
+    const count = await updateCount();
     thief.sendUpdate(Y.encodeStateAsUpdate(forged, before));
     expect((await thief.closed).code).toBe(CloseCodes.ClientIdTaken.code);
-    expect(updateCount()).toBe(count);
+    expect(await updateCount()).toBe(count);
     expect(readReport(await serverDoc(), ownLocation).remarks).not.toBe('written under the GHOR’s clientID');
     ghorRaw.ws.close();
   });
@@ -247,7 +246,7 @@ describe('hand-built frames', () => {
     const sv1 = Y.encodeStateVector(raw.doc);
     setReport(raw.doc, otherLocation, { remarks: 'second' });
     const second = Y.encodeStateAsUpdate(raw.doc, sv1);
-    const count = updateCount();
+    const count = await updateCount();
     const asked = new Promise<void>((resolve) =>
       raw.ws.on('message', (data: Buffer) => {
         if (data[0] === 0 && data[1] === 0) resolve(); // sync step 1 from the server
@@ -255,7 +254,7 @@ describe('hand-built frames', () => {
     );
     raw.sendUpdate(second);
     await asked;
-    expect(updateCount()).toBe(count);
+    expect(await updateCount()).toBe(count);
     const doc = await serverDoc();
     expect(doc.store.pendingStructs).toBeNull();
     expect(readReport(doc, otherLocation).remarks).not.toBe('second');
@@ -275,12 +274,12 @@ describe('hand-built frames', () => {
     // Only the delete set: it names an item the server has never seen.
     const deletesOnly = Y.encodeStateAsUpdate(local, Y.encodeStateVector(local));
     expect(Y.encodeStateAsUpdate(local, before).length).toBeGreaterThan(deletesOnly.length);
-    const count = updateCount();
+    const count = await updateCount();
     const rebuilt = server.logs.filter((l) => l.includes('rebuilt')).length;
     for (let i = 0; i < 4; i++) raw.sendUpdate(deletesOnly);
     expect((await raw.closed).code).toBe(CloseCodes.Incomplete.code);
     expect(server.logs.filter((l) => l.includes('rebuilt')).length).toBe(rebuilt);
-    expect(updateCount()).toBe(count);
+    expect(await updateCount()).toBe(count);
     const doc = await serverDoc();
     expect(doc.store.pendingDs).toBeNull();
     const client = connectBoard(server.url, incidentId, cookies.ghor);

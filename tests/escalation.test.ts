@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlertStatus } from '../shared/alert';
 import { isConnected, type Coordinator } from '../shared/domain';
-import { RecordType, readLogFile } from '../server/recorder/incident-log';
-import { incidentLogFile } from '../server/yjs/incident-room';
+import { RecordType } from '../server/recorder/incident-log';
 import { HttpClient } from './helpers/http-client';
 import { ADMIN_PASSWORD, DEMO_PASSWORD, startServer, type TestServer } from './helpers/server';
 import { startSmsPeer } from './helpers/sms-peer';
@@ -22,9 +21,9 @@ function mailsOf(alertId: string, round: number) {
   return smtp.mails.filter((m) => m.mail.headers.get('x-zorgbeeld-alert') === alertId && m.mail.headers.get('x-zorgbeeld-round') === String(round));
 }
 
-function events(server: TestServer, incidentId: string): Record<string, unknown>[] {
-  return readLogFile(incidentLogFile(server.dataDir, incidentId))
-    .records.filter((r) => r.type === RecordType.event)
+async function events(server: TestServer, incidentId: string): Promise<Record<string, unknown>[]> {
+  return (await server.records(incidentId))
+    .filter((r) => r.type === RecordType.event)
     .map((r) => JSON.parse(new TextDecoder().decode(r.payload)) as Record<string, unknown>);
 }
 
@@ -79,11 +78,11 @@ describe('the escalation ladder', () => {
 
     // Step 2: on the call list; every step is in the log, and the board's status carries it.
     await waitFor(async () => (await server.store.get('alerts', alertId))?.escalation?.['org-002']?.step === 2, { what: 'step 2', timeoutMs: 10000 });
-    await waitFor(() => events(server, incidentId).filter((e) => e.type === 'alert-escalated').length === 4, { what: 'four steps in the log' });
-    const steps = events(server, incidentId).filter((e) => e.type === 'alert-escalated');
+    await waitFor(async () => (await events(server, incidentId)).filter((e) => e.type === 'alert-escalated').length === 4, { what: 'four steps in the log' });
+    const steps = (await events(server, incidentId)).filter((e) => e.type === 'alert-escalated');
     expect(steps.filter((e) => e.organisationId === 'org-001')).toEqual([]);
     expect(steps.filter((e) => e.organisationId === 'org-002').map((e) => e.step)).toEqual([1, 2]);
-    expect(events(server, incidentId).filter((e) => e.type === 'alert-outreach').map((e) => e.round)).toEqual([0, 1]);
+    expect((await events(server, incidentId)).filter((e) => e.type === 'alert-outreach').map((e) => e.round)).toEqual([0, 1]);
     const listed = ((await ghor.get(`/api/incidents/${incidentId}/alerts`)).body.data as AlertStatus[])[0];
     expect(listed.alert.escalation?.['org-003']?.step).toBe(2);
   });
@@ -115,8 +114,8 @@ describe('the escalation ladder', () => {
       const outbox = (await second.store.list('outbox')).filter((m) => m.alertId === alertId);
       await second.server.reach.escalateDue();
       expect((await second.store.list('outbox')).filter((m) => m.alertId === alertId)).toHaveLength(outbox.length);
-      await waitFor(() => events(second, incidentId).filter((e) => e.type === 'alert-escalated').length === 2, { what: 'both steps in the log' });
-      expect(events(second, incidentId).filter((e) => e.type === 'alert-escalated').map((e) => e.step)).toEqual([1, 2]);
+      await waitFor(async () => (await events(second, incidentId)).filter((e) => e.type === 'alert-escalated').length === 2, { what: 'both steps in the log' });
+      expect((await events(second, incidentId)).filter((e) => e.type === 'alert-escalated').map((e) => e.step)).toEqual([1, 2]);
       expect(new Set(outbox.map((m) => m.round))).toEqual(new Set([0, 1]));
     } finally {
       await second.close();

@@ -113,16 +113,22 @@ describe('PostgreSQL store', () => {
     expect((await store.list('organisations')).map((o) => o.id)).toEqual(['org-1', 'org-3']);
   });
 
-  it('lets one server at a time use a database, and says why to the second', async () => {
+  it('lets a server without Redis use a database alone, and several with Redis side by side, never both kinds', async () => {
     const { url } = await freshDatabase();
-    const first = await openPgStore({ url, log: () => {}, exclusive: true });
+    const alone = await openPgStore({ url, log: () => {}, exclusive: true });
     const second = await openPgStore({ url, log: () => {}, exclusive: true }).catch((e: unknown) => e);
     expect(second).toBeInstanceOf(StorageError);
-    expect((second as Error).message).toMatch(/another Zorgbeeld server is using the database .* Stop the other server, or give this one a database of its own/);
-    await first.close();
-    // Once the first has stopped, another may start.
-    const third = await openPgStore({ url, log: () => {}, exclusive: true });
-    await third.close();
+    expect((second as Error).message).toMatch(/another Zorgbeeld server is using the database .*without REDIS_URL one server runs alone.*Set REDIS_URL on every server/);
+    const shared = await openPgStore({ url, log: () => {}, exclusive: false }).catch((e: unknown) => e);
+    expect((shared as Error).message).toMatch(/a Zorgbeeld server without REDIS_URL is using the database .* alone/);
+    await alone.close();
+    // Once it has stopped, several may start side by side, and then none alone beside them.
+    const one = await openPgStore({ url, log: () => {}, exclusive: false });
+    const two = await openPgStore({ url, log: () => {}, exclusive: false });
+    expect(await openPgStore({ url, log: () => {}, exclusive: true }).catch((e: unknown) => e)).toBeInstanceOf(StorageError);
+    await Promise.all([one.close(), two.close()]);
+    const again = await openPgStore({ url, log: () => {}, exclusive: true });
+    await again.close();
   });
 
   it('does not start over a database it cannot reach, and says where', async () => {

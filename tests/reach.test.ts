@@ -5,8 +5,7 @@ import { isConnected, type Coordinator } from '../shared/domain';
 import { gsm7Length, smsText } from '../shared/reach';
 import { smsStatusKey } from '../server/http/reach-routes';
 import { loadReachKeys } from '../server/reach/secrets';
-import { RecordType, readLogFile } from '../server/recorder/incident-log';
-import { incidentLogFile } from '../server/yjs/incident-room';
+import { RecordType } from '../server/recorder/incident-log';
 import { HttpClient } from './helpers/http-client';
 import { ADMIN_PASSWORD, DEMO_PASSWORD, startServer, type TestServer } from './helpers/server';
 import { startSmsPeer } from './helpers/sms-peer';
@@ -42,7 +41,7 @@ async function statusOf(incidentId: string, alertId: string): Promise<AlertStatu
 }
 
 async function events(incidentId: string): Promise<Record<string, unknown>[]> {
-  const { records } = readLogFile(incidentLogFile(server.dataDir, incidentId));
+  const records = await server.records(incidentId);
   return records.filter((r) => r.type === RecordType.event).map((r) => JSON.parse(new TextDecoder().decode(r.payload)) as Record<string, unknown>);
 }
 

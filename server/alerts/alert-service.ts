@@ -97,7 +97,7 @@ export class AlertService {
       if (input.references && !alerts.some((a) => a.id === input.references && a.incidentId === incidentId)) {
         throw new HttpError(400, 'bad-request', text('Het alarm waarnaar verwezen wordt bestaat niet in dit incident.', 'The referenced alert does not exist in this incident.'));
       }
-      const network = this.deps.rooms.network(incidentId);
+      const network = await this.deps.rooms.network(incidentId);
       const organisationIds = resolveTargets({ target: input.target, organisations: network.organisations, locations: network.locations });
       if (organisationIds.length === 0) {
         throw new HttpError(400, 'bad-request', text('Deze doelgroep bevat geen enkele organisatie; er is niets verstuurd.', 'This target holds no organisation; nothing was sent.'));
@@ -241,9 +241,9 @@ export class AlertService {
       const room = await this.deps.rooms.get(alert.incidentId);
       if (!room) return;
       const organisationId = user.organisationId;
-      const own = this.deps.rooms.network(alert.incidentId).locations.filter((l) => l.organisationId === organisationId).map((l) => l.id);
+      const own = (await this.deps.rooms.network(alert.incidentId)).locations.filter((l) => l.organisationId === organisationId).map((l) => l.id);
       let reported: string[] = [];
-      room.serverChange((doc) => {
+      await room.serverChange((doc) => {
         reported = reportNotHit(doc, own, { by: user.username, byName: user.displayName, organisationId, onBehalf: false, at, via: 'alert-answer' });
       });
       room.recordEvent(user.userId, { type: 'not-hit', alertId: alert.id, organisationId, locations: reported.length });

@@ -1,5 +1,5 @@
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
-import { Server, type Socket } from 'socket.io';
+import { Server, type ServerOptions, type Socket } from 'socket.io';
 import { checkAckInput, checkAlertInput } from '../../shared/alert';
 import type { Result } from '../../shared/result';
 import { languageFromHeader, text } from '../../shared/text';
@@ -33,6 +33,7 @@ export function attachAlertSocket({
   isAllowedOrigin,
   log,
   maxConnectionsPerAddress = 300,
+  adapter,
 }: {
   httpServer: HttpServer;
   sessions: Sessions;
@@ -41,9 +42,12 @@ export function attachAlertSocket({
   log: (message: string) => void;
   /** Engine.io sessions one address may hold at once. */
   maxConnectionsPerAddress?: number;
+  /** socket.io's adapter between several servers (Redis); unset: this server alone. */
+  adapter?: ServerOptions['adapter'];
 }): { io: Server; close(): Promise<void> } {
   const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(httpServer, {
     serveClient: false,
+    ...(adapter ? { adapter } : {}),
     // The Yjs endpoint shares the HTTP server: leave upgrades of other paths alone.
     destroyUpgrade: false,
     maxHttpBufferSize: 64 * 1024,
@@ -120,16 +124,18 @@ export function attachAlertSocket({
 
   alerts.listen({
     sent(status, notice) {
-      const reached: string[] = [];
-      for (const organisationId of status.alert.organisationIds) {
-        const room = io.sockets.adapter.rooms.get(orgRoom(organisationId));
-        if (room && room.size > 0) {
-          io.to(orgRoom(organisationId)).emit('alert', notice);
-          reached.push(organisationId);
-        }
-      }
+      const rooms = status.alert.organisationIds.map(orgRoom);
+      io.to(rooms).emit('alert', notice);
       io.to(GHOR_ROOM).emit('alert:status', status);
-      if (reached.length > 0) delivered(status.alert.id, reached);
+      // Delivered in the app to the organisations with a coordinator online, on any server.
+      io.in(rooms)
+        .fetchSockets()
+        .then((sockets) => {
+          const online = new Set(sockets.flatMap((socket) => [...socket.rooms]));
+          const reached = status.alert.organisationIds.filter((id) => online.has(orgRoom(id)));
+          if (reached.length > 0) delivered(status.alert.id, reached);
+        })
+        .catch((error: Error) => log(`alert ${status.alert.id}: who is online could not be asked (${error.message}); its deliveries in the app are not recorded`));
     },
     changed(status) {
       io.to(GHOR_ROOM).emit('alert:status', status);

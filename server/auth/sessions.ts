@@ -116,6 +116,15 @@ export class Sessions {
     if (ids.length === 0) return;
     await this.deps.store.remove('sessions', ids);
     for (const listener of this.endListeners) listener(ids);
+    this.tellOthers?.(ids);
+  }
+
+  /** Where sessions ended here are told to the other servers of the database (their sockets close too). */
+  tellOthers?: (sessionIds: readonly string[]) => void;
+
+  /** Sessions another server ended: their sockets here close as well. */
+  endedElsewhere(ids: readonly string[]): void {
+    for (const listener of this.endListeners) listener(ids);
   }
 
   /** Ends one session. */

@@ -37,7 +37,7 @@ export function alertRoutes({ alerts, store, rooms, sender }: { alerts: AlertSer
     const { alert } = await alerts.get(req.user!, String(req.params.id));
     const first = alert.references ? ((await store.get('alerts', alert.references)) ?? null) : null;
     const incident = await store.get('incidents', alert.incidentId);
-    const names = new Map(rooms.network(alert.incidentId).organisations.map((o) => [o.id, o.name]));
+    const names = new Map((await rooms.network(alert.incidentId)).organisations.map((o) => [o.id, o.name]));
     res.type('application/cap+xml; charset=utf-8');
     res.setHeader('Content-Disposition', `attachment; filename="${alert.id}.cap.xml"`);
     res.send(toCap({ alert, first, incidentTitle: incident?.title ?? alert.incidentId, sender, organisationNames: alert.organisationIds.map((id) => names.get(id) ?? id) }));

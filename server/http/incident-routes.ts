@@ -45,14 +45,14 @@ export function incidentRoutes({ store, rooms, now }: { store: Store; rooms: Roo
     };
     // Opening freezes the network: the record shows organisations and locations as they were.
     const [organisations, locations] = await Promise.all([store.list('organisations'), store.list('locations')]);
-    rooms.create(incident, { organisations: organisations.filter((o) => o.active), locations: locations.filter((l) => l.active) });
+    await rooms.create(incident, { organisations: organisations.filter((o) => o.active), locations: locations.filter((l) => l.active) });
     await store.put({ incidents: [incident] });
     res.status(201).json({ data: incident });
   });
 
   router.get('/incidents/:id', requireRole(), async (req, res) => {
     const incident = await incidentOf(req);
-    res.json({ data: { incident, network: rooms.network(incident.id) } });
+    res.json({ data: { incident, network: await rooms.network(incident.id) } });
   });
 
   // How each incident's log grows, and who writes most: for the administrator who keeps the disk.
@@ -79,7 +79,7 @@ export function incidentRoutes({ store, rooms, now }: { store: Store; rooms: Roo
     await rooms.recordEvent(incident.id, req.user!.id, { type: 'grip-changed', from: incident.grip, to: next.grip });
     await store.put({ incidents: [next] });
     // Only a loaded room has people on the board to tell; nobody else needs the document now.
-    rooms.loadedRoom(incident.id)?.announce({ grip: next.grip });
+    rooms.announce(incident.id, { grip: next.grip });
     res.json({ data: next });
   });
 

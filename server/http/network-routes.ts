@@ -95,7 +95,7 @@ export function networkRoutes({ store, now, rooms, review, mailer }: { store: St
     // Response figures only for the month's incidents: each needs its recorded events.
     const figures: IncidentFigures[] = [];
     for (const incident of incidents.filter((i) => regionDay(i.startedAt).slice(0, 7) === month)) {
-      const metrics = await review.metrics(incident, rooms.network(incident.id));
+      const metrics = await review.metrics(incident, await rooms.network(incident.id));
       const alerted = metrics.organisations.filter((o) => o.firstAlertAt !== null);
       const own = alerts.filter((a) => a.incidentId === incident.id);
       figures.push({

@@ -20,7 +20,7 @@ export function reviewRoutes({ store, rooms, review, now }: { store: Store; room
 
   const incidentOf = async (req: Request) => {
     const incident = await findIncident(store, req.params.id);
-    return { incident, network: rooms.network(incident.id) };
+    return { incident, network: await rooms.network(incident.id) };
   };
 
   /** The moment asked for: `at` as ISO 8601; absent means now. */

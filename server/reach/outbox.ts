@@ -37,6 +37,11 @@ export class Outbox {
       log: (message: string) => void;
       retry?: RetryPolicy;
       tickMs?: number;
+      /**
+       * Whether this server is the one that sends (one of several on a database: the one on
+       * duty, see cluster.ts); unset: always. `elsewhere` tells the one on duty of new messages.
+       */
+      duty?: { held(): boolean; elsewhere(): void };
     },
   ) {}
 
@@ -51,7 +56,8 @@ export class Outbox {
   async enqueue(messages: readonly OutboxMessage[]): Promise<void> {
     if (messages.length === 0) return;
     await this.update(messages);
-    this.kick();
+    if (this.deps.duty && !this.deps.duty.held()) this.deps.duty.elsewhere();
+    else this.kick();
   }
 
   /** Updates messages from outside (a delivery report) and tells about it. */
@@ -63,7 +69,7 @@ export class Outbox {
 
   /** Runs every channel that has due messages; a runner already busy runs once more after. */
   kick(): void {
-    if (this.stopped) return;
+    if (this.stopped || (this.deps.duty && !this.deps.duty.held())) return;
     for (const channel of this.deps.senders.keys()) {
       if (this.running.has(channel)) {
         this.again.add(channel);

@@ -64,6 +64,8 @@ export class ReachService implements AlertListener {
       escalationTickMs?: number;
       /** Minutes before escalating when an alert does not say (ESCALATE_AFTER_MIN). */
       escalateAfterMin: number;
+      /** One of several servers: only the one on duty sends and escalates (see cluster.ts). */
+      duty?: { held(): boolean; elsewhere(): void };
     },
   ) {
     this.links = new AnswerLinks(deps.answerSecret);
@@ -78,6 +80,7 @@ export class ReachService implements AlertListener {
       log: deps.log,
       retry: deps.retry,
       tickMs: deps.outboxTickMs,
+      duty: deps.duty,
     });
     deps.alerts.listen(this);
   }
@@ -99,6 +102,15 @@ export class ReachService implements AlertListener {
     await Promise.allSettled([...this.queuing]);
     await this.outbox.stop();
     await Promise.all(this.deps.senders.map((s) => s.close()));
+  }
+
+  /**
+   * Sends what is due now: new messages queued on another server, or, for the server that just
+   * took the duty over, what the one before left (`sending` messages go again with their ids).
+   */
+  kick(): void {
+    this.outbox.kick();
+    void this.escalateDue();
   }
 
   /** Waits until the outbox has handed over everything due now (tests and the benchmark). */
@@ -301,7 +313,7 @@ export class ReachService implements AlertListener {
    * alert, so a restart resumes where it was: nothing is sent twice, nothing is skipped.
    */
   async escalateDue(): Promise<void> {
-    if (this.escalating) return;
+    if (this.escalating || (this.deps.duty && !this.deps.duty.held())) return;
     this.escalating = true;
     try {
       const [alerts, acks, incidents] = await Promise.all([this.deps.store.list('alerts'), this.deps.store.list('acknowledgements'), this.deps.store.list('incidents')]);

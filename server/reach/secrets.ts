@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import webpush from 'web-push';
+import type { PgStore } from '../store/pg-store';
 
 /** The server's own keys: the answer links' signing key and the VAPID pair of Web Push. */
 export interface ReachKeys {
@@ -15,11 +16,18 @@ interface KeysFile {
 }
 
 /**
- * Reads `keys.json` in the data directory, or makes it on first start (mode 0600, written whole
+ * On PostgreSQL (`store`): the keys row of the database, made by the first server. Otherwise:
+ * reads `keys.json` in the data directory, or makes it on first start (mode 0600, written whole
  * then renamed). VAPID keys given in the environment win; a changed VAPID pair would orphan
  * every device's subscription, so the generated pair is kept for good.
  */
-export async function loadReachKeys({ dataDir, vapid, subject }: { dataDir: string; vapid?: { publicKey: string; privateKey: string }; subject: string }): Promise<ReachKeys> {
+export async function loadReachKeys({ dataDir, vapid, subject, store }: { dataDir: string; vapid?: { publicKey: string; privateKey: string }; subject: string; store?: PgStore }): Promise<ReachKeys> {
+  if (store) {
+    // Several servers on one database sign with the same keys: the first to start makes them.
+    const pair = webpush.generateVAPIDKeys();
+    const row = await store.putIfAbsent('keys', { id: 'reach-keys', answerSecret: randomBytes(32).toString('base64url'), vapid: { publicKey: pair.publicKey, privateKey: pair.privateKey } });
+    return { answerSecret: Buffer.from(row.answerSecret, 'base64url'), vapid: { ...(vapid ?? row.vapid), subject } };
+  }
   const file = join(dataDir, 'keys.json');
   let stored: KeysFile | undefined;
   try {

@@ -10,8 +10,8 @@ import { IncidentLog, RecordType, readLogFile, type LogRecord, type NewRecord } 
  * the writer then reads what it missed, judges its change again against it and tries again.
  *
  * Two implementations: the log file ({@link FileRecorder}) and PostgreSQL (`pg-recorder.ts`).
- * The room still writes its file through `IncidentLog` directly; it moves behind this interface
- * when its writes become asynchronous (issue #17).
+ * A room of the embedded mode writes its file through `IncidentLog` directly, synchronously; a
+ * room on PostgreSQL judges and appends in {@link IncidentRecorder.turn}s.
  */
 export interface IncidentRecorder {
   /** The sequence number of the last record known to this recorder (0: none). */
@@ -26,6 +26,16 @@ export interface IncidentRecorder {
   after(seq: number): Promise<LogRecord[]>;
   /** Appends records as the next ones after `after`, all or none; returns the new head. */
   append(records: readonly NewRecord[], after: number): Promise<number>;
+  /**
+   * One turn of the incident's order: while every other writer waits, `judge` gets the records
+   * appended since {@link head} and returns what to append behind them (all or none). What a
+   * room judges in its turn is judged against everything recorded before it, whichever server
+   * recorded that. Resolves with the new head once the records are committed; throws
+   * {@link StorageError}, with nothing appended, when the log cannot be written.
+   */
+  turn(judge: (missed: LogRecord[]) => readonly NewRecord[]): Promise<number>;
+  /** Appends records at the end, whatever is there (server events of an incident not loaded here). */
+  appendAtEnd(records: readonly NewRecord[]): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -81,6 +91,15 @@ export class FileRecorder implements IncidentRecorder {
     this.log.appendAll(records);
     this.count += records.length;
     return this.count;
+  }
+
+  async turn(judge: (missed: LogRecord[]) => readonly NewRecord[]): Promise<number> {
+    // This process is the file's one writer: nobody appended in between.
+    return this.append(judge([]), this.count);
+  }
+
+  async appendAtEnd(records: readonly NewRecord[]): Promise<number> {
+    return this.append(records, this.count);
   }
 
   async close(): Promise<void> {

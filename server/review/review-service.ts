@@ -9,6 +9,8 @@ import { TIMELINE_TYPES, computeMetrics, type ReviewMetrics, type SeriesPoint, t
 import { RecordType, decodeCheckpoint, readLogFile } from '../recorder/incident-log';
 import type { Store } from '../store/store';
 import { incidentLogFile } from '../yjs/incident-room';
+import type pg from 'pg';
+import { PgRecorder } from '../recorder/pg-recorder';
 
 interface Loaded {
   /** File size when last read; where reading stopped (bytes, record index): a running incident's log is read on from there. */
@@ -77,7 +79,8 @@ function toTimeline(raw: Record<string, unknown>, base: Omit<TimelineEvent, 'seq
 export class ReviewService {
   private readonly cache = new Map<string, Loaded>();
 
-  constructor(private readonly deps: { store: Store; dataDir: string; log: (m: string) => void }) {}
+  /** `pool`: the incident logs are in PostgreSQL (read on from the last sequence number read); otherwise the files in `dataDir`. */
+  constructor(private readonly deps: { store: Store; dataDir: string; log: (m: string) => void; pool?: pg.Pool }) {}
 
   private readonly loading = new Map<string, Promise<Loaded>>();
 
@@ -97,8 +100,10 @@ export class ReviewService {
 
   private async read(incidentId: string): Promise<Loaded> {
     const file = incidentLogFile(this.deps.dataDir, incidentId);
-    const stat = statSync(file, { throwIfNoEntry: false });
-    const size = stat?.size ?? 0;
+    const pool = this.deps.pool;
+    // On PostgreSQL a log only grows, record by record: its head stands for size and offset.
+    const stat = pool ? undefined : statSync(file, { throwIfNoEntry: false });
+    const size = pool ? (await PgRecorder.open(pool, incidentId)).head : (stat?.size ?? 0);
     const inode = stat?.ino ?? 0;
     let loaded = this.cache.get(incidentId);
     if (loaded) {
@@ -117,7 +122,7 @@ export class ReviewService {
         this.cache.delete(id);
       }
     }
-    const { records, validLength, nextIndex } = readLogFile(file, { offset: loaded.offset, index: loaded.nextIndex });
+    const { records, validLength, nextIndex } = pool ? await this.readShared(pool, incidentId, loaded.nextIndex) : readLogFile(file, { offset: loaded.offset, index: loaded.nextIndex });
     const users = new Map((await this.deps.store.list('users')).map((u) => [u.id, u]));
     const fresh: ReplayRecord[] = [];
     for (const record of records) {
@@ -151,6 +156,13 @@ export class ReviewService {
     loaded.size = size;
     loaded.inode = inode;
     return loaded;
+  }
+
+  /** The records of a log in PostgreSQL after sequence number `after`, as {@link readLogFile} gives a file's. */
+  private async readShared(pool: pg.Pool, incidentId: string, after: number): Promise<{ records: Awaited<ReturnType<PgRecorder['after']>>; validLength: number; nextIndex: number }> {
+    const records = await PgRecorder.atEnd(pool, incidentId).after(after);
+    const next = records.length > 0 ? records[records.length - 1].index : after;
+    return { records, validLength: next, nextIndex: next };
   }
 
   /** Every timeline event of an incident, in order. */

@@ -45,6 +45,9 @@ const FILE_OF: Record<CollectionName, 'registry' | 'sessions' | 'outbox'> = {
   introTexts: 'registry',
   introProgress: 'registry',
   invitations: 'sessions',
+  // Used on PostgreSQL only; the embedded mode keeps each network beside its incident's log.
+  networks: 'registry',
+  keys: 'registry',
 };
 
 /** One JSON file of the store, with its write retry and health. */

@@ -12,15 +12,22 @@ export interface PgStoreOptions {
   poolSize?: number;
   /**
    * Refuse to open while another server holds the database (a session advisory lock, held until
-   * close). Until the incident logs, their order across instances and the outbox's claims are in
-   * PostgreSQL too (issue #17), two servers on one database would both send every alert message
-   * and both append to the incident logs.
+   * close): without Redis the servers of one database cannot tell each other of new records, so
+   * the one server runs alone on it. Not exclusive: one of several servers, which refuses to
+   * start beside a server that runs alone.
    */
   exclusive?: boolean;
 }
 
 // Any fixed number, other than the migrations' lock: the one server that may use the database.
 const INSTANCE_LOCK = 7_441_030;
+
+/** The Store on PostgreSQL, with its pool: the incident logs use the same connections. */
+export interface PgStore extends Store {
+  readonly pool: pg.Pool;
+  /** Writes a row unless one with its id is there; returns the row that is there after. The first of several servers starting at once wins. */
+  putIfAbsent<K extends CollectionName>(name: K, row: Collections[K]): Promise<Collections[K]>;
+}
 
 /** The connection string without its password, for logs and the health check. */
 export function describeDatabase(url: string): string {
@@ -50,8 +57,10 @@ function storageError(action: string, error: unknown): StorageError {
  * fails with {@link StorageError}: several instances share the rows, so none may hold its own
  * version of them. Migrations are applied before the store is returned.
  */
-export async function openPgStore({ url, log, poolSize = 10, exclusive = false }: PgStoreOptions): Promise<Store> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+export async function openPgStore({ url, log, poolSize = 10, exclusive = false }: PgStoreOptions): Promise<PgStore> {
+  // A server cut off from the database mid-turn must not hold an incident's order for long:
+  // the database ends such a session, and with it the turn's lock (docs/architecture.md).
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, idle_in_transaction_session_timeout: 10000 });
   const where = describeDatabase(url);
   let health: StoreHealth = { ok: true, message: `PostgreSQL ${where}` };
   // An idle connection that breaks (a restarted database) must not end the process.
@@ -71,17 +80,18 @@ export async function openPgStore({ url, log, poolSize = 10, exclusive = false }
   };
   let holder: pg.Client | undefined;
   try {
-    if (exclusive) {
-      holder = new pg.Client({ connectionString: url });
-      holder.on('error', (error) => log(`store: the connection that holds ${where} for this server was lost (${error.message}); another server could now start on it`));
-      await holder.connect();
-      const { rows } = await holder.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [INSTANCE_LOCK]);
-      if (!rows[0].locked) {
-        throw new StorageError(
-          `another Zorgbeeld server is using the database ${where}. One server per database for now: several instances on one database need the incident logs and the outbox in PostgreSQL as well (issue #17). Stop the other server, or give this one a database of its own.`,
-          'EINSTANCE',
-        );
-      }
+    // Alone: the lock exclusively; one of several: shared, so that neither kind starts beside the other.
+    holder = new pg.Client({ connectionString: url });
+    holder.on('error', (error) => log(`store: the connection that holds ${where} for this server was lost (${error.message}); another server could now start on it`));
+    await holder.connect();
+    const { rows } = await holder.query<{ locked: boolean }>(`SELECT ${exclusive ? 'pg_try_advisory_lock' : 'pg_try_advisory_lock_shared'}($1) AS locked`, [INSTANCE_LOCK]);
+    if (!rows[0].locked) {
+      throw new StorageError(
+        exclusive
+          ? `another Zorgbeeld server is using the database ${where}, and without REDIS_URL one server runs alone on a database. Set REDIS_URL on every server of this database to run several, or stop the other server.`
+          : `a Zorgbeeld server without REDIS_URL is using the database ${where} alone. Stop it, or give it REDIS_URL as well, before starting several servers on this database.`,
+        'EINSTANCE',
+      );
     }
     await migrate(pool, log);
   } catch (error) {
@@ -91,6 +101,7 @@ export async function openPgStore({ url, log, poolSize = 10, exclusive = false }
   }
 
   return {
+    pool,
     async list<K extends CollectionName>(name: K) {
       return run(`listing ${name}`, async () => (await pool.query<{ data: Collections[K] }>('SELECT data FROM store_rows WHERE collection = $1 ORDER BY seq', [name])).rows.map((r) => r.data));
     },
@@ -120,6 +131,12 @@ export async function openPgStore({ url, log, poolSize = 10, exclusive = false }
           [collections, ids, rows],
         ),
       );
+    },
+    async putIfAbsent<K extends CollectionName>(name: K, row: Collections[K]) {
+      return run(`writing ${name}`, async () => {
+        await pool.query('INSERT INTO store_rows (collection, id, data) VALUES ($1, $2, $3) ON CONFLICT (collection, id) DO NOTHING', [name, row.id, JSON.stringify(row)]);
+        return (await pool.query<{ data: Collections[K] }>('SELECT data FROM store_rows WHERE collection = $1 AND id = $2', [name, row.id])).rows[0].data;
+      });
     },
     async remove(name, ids) {
       if (ids.length === 0) return;

@@ -1,6 +1,6 @@
 import type { Coordinator, FailedSignIns, Location, Organisation, PublicUser } from '../../shared/domain';
 import type { Acknowledgement, Alert } from '../../shared/alert';
-import type { Incident } from '../../shared/incident';
+import type { Incident, IncidentNetwork } from '../../shared/incident';
 import type { OutboxMessage, PushSubscriptionRow } from '../../shared/reach';
 import type { ContactMoment, Meeting } from '../../shared/network';
 import type { IntroChapter, IntroProgress } from '../../shared/introduction';
@@ -31,6 +31,25 @@ export interface StoredSignIns {
   failed: FailedSignIns | null;
 }
 
+/**
+ * The frozen network of an incident (id = the incident's id), when the incident logs live in
+ * PostgreSQL; the embedded mode keeps it as `network.json` beside the log.
+ */
+export interface StoredNetwork {
+  id: string;
+  network: IncidentNetwork;
+}
+
+/**
+ * The server's own keys (id `reach-keys`), when several servers share a database: they must all
+ * sign answer links and push messages with the same keys. The embedded mode keeps `keys.json`.
+ */
+export interface StoredKeys {
+  id: string;
+  answerSecret: string;
+  vapid: { publicKey: string; privateKey: string };
+}
+
 /** The rows of every collection, by name. */
 export interface Collections {
   organisations: Organisation;
@@ -50,6 +69,8 @@ export interface Collections {
   introTexts: IntroChapter;
   introProgress: IntroProgress;
   invitations: StoredInvitation;
+  networks: StoredNetwork;
+  keys: StoredKeys;
 }
 
 /**
@@ -69,7 +90,7 @@ export interface StoredInvitation {
 export type CollectionName = keyof Collections;
 
 /** The names of all collections, in the order they are written. */
-export const COLLECTION_NAMES: readonly CollectionName[] = ['organisations', 'locations', 'coordinators', 'users', 'sessions', 'signIns', 'incidents', 'alerts', 'acknowledgements', 'outbox', 'pushSubscriptions', 'contacts', 'meetings', 'registryChanges', 'introTexts', 'introProgress', 'invitations'];
+export const COLLECTION_NAMES: readonly CollectionName[] = ['organisations', 'locations', 'coordinators', 'users', 'sessions', 'signIns', 'incidents', 'alerts', 'acknowledgements', 'outbox', 'pushSubscriptions', 'contacts', 'meetings', 'registryChanges', 'introTexts', 'introProgress', 'invitations', 'networks', 'keys'];
 
 /** Changes applied together: all of them or none. */
 export type ChangeSet = { [K in CollectionName]?: Collections[K][] };

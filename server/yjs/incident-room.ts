@@ -15,6 +15,7 @@ import { RecentEvents } from './recent-events';
 import type { WriteBudget } from './write-budget';
 import { checkTransaction, precheckUpdate, type Author, type Touched } from './gate';
 import { DEFAULTS } from '../defaults';
+import type { IncidentRecorder } from '../recorder/recorder';
 
 /** The tiny socket interface a room needs from a connection. */
 export interface RoomSocket {
@@ -122,7 +123,59 @@ export interface RoomOptions {
   storageRetryMs?: number;
   /** Told of the needs an accepted change touched, with the fields it changed and their new values. */
   onNeeds?: (needs: readonly ChangedNeed[]) => void;
+  /** Set when the incident's log is shared with other servers (PostgreSQL); unset: the log file in `dataDir`. */
+  shared?: SharedLog;
 }
+
+/**
+ * What a room needs when its incident's log is shared with other servers (docs/architecture.md,
+ * "One order per incident across servers").
+ */
+export interface SharedLog {
+  recorder: IncidentRecorder;
+  /** The state the log ends in, and the records it was built from (a checkpoint that can be read and every record after it, or the whole log). */
+  start: { state: ReplayedState; records: LogRecord[] };
+  /** Called after each turn that appended records, with the new head: the other servers catch up. */
+  committed(head: number): void;
+  /** Relays an awareness frame to this incident's sockets on the other servers. */
+  relay(frame: Uint8Array): void;
+  /** An event another server recorded in this incident's log (closing it, for one). */
+  onEvent(event: RecordedEvent): void;
+}
+
+/** What a room of a shared log has done since its last turn: recorded and sent out together, or not at all. */
+interface Pending {
+  records: NewRecord[];
+  /** Accepted updates, sent to the sockets once recorded. */
+  updates: Uint8Array[];
+  /** Sockets whose updates are among them: told to send again when the turn fails. */
+  writers: Set<RoomSocket>;
+  /** What may happen only once the records are in the log (the need listener). */
+  after: (() => void)[];
+}
+
+const nothingPending = (): Pending => ({ records: [], updates: [], writers: new Set(), after: [] });
+
+/** A promise with its settle functions; a rejection nobody waits for is not an unhandled one. */
+interface Deferred {
+  promise: Promise<void>;
+  resolve(): void;
+  reject(error: Error): void;
+}
+
+function deferred(): Deferred {
+  let resolve!: () => void;
+  let reject!: (error: Error) => void;
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  promise.catch(() => {});
+  return { promise, resolve, reject };
+}
+
+/** Whether a frame is a sync update (step 2 or update): judged in a turn. */
+const isUpdateFrame = (frame: Uint8Array) => frame[0] === YMessage.sync && (frame[1] === YSyncMessage.step2 || frame[1] === YSyncMessage.update);
 
 /** A need as one accepted change left it: the fields changed, with their new values. */
 export interface ChangedNeed {
@@ -154,7 +207,23 @@ export class IncidentRoom {
   private updatesSinceCheckpoint = 0;
   private readonly sockets = new Map<RoomSocket, { awarenessClients: Set<number>; awarenessTimes: number[]; resyncs: number }>();
   private readonly awareness: awarenessProtocol.Awareness;
-  private readonly recorder: IncidentLog;
+  /** The log file of the embedded mode; null when the log is shared ({@link shared}). */
+  private readonly recorder: IncidentLog | null;
+  private readonly shared: SharedLog | null;
+  // Only for a shared log: frames waiting for the next turn, what waits to be recorded, and the
+  // records since the last checkpoint, from which the document is rebuilt without reading.
+  private readonly inbox: { socket: RoomSocket; frame: Uint8Array }[] = [];
+  private unrecorded: Pending = nothingPending();
+  private memory: LogRecord[] = [];
+  private pumping = false;
+  private inTurn = false;
+  private probing = false;
+  private wantHead = 0;
+  private nextTurn: Deferred | null = null;
+  private inFlight: Deferred | null = null;
+  /** Set while records another server committed are applied: their updates are sent, not recorded again. */
+  private remote = false;
+  private ending: Promise<void> | null = null;
   private readonly locationById: Map<string, { organisationId: string }>;
   private capture: { socket: RoomSocket; updates: Uint8Array[] } | null = null;
   private readonly outbox: Uint8Array[] = [];
@@ -175,13 +244,20 @@ export class IncidentRoom {
   private readonly gateNetwork: IncidentNetwork & { locationById: Map<string, { organisationId: string }> };
 
   constructor(private readonly options: RoomOptions) {
-    const file = incidentLogFile(options.dataDir, options.incidentId);
-    const { log, records, fromStart } = IncidentLog.open(file, options.log, { tailBytes: LOG_TAIL_BYTES });
-    this.recorder = log;
-    if (!log.writable) this.markFault(new StorageError('log not writable', 'EROFS'));
     this.locationById = new Map(options.network.locations.map((l) => [l.id, l]));
     this.gateNetwork = { ...options.network, locationById: this.locationById };
-    this.adopt(stateFromLogEnd(file, options.log, { records, fromStart }));
+    this.shared = options.shared ?? null;
+    if (this.shared) {
+      this.recorder = null;
+      this.memory = [...this.shared.start.records];
+      this.adopt(this.shared.start.state);
+    } else {
+      const file = incidentLogFile(options.dataDir, options.incidentId);
+      const { log, records, fromStart } = IncidentLog.open(file, options.log, { tailBytes: LOG_TAIL_BYTES });
+      this.recorder = log;
+      if (!log.writable) this.markFault(new StorageError('log not writable', 'EROFS'));
+      this.adopt(stateFromLogEnd(file, options.log, { records, fromStart }));
+    }
     // Awareness lives on its own document: it is relayed, never part of the recorded state.
     this.awareness = new awarenessProtocol.Awareness(new Y.Doc());
     this.awareness.setLocalState(null);
@@ -196,7 +272,8 @@ export class IncidentRoom {
     // While a client's update is being checked, every resulting update (its own, then the
     // server's stamps) is held back, to be recorded and broadcast together once accepted.
     this.doc.on('update', (update: Uint8Array) => {
-      if (this.capture) this.capture.updates.push(update);
+      if (this.remote) this.outbox.push(update);
+      else if (this.capture) this.capture.updates.push(update);
       else {
         try {
           this.commit([{ update, user: SERVER }]);
@@ -221,6 +298,10 @@ export class IncidentRoom {
    */
   recordEvent(user: string, event: RecordedEvent): void {
     const record = eventRecord(this.options.now().getTime(), user, event);
+    if (this.shared && this.fault && this.unrecorded.records.length >= MAX_BACKLOG) {
+      if (this.droppedEvents++ % 1000 === 0) this.options.log(`LOG FAILURE: incident ${this.options.incidentId}: ${this.droppedEvents} event(s) could not be kept while the log is not writable`);
+      return;
+    }
     try {
       this.write([record], user);
     } catch (error) {
@@ -236,9 +317,16 @@ export class IncidentRoom {
    * {@link retryWriting} ends that).
    */
   private write(records: NewRecord[], user: string): void {
+    if (this.shared) {
+      // Recorded in the next turn; nothing goes out before that.
+      this.unrecorded.records.push(...records);
+      this.growth.add(this.options.now().getTime(), user, records.reduce((n, r) => n + r.payload.length, 0));
+      if (!this.inTurn) void this.pump();
+      return;
+    }
     const all = this.backlog.length > 0 ? [...this.backlog, ...records] : records;
     try {
-      this.recorder.appendAll(all);
+      this.recorder!.appendAll(all);
     } catch (error) {
       if (error instanceof StorageError) this.markFault(error);
       throw error;
@@ -275,9 +363,15 @@ export class IncidentRoom {
    */
   private retryWriting(): void {
     if (!this.fault || this.closed) return;
+    if (this.shared) {
+      // A turn is the probe: the database takes it or not.
+      this.probing = true;
+      void this.pump();
+      return;
+    }
     try {
       if (this.backlog.length > 0) this.write([], SERVER);
-      this.recorder.probe();
+      this.recorder!.probe();
       this.clearFault();
     } catch (error) {
       if (!(error instanceof StorageError)) this.options.log(`log retry of incident ${this.options.incidentId} failed: ${(error as Error).message}`);
@@ -286,7 +380,7 @@ export class IncidentRoom {
 
   /** Whether the log takes writes, for the health check and admins. */
   storage(): StorageStatus {
-    return { incidentId: this.options.incidentId, logBytes: this.recorder.size(), fault: this.fault ? { ...this.fault } : null, waitingEvents: this.backlog.length, ...this.growth.summary(this.options.now().getTime()) };
+    return { incidentId: this.options.incidentId, logBytes: this.recorder?.size() ?? 0, fault: this.fault ? { ...this.fault } : null, waitingEvents: this.backlog.length, ...this.growth.summary(this.options.now().getTime()) };
   }
 
   /** Zorgbeeld's own message on the Yjs connection: whether the board takes writes now, and what just changed. */
@@ -302,10 +396,10 @@ export class IncidentRoom {
 
   /**
    * Runs a server-side change of the document (its updates are recorded and broadcast as the
-   * server's). When the log cannot take the change, the document is rebuilt from the log and
-   * {@link StorageError} is thrown, so the caller can say so.
+   * server's); resolves once it is recorded. When the log cannot take the change, the document
+   * is rebuilt from the log and it rejects with {@link StorageError}, so the caller can say so.
    */
-  serverChange(change: (doc: Y.Doc) => void): void {
+  async serverChange(change: (doc: Y.Doc) => void): Promise<void> {
     if (this.fault) throw new StorageError(`log of incident ${this.options.incidentId} is not writable`, this.fault.code);
     this.serverWriteFailure = null;
     change(this.doc);
@@ -315,11 +409,184 @@ export class IncidentRoom {
       this.rebuild();
       throw failure;
     }
+    await this.settled();
+  }
+
+  /**
+   * Resolves once everything recorded so far is in the log; rejects with {@link StorageError}
+   * when the turn that carried it failed. The log file is written at once, so there it resolves
+   * at once.
+   */
+  settled(): Promise<void> {
+    if (this.unrecorded.records.length > 0) {
+      this.nextTurn ??= deferred();
+      void this.pump();
+      return this.nextTurn.promise;
+    }
+    return this.inFlight?.promise ?? Promise.resolve();
   }
 
   /** Rebuilds the document from the log: the way back from a change that may not stand. */
   private rebuild(): void {
-    this.adopt(stateFromLogEnd(this.recorder.file, this.options.log));
+    if (this.shared) this.adopt(this.fromMemory(this.unrecorded.records));
+    else this.adopt(stateFromLogEnd(this.recorder!.file, this.options.log));
+  }
+
+  /** A shared log's document rebuilt from the records kept since its last checkpoint, and then `after`. */
+  private fromMemory(after: readonly NewRecord[]): ReplayedState {
+    return replayRecords([...this.memory, ...after.map((r) => ({ ...r, index: 0 }))], this.options.log);
+  }
+
+  /** Keeps a record of a shared log: a checkpoint replaces what came before it. */
+  private remember(record: NewRecord): void {
+    if (record.type === RecordType.checkpoint) this.memory = [];
+    this.memory.push({ ...record, index: 0 });
+  }
+
+  /**
+   * The turns of a shared log, one at a time (docs/architecture.md, "One order per incident
+   * across servers"). Update frames are judged inside a turn, against the document with every
+   * record committed before, whichever server committed it; all other frames are answered
+   * between turns, when the document holds only what is recorded, so that nobody is sent
+   * anything before it is in the log.
+   */
+  private async pump(): Promise<void> {
+    if (this.pumping || !this.shared) return;
+    this.pumping = true;
+    try {
+      while (!this.closed) {
+        while (this.inbox.length > 0 && !isUpdateFrame(this.inbox[0].frame)) {
+          const { socket, frame } = this.inbox.shift()!;
+          this.receiveNow(socket, frame);
+        }
+        let n = 0;
+        while (n < this.inbox.length && isUpdateFrame(this.inbox[n].frame)) n++;
+        const batch = this.inbox.splice(0, n);
+        if (this.fault && !this.probing) {
+          // Writes are refused before anything is applied (retryable); nothing to record.
+          for (const { socket, frame } of batch) this.receiveNow(socket, frame);
+          if (batch.length === 0) break;
+          continue;
+        }
+        if (batch.length > 0 || this.unrecorded.records.length > 0 || this.probing) await this.turn(batch);
+        else if (this.wantHead > this.shared.recorder.head) await this.catchUp();
+        else break;
+      }
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  /** One turn: what others committed first, then the batch judged, then all of it recorded, then sent. */
+  private async turn(batch: { socket: RoomSocket; frame: Uint8Array }[]): Promise<void> {
+    const shared = this.shared!;
+    this.probing = false;
+    let mine: Pending | null = null;
+    let done: Deferred | null = null;
+    try {
+      const head = await shared.recorder.turn((missed) => {
+        this.applyRemote(missed);
+        this.inTurn = true;
+        try {
+          for (const { socket, frame } of batch) this.receiveNow(socket, frame);
+        } finally {
+          this.inTurn = false;
+        }
+        mine = this.unrecorded;
+        this.unrecorded = nothingPending();
+        done = this.nextTurn;
+        this.nextTurn = null;
+        this.inFlight = done;
+        return mine.records;
+      });
+      const turned = mine as unknown as Pending;
+      for (const record of turned.records) this.remember(record);
+      if (this.fault) this.clearFault();
+      this.outbox.push(...turned.updates);
+      this.flush();
+      for (const after of turned.after) after();
+      if (turned.records.length > 0) shared.committed(head);
+      (done as Deferred | null)?.resolve();
+    } catch (error) {
+      const failure = error instanceof StorageError ? error : new StorageError(`turn failed: ${(error as Error).message}`, 'ETURN');
+      if (!(error instanceof StorageError)) this.options.log(`BUG: yjs ${this.options.incidentId}: ${(error as Error).stack ?? String(error)}`);
+      // Nothing of the turn is recorded, nor anything changed since: the changes go again (their
+      // writers keep them and send them again when they reconnect), the events wait in memory
+      // for the next turn, the document goes back to what the log holds.
+      const judged = mine as Pending | null;
+      const dropped = [judged ?? nothingPending(), this.unrecorded];
+      this.unrecorded = { ...nothingPending(), records: dropped.flatMap((p) => p.records).filter((r) => r.type === RecordType.event) };
+      this.adopt(this.fromMemory(this.unrecorded.records));
+      this.markFault(failure);
+      for (const p of dropped) for (const socket of p.writers) socket.close(CloseCodes.StorageUnavailable);
+      // A batch the turn never came to judge is refused now, as the fault refuses every write.
+      if (!judged) for (const { socket, frame } of batch) this.receiveNow(socket, frame);
+      (done as Deferred | null)?.reject(failure);
+      const waiting = this.nextTurn;
+      this.nextTurn = null;
+      waiting?.reject(failure);
+    } finally {
+      this.inFlight = null;
+    }
+  }
+
+  /** Applies what another server committed since this room's head (no turn needed to read). */
+  private async catchUp(): Promise<void> {
+    try {
+      this.applyRemote(await this.shared!.recorder.after(this.shared!.recorder.head));
+    } catch (error) {
+      this.options.log(`yjs ${this.options.incidentId}: catching up with the shared log failed: ${(error as Error).message}`);
+      this.wantHead = 0;
+    }
+  }
+
+  /**
+   * Records other servers committed: their updates are applied and sent to this room's sockets
+   * (they are in the log already), their clientIDs bound to their authors, their events acted on.
+   */
+  private applyRemote(records: readonly LogRecord[]): void {
+    for (const record of records) {
+      if (record.type === RecordType.update) {
+        this.remote = true;
+        try {
+          Y.applyUpdate(this.doc, record.payload, 'remote');
+        } finally {
+          this.remote = false;
+        }
+        for (const client of Y.parseUpdateMeta(record.payload).to.keys()) if (!this.bindings.has(client)) this.bindings.set(client, record.user);
+        this.updatesSinceCheckpoint++;
+      } else if (record.type === RecordType.checkpoint) {
+        this.updatesSinceCheckpoint = 0;
+      } else {
+        try {
+          this.shared!.onEvent(JSON.parse(new TextDecoder().decode(record.payload)) as RecordedEvent);
+        } catch (error) {
+          this.options.log(`yjs ${this.options.incidentId}: an event of another server could not be read: ${(error as Error).message}`);
+        }
+      }
+      this.remember(record);
+    }
+    if (records.length > 0) this.flush();
+  }
+
+  /** Another server committed records up to `head`: this room reads them when it is behind. */
+  remoteHead(head: number): void {
+    if (!this.shared || head <= this.wantHead) return;
+    this.wantHead = head;
+    void this.pump();
+  }
+
+  /** An awareness frame relayed from this incident's sockets on another server. */
+  remoteAwareness(frame: Uint8Array): void {
+    if (this.closed) return;
+    try {
+      const decoder = decoding.createDecoder(frame);
+      if (decoding.readVarUint(decoder) !== YMessage.awareness) return;
+      awarenessProtocol.applyAwarenessUpdate(this.awareness, decoding.readVarUint8Array(decoder), 'remote');
+      this.broadcast(frame, null);
+    } catch (error) {
+      this.options.log(`yjs ${this.options.incidentId}: a relayed awareness frame could not be read: ${(error as Error).message}`);
+    }
   }
 
   /** Adds a socket and starts the sync handshake. */
@@ -340,12 +607,27 @@ export class IncidentRoom {
     if (entry.awarenessClients.size > 0) {
       const removed = [...entry.awarenessClients].filter((c) => this.awareness.getStates().has(c));
       awarenessProtocol.removeAwarenessStates(this.awareness, removed, socket);
-      if (removed.length > 0) this.broadcast(this.awarenessMessage(removed), null);
+      if (removed.length > 0) {
+        const message = this.awarenessMessage(removed);
+        this.broadcast(message, null);
+        this.shared?.relay(message);
+      }
     }
   }
 
   /** Handles one frame from a socket; closes the socket on anything malformed or refused. */
   receive(socket: RoomSocket, frame: Uint8Array): void {
+    if (!this.sockets.has(socket)) return;
+    // A shared log: awareness at once (never recorded), everything else in turn order.
+    if (this.shared && !(frame[0] === YMessage.awareness || frame[0] === YMessage.queryAwareness)) {
+      this.inbox.push({ socket, frame });
+      void this.pump();
+      return;
+    }
+    this.receiveNow(socket, frame);
+  }
+
+  private receiveNow(socket: RoomSocket, frame: Uint8Array): void {
     if (!this.sockets.has(socket)) return;
     try {
       const decoder = decoding.createDecoder(frame);
@@ -462,6 +744,7 @@ export class IncidentRoom {
       return this.refuse(socket, CloseCodes.StorageUnavailable, error.message, true);
     }
     for (const client of newClients) this.bindings.set(client, author.id);
+    if (this.shared) this.unrecorded.writers.add(socket);
     this.options.budget.charge(author.id, update.length);
     this.recordChange(author, verdict);
   }
@@ -538,13 +821,20 @@ export class IncidentRoom {
       return { needId, organisationId: (map?.get('organisationId') as string | undefined) ?? null, fields: values(map, fields.size > 0 ? fields : new Set(map?.keys() ?? [])) };
     });
     if (reports.length + needs.length + touched.picture.size + touched.areas.size + touched.logbook === 0) return;
-    if (needs.length > 0) {
-      try {
-        const root = this.doc.getMap<Y.Map<unknown>>('needs');
-        this.options.onNeeds?.(needs.map((n) => ({ ...n, now: root.get(n.needId)?.toJSON() })));
-      } catch (error) {
-        this.options.log(`yjs ${this.options.incidentId}: need listener failed: ${(error as Error).message}`);
-      }
+    if (needs.length > 0 && this.options.onNeeds) {
+      const onNeeds = this.options.onNeeds;
+      const root = this.doc.getMap<Y.Map<unknown>>('needs');
+      const changed = needs.map((n) => ({ ...n, now: root.get(n.needId)?.toJSON() }));
+      const tell = () => {
+        try {
+          onNeeds(changed);
+        } catch (error) {
+          this.options.log(`yjs ${this.options.incidentId}: need listener failed: ${(error as Error).message}`);
+        }
+      };
+      // Told once the change is in the log.
+      if (this.shared) this.unrecorded.after.push(tell);
+      else tell();
     }
     this.recordEvent(author.id, {
       type: 'changed',
@@ -584,8 +874,10 @@ export class IncidentRoom {
     );
     for (const { update } of updates) {
       this.updatesSinceCheckpoint++;
-      this.outbox.push(update);
+      (this.shared ? this.unrecorded.updates : this.outbox).push(update);
     }
+    // A shared log's updates go out after their turn (see turn()).
+    if (this.shared) return;
     // A lone update goes out at once; what follows within the same turn of the event loop
     // waits for the end of it and goes out merged: batching only when updates are waiting.
     if (!this.batching) {
@@ -660,7 +952,9 @@ export class IncidentRoom {
     }
     const rewritten = encoding.toUint8Array(encoder);
     awarenessProtocol.applyAwarenessUpdate(this.awareness, rewritten, socket);
-    this.broadcast(awarenessFrame(rewritten), socket);
+    const message = awarenessFrame(rewritten);
+    this.broadcast(message, socket);
+    this.shared?.relay(message);
   }
 
   private awarenessMessage(clients: number[]): Uint8Array {
@@ -675,19 +969,40 @@ export class IncidentRoom {
     socket.send(message);
   }
 
-  /** Closes every socket, writes a last checkpoint and frees the document. */
+  /**
+   * Closes every socket, writes a last checkpoint and frees the document. A shared log's last
+   * records are written in a last turn: {@link finished} resolves after it.
+   */
   close(code: CloseCode = CloseCodes.ServerStopping): void {
-    if (this.closed) return;
+    if (this.closed || this.ending) return;
     this.flush();
     for (const socket of [...this.sockets.keys()]) {
       this.leave(socket);
       socket.close(code);
     }
     if (this.updatesSinceCheckpoint > 0) this.checkpoint();
-    if (this.backlog.length > 0) this.options.log(`LOG FAILURE: incident ${this.options.incidentId}: ${this.backlog.length} event(s) could not be written before the room closed`);
+    if (this.shared) {
+      this.inbox.length = 0;
+      const last = this.fault ? Promise.resolve() : this.settled();
+      this.ending = last
+        .catch((error: Error) => this.options.log(`LOG FAILURE: incident ${this.options.incidentId}: the last records could not be written before the room closed: ${error.message}`))
+        .then(() => this.free());
+      return;
+    }
+    this.free();
+  }
+
+  /** Resolves once a closed room has written its last records. */
+  get finished(): Promise<void> {
+    return this.ending ?? Promise.resolve();
+  }
+
+  private free(): void {
+    const waiting = this.backlog.length + (this.shared ? this.unrecorded.records.length : 0);
+    if (waiting > 0) this.options.log(`LOG FAILURE: incident ${this.options.incidentId}: ${waiting} record(s) could not be written before the room closed`);
     clearInterval(this.retryTimer);
     this.closed = true;
-    this.recorder.close();
+    this.recorder?.close();
     this.awareness.destroy();
     this.doc.destroy();
   }

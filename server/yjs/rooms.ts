@@ -7,7 +7,13 @@ import { text } from '../../shared/text';
 import { HttpError } from '../http/http-error';
 import { IncidentLog, StorageError, eventRecord } from '../recorder/incident-log';
 import type { RecordedEvent } from '../../shared/recorded-event';
-import { IncidentRoom, incidentLogFile, type ChangedNeed } from './incident-room';
+import type pg from 'pg';
+import * as Y from 'yjs';
+import { IncidentRoom, incidentLogFile, type ChangedNeed, type SharedLog } from './incident-room';
+import { PgRecorder } from '../recorder/pg-recorder';
+import { startFromRecorder } from '../recorder/replay-state';
+import type { BoardStatus } from '../../shared/wire';
+import type { RoomBus } from './room-bus';
 import type { StorageStatus } from './log-growth';
 import { WriteBudget, DEFAULT_WRITE_BUDGET, type WriteBudgetLimits } from './write-budget';
 import { DEFAULTS } from '../defaults';
@@ -27,6 +33,12 @@ export interface RoomsOptions {
   storageRetryMs?: number;
   /** Told of every accepted change to needs (reach pushes urgent ones to GHOR's devices). */
   onNeeds?: (incidentId: string, needs: readonly ChangedNeed[]) => void;
+  /**
+   * Incident logs in PostgreSQL, in one order shared with the other servers on the database,
+   * who hear of each other's records on the bus; frozen networks in the store. Unset: log files
+   * and networks in `dataDir`.
+   */
+  shared?: { pool: pg.Pool; bus: RoomBus };
 }
 
 /** Where the frozen network of an incident lives. */
@@ -45,15 +57,46 @@ export class Rooms {
   /** The write budget per user, across every incident. */
   readonly budget: WriteBudget;
 
+  /** Frozen networks read from the store (they never change), on a shared log. */
+  private readonly networks = new Map<string, IncidentNetwork>();
+  private pollTimer: NodeJS.Timeout | undefined;
+
   constructor(private readonly options: RoomsOptions) {
     this.budget = new WriteBudget(options.writeBudget ?? DEFAULT_WRITE_BUDGET, () => options.now().getTime());
+    const shared = options.shared;
+    if (shared) {
+      shared.bus.listen((message) => {
+        if (message.kind === 'sessions-ended' || message.kind === 'outbox') return;
+        const room = this.rooms.get(message.incidentId);
+        if (message.kind === 'head') room?.remoteHead(message.head);
+        else if (message.kind === 'awareness') room?.remoteAwareness(message.frame);
+        else {
+          if (message.status.closed) this.readOnly.add(message.incidentId);
+          room?.announce(message.status);
+        }
+      });
+      // While the bus is down, each loaded room asks the log for what others committed.
+      this.pollTimer = setInterval(() => {
+        if (!shared.bus.healthy) for (const [id, room] of this.rooms) void this.pollHead(shared.pool, id, room);
+      }, DEFAULTS.sharedPollMs);
+      this.pollTimer.unref();
+    }
+  }
+
+  private async pollHead(pool: pg.Pool, incidentId: string, room: IncidentRoom): Promise<void> {
+    try {
+      room.remoteHead((await PgRecorder.open(pool, incidentId)).head);
+    } catch (error) {
+      this.options.log(`incident ${incidentId}: polling the shared log failed: ${(error as Error).message}`);
+    }
   }
 
   /**
-   * The frozen network of an incident. A file that is missing or cannot be read is an
+   * The frozen network of an incident. A file (or row) that is missing or cannot be read is an
    * {@link HttpError} with a sentence for the reader, not a bare exception.
    */
-  network(incidentId: string): IncidentNetwork {
+  async network(incidentId: string): Promise<IncidentNetwork> {
+    if (this.options.shared) return this.storedNetwork(incidentId);
     const file = networkFile(this.options.dataDir, incidentId);
     let source: string;
     try {
@@ -77,15 +120,42 @@ export class Rooms {
     }
   }
 
+  private async storedNetwork(incidentId: string): Promise<IncidentNetwork> {
+    const known = this.networks.get(incidentId);
+    if (known) return known;
+    let row;
+    try {
+      row = await this.options.store.get('networks', incidentId);
+    } catch (error) {
+      this.options.log(`incident ${incidentId}: its network cannot be read from the store (${(error as Error).message})`);
+      throw new HttpError(503, 'storage-unavailable', text('De gegevens van dit incident zijn nu niet te lezen: de database antwoordt niet. Probeer het zo opnieuw.', 'The data of this incident cannot be read now: the database does not answer. Try again shortly.'));
+    }
+    if (!row) {
+      this.options.log(`incident ${incidentId}: no frozen network in the store`);
+      throw new HttpError(503, 'incident-data-missing', text('De gegevens van dit incident (het bevroren netwerk) ontbreken in de database. De beheerder kan ze terugzetten uit een back-up.', 'The data of this incident (its frozen network) is missing in the database. An administrator can restore it from a backup.'));
+    }
+    this.networks.set(incidentId, row.network);
+    return row.network;
+  }
+
   /** Opens the room of a new incident: freezes the network and writes the document's fixed structure. */
-  create(incident: Incident, network: IncidentNetwork): IncidentRoom {
+  async create(incident: Incident, network: IncidentNetwork): Promise<IncidentRoom> {
     const file = networkFile(this.options.dataDir, incident.id);
     let room: IncidentRoom | undefined;
     try {
-      mkdirSync(join(this.options.dataDir, 'incidents', incident.id), { recursive: true });
-      writeFileSync(file, JSON.stringify(network));
-      room = this.open(incident, network);
-      room.serverChange((doc) => initIncidentDoc(doc, network.locations.map((l) => l.id)));
+      if (this.options.shared) {
+        await this.options.store.put({ networks: [{ id: incident.id, network }] });
+        this.networks.set(incident.id, network);
+        room = await this.openShared(incident, network, true);
+      } else {
+        mkdirSync(join(this.options.dataDir, 'incidents', incident.id), { recursive: true });
+        writeFileSync(file, JSON.stringify(network));
+        room = this.open(incident, network);
+      }
+      await room.serverChange((doc) => initIncidentDoc(doc, network.locations.map((l) => l.id)));
+      room.recordEvent(incident.createdBy, { type: 'incident-opened', title: incident.title, grip: incident.grip });
+      room.checkpoint();
+      await room.settled();
     } catch (error) {
       room?.close();
       this.rooms.delete(incident.id);
@@ -99,8 +169,6 @@ export class Rooms {
         ),
       );
     }
-    room.recordEvent(incident.createdBy, { type: 'incident-opened', title: incident.title, grip: incident.grip });
-    room.checkpoint();
     this.scheduleIdle(incident.id);
     return room;
   }
@@ -127,11 +195,11 @@ export class Rooms {
     return this.rooms.get(incidentId) ?? this.load(incident);
   }
 
-  private load(incident: Incident): IncidentRoom {
+  private async load(incident: Incident): Promise<IncidentRoom> {
     if (incident.status === 'closed') this.readOnly.add(incident.id);
-    const network = this.network(incident.id);
+    const network = await this.network(incident.id);
     try {
-      return this.open(incident, network);
+      return this.options.shared ? await this.openShared(incident, network, false) : this.open(incident, network);
     } catch (error) {
       if (!(error instanceof StorageError)) throw error;
       this.options.log(`incident ${incident.id}: ${error.message}`);
@@ -168,6 +236,48 @@ export class Rooms {
     return room;
   }
 
+  /**
+   * Opens a room on the shared log: from the log's end as it is now (or empty, for an incident
+   * being created), telling the other servers of every turn it commits.
+   */
+  private async openShared(incident: Incident, network: IncidentNetwork, fresh: boolean): Promise<IncidentRoom> {
+    const { pool, bus } = this.options.shared!;
+    const recorder = await PgRecorder.open(pool, incident.id);
+    const start = fresh ? { state: { doc: new Y.Doc(), bindings: new Map<number, string>(), updatesSinceCheckpoint: 0 }, records: [] } : await startFromRecorder(recorder, this.options.log);
+    const shared: SharedLog = {
+      recorder,
+      start,
+      committed: (head) => bus.publish({ kind: 'head', incidentId: incident.id, head }),
+      relay: (frame) => bus.publish({ kind: 'awareness', incidentId: incident.id, frame }),
+      onEvent: (event) => {
+        // Closed on another server: no more writes here either, from this record on.
+        if (event.type === 'incident-closed') this.readOnly.add(incident.id);
+      },
+    };
+    // Another caller may have loaded it meanwhile.
+    const loaded = this.rooms.get(incident.id);
+    if (loaded) {
+      start.state.doc.destroy();
+      return loaded;
+    }
+    const room = new IncidentRoom({
+      incidentId: incident.id,
+      dataDir: this.options.dataDir,
+      network,
+      now: this.options.now,
+      log: this.options.log,
+      readOnly: () => this.readOnly.has(incident.id),
+      checkpointEvery: this.options.checkpointEvery,
+      budget: this.budget,
+      storageRetryMs: this.options.storageRetryMs,
+      onNeeds: this.options.onNeeds ? (needs) => this.options.onNeeds!(incident.id, needs) : undefined,
+      shared,
+    });
+    this.rooms.set(incident.id, room);
+    this.scheduleIdle(incident.id);
+    return room;
+  }
+
   /** The room of an incident if it is loaded now; never loads one. */
   loadedRoom(incidentId: string): IncidentRoom | undefined {
     return this.rooms.get(incidentId);
@@ -183,6 +293,7 @@ export class Rooms {
    * incident.
    */
   async recordEvent(incidentId: string, user: string, event: RecordedEvent): Promise<void> {
+    if (this.options.shared) return this.recordSharedEvent(incidentId, user, event);
     const known = this.eventLogs.has(incidentId) || this.rooms.has(incidentId);
     if (!known && !(await this.options.store.get('incidents', incidentId))) return;
     // A room loaded (or loading, also since the lookup above) writes the event itself; from
@@ -196,6 +307,21 @@ export class Rooms {
       this.closeEventLog(incidentId);
       (await this.get(incidentId))?.recordEvent(user, event);
     }
+  }
+
+  /**
+   * {@link recordEvent} on a shared log: a loaded room records the event in its next turn;
+   * otherwise it is appended at the log's end, holding the incident's order, and the servers
+   * that have the board loaded are told. Throws {@link StorageError} when the database does
+   * not take it, as the store's writes of the same request would.
+   */
+  private async recordSharedEvent(incidentId: string, user: string, event: RecordedEvent): Promise<void> {
+    const { pool, bus } = this.options.shared!;
+    const room = this.rooms.get(incidentId) ?? (await this.loading.get(incidentId));
+    if (room) return room.recordEvent(user, event);
+    if (!(await this.options.store.get('incidents', incidentId))) return;
+    const head = await PgRecorder.atEnd(pool, incidentId).appendAtEnd([eventRecord(this.options.now().getTime(), user, event)]);
+    bus.publish({ kind: 'head', incidentId, head });
   }
 
   private eventLog(incidentId: string): IncidentLog {
@@ -218,10 +344,16 @@ export class Rooms {
     this.eventLogs.delete(incidentId);
   }
 
-  /** Marks an incident closed: its document takes no more writes. */
+  /** Marks an incident closed: its document takes no more writes, here and on the other servers. */
   markClosed(incidentId: string): void {
     this.readOnly.add(incidentId);
-    this.rooms.get(incidentId)?.announce({ closed: true });
+    this.announce(incidentId, { closed: true });
+  }
+
+  /** Tells everyone on an incident's board, on every server, that its GRIP level changed or it closed. */
+  announce(incidentId: string, status: Omit<BoardStatus, 'storage'>): void {
+    this.rooms.get(incidentId)?.announce(status);
+    this.options.shared?.bus.publish({ kind: 'status', incidentId, status });
   }
 
   /** Called when a socket left: an empty room is unloaded after the idle time. */
@@ -269,12 +401,15 @@ export class Rooms {
     return this.rooms.size;
   }
 
-  /** Closes every room (last checkpoint, sockets closed with a "server stopping" code). */
-  closeAll(): void {
+  /** Closes every room (last checkpoint, sockets closed with a "server stopping" code); resolves once their last records are written. */
+  async closeAll(): Promise<void> {
     for (const timer of this.idleTimers.values()) clearTimeout(timer);
     this.idleTimers.clear();
-    for (const room of this.rooms.values()) room.close();
+    clearInterval(this.pollTimer);
+    const rooms = [...this.rooms.values()];
+    for (const room of rooms) room.close();
     this.rooms.clear();
     for (const id of [...this.eventLogs.keys()]) this.closeEventLog(id);
+    await Promise.all(rooms.map((room) => room.finished));
   }
 }

@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ADMIN_PASSWORD, DEMO_PASSWORD } from './server';
+import { TEST_REDIS, TEST_STORE, createTestDatabase, dropTestDatabase, testDatabaseName, testDatabaseUrl } from './test-store';
 
 /** The server as `npm start` runs it, in its own process: what a browser test talks to. */
 export interface ProcessServer {
@@ -22,9 +23,13 @@ export async function startProcessServer({ dataDir, env = {} }: { dataDir?: stri
     throw new Error('no web build: run `npm run build` first (the `npm test` script does)');
   }
   const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'zorgbeeld-proc-')));
+  // On PostgreSQL: the database of this data directory, one of several servers through Redis.
+  const database = TEST_STORE === 'postgres' ? testDatabaseName(dir) : undefined;
+  if (database) await createTestDatabase(database);
+  const cluster: Record<string, string> = database ? { DATABASE_URL: testDatabaseUrl(database), REDIS_URL: TEST_REDIS } : {};
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir, TILE_URL: '', ADMIN_PASSWORD, DEMO_PASSWORD, ...env },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir, TILE_URL: '', ADMIN_PASSWORD, DEMO_PASSWORD, ...cluster, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];
@@ -49,7 +54,10 @@ export async function startProcessServer({ dataDir, env = {} }: { dataDir?: stri
         child.kill(signal);
         await exited;
       }
-      if (!keepData) await rm(dir, { recursive: true, force: true });
+      if (!keepData) {
+        if (database) await dropTestDatabase(database);
+        await rm(dir, { recursive: true, force: true });
+      }
     },
   };
 }

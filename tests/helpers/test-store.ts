@@ -3,6 +3,7 @@ import pg from 'pg';
 import { openLowdbStore } from '../../server/store/lowdb-store';
 import { openPgStore } from '../../server/store/pg-store';
 import type { Store } from '../../server/store/store';
+import { joinCluster, type Cluster } from '../../server/cluster';
 
 /**
  * Which store the tests run on: the embedded one, or PostgreSQL when ZORGBEELD_TEST_STORE is
@@ -12,6 +13,9 @@ export const TEST_STORE = process.env.ZORGBEELD_TEST_STORE === 'postgres' ? 'pos
 
 /** Where the test databases are made: the machine's PostgreSQL unless ZORGBEELD_TEST_POSTGRES says otherwise. */
 export const TEST_POSTGRES = process.env.ZORGBEELD_TEST_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** The Redis of the tests on PostgreSQL: the machine's unless ZORGBEELD_TEST_REDIS says otherwise. */
+export const TEST_REDIS = process.env.ZORGBEELD_TEST_REDIS ?? 'redis://127.0.0.1:6379';
 
 /** A test database's connection string: the server of TEST_POSTGRES, another database name. */
 export function testDatabaseUrl(name: string): string {
@@ -51,14 +55,28 @@ export async function dropTestDatabase(name: string): Promise<void> {
   await withAdmin((admin) => admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
 }
 
+/** The database name of a test data directory: a server restarted over the same directory finds its data again. */
+export function testDatabaseName(dataDir: string): string {
+  return `zorgbeeld_test_${createHash('sha256').update(dataDir).digest('hex').slice(0, 16)}`;
+}
+
 /**
  * The store of a test server. On PostgreSQL each data directory has its own database, named
- * after the directory, so a server restarted over the same directory finds its data again;
- * `drop` removes it with the directory.
+ * after the directory (`database` names another: a second server on the same one), and the
+ * server is one of several on it, through Redis, with its incident logs in the database;
+ * `drop` removes the database with the directory.
  */
-export async function openTestStore(dataDir: string, log: (message: string) => void): Promise<{ store: Store; drop: () => Promise<void> }> {
-  if (TEST_STORE === 'embedded') return { store: await openLowdbStore({ dataDir, log }), drop: async () => {} };
-  const name = `zorgbeeld_test_${createHash('sha256').update(dataDir).digest('hex').slice(0, 16)}`;
+export async function openTestStore(dataDir: string, log: (message: string) => void, database?: string): Promise<{ store: Store; cluster?: Cluster; drop: () => Promise<void> }> {
+  if (TEST_STORE === 'embedded' && database === undefined) return { store: await openLowdbStore({ dataDir, log }), drop: async () => {} };
+  const name = database ?? testDatabaseName(dataDir);
   await createTestDatabase(name);
-  return { store: await openPgStore({ url: testDatabaseUrl(name), log, exclusive: true }), drop: () => dropTestDatabase(name) };
+  const store = await openPgStore({ url: testDatabaseUrl(name), log, exclusive: false });
+  let cluster: Cluster;
+  try {
+    cluster = await joinCluster({ pool: store.pool, url: testDatabaseUrl(name), redisUrl: TEST_REDIS, name, log, dutyTickMs: 200 });
+  } catch (error) {
+    await store.close();
+    throw new Error(`${(error as Error).message}: the tests on PostgreSQL need Redis too. Start it (redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no) or set ZORGBEELD_TEST_REDIS.`);
+  }
+  return { store, cluster, drop: () => dropTestDatabase(name) };
 }

@@ -1,0 +1,171 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { addNeed, readReport, setReport, updateNeed } from '../shared/incident-doc';
+import { CloseCodes } from '../shared/wire';
+import { RecordType } from '../server/recorder/incident-log';
+import { HttpClient } from './helpers/http-client';
+import { DEMO_PASSWORD, startServer, type TestServer } from './helpers/server';
+import { connectSocket, connected } from './helpers/socket-client';
+import { waitFor } from './helpers/wait-for';
+import { connectBoard, type BoardClient } from './helpers/yjs-client';
+
+// Several servers on one PostgreSQL database, told of each other through Redis
+// (docs/architecture.md, "One order per incident across servers"), with stock clients. These
+// run on PostgreSQL and Redis whatever project runs them: that is what they are about.
+
+const database = `zorgbeeld_test_cluster_${randomBytes(6).toString('hex')}`;
+let a: TestServer;
+let b: TestServer;
+let c: TestServer;
+let incidentId: string;
+let ghorCookie: string;
+let coordinatorCookie: string;
+let observerCookie: string;
+let ownOrg: string;
+let ownLocation: string;
+let otherLocation: string;
+const boards: BoardClient[] = [];
+
+const board = (server: TestServer, cookie: string) => {
+  const client = connectBoard(server.url, incidentId, cookie);
+  boards.push(client);
+  return client;
+};
+const decode = (payload: Uint8Array) => JSON.parse(new TextDecoder().decode(payload)) as Record<string, unknown>;
+
+beforeAll(async () => {
+  a = await startServer({ database });
+  // The others find the region the first one seeded; seeding again would find it there.
+  [b, c] = await Promise.all([startServer({ database, seed: false }), startServer({ database, seed: false })]);
+  const ghor = await new HttpClient(a.url).signIn('ghor', DEMO_PASSWORD);
+  ghorCookie = ghor.cookie;
+  // Signed in on one server, the session holds on every other.
+  coordinatorCookie = (await new HttpClient(b.url).signIn('coordinator', DEMO_PASSWORD)).cookie;
+  observerCookie = (await new HttpClient(c.url).signIn('observer', DEMO_PASSWORD)).cookie;
+  incidentId = (await ghor.post('/api/incidents', { title: 'Drie servers', grip: 2 })).body.data.id;
+  const coordinator = new HttpClient(c.url);
+  coordinator.cookie = coordinatorCookie;
+  ownOrg = (await coordinator.get('/api/me')).body.data.organisationId;
+  const { network } = (await coordinator.get(`/api/incidents/${incidentId}`)).body.data;
+  ownLocation = network.locations.find((l: { organisationId: string }) => l.organisationId === ownOrg).id;
+  otherLocation = network.locations.find((l: { organisationId: string }) => l.organisationId !== ownOrg).id;
+});
+
+afterAll(async () => {
+  for (const client of boards) client.destroy();
+  await Promise.all([b?.close({ keepData: true }), c?.close({ keepData: true })]);
+  await a?.close();
+});
+
+describe('several servers on one database', () => {
+  it('a client on one server sees a write made on another, recorded once, stamped once', async () => {
+    const writer = board(b, coordinatorCookie);
+    const readerA = board(a, ghorCookie);
+    const readerC = board(c, observerCookie);
+    await Promise.all([writer.synced(), readerA.synced(), readerC.synced()]);
+    setReport(writer.doc, ownLocation, { impact: 'major', bedsFree: 3, remarks: 'via B' });
+    for (const reader of [readerA, readerC, writer]) {
+      await waitFor(() => readReport(reader.doc, ownLocation).stamp?.by === 'coordinator', { what: 'the stamped report everywhere' });
+    }
+    expect(readReport(readerA.doc, ownLocation)).toMatchObject({ impact: 'major', bedsFree: 3, remarks: 'via B' });
+    const records = await a.records(incidentId);
+    const changes = records.filter((r) => r.type === RecordType.event).map((r) => decode(r.payload)).filter((e) => e.type === 'changed' && e.username === 'coordinator');
+    expect(changes).toHaveLength(1);
+    // One order: sequence numbers 1, 2, 3, … without a gap or a double.
+    expect(records.map((r) => r.index)).toEqual(records.map((_, i) => i + 1));
+  });
+
+  it('a coordinator files a need on one server while GHOR handles it on another: both converge, each change gated once', async () => {
+    const coordinator = board(a, coordinatorCookie);
+    const ghor = board(b, ghorCookie);
+    await Promise.all([coordinator.synced(), ghor.synced()]);
+    const needId = `need-${randomBytes(4).toString('hex')}`;
+    addNeed(coordinator.doc, { id: needId, organisationId: ownOrg, kind: 'transport', urgency: 'high', status: 'open', createdBy: 'coordinator', createdAt: new Date().toISOString() });
+    await waitFor(() => ghor.doc.getMap('needs').has(needId), { what: 'the need on the GHOR side' });
+    // At the same moment, on two servers: the coordinator raises the urgency, GHOR takes it on.
+    updateNeed(coordinator.doc, needId, { urgency: 'immediate' });
+    updateNeed(ghor.doc, needId, { status: 'in-progress' });
+    const settled = (doc: Y.Doc) => {
+      const need = (doc.getMap('needs').get(needId) as Y.Map<unknown> | undefined)?.toJSON();
+      return need?.urgency === 'immediate' && need?.status === 'in-progress';
+    };
+    await waitFor(() => settled(coordinator.doc) && settled(ghor.doc), { what: 'both changes on both sides' });
+    const server = board(c, observerCookie);
+    await server.synced();
+    expect(settled(server.doc)).toBe(true);
+    const changed = (await c.records(incidentId))
+      .filter((r) => r.type === RecordType.event)
+      .map((r) => decode(r.payload))
+      .filter((e) => e.type === 'changed' && (e.needs as { needId: string }[]).some((n) => n.needId === needId));
+    expect(changed.map((e) => e.username).sort()).toEqual(['coordinator', 'coordinator', 'ghor']);
+  });
+
+  it('a forbidden write arriving at any server is refused as on the first, and leaves nothing anywhere', async () => {
+    const before = (await a.records(incidentId)).length;
+    const watcher = board(a, ghorCookie);
+    await watcher.synced();
+    for (const server of [a, b, c]) {
+      const coordinator = board(server, coordinatorCookie);
+      await coordinator.synced();
+      setReport(coordinator.doc, otherLocation, { remarks: `forbidden via ${server.url}` });
+      await waitFor(() => coordinator.closes.some((close) => close.code === CloseCodes.Forbidden.code), { what: `the refusal on ${server.url}` });
+      coordinator.destroy();
+    }
+    // What the three refusals left: joined and left events, no update, nothing on the board.
+    const after = (await a.records(incidentId)).slice(before);
+    expect(after.filter((r) => r.type === RecordType.update)).toEqual([]);
+    expect(readReport(watcher.doc, otherLocation).remarks ?? '').not.toContain('forbidden');
+  });
+
+  it('awareness crosses servers: who is on the board shows on every server', async () => {
+    const here = board(a, ghorCookie);
+    const there = board(c, observerCookie);
+    await Promise.all([here.synced(), there.synced()]);
+    here.provider.awareness.setLocalStateField('focus', ownLocation);
+    await waitFor(() => [...there.provider.awareness.getStates().values()].some((s) => (s as { focus?: string }).focus === ownLocation), { what: 'the focus on the other server' });
+    const state = [...there.provider.awareness.getStates().values()].find((s) => (s as { focus?: string }).focus === ownLocation) as { user: { name: string } };
+    // The server wrote the sender's true identity into the state, before it crossed over.
+    expect(state.user.name).toBeTruthy();
+  });
+
+  it('an alert sent on one server reaches a coordinator on another, whose answer reaches GHOR on a third; its messages go out once', async () => {
+    const coordinatorSocket = connectSocket(c.url, coordinatorCookie);
+    const ghorSocket = connectSocket(b.url, ghorCookie);
+    const alerts: { alertId: string }[] = [];
+    const statuses: { acknowledgements: { organisationId: string }[]; alert: { id: string } }[] = [];
+    coordinatorSocket.on('alert', (notice) => alerts.push({ alertId: notice.alert.id }));
+    ghorSocket.on('alert:status', (status) => statuses.push(status as never));
+    await Promise.all([connected(coordinatorSocket), connected(ghorSocket)]);
+    try {
+      const ghor = new HttpClient(a.url);
+      ghor.cookie = ghorCookie;
+      const sent = await ghor.post(`/api/incidents/${incidentId}/alerts`, { message: 'Stroomstoring', grip: 2, target: { all: true } });
+      expect(sent.status).toBe(201);
+      const alertId = sent.body.data.alert.id as string;
+      await waitFor(() => alerts.some((n) => n.alertId === alertId), { what: 'the alert on the coordinator’s server' });
+      const ack = (await coordinatorSocket.emitWithAck('alert:ack', { alertId, answer: 'yes' })) as { data?: { organisationId: string } };
+      expect(ack.data?.organisationId).toBe(ownOrg);
+      await waitFor(() => statuses.some((s) => s.alert.id === alertId && s.acknowledgements.some((x) => x.organisationId === ownOrg)), { what: 'the answer at GHOR on the third server' });
+      const events = (await b.records(incidentId)).filter((r) => r.type === RecordType.event).map((r) => decode(r.payload));
+      expect(events.filter((e) => e.type === 'alert-acked' && e.alertId === alertId)).toHaveLength(1);
+      // Delivered in the app: the coordinator was online, on another server than the sender.
+      await waitFor(async () => (await b.records(incidentId)).some((r) => r.type === RecordType.event && decode(r.payload).type === 'alert-delivered' && decode(r.payload).organisationId === ownOrg), { what: 'the delivery in the app' });
+    } finally {
+      coordinatorSocket.disconnect();
+      ghorSocket.disconnect();
+    }
+  });
+
+  it('closing the incident on one server stops writes on the others', async () => {
+    const writer = board(c, coordinatorCookie);
+    await writer.synced();
+    const ghor = new HttpClient(b.url);
+    ghor.cookie = ghorCookie;
+    expect((await ghor.post(`/api/incidents/${incidentId}/close`, {})).status).toBe(200);
+    const before = (await a.records(incidentId)).filter((r) => r.type === RecordType.update).length;
+    setReport(writer.doc, ownLocation, { remarks: 'na het sluiten' });
+    await waitFor(() => writer.closes.some((close) => close.code === CloseCodes.Closed.code), { what: 'the refusal after closing' });
+    expect((await a.records(incidentId)).filter((r) => r.type === RecordType.update).length).toBe(before);
+  });
+});
