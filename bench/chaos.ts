@@ -18,8 +18,17 @@ import { until } from './peers';
 // SIGKILL at a random moment and restarted on the same port and data directory. Every update any
 // client made must be in the document afterwards; the log and the store must load; each
 // organisation's alert acknowledgement must exist exactly once. A last round fills the disk.
+// `npm run chaos -- --instances 3`: the same over several servers on PostgreSQL and Redis, one
+// of them killed for good (chaos-cluster.ts). `--rounds N` sets the number of rounds.
 const CLIENTS = 50;
-const rounds = Number(process.argv[2] ?? 3);
+const args = process.argv.slice(2);
+const option = (name: string) => {
+  const at = args.indexOf(`--${name}`);
+  return at >= 0 ? Number(args[at + 1]) : undefined;
+};
+const instances = option('instances') ?? 1;
+// A bare number is the rounds, as before.
+const rounds = option('rounds') ?? (args[0] && /^\d+$/.test(args[0]) ? Number(args[0]) : 3);
 
 type Writer = { board: BoardClient; location: string; written: number };
 
@@ -27,7 +36,7 @@ type Writer = { board: BoardClient; location: string; written: number };
  * 50 stock clients, each writing an increasing number into the remarks of its own location
  * every 50–250 ms until `stop` is called.
  */
-async function startWriters(url: string, incidentId: string, cookie: string, locations: { id: string }[], remarks: (n: number) => string): Promise<{ clients: Writer[]; stop(): void }> {
+export async function startWriters(url: string, incidentId: string, cookie: string, locations: { id: string }[], remarks: (n: number) => string): Promise<{ clients: Writer[]; stop(): void }> {
   const clients: Writer[] = [];
   for (let i = 0; i < CLIENTS; i++) clients.push({ board: connectBoard(url, incidentId, cookie), location: locations[i].id, written: 0 });
   await until(() => clients.every((c) => c.board.provider.synced), 60000, 'clients synced');
@@ -191,6 +200,12 @@ async function fullDiskRound(): Promise<void> {
   }
 }
 
-for (let n = 1; n <= rounds; n++) await round(n);
-await fullDiskRound();
-console.log(process.exitCode ? 'CHAOS: FAILED' : 'CHAOS: every update and acknowledgement survived, also a disk that filled up');
+if (instances > 1) {
+  const { clusterRound } = await import('./chaos-cluster');
+  for (let n = 1; n <= rounds; n++) if (!(await clusterRound(n, instances, startWriters))) process.exitCode = 1;
+  console.log(process.exitCode ? 'CHAOS: FAILED' : `CHAOS: every update, answer and message survived a server of ${instances} killed`);
+} else {
+  for (let n = 1; n <= rounds; n++) await round(n);
+  await fullDiskRound();
+  console.log(process.exitCode ? 'CHAOS: FAILED' : 'CHAOS: every update and acknowledgement survived, also a disk that filled up');
+}

@@ -272,6 +272,7 @@ export function createServer(deps: ServerDeps): ZorgbeeldServer {
     const path = (req.url ?? '').split('?')[0];
     if (!path.startsWith(YJS_PATH) && !path.startsWith(SOCKET_IO_PATH)) rejectUpgrade(socket, '404 Not Found');
   });
+  let closing: Promise<void> | undefined;
   return {
     httpServer,
     rooms,
@@ -287,19 +288,23 @@ export function createServer(deps: ServerDeps): ZorgbeeldServer {
         });
       });
     },
-    async close() {
-      // Rooms first: their sockets get a "server stopping" close code and each log a last checkpoint.
-      clearInterval(expiry);
-      await reach.stop();
-      mailer.close();
-      await rooms.closeAll();
-      yjs.close();
-      // socket.io's close also closes the HTTP server; open keep-alive connections are cut.
-      const closing = alertSocket.close();
-      httpServer.closeAllConnections();
-      await closing;
-      await deps.cluster?.close();
-      await store.close();
+    close() {
+      // Once, however often it is asked for (a second close would close Redis connections again).
+      closing ??= (async () => {
+        // Rooms first: their sockets get a "server stopping" close code and each log a last checkpoint.
+        clearInterval(expiry);
+        await reach.stop();
+        mailer.close();
+        await rooms.closeAll();
+        yjs.close();
+        // socket.io's close also closes the HTTP server; open keep-alive connections are cut.
+        const socketsClosed = alertSocket.close();
+        httpServer.closeAllConnections();
+        await socketsClosed;
+        await deps.cluster?.close();
+        await store.close();
+      })();
+      return closing;
     },
   };
 }

@@ -4,11 +4,15 @@ import * as Y from 'yjs';
 import { addNeed, readReport, setReport, updateNeed } from '../shared/incident-doc';
 import { CloseCodes } from '../shared/wire';
 import { RecordType } from '../server/recorder/incident-log';
+import { replayRecords } from '../server/yjs/incident-room';
 import { HttpClient } from './helpers/http-client';
 import { DEMO_PASSWORD, startServer, type TestServer } from './helpers/server';
 import { connectSocket, connected } from './helpers/socket-client';
 import { waitFor } from './helpers/wait-for';
+import { startSmtpPeer } from './helpers/smtp-peer';
 import { connectBoard, type BoardClient } from './helpers/yjs-client';
+import { dropTestDatabase, testDatabaseUrl } from './helpers/test-store';
+import pg from 'pg';
 
 // Several servers on one PostgreSQL database, told of each other through Redis
 // (docs/architecture.md, "One order per incident across servers"), with stock clients. These
@@ -167,5 +171,121 @@ describe('several servers on one database', () => {
     setReport(writer.doc, ownLocation, { remarks: 'na het sluiten' });
     await waitFor(() => writer.closes.some((close) => close.code === CloseCodes.Closed.code), { what: 'the refusal after closing' });
     expect((await a.records(incidentId)).filter((r) => r.type === RecordType.update).length).toBe(before);
+  });
+});
+
+describe('checkpoints on a shared log', () => {
+  it('a checkpoint holds what another server appended between the change that asked for it and its turn', async () => {
+    const own = `zorgbeeld_test_checkpoint_turn_${randomBytes(6).toString('hex')}`;
+    const server = await startServer({ database: own });
+    const holder = new pg.Client({ connectionString: testDatabaseUrl(own) });
+    try {
+      const ghor = await new HttpClient(server.url).signIn('ghor', DEMO_PASSWORD);
+      const incident = (await ghor.post('/api/incidents', { title: 'Volgorde', grip: 1 })).body.data.id as string;
+      const room = (await server.server.rooms.get(incident))!;
+      await holder.connect();
+      // Another server's turn: it holds the incident's order while the room asks for a checkpoint.
+      await holder.query('BEGIN');
+      await holder.query('SELECT pg_advisory_xact_lock(7441031, hashtext($1))', [incident]);
+      room.checkpoint();
+      const written = room.settled();
+      const other = new Y.Doc();
+      other.getMap('probe').set('from', 'the other server');
+      const head = Number((await holder.query('SELECT max(seq) AS head FROM incident_records WHERE incident_id = $1', [incident])).rows[0].head);
+      await holder.query('INSERT INTO incident_records (incident_id, seq, type, time, author, payload) VALUES ($1, $2, $3, $4, $5, $6)', [incident, head + 1, RecordType.update, Date.now(), 'server', Buffer.from(Y.encodeStateAsUpdate(other))]);
+      await holder.query('COMMIT');
+      await written;
+      const records = await server.records(incident);
+      const last = records.findLastIndex((r) => r.type === RecordType.checkpoint);
+      expect(last).toBeGreaterThan(records.findIndex((r) => r.index === head + 1));
+      // Loading from that checkpoint alone gives what the other server wrote before it.
+      const replayed = replayRecords(records.slice(last), () => {});
+      expect(replayed.doc.getMap('probe').get('from')).toBe('the other server');
+      replayed.doc.destroy();
+    } finally {
+      await holder.end();
+      await server.close();
+    }
+  });
+
+  it('hold every record before them, also what another server appended while one was waiting to be written', async () => {
+    const own = `zorgbeeld_test_checkpoints_${randomBytes(6).toString('hex')}`;
+    // A checkpoint after every 3 updates: with writers on both servers, most of them are taken
+    // while the other server's records come in.
+    const first = await startServer({ database: own, checkpointEvery: 3 });
+    const second = await startServer({ database: own, seed: false, checkpointEvery: 3 });
+    const clients: BoardClient[] = [];
+    try {
+      const ghor = await new HttpClient(first.url).signIn('ghor', DEMO_PASSWORD);
+      const incident = (await ghor.post('/api/incidents', { title: 'Checkpoints', grip: 1 })).body.data.id as string;
+      const locations = ((await ghor.get(`/api/incidents/${incident}`)).body.data.network.locations as { id: string }[]).slice(0, 10).map((l) => l.id);
+      for (const [i, location] of locations.entries()) clients.push(connectBoard((i % 2 === 0 ? first : second).url, incident, ghor.cookie));
+      const watchers = [connectBoard(first.url, incident, ghor.cookie), connectBoard(second.url, incident, ghor.cookie)];
+      clients.push(...watchers);
+      await Promise.all(clients.map((client) => client.synced()));
+      // Rounds one after the other without waiting: the servers' turns overlap.
+      for (let round = 1; round <= 20; round++) {
+        clients.slice(0, locations.length).forEach((client, i) => setReport(client.doc, locations[i], { bedsFree: round }));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      await waitFor(() => watchers.every((w) => locations.every((l) => readReport(w.doc, l).bedsFree === 20)), { what: 'the last round on both servers' });
+      const records = await first.records(incident);
+      const checkpoints = records.flatMap((r, i) => (r.type === RecordType.checkpoint ? [i] : []));
+      expect(checkpoints.length).toBeGreaterThan(5);
+      // From the log alone, from each of its checkpoints: every last value is there and nothing
+      // waits for a record the checkpoint should have held.
+      const broken = checkpoints.filter((at) => {
+        const replayed = replayRecords(records.slice(at), () => {});
+        const whole = replayed.doc.store.pendingStructs === null && locations.every((l) => readReport(replayed.doc, l).bedsFree === 20);
+        replayed.doc.destroy();
+        return !whole;
+      });
+      expect(broken).toEqual([]);
+      const replayed = replayRecords(records, () => {});
+      replayed.doc.destroy();
+    } finally {
+      clients.forEach((client) => client.destroy());
+      await Promise.all([first.close({ keepData: true }), second.close({ keepData: true })]);
+      await dropTestDatabase(own);
+    }
+  });
+});
+
+describe('the work done once: the outbox and the escalation', () => {
+  it('one server sends each message; when it stops, another takes the duty over and sends what follows', async () => {
+    const smtp = await startSmtpPeer();
+    const own = `zorgbeeld_test_duty_${randomBytes(6).toString('hex')}`;
+    const reach = { smtp: { url: smtp.url, from: 'ghor@zorgbeeld.test' }, outboxTickMs: 50, escalationTickMs: 60000 };
+    const first = await startServer({ database: own, reach });
+    const second = await startServer({ database: own, seed: false, reach });
+    const servers = [first, second];
+    try {
+      await waitFor(() => servers.some((s) => s.logs.some((l) => l.startsWith('duty: this server sends'))), { what: 'a server on duty' });
+      const onDuty = servers.find((s) => s.logs.some((l) => l.startsWith('duty: this server sends')))!;
+      const other = onDuty === first ? second : first;
+      const ghor = await new HttpClient(other.url).signIn('ghor', DEMO_PASSWORD);
+      const incident = (await ghor.post('/api/incidents', { title: 'Dienst', grip: 1 })).body.data.id as string;
+      const mailsOf = (alertId: string) => smtp.mails.filter((m) => m.mail.headers.get('x-zorgbeeld-alert') === alertId);
+      const outboxOf = async (alertId: string) => (await other.store.list('outbox')).filter((m) => m.alertId === alertId && m.channel === 'email');
+      // Sent on the server that is not on duty: the one on duty hands the mails over, each once.
+      const alertId = (await ghor.post(`/api/incidents/${incident}/alerts`, { message: 'Eén keer', grip: 1, target: { all: true } })).body.data.alert.id as string;
+      await waitFor(async () => (await outboxOf(alertId)).length > 0 && (await outboxOf(alertId)).every((m) => m.state === 'sent'), { what: 'every mail sent' });
+      const messages = await outboxOf(alertId);
+      await waitFor(() => mailsOf(alertId).length >= messages.length, { what: 'the mails at the relay' });
+      const ids = mailsOf(alertId).map((m) => m.mail.messageId);
+      expect(ids).toHaveLength(messages.length);
+      expect(new Set(ids).size).toBe(ids.length);
+      // The server on duty stops; the other takes over and sends the next alert's mails.
+      await onDuty.close({ keepData: true });
+      await waitFor(() => other.logs.some((l) => l.startsWith('duty: this server sends')), { what: 'the duty taken over' });
+      const next = (await ghor.post(`/api/incidents/${incident}/alerts`, { message: 'Nog een keer', grip: 1, target: { all: true } })).body.data.alert.id as string;
+      await waitFor(async () => (await outboxOf(next)).length > 0 && (await outboxOf(next)).every((m) => m.state === 'sent'), { what: 'the next alert’s mails sent' });
+      await waitFor(() => mailsOf(next).length >= messages.length, { what: 'the next mails at the relay' });
+      expect(mailsOf(next)).toHaveLength((await outboxOf(next)).length);
+    } finally {
+      await Promise.all(servers.map((s) => s.close({ keepData: true }).catch(() => {})));
+      await dropTestDatabase(own);
+      await smtp.close();
+    }
   });
 });

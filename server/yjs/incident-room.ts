@@ -218,6 +218,7 @@ export class IncidentRoom {
   private pumping = false;
   private inTurn = false;
   private probing = false;
+  private checkpointWanted = false;
   private wantHead = 0;
   private nextTurn: Deferred | null = null;
   private inFlight: Deferred | null = null;
@@ -418,7 +419,7 @@ export class IncidentRoom {
    * at once.
    */
   settled(): Promise<void> {
-    if (this.unrecorded.records.length > 0) {
+    if (this.unrecorded.records.length > 0 || this.checkpointWanted) {
       this.nextTurn ??= deferred();
       void this.pump();
       return this.nextTurn.promise;
@@ -468,7 +469,7 @@ export class IncidentRoom {
           if (batch.length === 0) break;
           continue;
         }
-        if (batch.length > 0 || this.unrecorded.records.length > 0 || this.probing) await this.turn(batch);
+        if (batch.length > 0 || this.unrecorded.records.length > 0 || this.checkpointWanted || this.probing) await this.turn(batch);
         else if (this.wantHead > this.shared.recorder.head) await this.catchUp();
         else break;
       }
@@ -492,6 +493,11 @@ export class IncidentRoom {
         } finally {
           this.inTurn = false;
         }
+        if (this.checkpointWanted) {
+          this.checkpointWanted = false;
+          this.unrecorded.records.push(this.checkpointRecord());
+          this.updatesSinceCheckpoint = 0;
+        }
         mine = this.unrecorded;
         this.unrecorded = nothingPending();
         done = this.nextTurn;
@@ -514,6 +520,7 @@ export class IncidentRoom {
       // writers keep them and send them again when they reconnect), the events wait in memory
       // for the next turn, the document goes back to what the log holds.
       const judged = mine as Pending | null;
+      if (judged?.records.some((r) => r.type === RecordType.checkpoint)) this.checkpointWanted = true;
       const dropped = [judged ?? nothingPending(), this.unrecorded];
       this.unrecorded = { ...nothingPending(), records: dropped.flatMap((p) => p.records).filter((r) => r.type === RecordType.event) };
       this.adopt(this.fromMemory(this.unrecorded.records));
@@ -905,12 +912,23 @@ export class IncidentRoom {
    * loading, so one that cannot be written is left for later; the log holds every update.
    */
   checkpoint(): void {
+    if (this.shared) {
+      // Taken at the end of the next turn's judging: then the document holds exactly the
+      // records before it in the log, which another server may have added to meanwhile.
+      this.checkpointWanted = true;
+      if (!this.inTurn) void this.pump();
+      return;
+    }
     try {
-      this.write([{ type: RecordType.checkpoint, time: this.options.now().getTime(), user: SERVER, payload: encodeCheckpoint(this.bindings, Y.encodeStateAsUpdateV2(this.doc)) }], SERVER);
+      this.write([this.checkpointRecord()], SERVER);
       this.updatesSinceCheckpoint = 0;
     } catch (error) {
       if (!(error instanceof StorageError)) throw error;
     }
+  }
+
+  private checkpointRecord(): NewRecord {
+    return { type: RecordType.checkpoint, time: this.options.now().getTime(), user: SERVER, payload: encodeCheckpoint(this.bindings, Y.encodeStateAsUpdateV2(this.doc)) };
   }
 
   /**
