@@ -219,7 +219,7 @@ describe('checkpoints on a shared log', () => {
       const ghor = await new HttpClient(first.url).signIn('ghor', DEMO_PASSWORD);
       const incident = (await ghor.post('/api/incidents', { title: 'Checkpoints', grip: 1 })).body.data.id as string;
       const locations = ((await ghor.get(`/api/incidents/${incident}`)).body.data.network.locations as { id: string }[]).slice(0, 10).map((l) => l.id);
-      for (const [i, location] of locations.entries()) clients.push(connectBoard((i % 2 === 0 ? first : second).url, incident, ghor.cookie));
+      for (const i of locations.keys()) clients.push(connectBoard((i % 2 === 0 ? first : second).url, incident, ghor.cookie));
       const watchers = [connectBoard(first.url, incident, ghor.cookie), connectBoard(second.url, incident, ghor.cookie)];
       clients.push(...watchers);
       await Promise.all(clients.map((client) => client.synced()));
