@@ -129,7 +129,8 @@ export function createServer(deps: ServerDeps): ZorgbeeldServer {
     ttlMs: deps.sessionTtlMs ?? DEFAULTS.sessionTtlMs,
     secureCookies: deps.secureCookies ?? false,
   });
-  const guard = new SignInGuard({ ...DEFAULT_SIGN_IN_LIMITS, ...deps.signInLimits }, () => now().getTime());
+  // One guard for all servers of a database: failures counted in Redis when there is one.
+  const guard = new SignInGuard({ ...DEFAULT_SIGN_IN_LIMITS, ...deps.signInLimits }, () => now().getTime(), deps.cluster?.signInFailures);
 
   const rooms = new Rooms({
     store,

@@ -2,6 +2,7 @@ import { createAdapter } from '@socket.io/redis-adapter';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { aloneBus, redisBus, type RoomBus } from './yjs/room-bus';
+import { memoryCounters, type FailureCount, type FailureCounters } from './auth/sign-in-guard';
 
 /**
  * Several servers on one database (docs/architecture.md, "One order per incident across
@@ -16,6 +17,8 @@ export interface Cluster {
   duty?: Duty;
   /** socket.io's official Redis adapter, when there is Redis. */
   socketAdapter?: ReturnType<typeof createAdapter>;
+  /** Sign-in failures counted across the servers, when there is Redis. */
+  signInFailures?: FailureCounters;
   close(): Promise<void>;
 }
 
@@ -37,6 +40,7 @@ export async function joinCluster({ pool, url, redisUrl, name, log, dutyTickMs }
     bus,
     duty,
     socketAdapter: createAdapter(pub, sub, { key: `zorgbeeld:${name}:socket.io` }),
+    signInFailures: redisCounters(pub, `zorgbeeld:${name}:sign-in:`),
     async close() {
       await duty.close();
       await bus.close();
@@ -126,3 +130,44 @@ export class Duty {
 // Apart from the locks of migrations (7_441_029), the one-server mode (7_441_030) and the
 // incidents' order (7_441_031, two keys).
 const DUTY_LOCK = 7_441_032;
+
+/**
+ * Sign-in failures in Redis: one hash per counter (count, last), counted with HINCRBY so that
+ * failures on several servers at once all count, and expiring a window after the last.
+ */
+export function redisCounters(redis: Redis, prefix: string): FailureCounters {
+  // While Redis is away each server counts on its own: slower to notice guessing spread over
+  // servers, but nobody's sign-in fails for it.
+  const local = memoryCounters();
+  const shared: FailureCounters = {
+    async read(keys) {
+      const pipeline = redis.pipeline();
+      for (const key of keys) pipeline.hgetall(prefix + key);
+      const results = (await pipeline.exec()) ?? [];
+      const found = new Map<string, FailureCount>();
+      results.forEach(([error, value], i) => {
+        if (error) throw error;
+        const row = value as Record<string, string> | null;
+        if (row && row.count) found.set(keys[i], { count: Number(row.count), last: Number(row.last) });
+      });
+      return found;
+    },
+    async add(keys, now, windowMs) {
+      const multi = redis.multi();
+      for (const key of keys) {
+        multi.hincrby(prefix + key, 'count', 1);
+        multi.hset(prefix + key, 'last', String(now));
+        multi.pexpire(prefix + key, windowMs);
+      }
+      await multi.exec();
+    },
+    async forget(key) {
+      await redis.del(prefix + key);
+    },
+  };
+  return {
+    read: (keys, windowMs) => shared.read(keys, windowMs).catch(() => local.read(keys, windowMs)),
+    add: (keys, now, windowMs) => Promise.all([local.add(keys, now, windowMs), shared.add(keys, now, windowMs).catch(() => {})]).then(() => {}),
+    forget: (key) => Promise.all([local.forget(key), shared.forget(key).catch(() => {})]).then(() => {}),
+  };
+}

@@ -11,7 +11,9 @@ import { connectSocket, connected } from './helpers/socket-client';
 import { waitFor } from './helpers/wait-for';
 import { startSmtpPeer } from './helpers/smtp-peer';
 import { connectBoard, type BoardClient } from './helpers/yjs-client';
-import { dropTestDatabase, testDatabaseUrl } from './helpers/test-store';
+import { TEST_REDIS, createTestDatabase, dropTestDatabase, testDatabaseUrl } from './helpers/test-store';
+import { startBalancer } from './helpers/balancer';
+import { startProcessServer } from './helpers/process-server';
 import pg from 'pg';
 
 // Several servers on one PostgreSQL database, told of each other through Redis
@@ -120,6 +122,15 @@ describe('several servers on one database', () => {
     const after = (await a.records(incidentId)).slice(before);
     expect(after.filter((r) => r.type === RecordType.update)).toEqual([]);
     expect(readReport(watcher.doc, otherLocation).remarks ?? '').not.toContain('forbidden');
+  });
+
+  it('failed sign-ins on one server slow down the next attempt on another', async () => {
+    const wrong = (server: TestServer) => fetch(`${server.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json', origin: server.url }, body: JSON.stringify({ username: 'admin', password: 'not the password' }) });
+    // Five free failures for an account from one address (DEFAULT_SIGN_IN_LIMITS), then a delay.
+    for (let i = 0; i < 5; i++) expect((await wrong(a)).status).toBe(401);
+    const elsewhere = await wrong(b);
+    expect(elsewhere.status).toBe(429);
+    expect(Number(elsewhere.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 
   it('awareness crosses servers: who is on the board shows on every server', async () => {
@@ -286,6 +297,51 @@ describe('the work done once: the outbox and the escalation', () => {
       await Promise.all(servers.map((s) => s.close({ keepData: true }).catch(() => {})));
       await dropTestDatabase(own);
       await smtp.close();
+    }
+  });
+});
+
+describe('failover', () => {
+  it('when a server dies, its clients reconnect through the balancer to another and carry on; nothing they saw accepted is lost', async () => {
+    const own = `zorgbeeld_test_failover_${randomBytes(6).toString('hex')}`;
+    await createTestDatabase(own);
+    const env = { DATABASE_URL: testDatabaseUrl(own), REDIS_URL: TEST_REDIS };
+    const first = await startProcessServer({ env });
+    const second = await startProcessServer({ env });
+    const live = new Set([first, second]);
+    const balancer = await startBalancer(() => [...live].map((s) => s.url));
+    const clients: BoardClient[] = [];
+    try {
+      // Signed in on a server directly: the only connection through the balancer is the board's.
+      const ghor = await new HttpClient(first.url).signIn('ghor', DEMO_PASSWORD);
+      const incident = (await ghor.post('/api/incidents', { title: 'Uitval', grip: 2 })).body.data.id as string;
+      const [before, during] = ((await ghor.get(`/api/incidents/${incident}`)).body.data.network.locations as { id: string }[]).map((l) => l.id);
+      const client = connectBoard(balancer.url, incident, ghor.cookie);
+      clients.push(client);
+      await client.synced();
+      const port = [...balancer.open()].find(([, count]) => count > 0)![0];
+      const victim = [first, second].find((s) => Number(new URL(s.url).port) === port)!;
+      const survivor = victim === first ? second : first;
+      setReport(client.doc, before, { impact: 'major', remarks: 'voor de uitval' });
+      await waitFor(() => readReport(client.doc, before).stamp, { what: 'the first report accepted' });
+
+      live.delete(victim);
+      await victim.stop({ signal: 'SIGKILL', keepData: true });
+      // Made while the client is cut off: kept by the client, sent once it is back.
+      setReport(client.doc, during, { impact: 'minor', remarks: 'tijdens de uitval' });
+      await waitFor(() => readReport(client.doc, during).stamp, { timeoutMs: 20000, what: 'the report made during the outage accepted by the other server' });
+
+      const reader = connectBoard(survivor.url, incident, ghor.cookie);
+      clients.push(reader);
+      await reader.synced();
+      expect(readReport(reader.doc, before)).toMatchObject({ impact: 'major', remarks: 'voor de uitval' });
+      expect(readReport(reader.doc, during)).toMatchObject({ impact: 'minor', remarks: 'tijdens de uitval' });
+      expect(balancer.open().get(Number(new URL(survivor.url).port))).toBeGreaterThan(0);
+    } finally {
+      clients.forEach((c) => c.destroy());
+      await balancer.close();
+      await Promise.all([first.stop(), second.stop()]);
+      await dropTestDatabase(own);
     }
   });
 });

@@ -36,18 +36,67 @@ export interface SignInAttempt {
 
 const MAX_KEYS = 50000;
 
+/** One counter of failures: how many, and when the last was. */
+export interface FailureCount {
+  count: number;
+  last: number;
+}
+
+/**
+ * Where the guard keeps its counters: in this process, or shared by the servers of one database
+ * (Redis, see cluster.ts), so that guessing through several servers is slowed down as through one.
+ */
+export interface FailureCounters {
+  /** The counters of these keys (those older than `windowMs` may be gone). */
+  read(keys: readonly string[], windowMs: number): Promise<Map<string, FailureCount>>;
+  /** Counts one failure more on each key, at `now`; a key is forgotten `windowMs` after its last. */
+  add(keys: readonly string[], now: number, windowMs: number): Promise<void>;
+  forget(key: string): Promise<void>;
+}
+
+/** The counters of one server, in memory, the oldest forgotten first beyond {@link MAX_KEYS}. */
+export function memoryCounters(): FailureCounters {
+  const failures = new Map<string, FailureCount>();
+  return {
+    // The guard judges age by its own clock; a stale counter is replaced by the next failure.
+    async read(keys) {
+      const found = new Map<string, FailureCount>();
+      for (const key of keys) {
+        const entry = failures.get(key);
+        if (entry) found.set(key, { ...entry });
+      }
+      return found;
+    },
+    async add(keys, now, windowMs) {
+      for (const key of keys) {
+        const old = failures.get(key);
+        const entry = old && now - old.last <= windowMs ? old : { count: 0, last: 0 };
+        entry.count++;
+        entry.last = now;
+        // Most recent last, so that the oldest counter goes first when the map is full.
+        failures.delete(key);
+        failures.set(key, entry);
+      }
+      while (failures.size > MAX_KEYS) failures.delete(failures.keys().next().value!);
+    },
+    async forget(key) {
+      failures.delete(key);
+    },
+  };
+}
+
 /**
  * Sign-in throttling that cannot lock a user out: failures are counted per account and device
  * (or address), per address and per account, with delays that double after a few free
  * failures. Failures made elsewhere do not slow down a device or address the user signed in
- * from before: only that device's (or address's) own failures do. Pure apart from the clock.
+ * from before: only that device's (or address's) own failures do. Pure apart from the clock
+ * and where the counters live.
  */
 export class SignInGuard {
-  private readonly failures = new Map<string, { count: number; last: number }>();
-
   constructor(
     private readonly limits: SignInLimits,
     private readonly now: () => number,
+    private readonly counters: FailureCounters = memoryCounters(),
   ) {}
 
   /** The counters an attempt is measured by, with the failures each forgives. */
@@ -59,42 +108,35 @@ export class SignInGuard {
     return [pair, address, [`account:${attempt.account}`, this.limits.freePerAccount]];
   }
 
-  private entry(key: string): { count: number; last: number } | undefined {
-    const entry = this.failures.get(key);
-    if (entry && this.now() - entry.last > this.limits.windowMs) {
-      this.failures.delete(key);
-      return undefined;
-    }
-    return entry;
-  }
-
   /** Milliseconds until the attempt may be made; 0 when it may now. */
-  wait(attempt: SignInAttempt): number {
+  async wait(attempt: SignInAttempt): Promise<number> {
+    const keys = this.keysOf(attempt);
+    const now = this.now();
+    const found = await this.counters.read(
+      keys.map(([key]) => key),
+      this.limits.windowMs,
+    );
     let wait = 0;
-    for (const [key, free] of this.keysOf(attempt)) {
-      const entry = this.entry(key);
-      if (!entry || entry.count < free) continue;
+    for (const [key, free] of keys) {
+      const entry = found.get(key);
+      if (!entry || now - entry.last > this.limits.windowMs || entry.count < free) continue;
       const delay = Math.min(this.limits.maxDelayMs, this.limits.baseDelayMs * 2 ** (entry.count - free));
-      wait = Math.max(wait, entry.last + delay - this.now());
+      wait = Math.max(wait, entry.last + delay - now);
     }
     return wait;
   }
 
   /** Counts a failed attempt. */
-  fail(attempt: SignInAttempt): void {
-    for (const [key] of this.keysOf(attempt)) {
-      const entry = this.entry(key) ?? { count: 0, last: 0 };
-      entry.count++;
-      entry.last = this.now();
-      // Most recent last, so that the oldest counter goes first when the map is full.
-      this.failures.delete(key);
-      this.failures.set(key, entry);
-    }
-    while (this.failures.size > MAX_KEYS) this.failures.delete(this.failures.keys().next().value!);
+  async fail(attempt: SignInAttempt): Promise<void> {
+    await this.counters.add(
+      this.keysOf(attempt).map(([key]) => key),
+      this.now(),
+      this.limits.windowMs,
+    );
   }
 
   /** Forgets the failures of this account from this device or address; those made elsewhere still count. */
-  succeeded(attempt: SignInAttempt): void {
-    this.failures.delete(this.keysOf(attempt)[0][0]);
+  async succeeded(attempt: SignInAttempt): Promise<void> {
+    await this.counters.forget(this.keysOf(attempt)[0][0]);
   }
 }

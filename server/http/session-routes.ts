@@ -40,7 +40,7 @@ export function sessionRoutes({ store, sessions, guard, log, now, secureCookies 
       knownDevice: deviceHash !== undefined && known?.devices.includes(deviceHash) ? deviceHash : undefined,
       knownAddress: known?.addresses.includes(address) ?? false,
     };
-    const wait = guard.wait(attempt);
+    const wait = await guard.wait(attempt);
     if (wait > 0) {
       const seconds = Math.ceil(wait / 1000);
       res.setHeader('Retry-After', String(seconds));
@@ -55,12 +55,12 @@ export function sessionRoutes({ store, sessions, guard, log, now, secureCookies 
     }
     const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
     if (!user || !ok || !user.active) {
-      guard.fail(attempt);
+      await guard.fail(attempt);
       if (user) await store.put({ signIns: [withFailure(known, user.id, now().toISOString(), address)] });
       log(`sign-in failed for '${username.slice(0, 64)}'`);
       throw new HttpError(401, 'unauthenticated', text('Gebruikersnaam of wachtwoord klopt niet.', 'Username or password is wrong.'));
     }
-    guard.succeeded(attempt);
+    await guard.succeeded(attempt);
     const token = attempt.knownDevice ? deviceToken! : randomBytes(24).toString('base64url');
     const failedAttempts: FailedSignIns | null = known?.failed ?? null;
     await store.put({ signIns: [{ id: user.id, devices: remember(known?.devices, sessionId(token)), addresses: remember(known?.addresses, address), failed: null }] });
