@@ -20,9 +20,10 @@ export class HttpClient {
       },
       body: body === undefined ? undefined : isRaw ? (body as BodyInit) : JSON.stringify(body),
     });
-    const setCookie = response.headers.get('set-cookie');
-    if (setCookie) {
-      const [pair] = setCookie.split(';');
+    // The session cookie; others (the device cookie, a load balancer's) are not what this holds.
+    const session = response.headers.getSetCookie().find((c) => c.startsWith('zb_session='));
+    if (session) {
+      const [pair] = session.split(';');
       this.cookie = pair.endsWith('=') ? '' : pair;
     }
     const text = await response.text();
