@@ -12,13 +12,14 @@ interface Rig {
   close(): void;
 }
 
-async function zorgbeeldRig(server: BenchServer, receivers: number): Promise<Rig> {
+/** `readersOn`: the servers the receivers are spread over (several servers of one database); the writer is on `server`. */
+async function zorgbeeldRig(server: BenchServer, receivers: number, readersOn: BenchServer[] = [server]): Promise<Rig> {
   const ghor = await signIn(server.url, 'ghor', DEMO_PASSWORD);
   const observer = await signIn(server.url, 'observer', DEMO_PASSWORD);
   const { id, locations } = await openIncident(server.url, ghor);
   const url = `${server.url.replace('http', 'ws')}/yjs/${id}`;
   const writer = new WriterPeer(url, { cookie: ghor });
-  const peers = Array.from({ length: receivers }, () => new RawPeer(url, { cookie: observer }));
+  const peers = Array.from({ length: receivers }, (_, i) => new RawPeer(`${readersOn[i % readersOn.length].url.replace('http', 'ws')}/yjs/${id}`, { cookie: observer }));
   await until(() => writer.synced && peers.every((p) => p.synced), 60000, 'Zorgbeeld peers synced');
   const location = locations[0];
   return {
@@ -83,4 +84,22 @@ export async function propagation({ zorgbeeld, reference, hocuspocus, receivers 
   for (let i = 0; i < rounds; i++) for (const rig of rigs) await round(rig, i);
   rigs.forEach((r) => r.close());
   return rigs.map((r) => ({ name: r.server.name, p50: percentile(r.latencies, 50), p99: percentile(r.latencies, 99), samples: r.latencies.length }));
+}
+
+/**
+ * Several servers on one database: rounds alternate between a writer on A with its receivers on
+ * B and C (every update crosses PostgreSQL and Redis before they get it) and a writer on A with
+ * its receivers on A (PostgreSQL's turn alone), same workload, same run.
+ */
+export async function clusterPropagation({ servers, receivers = 200, rounds = 100 }: { servers: BenchServer[]; receivers?: number; rounds?: number }): Promise<PropagationResult[]> {
+  const [a, ...others] = servers;
+  const across = await zorgbeeldRig(a, receivers, others);
+  const alone = await zorgbeeldRig(a, receivers, [a]);
+  const rigs = [across, alone];
+  for (let i = 0; i < 5; i++) for (const rig of rigs) await round(rig, -i);
+  rigs.forEach((r) => (r.latencies = []));
+  for (let i = 0; i < rounds; i++) for (const rig of rigs) await round(rig, i);
+  rigs.forEach((r) => r.close());
+  const names = [`writer on A, receivers on ${others.map((o) => o.name.slice(-1)).join(' and ')}`, 'writer and receivers on A'];
+  return rigs.map((r, i) => ({ name: names[i], p50: percentile(r.latencies, 50), p99: percentile(r.latencies, 99), samples: r.latencies.length }));
 }

@@ -5,10 +5,10 @@ import { resolve } from 'node:path';
 import { browserBench, type BrowserResult } from './browser';
 import { coldLoad } from './cold-load';
 import { longIncident, openIncidents } from './growth';
-import { propagation } from './propagation';
+import { clusterPropagation, propagation } from './propagation';
 import { reachBench } from './reach';
 import { refusalFlood } from './refusals';
-import { startHocuspocus, startReference, startZorgbeeld } from './servers';
+import { startHocuspocus, startReference, startZorgbeeld, startZorgbeeldCluster } from './servers';
 import { stockPropagation } from './stock-clients';
 import { sustained } from './sustained';
 
@@ -17,7 +17,7 @@ import { sustained } from './sustained';
 // named sections alone and writes nothing (sections: see SECTIONS below).
 const args = new Set(process.argv.slice(2));
 const quick = args.has('--quick');
-const SECTIONS = ['propagation', 'stock', 'sustained', 'refusals', 'cold', 'growth', 'reach', 'browser'] as const;
+const SECTIONS = ['propagation', 'stock', 'sustained', 'cluster', 'refusals', 'cold', 'growth', 'reach', 'browser'] as const;
 const only = [...args].find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
 for (const name of only ?? []) if (!(SECTIONS as readonly string[]).includes(name)) throw new Error(`unknown section ${name}; sections: ${SECTIONS.join(', ')}`);
 const runs = (section: (typeof SECTIONS)[number]) => (only ? only.includes(section) : section !== 'browser' || !args.has('--no-browser'));
@@ -91,6 +91,31 @@ async function main(): Promise<void> {
     }
   };
 
+  // Several servers on one PostgreSQL database and Redis (issue #17), next to the single process above.
+  const clusterSection = async () => {
+    const three = await startZorgbeeldCluster(3);
+    try {
+      const [across, alone] = await clusterPropagation({ servers: three, rounds: quick ? 30 : 100 });
+      row(`Three servers: propagation p50 / p99, ${across.name} (ms)`, `${f(across.p50, 2)} / ${f(across.p99, 2)}`, 'p99 ≤ 50', across.p99 <= 50);
+      row(`Three servers: propagation p50 / p99, ${alone.name} (ms)`, `${f(alone.p50, 2)} / ${f(alone.p99, 2)}`, 'p99 ≤ 50', alone.p99 <= 50);
+      const s = await sustained({ server: three[0], spread: three, seconds: quick ? 10 : 60 });
+      row(`Three servers: sustained ${s.clients} clients spread over them, ${f(s.rate, 0)} updates/s for ${s.seconds} s: p50 / p99 (ms)`, `${f(s.p50, 1)} / ${f(s.p99, 1)}`, 'p99 ≤ 100', s.p99 <= 100);
+      row('Three servers, sustained: updates lost (probe clients · final state)', `${s.lost} · ${s.finalStateMissing}`, '0', s.lost === 0 && s.finalStateMissing === 0);
+      row('Three servers, sustained: CPU of all three · peak RSS of one', `${f(s.cpuPercent, 0)} % · ${f(s.peakRssMb, 0)} MB`, '', null);
+    } finally {
+      await three[0].stop();
+    }
+    // What one server carries on PostgreSQL: the same load on one of them alone.
+    const [one] = await startZorgbeeldCluster(1);
+    try {
+      const s = await sustained({ server: one, seconds: quick ? 10 : 60 });
+      row(`One server on PostgreSQL + Redis: sustained ${s.clients} clients, ${f(s.rate, 0)} updates/s: p50 / p99 (ms)`, `${f(s.p50, 1)} / ${f(s.p99, 1)}`, 'p99 ≤ 100', s.p99 <= 100);
+      row('One server on PostgreSQL + Redis: lost · CPU · peak RSS', `${s.lost + s.finalStateMissing} · ${f(s.cpuPercent, 0)} % · ${f(s.peakRssMb, 0)} MB`, '0 lost', s.lost + s.finalStateMissing === 0);
+    } finally {
+      await one.stop();
+    }
+  };
+
   const coldSection = async () => {
     const cold = await coldLoad({ updates: quick ? 20000 : 100000 });
     row(`Cold load of an incident with ${cold.updates.toLocaleString('en')} updates (${f(cold.logMb, 0)} MB log)`, `${f(cold.loadMs, 0)} ms`, '≤ 500 ms', cold.loadMs <= 500);
@@ -151,6 +176,7 @@ async function main(): Promise<void> {
     propagation: propagationSection,
     stock: stockSection,
     sustained: sustainedSection,
+    cluster: clusterSection,
     refusals: refusalsSection,
     cold: coldSection,
     growth: growthSection,

@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { startProcessServer } from '../tests/helpers/process-server';
+import { TEST_REDIS, createTestDatabase, dropTestDatabase, testDatabaseUrl } from '../tests/helpers/test-store';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 
@@ -55,6 +57,22 @@ export async function startZorgbeeld({ scale = 1 }: { scale?: number } = {}): Pr
   // nor the per-user write budget is what these runs measure.
   const server = await startProcessServer({ env: { DEMO_SCALE: String(scale), MAX_CONNECTIONS_PER_ADDRESS: '100000', WRITE_BUDGET_BYTES_PER_SECOND: '100000000' } });
   return { name: 'Zorgbeeld', url: server.url.replace('localhost', '127.0.0.1'), pid: server.process.pid!, stop: () => server.stop() };
+}
+
+/**
+ * Starts `count` Zorgbeeld servers on one fresh PostgreSQL database and Redis (the tests' own
+ * machine services), as `npm run serve` would; the first seeds the region. `stop` stops them all
+ * and drops the database.
+ */
+export async function startZorgbeeldCluster(count: number): Promise<BenchServer[]> {
+  const database = `zorgbeeld_bench_${randomBytes(6).toString('hex')}`;
+  await createTestDatabase(database);
+  const env = { DATABASE_URL: testDatabaseUrl(database), REDIS_URL: TEST_REDIS, MAX_CONNECTIONS_PER_ADDRESS: '100000', WRITE_BUDGET_BYTES_PER_SECOND: '100000000' };
+  const started = [await startProcessServer({ env })];
+  for (let i = 1; i < count; i++) started.push(await startProcessServer({ env }));
+  let stopping: Promise<void> | undefined;
+  const stopAll = () => (stopping ??= Promise.all(started.map((s) => s.stop())).then(() => dropTestDatabase(database)));
+  return started.map((server, i) => ({ name: `Zorgbeeld ${String.fromCharCode(65 + i)}`, url: server.url.replace('localhost', '127.0.0.1'), pid: server.process.pid!, stop: stopAll }));
 }
 
 /** Starts the reference y-websocket server (y-websocket@2.1.0 bin/server.cjs, Yjs 13, in memory). */

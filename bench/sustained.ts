@@ -21,12 +21,16 @@ export interface SustainedResult {
  * at `rate` updates per second in all, for `seconds`. Probe clients read every update and
  * measure latency from the time written into the value; the rest only receive.
  */
-export async function sustained({ server, clients = 500, writers = 25, probes = 20, rate = 200, seconds = 60, incident, alongside }: { server: BenchServer; clients?: number; writers?: number; probes?: number; rate?: number; seconds?: number; /** An incident opened before (with its history); else a fresh one. */ incident?: { id: string; locations: string[] }; /** Started with the measurement, stopped after it (another load beside the writers). */ alongside?: (url: string) => () => void }): Promise<SustainedResult> {
+export async function sustained({ server, spread, clients = 500, writers = 25, probes = 20, rate = 200, seconds = 60, incident, alongside }: { server: BenchServer; /** Several servers of one database: the clients go to them in turn (the incident is opened on `server`). */ spread?: BenchServer[]; clients?: number; writers?: number; probes?: number; rate?: number; seconds?: number; /** An incident opened before (with its history); else a fresh one. */ incident?: { id: string; locations: string[] }; /** Started with the measurement, stopped after it (another load beside the writers). */ alongside?: (url: string) => () => void }): Promise<SustainedResult> {
   const ghor = await signIn(server.url, 'ghor', DEMO_PASSWORD);
   const observer = await signIn(server.url, 'observer', DEMO_PASSWORD);
   const { id, locations } = incident ?? (await openIncident(server.url, ghor));
-  const url = `${server.url.replace('http', 'ws')}/yjs/${id}`;
-  const writerPeers = Array.from({ length: writers }, () => new WriterPeer(url, { cookie: ghor }, { follow: false }));
+  const servers = spread ?? [server];
+  const urls = servers.map((s) => `${s.url.replace('http', 'ws')}/yjs/${id}`);
+  const url = urls[0];
+  let turn = 0;
+  const nextUrl = () => urls[turn++ % urls.length];
+  const writerPeers = Array.from({ length: writers }, () => new WriterPeer(nextUrl(), { cookie: ghor }, { follow: false }));
   // Probes read the send time out of each update's new values, without applying it to a
   // document: applying costs the client per update as much as the document has clientIDs
   // (Yjs' transactions walk the state vector), and in a long incident the load generator would
@@ -50,14 +54,15 @@ export async function sustained({ server, clients = 500, writers = 25, probes = 
     }
   };
   const probePeers = seen.map((_, p) => {
-    const peer = new RawPeer(url, { cookie: observer });
+    const peer = new RawPeer(nextUrl(), { cookie: observer });
     peer.onUpdate = (at, payload) => read(p, payload, at);
     return peer;
   });
-  const loadPeers = Array.from({ length: clients - writers - probes }, () => new RawPeer(url, { cookie: observer }));
+  const loadPeers = Array.from({ length: clients - writers - probes }, () => new RawPeer(nextUrl(), { cookie: observer }));
   await until(() => writerPeers.every((w) => w.synced) && [...probePeers, ...loadPeers].every((p) => p.synced), 120000, 'all clients synced');
 
-  const usageBefore = processUsage(server.pid);
+  const usage = () => servers.map((s) => processUsage(s.pid)).reduce((a, b) => ({ cpuSeconds: a.cpuSeconds + b.cpuSeconds, peakRssMb: Math.max(a.peakRssMb, b.peakRssMb), rssMb: a.rssMb + b.rssMb }));
+  const usageBefore = usage();
   const stopAlongside = alongside?.(url);
   const started = now();
   const sent = new Array(writers).fill(0);
@@ -80,7 +85,7 @@ export async function sustained({ server, clients = 500, writers = 25, probes = 
   });
   const elapsed = (now() - started) / 1000;
   stopAlongside?.();
-  const usageAfter = processUsage(server.pid);
+  const usageAfter = usage();
   const total = sent.reduce((a, b) => a + b, 0);
   // Let the last updates arrive, then count what no probe saw.
   await until(() => seen.every((s) => sent.every((n, w) => (s.get(w)?.size ?? 0) >= n)), 30000, 'probes drained').catch(() => undefined);
