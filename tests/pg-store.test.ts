@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
@@ -141,7 +141,8 @@ describe('PostgreSQL store', () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'zorgbeeld-copy-'));
     onTestFinished(() => rm(dataDir, { recursive: true, force: true }));
     // A try-out with history: an incident whose board was written on, by the real server.
-    const tryout = await startServer({ dataDir });
+    // (With reach configured it keeps its keys in keys.json, as `npm start` does.)
+    const tryout = await startServer({ dataDir, reach: {} });
     const ghor = await new HttpClient(tryout.url).signIn('ghor', DEMO_PASSWORD);
     const incidentId = (await ghor.post('/api/incidents', { title: 'Verhuizing', grip: 2 })).body.data.id as string;
     const location = (await ghor.get(`/api/incidents/${incidentId}`)).body.data.network.locations[0].id as string;
@@ -155,7 +156,11 @@ describe('PostgreSQL store', () => {
     const embedded = await openLowdbStore({ dataDir, log: () => {} });
     const expected = Object.fromEntries(await Promise.all(COLLECTION_NAMES.map(async (n) => [n, await embedded.list(n)] as const)));
     await embedded.close();
-    const { url } = await freshDatabase();
+    // The frozen network and the keys, which the embedded mode keeps as files, become rows.
+    expected.networks = [{ id: incidentId, network: JSON.parse(await readFile(join(dataDir, 'incidents', incidentId, 'network.json'), 'utf8')) }];
+    const keys = JSON.parse(await readFile(join(dataDir, 'keys.json'), 'utf8'));
+    expected.keys = [{ id: 'reach-keys', ...keys }];
+    const { name, url } = await freshDatabase();
     const copy = () => spawnSync('npm', ['run', '--silent', 'copy-to-postgres'], { cwd: ROOT, env: { ...process.env, DATABASE_URL: url, DATA_DIR: dataDir }, encoding: 'utf8' });
     const first = copy();
     expect(first.status, first.stderr).toBe(0);
@@ -177,5 +182,14 @@ describe('PostgreSQL store', () => {
     const second = copy();
     expect(second.status).toBe(1);
     expect(second.stderr).toMatch(/already holds organisations; copy into an empty database \(nothing was changed\)/);
+    // A server on the database alone, without the data directory, opens the board as it was.
+    const moved = await startServer({ database: name, seed: false });
+    onTestFinished(() => moved.close({ keepData: true }));
+    const again = await new HttpClient(moved.url).signIn('ghor', DEMO_PASSWORD);
+    expect((await again.get(`/api/incidents/${incidentId}`)).body.data.network.locations[0].id).toBe(location);
+    const reader = connectBoard(moved.url, incidentId, again.cookie);
+    onTestFinished(() => reader.destroy());
+    await reader.synced();
+    expect(readReport(reader.doc, location)).toMatchObject({ impact: 'critical', bedsFree: 2, remarks: 'voor de verhuizing' });
   });
 });

@@ -1,12 +1,12 @@
 // `npm run migrate`: brings the database of DATABASE_URL to the newest schema.
 // `npm run copy-to-postgres`: copies an embedded store (DATA_DIR) into the database of DATABASE_URL.
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
 import { migrate } from './migrate';
 import { openLowdbStore } from './lowdb-store';
 import { describeDatabase, openPgStore } from './pg-store';
-import { COLLECTION_NAMES, type ChangeSet } from './store';
+import { COLLECTION_NAMES, type ChangeSet, type StoredKeys, type StoredNetwork } from './store';
 import { readLogFile } from '../recorder/incident-log';
 import { PgRecorder } from '../recorder/pg-recorder';
 import { incidentLogFile } from '../yjs/incident-room';
@@ -57,10 +57,23 @@ async function main(command: string | undefined): Promise<void> {
         (changes as Record<string, unknown[]>)[name] = rows;
         counts.push(`${rows.length} ${name}`);
       }
+      // Beside each log its frozen network, and the server's keys: links in messages already
+      // sent keep working, devices keep their push subscriptions.
+      const networks: StoredNetwork[] = [];
+      for (const incident of await from.list('incidents')) {
+        const file = join(dataDir, 'incidents', incident.id, 'network.json');
+        if (existsSync(file)) networks.push({ id: incident.id, network: JSON.parse(readFileSync(file, 'utf8')) as StoredNetwork['network'] });
+        else log(`incident ${incident.id}: no network.json in ${dirname(file)}; its board will say its data is missing`);
+      }
+      changes.networks = networks;
+      const keysFile = join(dataDir, 'keys.json');
+      if (existsSync(keysFile)) {
+        const keys = JSON.parse(readFileSync(keysFile, 'utf8')) as Omit<StoredKeys, 'id'>;
+        changes.keys = [{ id: 'reach-keys', answerSecret: keys.answerSecret, vapid: keys.vapid }];
+      }
       await to.put(changes);
-      log(`copied from ${dataDir} to ${describeDatabase(url)}: ${counts.join(', ')}; ${records} records of ${logs} incident logs`);
-      // Until rooms write through PostgreSQL (issue #17), the server reads the logs in DATA_DIR.
-      log(`the server still reads incident logs from ${resolve(dataDir, 'incidents')}: keep DATA_DIR pointing there`);
+      log(`copied from ${dataDir} to ${describeDatabase(url)}: ${counts.join(', ')}; ${records} records of ${logs} incident logs; ${networks.length} frozen networks${changes.keys ? '; the server keys' : ''}`);
+      log(`start the servers with DATABASE_URL=${describeDatabase(url)}; ${dataDir} is not needed by them any more (keep it as a backup)`);
     } finally {
       await from.close();
       await to.close();
