@@ -242,7 +242,8 @@ describe('checkpoints on a shared log', () => {
       await waitFor(() => watchers.every((w) => locations.every((l) => readReport(w.doc, l).bedsFree === 20)), { what: 'the last round on both servers' });
       const records = await first.records(incident);
       const checkpoints = records.flatMap((r, i) => (r.type === RecordType.checkpoint ? [i] : []));
-      expect(checkpoints.length).toBeGreaterThan(5);
+      // Under load one turn carries many updates, and asks for one checkpoint at most.
+      expect(checkpoints.length).toBeGreaterThan(2);
       // From the log alone, from each of its checkpoints: every last value is there and nothing
       // waits for a record the checkpoint should have held.
       const broken = checkpoints.filter((at) => {

@@ -5,6 +5,8 @@ import { isConnected, type Coordinator } from '../shared/domain';
 import { gsm7Length, smsText } from '../shared/reach';
 import { smsStatusKey } from '../server/http/reach-routes';
 import { loadReachKeys } from '../server/reach/secrets';
+import type { PgStore } from '../server/store/pg-store';
+import { TEST_STORE } from './helpers/test-store';
 import { RecordType } from '../server/recorder/incident-log';
 import { HttpClient } from './helpers/http-client';
 import { ADMIN_PASSWORD, DEMO_PASSWORD, startServer, type TestServer } from './helpers/server';
@@ -174,7 +176,7 @@ describe('an alert reaches every connected coordinator by e-mail and SMS', () =>
     const page = await (await fetch(link, { headers: { 'accept-language': 'en-GB,en;q=0.9' } })).text();
     expect(page).toContain('No, not hit');
     await fetch(link, form('unknown'));
-    const statusUrl = `${server.url}/api/reach/sms-status/${smsStatusKey((await loadReachKeys({ dataDir: server.dataDir, subject: 'x' })).answerSecret)}`;
+    const statusUrl = `${server.url}/api/reach/sms-status/${smsStatusKey((await loadReachKeys({ dataDir: server.dataDir, subject: 'x', store: TEST_STORE === 'postgres' ? (server.store as PgStore) : undefined })).answerSecret)}`;
     expect((await sms.status(`${server.url}/api/reach/sms-status/wrong-key`, first, 2)).status).toBe(404);
     expect((await sms.status(statusUrl, first, 2)).status).toBe(200);
     const second = open.find((m) => m.to !== first.to)!;
