@@ -13,7 +13,7 @@ import { TEST_REDIS, createTestDatabase, dropTestDatabase, testDatabaseUrl } fro
 import { connectBoard } from '../tests/helpers/yjs-client';
 import { waitFor } from '../tests/helpers/wait-for';
 import { until } from './peers';
-import type { startWriters as StartWriters } from './chaos';
+import { answerAtRandom, answeringCoordinators, startWriters } from './chaos-load';
 
 /**
  * `npm run chaos -- --instances 3`: that many servers on one fresh PostgreSQL database and Redis,
@@ -24,7 +24,7 @@ import type { startWriters as StartWriters } from './chaos';
  * log (replayed from PostgreSQL), each organisation's answer there once, and every mail handed
  * to the relay.
  */
-export async function clusterRound(n: number, instances: number, startWriters: typeof StartWriters): Promise<boolean> {
+export async function clusterRound(n: number, instances: number): Promise<boolean> {
   const database = `zorgbeeld_chaos_${randomBytes(6).toString('hex')}`;
   await createTestDatabase(database);
   const smtp = await startSmtpPeer();
@@ -40,31 +40,13 @@ export async function clusterRound(n: number, instances: number, startWriters: t
     const ghor = await new HttpClient(url).signIn('ghor', DEMO_PASSWORD);
     const incident = (await ghor.post('/api/incidents', { title: `Chaos ${n} over ${instances} servers`, grip: 3 })).body.data;
     const network = (await ghor.get(`/api/incidents/${incident.id}`)).body.data.network;
-    const coordinators = (await admin.get('/api/coordinators')).body.data as { id: string; organisationId: string; connected: boolean }[];
-    const acking: { organisationId: string; client: HttpClient }[] = [];
-    for (const organisation of network.organisations.slice(0, 20) as { id: string }[]) {
-      const coordinator = coordinators.find((c) => c.organisationId === organisation.id && c.connected);
-      if (!coordinator) continue;
-      const username = `chaos-${n}-${organisation.id}`;
-      await admin.post('/api/users', { username, password: 'chaos-password-1', role: 'coordinator', organisationId: organisation.id, coordinatorId: coordinator.id });
-      acking.push({ organisationId: organisation.id, client: await new HttpClient(url).signIn(username, 'chaos-password-1') });
-    }
+    const acking = await answeringCoordinators(admin, url, network.organisations, n);
     const alert = (await ghor.post(`/api/incidents/${incident.id}/alerts`, { message: 'Chaos', grip: 3, target: { all: true } })).body.data.alert;
 
     const writers = await startWriters(url, incident.id, ghor.cookie, network.locations, (k) => `chaos ${k}`);
     const { clients } = writers;
     const spread = [...balancer.open().values()].filter((count) => count > 0).length;
-    const acked = new Set<string>();
-    const acks = acking.map(
-      ({ organisationId, client }) =>
-        new Promise<void>((resolve) =>
-          setTimeout(async () => {
-            const answer = await client.post(`/api/alerts/${alert.id}/ack`, { answer: 'yes' }).catch(() => null);
-            if (answer?.status === 200) acked.add(organisationId);
-            resolve();
-          }, randomInt(0, 4000)),
-        ),
-    );
+    const { acked, acks } = answerAtRandom(acking, alert.id);
     const killAt = randomInt(1000, 4000);
     await new Promise((r) => setTimeout(r, killAt));
     const victim = servers[randomInt(0, servers.length)];

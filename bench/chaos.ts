@@ -4,15 +4,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as Y from 'yjs';
 import { readReport } from '../shared/incident-doc';
 import { CloseCodes } from '../shared/wire';
 import { HttpClient } from '../tests/helpers/http-client';
 import { startProcessServer, type ProcessServer } from '../tests/helpers/process-server';
 import { ADMIN_PASSWORD, DEMO_PASSWORD } from '../tests/helpers/server';
 import { waitFor } from '../tests/helpers/wait-for';
-import { connectBoard, type BoardClient } from '../tests/helpers/yjs-client';
+import { connectBoard } from '../tests/helpers/yjs-client';
 import { until } from './peers';
+import { CLIENTS, answerAtRandom, answeringCoordinators, startWriters, type Writer } from './chaos-load';
 
 // `npm run chaos`: 50 stock WebsocketProvider clients write while the server is killed with
 // SIGKILL at a random moment and restarted on the same port and data directory. Every update any
@@ -20,7 +20,6 @@ import { until } from './peers';
 // organisation's alert acknowledgement must exist exactly once. A last round fills the disk.
 // `npm run chaos -- --instances 3`: the same over several servers on PostgreSQL and Redis, one
 // of them killed for good (chaos-cluster.ts). `--rounds N` sets the number of rounds.
-const CLIENTS = 50;
 const args = process.argv.slice(2);
 const option = (name: string) => {
   const at = args.indexOf(`--${name}`);
@@ -29,35 +28,6 @@ const option = (name: string) => {
 const instances = option('instances') ?? 1;
 // A bare number is the rounds, as before.
 const rounds = option('rounds') ?? (args[0] && /^\d+$/.test(args[0]) ? Number(args[0]) : 3);
-
-type Writer = { board: BoardClient; location: string; written: number };
-
-/**
- * 50 stock clients, each writing an increasing number into the remarks of its own location
- * every 50–250 ms until `stop` is called.
- */
-export async function startWriters(url: string, incidentId: string, cookie: string, locations: { id: string }[], remarks: (n: number) => string): Promise<{ clients: Writer[]; stop(): void }> {
-  const clients: Writer[] = [];
-  for (let i = 0; i < CLIENTS; i++) clients.push({ board: connectBoard(url, incidentId, cookie), location: locations[i].id, written: 0 });
-  await until(() => clients.every((c) => c.board.provider.synced), 60000, 'clients synced');
-  let writing = true;
-  const timers = clients.map((c) => {
-    const write = () => {
-      if (!writing) return;
-      c.written++;
-      (c.board.doc.getMap('reports').get(c.location) as Y.Map<unknown>).set('remarks', remarks(c.written));
-      timers[clients.indexOf(c)] = setTimeout(write, randomInt(50, 250));
-    };
-    return setTimeout(write, randomInt(0, 200));
-  });
-  return {
-    clients,
-    stop() {
-      writing = false;
-      timers.forEach((t) => clearTimeout(t));
-    },
-  };
-}
 
 async function round(n: number): Promise<void> {
   let server: ProcessServer = await startProcessServer();
@@ -68,32 +38,13 @@ async function round(n: number): Promise<void> {
     const ghor = await new HttpClient(server.url).signIn('ghor', DEMO_PASSWORD);
     const incident = (await ghor.post('/api/incidents', { title: `Chaos ${n}`, grip: 3 })).body.data;
     const network = (await ghor.get(`/api/incidents/${incident.id}`)).body.data.network;
-    const coordinators = (await admin.get('/api/coordinators')).body.data as { id: string; organisationId: string; connected: boolean }[];
-
-    // Coordinator accounts for the organisations, to acknowledge an alert around the crash.
-    const acking: { organisationId: string; client: HttpClient }[] = [];
-    for (const organisation of network.organisations.slice(0, 20) as { id: string }[]) {
-      const coordinator = coordinators.find((c) => c.organisationId === organisation.id && c.connected);
-      if (!coordinator) continue;
-      const username = `chaos-${n}-${organisation.id}`;
-      await admin.post('/api/users', { username, password: 'chaos-password-1', role: 'coordinator', organisationId: organisation.id, coordinatorId: coordinator.id });
-      acking.push({ organisationId: organisation.id, client: await new HttpClient(server.url).signIn(username, 'chaos-password-1') });
-    }
+    const acking = await answeringCoordinators(admin, server.url, network.organisations, n);
     const alert = (await ghor.post(`/api/incidents/${incident.id}/alerts`, { message: 'Chaos', grip: 3, target: { all: true } })).body.data.alert;
 
     // Each client owns one location and writes an increasing number into its remarks.
     const writers = await startWriters(server.url, incident.id, ghor.cookie, network.locations, (n) => `chaos ${n}`);
     const { clients } = writers;
-    const acked = new Set<string>();
-    const acks = acking.map(({ organisationId, client }) =>
-      new Promise<void>((resolve) =>
-        setTimeout(async () => {
-          const answer = await client.post(`/api/alerts/${alert.id}/ack`, { answer: 'yes' }).catch(() => null);
-          if (answer?.status === 200) acked.add(organisationId);
-          resolve();
-        }, randomInt(0, 4000)),
-      ),
-    );
+    const { acked, acks } = answerAtRandom(acking, alert.id);
 
     const killAt = randomInt(1000, 4000);
     await new Promise((r) => setTimeout(r, killAt));
@@ -202,7 +153,7 @@ async function fullDiskRound(): Promise<void> {
 
 if (instances > 1) {
   const { clusterRound } = await import('./chaos-cluster');
-  for (let n = 1; n <= rounds; n++) if (!(await clusterRound(n, instances, startWriters))) process.exitCode = 1;
+  for (let n = 1; n <= rounds; n++) if (!(await clusterRound(n, instances))) process.exitCode = 1;
   console.log(process.exitCode ? 'CHAOS: FAILED' : `CHAOS: every update, answer and message survived a server of ${instances} killed`);
 } else {
   for (let n = 1; n <= rounds; n++) await round(n);

@@ -217,6 +217,11 @@ export class Rooms {
   private open(incident: Incident, network: IncidentNetwork): IncidentRoom {
     // The room appends to the log from now on: one writer per file.
     this.closeEventLog(incident.id);
+    return this.adopt(incident, network);
+  }
+
+  /** Makes an incident's room, with a shared log or its file, and keeps it loaded until idle. */
+  private adopt(incident: Incident, network: IncidentNetwork, shared?: SharedLog): IncidentRoom {
     const room = new IncidentRoom({
       incidentId: incident.id,
       dataDir: this.options.dataDir,
@@ -228,6 +233,7 @@ export class Rooms {
       budget: this.budget,
       storageRetryMs: this.options.storageRetryMs,
       onNeeds: this.options.onNeeds ? (needs) => this.options.onNeeds!(incident.id, needs) : undefined,
+      shared,
     });
     this.rooms.set(incident.id, room);
     // Loaded for a REST call (a GRIP change, an alert) with nobody on the board: it goes again
@@ -260,22 +266,7 @@ export class Rooms {
       start.state.doc.destroy();
       return loaded;
     }
-    const room = new IncidentRoom({
-      incidentId: incident.id,
-      dataDir: this.options.dataDir,
-      network,
-      now: this.options.now,
-      log: this.options.log,
-      readOnly: () => this.readOnly.has(incident.id),
-      checkpointEvery: this.options.checkpointEvery,
-      budget: this.budget,
-      storageRetryMs: this.options.storageRetryMs,
-      onNeeds: this.options.onNeeds ? (needs) => this.options.onNeeds!(incident.id, needs) : undefined,
-      shared,
-    });
-    this.rooms.set(incident.id, room);
-    this.scheduleIdle(incident.id);
-    return room;
+    return this.adopt(incident, network, shared);
   }
 
   /** The room of an incident if it is loaded now; never loads one. */
