@@ -39,6 +39,7 @@ import { smtpMailer } from './network/mailer';
 import { networkRoutes } from './http/network-routes';
 import { DEFAULTS } from './defaults';
 import type { Cluster } from './cluster';
+import { memoryCountersOf } from './auth/counters';
 
 /** Everything the server depends on; nothing is read from the environment here. */
 export interface ServerDeps {
@@ -123,6 +124,8 @@ export function createServer(deps: ServerDeps): ZorgbeeldServer {
   const log = deps.log ?? ((m: string) => console.log(m));
   const now = deps.now ?? (() => new Date());
   const { store, cluster } = deps;
+  // Shared by the servers of one database when there is Redis, else this process's own.
+  const counters = cluster?.counters ?? memoryCountersOf();
   const sessions = new Sessions({
     store,
     now,
@@ -130,7 +133,7 @@ export function createServer(deps: ServerDeps): ZorgbeeldServer {
     secureCookies: deps.secureCookies ?? false,
   });
   // One guard for all servers of a database: failures counted in Redis when there is one.
-  const guard = new SignInGuard({ ...DEFAULT_SIGN_IN_LIMITS, ...deps.signInLimits }, () => now().getTime(), deps.cluster?.signInFailures);
+  const guard = new SignInGuard({ ...DEFAULT_SIGN_IN_LIMITS, ...deps.signInLimits }, () => now().getTime(), counters('sign-in'));
 
   const rooms = new Rooms({
     store,
@@ -242,7 +245,7 @@ export function createServer(deps: ServerDeps): ZorgbeeldServer {
   });
   api.use(errorHandler(log));
   app.use('/api', api);
-  app.use('/a', answerPage({ reach, now, log, limits: reachConfig.linkGuard, isAllowedOrigin: originAllowed }));
+  app.use('/a', answerPage({ reach, now, log, limits: reachConfig.linkGuard, isAllowedOrigin: originAllowed, counters: counters('answer-links') }));
   if (deps.web) app.use(deps.web);
 
   const httpServer = createHttpServer(app);
@@ -255,6 +258,8 @@ export function createServer(deps: ServerDeps): ZorgbeeldServer {
     isAllowedOrigin: upgradeOriginAllowed,
     maxBufferedBytes: deps.yjsMaxBufferedBytes,
     refusalsPerMinute: deps.yjsRefusalsPerMinute,
+    refusals: counters('refused-writes'),
+    now: () => now().getTime(),
     maxConnectionsPerAddress: deps.maxConnectionsPerAddress,
   });
   // Expired sessions are ended every minute, which also closes their open websockets.

@@ -2,7 +2,7 @@ import { createAdapter } from '@socket.io/redis-adapter';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { aloneBus, redisBus, type RoomBus } from './yjs/room-bus';
-import { memoryCounters, type FailureCount, type FailureCounters } from './auth/sign-in-guard';
+import { memoryCounters, type Count, type Counters, type CountersOf } from './auth/counters';
 
 /**
  * Several servers on one database (docs/architecture.md, "One order per incident across
@@ -17,8 +17,8 @@ export interface Cluster {
   duty?: Duty;
   /** socket.io's official Redis adapter, when there is Redis. */
   socketAdapter?: ReturnType<typeof createAdapter>;
-  /** Sign-in failures counted across the servers, when there is Redis. */
-  signInFailures?: FailureCounters;
+  /** Counters shared by the servers (sign-in failures, refused writes, wrong links), when there is Redis. */
+  counters?: CountersOf;
   close(): Promise<void>;
 }
 
@@ -40,7 +40,7 @@ export async function joinCluster({ pool, url, redisUrl, name, log, dutyTickMs }
     bus,
     duty,
     socketAdapter: createAdapter(pub, sub, { key: `zorgbeeld:${name}:socket.io` }),
-    signInFailures: redisCounters(pub, `zorgbeeld:${name}:sign-in:`),
+    counters: (kind) => redisCounters(pub, `zorgbeeld:${name}:${kind}:`),
     async close() {
       await duty.close();
       await bus.close();
@@ -132,19 +132,19 @@ export class Duty {
 const DUTY_LOCK = 7_441_032;
 
 /**
- * Sign-in failures in Redis: one hash per counter (count, last), counted with HINCRBY so that
- * failures on several servers at once all count, and expiring a window after the last.
+ * Counters in Redis: one hash per counter (count, last), counted with HINCRBY so that counts on
+ * several servers at once all count, and expiring a window after the last.
  */
-export function redisCounters(redis: Redis, prefix: string): FailureCounters {
-  // While Redis is away each server counts on its own: slower to notice guessing spread over
-  // servers, but nobody's sign-in fails for it.
+export function redisCounters(redis: Redis, prefix: string): Counters {
+  // While Redis is away each server counts on its own: slower to notice misuse spread over
+  // servers, but nobody's sign-in, write or answer fails for it.
   const local = memoryCounters();
-  const shared: FailureCounters = {
+  const shared: Counters = {
     async read(keys) {
       const pipeline = redis.pipeline();
       for (const key of keys) pipeline.hgetall(prefix + key);
       const results = (await pipeline.exec()) ?? [];
-      const found = new Map<string, FailureCount>();
+      const found = new Map<string, Count>();
       results.forEach(([error, value], i) => {
         if (error) throw error;
         const row = value as Record<string, string> | null;

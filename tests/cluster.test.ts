@@ -6,7 +6,7 @@ import { CloseCodes } from '../shared/wire';
 import { RecordType } from '../server/recorder/incident-log';
 import { replayRecords } from '../server/yjs/incident-room';
 import { HttpClient } from './helpers/http-client';
-import { DEMO_PASSWORD, startServer, type TestServer } from './helpers/server';
+import { ADMIN_PASSWORD, DEMO_PASSWORD, startServer, type TestServer } from './helpers/server';
 import { connectSocket, connected } from './helpers/socket-client';
 import { waitFor } from './helpers/wait-for';
 import { startSmtpPeer } from './helpers/smtp-peer';
@@ -82,6 +82,21 @@ describe('several servers on one database', () => {
     expect(records.map((r) => r.index)).toEqual(records.map((_, i) => i + 1));
   });
 
+  it('the administrator sees what each incident’s log takes in the database, whichever server answers', async () => {
+    const { cookie } = await new HttpClient(b.url).signIn('admin', ADMIN_PASSWORD);
+    const payloadBytes = (await a.records(incidentId)).reduce((sum, r) => sum + r.payload.byteLength, 0);
+    expect(payloadBytes).toBeGreaterThan(0);
+    // One server has the room loaded, the other not: both count the same records.
+    for (const server of [a, c]) {
+      const admin = new HttpClient(server.url);
+      admin.cookie = cookie;
+      const storage = await admin.get('/api/storage');
+      expect(storage.status).toBe(200);
+      const row = (storage.body.data.incidents as { incidentId: string; logBytes: number }[]).find((i) => i.incidentId === incidentId);
+      expect(row?.logBytes).toBe(payloadBytes);
+    }
+  });
+
   it('a coordinator files a need on one server while GHOR handles it on another: both converge, each change gated once', async () => {
     const coordinator = board(a, coordinatorCookie);
     const ghor = board(b, ghorCookie);
@@ -144,6 +159,33 @@ describe('several servers on one database', () => {
     expect(state.user.name).toBeTruthy();
   });
 
+  it('GHOR sees who is online on every server, and sees them go', async () => {
+    const ghorSocket = connectSocket(a.url, ghorCookie);
+    const seen: { userId: string }[][] = [];
+    ghorSocket.on('presence', (online) => seen.push(online));
+    const observerSocket = connectSocket(b.url, observerCookie);
+    await Promise.all([connected(ghorSocket), connected(observerSocket)]);
+    const coordinatorSocket = connectSocket(c.url, coordinatorCookie);
+    await connected(coordinatorSocket);
+    const users = (online: { userId: string }[] | undefined) => new Set((online ?? []).map((u) => u.userId));
+    const me = async (cookie: string) => {
+      const client = new HttpClient(a.url);
+      client.cookie = cookie;
+      return (await client.get('/api/me')).body.data.id as string;
+    };
+    const [ghorId, observerId, coordinatorId] = await Promise.all([me(ghorCookie), me(observerCookie), me(coordinatorCookie)]);
+    try {
+      // Announced by the server the coordinator joined, counted on all three.
+      await waitFor(() => [ghorId, observerId, coordinatorId].every((id) => users(seen.at(-1)).has(id)), { what: 'all three in the presence list' });
+      coordinatorSocket.disconnect();
+      await waitFor(() => !users(seen.at(-1)).has(coordinatorId), { what: 'the coordinator gone from the list' });
+      // Told by the coordinator's server, which holds neither of the others.
+      expect(users(seen.at(-1))).toEqual(new Set([ghorId, observerId]));
+    } finally {
+      for (const socket of [ghorSocket, observerSocket, coordinatorSocket]) socket.disconnect();
+    }
+  });
+
   it('an alert sent on one server reaches a coordinator on another, whose answer reaches GHOR on a third; its messages go out once', async () => {
     const coordinatorSocket = connectSocket(c.url, coordinatorCookie);
     const ghorSocket = connectSocket(b.url, ghorCookie);
@@ -182,6 +224,60 @@ describe('several servers on one database', () => {
     setReport(writer.doc, ownLocation, { remarks: 'na het sluiten' });
     await waitFor(() => writer.closes.some((close) => close.code === CloseCodes.Closed.code), { what: 'the refusal after closing' });
     expect((await a.records(incidentId)).filter((r) => r.type === RecordType.update).length).toBe(before);
+  });
+});
+
+describe('limits across servers', () => {
+  const own = `zorgbeeld_test_limits_${randomBytes(6).toString('hex')}`;
+  let first: TestServer;
+  let second: TestServer;
+  beforeAll(async () => {
+    const limits = { yjsRefusalsPerMinute: 2, reach: { linkGuard: { badTokens: 6, windowMs: 60000 } } };
+    first = await startServer({ database: own, ...limits });
+    second = await startServer({ database: own, seed: false, ...limits });
+  });
+  afterAll(async () => {
+    await second?.close({ keepData: true });
+    await first?.close();
+  });
+
+  it('writes refused on one server make the next join on another wait (4530)', async () => {
+    const ghor = await new HttpClient(first.url).signIn('ghor', DEMO_PASSWORD);
+    const coordinator = await new HttpClient(second.url).signIn('coordinator', DEMO_PASSWORD);
+    const incident = (await ghor.post('/api/incidents', { title: 'Geweigerd, elders', grip: 2 })).body.data.id as string;
+    const mine = (await coordinator.get('/api/me')).body.data.organisationId as string;
+    const { locations } = (await ghor.get(`/api/incidents/${incident}`)).body.data.network;
+    const foreign = locations.find((l: { organisationId: string }) => l.organisationId !== mine).id as string;
+    const join = (server: TestServer) => {
+      const client = connectBoard(server.url, incident, coordinator.cookie);
+      boards.push(client);
+      return client;
+    };
+    for (let i = 0; i < 2; i++) {
+      const refused = join(first);
+      await refused.synced();
+      setReport(refused.doc, foreign, { remarks: `niet van mij ${i}` });
+      expect((await waitFor(() => refused.closes[0], { what: 'the refusal' })).code).toBe(CloseCodes.Forbidden.code);
+      refused.destroy();
+    }
+    const elsewhere = join(second);
+    expect((await waitFor(() => elsewhere.closes[0], { what: 'the wait on the other server' })).code).toBe(CloseCodes.TooManyJoins.code);
+    // Others are not held up by it, on either server.
+    const other = connectBoard(second.url, incident, ghor.cookie);
+    boards.push(other);
+    await other.synced();
+    expect(other.closes).toEqual([]);
+  });
+
+  it('wrong answer links tried on one server count on the other', async () => {
+    const form = { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: first.url }, body: 'answer=no' };
+    const statuses: number[] = [];
+    for (const [i, server] of [first, second, first, second, first, second, first, second].entries()) {
+      const token = `${String(i).padStart(12, 'x')}AAAAAAAAAAA`;
+      statuses.push((await fetch(`${server.url}/a/${token}`, { ...form, headers: { ...form.headers, origin: server.url } })).status);
+    }
+    // Six wrong tokens in all, three on each server, then every server says wait.
+    expect(statuses).toEqual([404, 404, 404, 404, 404, 404, 429, 429]);
   });
 });
 

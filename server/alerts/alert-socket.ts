@@ -103,18 +103,37 @@ export function attachAlertSocket({
     for (const socket of io.of('/').sockets.values() as Iterable<AlertSocket>) if (ended.has(socket.data.sessionId)) socket.disconnect(true);
   });
 
-  const online = (): OnlineUser[] => {
+  // Who is online on any server: socket.io asks the others through the adapter (Redis), so the
+  // GHOR sees every coordinator wherever the balancer put them.
+  const online = async (): Promise<OnlineUser[]> => {
     const seen = new Map<string, OnlineUser>();
-    for (const socket of io.of('/').sockets.values() as Iterable<AlertSocket>) {
-      const user = socket.data.user;
+    for (const socket of await io.fetchSockets()) {
+      const data = socket.data as AlertSocket['data'];
+      const user = data.user;
       if (user && !seen.has(user.id)) {
-        seen.set(user.id, { userId: user.id, displayName: user.displayName, role: user.role, organisationId: user.organisationId, receivesAlerts: socket.data.receivesAlerts });
+        seen.set(user.id, { userId: user.id, displayName: user.displayName, role: user.role, organisationId: user.organisationId, receivesAlerts: data.receivesAlerts });
       }
     }
     return [...seen.values()];
   };
-  const announcePresence = () => io.to(GHOR_ROOM).emit('presence', online());
-
+  // One count at a time: connections that come and go meanwhile are in the next one.
+  let counting = false;
+  let again = false;
+  const announcePresence = (): void => {
+    if (counting) {
+      again = true;
+      return;
+    }
+    counting = true;
+    again = false;
+    online()
+      .then((users) => void io.to(GHOR_ROOM).emit('presence', users))
+      .catch((error: Error) => log(`presence: counting who is online failed: ${error.message}`))
+      .finally(() => {
+        counting = false;
+        if (again) announcePresence();
+      });
+  };
   const fail = (socket: AlertSocket, error: unknown): Result<never> => {
     const lang = languageFromHeader(socket.request.headers['accept-language']);
     if (error instanceof HttpError) return { error: toApiError(error, lang) };
@@ -204,7 +223,7 @@ export function attachAlertSocket({
 
     if (socket.data.receivesAlerts) await joinAlerts(socket);
     else announcePresence();
-    if (user.role === 'ghor' || user.role === 'admin' || user.role === 'observer') socket.emit('presence', online());
+    if (user.role === 'ghor' || user.role === 'admin' || user.role === 'observer') socket.emit('presence', await online());
   }
 
   // A coordinator who connects (or reconnects, or is connected to the alerting while its page is

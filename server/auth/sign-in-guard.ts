@@ -1,3 +1,5 @@
+import { memoryCounters, type Counters } from './counters';
+
 /** Limits of sign-in throttling. */
 export interface SignInLimits {
   /** Failures forgiven after this long without another. */
@@ -34,57 +36,6 @@ export interface SignInAttempt {
   knownAddress: boolean;
 }
 
-const MAX_KEYS = 50000;
-
-/** One counter of failures: how many, and when the last was. */
-export interface FailureCount {
-  count: number;
-  last: number;
-}
-
-/**
- * Where the guard keeps its counters: in this process, or shared by the servers of one database
- * (Redis, see cluster.ts), so that guessing through several servers is slowed down as through one.
- */
-export interface FailureCounters {
-  /** The counters of these keys (those older than `windowMs` may be gone). */
-  read(keys: readonly string[], windowMs: number): Promise<Map<string, FailureCount>>;
-  /** Counts one failure more on each key, at `now`; a key is forgotten `windowMs` after its last. */
-  add(keys: readonly string[], now: number, windowMs: number): Promise<void>;
-  forget(key: string): Promise<void>;
-}
-
-/** The counters of one server, in memory, the oldest forgotten first beyond {@link MAX_KEYS}. */
-export function memoryCounters(): FailureCounters {
-  const failures = new Map<string, FailureCount>();
-  return {
-    // The guard judges age by its own clock; a stale counter is replaced by the next failure.
-    async read(keys) {
-      const found = new Map<string, FailureCount>();
-      for (const key of keys) {
-        const entry = failures.get(key);
-        if (entry) found.set(key, { ...entry });
-      }
-      return found;
-    },
-    async add(keys, now, windowMs) {
-      for (const key of keys) {
-        const old = failures.get(key);
-        const entry = old && now - old.last <= windowMs ? old : { count: 0, last: 0 };
-        entry.count++;
-        entry.last = now;
-        // Most recent last, so that the oldest counter goes first when the map is full.
-        failures.delete(key);
-        failures.set(key, entry);
-      }
-      while (failures.size > MAX_KEYS) failures.delete(failures.keys().next().value!);
-    },
-    async forget(key) {
-      failures.delete(key);
-    },
-  };
-}
-
 /**
  * Sign-in throttling that cannot lock a user out: failures are counted per account and device
  * (or address), per address and per account, with delays that double after a few free
@@ -96,7 +47,7 @@ export class SignInGuard {
   constructor(
     private readonly limits: SignInLimits,
     private readonly now: () => number,
-    private readonly counters: FailureCounters = memoryCounters(),
+    private readonly counters: Counters = memoryCounters(),
   ) {}
 
   /** The counters an attempt is measured by, with the failures each forgives. */

@@ -62,10 +62,12 @@ export function incidentRoutes({ store, rooms, now }: { store: Store; rooms: Roo
     res.json({
       data: {
         writeBudget: rooms.budget.settings,
-        incidents: incidents.map((incident) => {
-          const status = rooms.storage(incident.id);
-          return { ...status, title: incident.title, writers: status.writers.map((w) => ({ ...w, username: names.get(w.userId) ?? w.userId })) };
-        }),
+        incidents: await Promise.all(
+          incidents.map(async (incident) => {
+            const status = await rooms.storage(incident.id);
+            return { ...status, title: incident.title, writers: status.writers.map((w) => ({ ...w, username: names.get(w.userId) ?? w.userId })) };
+          }),
+        ),
       },
     });
   });

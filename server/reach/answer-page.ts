@@ -2,6 +2,7 @@ import express, { Router, type Request, type Response } from 'express';
 import { ACK_ANSWERS, type AckAnswer } from '../../shared/alert';
 import { escapeMarkup as escape } from '../../shared/markup';
 import { REGION_TIME_ZONE, regionDateTime } from '../../shared/text';
+import { memoryCounters, recentCount, type Counters } from '../auth/counters';
 import { HttpError } from '../http/http-error';
 import { clientAddress } from '../http/session-routes';
 import type { LinkView, ReachService } from './reach-service';
@@ -14,28 +15,22 @@ export interface LinkGuardLimits {
 
 export const DEFAULT_LINK_GUARD: LinkGuardLimits = { badTokens: 20, windowMs: 10 * 60000 };
 
-/** Counts wrong tokens per address: guessing links costs the guesser, never the coordinators. */
+/**
+ * Counts wrong tokens per address: guessing links costs the guesser, never the coordinators.
+ * The counters are shared by the servers of a database, so guessing through several servers is
+ * stopped as through one.
+ */
 class LinkGuard {
-  private readonly bad = new Map<string, { count: number; until: number }>();
   constructor(
     private readonly limits: LinkGuardLimits,
     private readonly now: () => number,
+    private readonly counters: Counters,
   ) {}
-  blocked(address: string): boolean {
-    const entry = this.bad.get(address);
-    if (!entry) return false;
-    if (entry.until <= this.now()) {
-      this.bad.delete(address);
-      return false;
-    }
-    return entry.count >= this.limits.badTokens;
+  async blocked(address: string): Promise<boolean> {
+    return (await recentCount(this.counters, address, this.now(), this.limits.windowMs)) >= this.limits.badTokens;
   }
-  failed(address: string): void {
-    const entry = this.bad.get(address);
-    if (!entry || entry.until <= this.now()) this.bad.set(address, { count: 1, until: this.now() + this.limits.windowMs });
-    else entry.count += 1;
-    // Forget the oldest addresses first when many try at once.
-    if (this.bad.size > 10000) this.bad.delete(this.bad.keys().next().value!);
+  async failed(address: string): Promise<void> {
+    await this.counters.add([address], this.now(), this.limits.windowMs);
   }
 }
 
@@ -135,9 +130,9 @@ function standing(view: LinkView, w: Words, lang: string): string {
  * three buttons: mail scanners and link previews follow every GET, so only a POST of the form
  * (`answer=yes|no|unknown`) answers. The page needs no script and works on any phone.
  */
-export function answerPage({ reach, now, log, limits = DEFAULT_LINK_GUARD, isAllowedOrigin }: { reach: ReachService; now: () => Date; log: (message: string) => void; limits?: LinkGuardLimits; isAllowedOrigin: (origin: string | undefined, host: string | undefined) => boolean }): Router {
+export function answerPage({ reach, now, log, limits = DEFAULT_LINK_GUARD, isAllowedOrigin, counters = memoryCounters() }: { reach: ReachService; now: () => Date; log: (message: string) => void; limits?: LinkGuardLimits; isAllowedOrigin: (origin: string | undefined, host: string | undefined) => boolean; counters?: Counters }): Router {
   const router = Router();
-  const guard = new LinkGuard(limits, () => now().getTime());
+  const guard = new LinkGuard(limits, () => now().getTime(), counters);
   router.use((_req, res, next) => {
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
@@ -157,7 +152,7 @@ export function answerPage({ reach, now, log, limits = DEFAULT_LINK_GUARD, isAll
   const viewOf = async (req: Request, res: Response): Promise<LinkView | null> => {
     const address = clientAddress(req);
     const { w } = wordsFor(req);
-    if (guard.blocked(address)) {
+    if (await guard.blocked(address)) {
       res.setHeader('Retry-After', String(Math.ceil(limits.windowMs / 1000)));
       refuse(req, res, 429, w.wait);
       return null;
@@ -166,7 +161,7 @@ export function answerPage({ reach, now, log, limits = DEFAULT_LINK_GUARD, isAll
       return await reach.view(String(req.params.token));
     } catch (error) {
       if (!(error instanceof HttpError)) throw error;
-      guard.failed(address);
+      await guard.failed(address);
       refuse(req, res, error.status, wordsFor(req).lang === 'en' ? error.text.en : error.text.nl);
       return null;
     }
@@ -207,7 +202,7 @@ export function answerPage({ reach, now, log, limits = DEFAULT_LINK_GUARD, isAll
   // The service worker says the push arrived on the device: delivered. Never an answer.
   router.post('/:token/received', async (req, res) => {
     const address = clientAddress(req);
-    if (guard.blocked(address)) {
+    if (await guard.blocked(address)) {
       res.status(429).end();
       return;
     }
@@ -216,7 +211,7 @@ export function answerPage({ reach, now, log, limits = DEFAULT_LINK_GUARD, isAll
       res.status(204).end();
     } catch (error) {
       if (!(error instanceof HttpError)) throw error;
-      guard.failed(address);
+      await guard.failed(address);
       res.status(error.status).end();
     }
   });

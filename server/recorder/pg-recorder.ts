@@ -50,6 +50,12 @@ function storageError(action: string, incidentId: string, error: unknown): Stora
  * record is committed before the append resolves, so "recorded before anyone sees it" holds
  * for whoever broadcasts only after that.
  */
+/** The bytes of an incident's records (payloads) in the database: what its log takes there. */
+export async function pgLogBytes(pool: pg.Pool, incidentId: string): Promise<number> {
+  const { rows } = await pool.query<{ bytes: string | null }>('SELECT sum(octet_length(payload)) AS bytes FROM incident_records WHERE incident_id = $1', [incidentId]);
+  return Number(rows[0]?.bytes ?? 0);
+}
+
 export class PgRecorder implements IncidentRecorder {
   private last: number;
 

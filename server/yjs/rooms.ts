@@ -10,7 +10,7 @@ import type { RecordedEvent } from '../../shared/recorded-event';
 import type pg from 'pg';
 import * as Y from 'yjs';
 import { IncidentRoom, incidentLogFile, type ChangedNeed, type SharedLog } from './incident-room';
-import { PgRecorder } from '../recorder/pg-recorder';
+import { PgRecorder, pgLogBytes } from '../recorder/pg-recorder';
 import { startFromRecorder } from '../recorder/replay-state';
 import type { BoardStatus } from '../../shared/wire';
 import type { RoomBus } from './room-bus';
@@ -380,11 +380,13 @@ export class Rooms {
   }
 
   /** How the log of an incident grows; its size alone when the room is not loaded. */
-  storage(incidentId: string): StorageStatus {
+  async storage(incidentId: string): Promise<StorageStatus> {
     const room = this.rooms.get(incidentId);
-    if (room) return room.storage();
-    const logBytes = statSync(incidentLogFile(this.options.dataDir, incidentId), { throwIfNoEntry: false })?.size ?? 0;
-    return { incidentId, logBytes, lastTenMinutesBytes: 0, lastHourBytes: 0, writers: [], fault: null, waitingEvents: 0 };
+    const shared = this.options.shared;
+    if (room && !shared) return room.storage();
+    const status = room?.storage() ?? { incidentId, logBytes: 0, lastTenMinutesBytes: 0, lastHourBytes: 0, writers: [], fault: null, waitingEvents: 0 };
+    const logBytes = shared ? await pgLogBytes(shared.pool, incidentId) : (statSync(incidentLogFile(this.options.dataDir, incidentId), { throwIfNoEntry: false })?.size ?? 0);
+    return { ...status, logBytes };
   }
 
   /** Number of loaded rooms. */

@@ -9,9 +9,11 @@ import { HttpError } from '../http/http-error';
 import { StorageError } from '../recorder/incident-log';
 import type { IncidentRoom, RoomSocket } from './incident-room';
 import type { Rooms } from './rooms';
-import { RecentEvents } from './recent-events';
+import { memoryCounters, recentCount, type Counters } from '../auth/counters';
 import { DEFAULTS } from '../defaults';
 import { framedOnce } from './ws-frame';
+
+const REFUSAL_WINDOW_MS = 60000;
 
 /** Options of the Yjs endpoint. */
 export interface YjsEndpointOptions {
@@ -25,6 +27,9 @@ export interface YjsEndpointOptions {
   heartbeatMs?: number;
   /** Refused writes per user in a minute after which its joins wait (4530). */
   refusalsPerMinute?: number;
+  /** Where refused writes are counted: shared by the servers of a database when there is Redis. */
+  refusals?: Counters;
+  now?: () => number;
   /** Yjs connections one address may hold at once. */
   maxConnectionsPerAddress?: number;
 }
@@ -71,10 +76,12 @@ export function attachYjsEndpoint(options: YjsEndpointOptions): { close(): void 
     if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(code.code, code.reason);
   };
   const bySession = new Map<string, Set<WebSocket>>();
-  // Refused writes per user in the last minute. Every join costs the whole state's encoding:
-  // a client that is refused and reconnects in a loop (broken, or hostile) waits instead of
-  // holding up everyone on the board. People who write what they may are never refused.
-  const refusals = new RecentEvents(60000);
+  // Refused writes per user lately (forgotten a minute after the last). Every join costs the
+  // whole state's encoding: a client that is refused and reconnects in a loop (broken, or
+  // hostile), on this server or through the others, waits instead of holding up everyone on the
+  // board. People who write what they may are never refused.
+  const refusals = options.refusals ?? memoryCounters();
+  const now = options.now ?? Date.now;
   const refusalsPerMinute = options.refusalsPerMinute ?? DEFAULTS.yjsRefusalsPerMinute;
   const perAddress = new AddressCounter(options.maxConnectionsPerAddress ?? DEFAULTS.maxConnectionsPerAddress);
   // A session that ends (sign-out, sign-out everywhere, deactivation, expiry) closes its sockets.
@@ -143,7 +150,8 @@ export function attachYjsEndpoint(options: YjsEndpointOptions): { close(): void 
     if (ended) return;
     if (!loaded) return closeWith(ws, CloseCodes.NotFound);
     const user = found.user;
-    if (refusals.count(user.id) >= refusalsPerMinute) return closeWith(ws, CloseCodes.TooManyJoins);
+    if ((await recentCount(refusals, user.id, now(), REFUSAL_WINDOW_MS)) >= refusalsPerMinute) return closeWith(ws, CloseCodes.TooManyJoins);
+    if (ended) return;
     const socket: RoomSocket = {
       author: { id: user.id, username: user.username, role: user.role, organisationId: user.organisationId, displayName: user.displayName },
       send(message) {
@@ -160,7 +168,9 @@ export function attachYjsEndpoint(options: YjsEndpointOptions): { close(): void 
         raw.write(framedOnce(frames, message));
       },
       close: (code) => {
-        if (code === CloseCodes.Forbidden || code === CloseCodes.Invalid || code === CloseCodes.BadMessage || code === CloseCodes.ClientIdTaken) refusals.add(user.id);
+        if (code === CloseCodes.Forbidden || code === CloseCodes.Invalid || code === CloseCodes.BadMessage || code === CloseCodes.ClientIdTaken) {
+          refusals.add([user.id], now(), REFUSAL_WINDOW_MS).catch((error: Error) => log(`yjs: counting a refusal failed: ${error.message}`));
+        }
         closeWith(ws, code);
       },
     };
