@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as Y from 'yjs';
 import { SeededRandom } from '../shared/random';
+import { readLogTail } from '../server/recorder/incident-log';
+import { LOG_TAIL_BYTES, incidentLogFile, storedState } from '../server/yjs/incident-room';
 import { LongLog, loadRoom, reviewSeeks } from './long-log';
 import { now, percentile } from './peers';
 
@@ -11,6 +13,8 @@ export interface ColdLoadResult {
   updates: number;
   logMb: number;
   loadMs: number;
+  /** Reading the log's end and converting its stored state: what a client joining the loading room waits for. */
+  answerMs: number;
   indexMs: number;
   seekP50: number;
   seekP99: number;
@@ -33,6 +37,10 @@ export async function coldLoad({ updates = 100000, seeks = 50 }: { updates?: num
     const logMb = long.mb;
     long.close();
 
+    const t0 = now();
+    const stored = storedState(readLogTail(incidentLogFile(dataDir, incidentId), LOG_TAIL_BYTES).records);
+    const answerMs = now() - t0;
+    if (!stored) throw new Error('the generated log has no stored state to answer from');
     const { room, loadMs } = loadRoom(dataDir, incidentId, long.network);
     room.close();
 
@@ -53,6 +61,7 @@ export async function coldLoad({ updates = 100000, seeks = 50 }: { updates?: num
       updates,
       logMb,
       loadMs,
+      answerMs,
       indexMs,
       seekP50: percentile(durations, 50),
       seekP99: percentile(durations, 99),

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { startProcessServer } from '../tests/helpers/process-server';
 import { TEST_REDIS, createTestDatabase, dropTestDatabase, testDatabaseUrl } from '../tests/helpers/test-store';
@@ -56,7 +56,12 @@ export async function startZorgbeeld({ scale = 1 }: { scale?: number } = {}): Pr
   // Hundreds of load clients share one address and a few accounts: neither the per-address cap
   // nor the per-user write budget is what these runs measure.
   const server = await startProcessServer({ env: { DEMO_SCALE: String(scale), MAX_CONNECTIONS_PER_ADDRESS: '100000', WRITE_BUDGET_BYTES_PER_SECOND: '100000000' } });
-  return { name: 'Zorgbeeld', url: server.url.replace('localhost', '127.0.0.1'), pid: server.process.pid!, stop: () => server.stop() };
+  // BENCH_SERVER_LOG=<file>: what the server said, written there when it stops (to see why a run failed).
+  const stop = async () => {
+    if (process.env.BENCH_SERVER_LOG) appendFileSync(process.env.BENCH_SERVER_LOG, server.output.join(''));
+    await server.stop();
+  };
+  return { name: 'Zorgbeeld', url: server.url.replace('localhost', '127.0.0.1'), pid: server.process.pid!, stop };
 }
 
 /**

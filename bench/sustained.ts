@@ -1,5 +1,6 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as Y from 'yjs';
-import { RawPeer, WriterPeer, now, percentile, until } from './peers';
+import { RawPeer, SharedWriters, WriterPeer, now, percentile, until } from './peers';
 import { openIncident, processUsage, signIn, DEMO_PASSWORD, type BenchServer } from './servers';
 
 /** Result of the sustained-load benchmark. */
@@ -14,6 +15,8 @@ export interface SustainedResult {
   finalStateMissing: number;
   cpuPercent: number;
   peakRssMb: number;
+  /** The load generator's longest event-loop delay during the run: what it added to the latencies at most. */
+  generatorStallMs: number;
 }
 
 /**
@@ -30,7 +33,7 @@ export async function sustained({ server, spread, clients = 500, writers = 25, p
   const url = urls[0];
   let turn = 0;
   const nextUrl = () => urls[turn++ % urls.length];
-  const writerPeers = Array.from({ length: writers }, () => new WriterPeer(nextUrl(), { cookie: ghor }, { follow: false }));
+  const writing = new SharedWriters(Array.from({ length: writers }, () => nextUrl()), { cookie: ghor });
   // Probes read the send time out of each update's new values, without applying it to a
   // document: applying costs the client per update as much as the document has clientIDs
   // (Yjs' transactions walk the state vector), and in a long incident the load generator would
@@ -59,21 +62,23 @@ export async function sustained({ server, spread, clients = 500, writers = 25, p
     return peer;
   });
   const loadPeers = Array.from({ length: clients - writers - probes }, () => new RawPeer(nextUrl(), { cookie: observer }));
-  await until(() => writerPeers.every((w) => w.synced) && [...probePeers, ...loadPeers].every((p) => p.synced), 120000, 'all clients synced');
+  await until(() => writing.synced && [...probePeers, ...loadPeers].every((p) => p.synced), 120000, 'all clients synced');
 
   const usage = () => servers.map((s) => processUsage(s.pid)).reduce((a, b) => ({ cpuSeconds: a.cpuSeconds + b.cpuSeconds, peakRssMb: Math.max(a.peakRssMb, b.peakRssMb), rssMb: a.rssMb + b.rssMb }));
   const usageBefore = usage();
   const stopAlongside = alongside?.(url);
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
   const started = now();
   const sent = new Array(writers).fill(0);
   const interval = (1000 * writers) / rate;
   await new Promise<void>((resolve) => {
-    const timers = writerPeers.map((writer, w) =>
+    const timers = writing.peers.map((_, w) =>
       setTimeout(() => {
         const timer = setInterval(() => {
           if (now() - started > seconds * 1000) return;
           const seq = ++sent[w];
-          writer.doc.getMap<Y.Map<unknown>>('reports').get(locations[w])!.set('remarks', `w${w}:${seq}:${now()}`);
+          writing.write(w, (doc) => doc.getMap<Y.Map<unknown>>('reports').get(locations[w])!.set('remarks', `w${w}:${seq}:${now()}`));
         }, interval);
         timers[w] = timer;
       }, (interval * w) / writers),
@@ -84,6 +89,7 @@ export async function sustained({ server, spread, clients = 500, writers = 25, p
     }, seconds * 1000 + interval);
   });
   const elapsed = (now() - started) / 1000;
+  loop.disable();
   stopAlongside?.();
   const usageAfter = usage();
   const total = sent.reduce((a, b) => a + b, 0);
@@ -98,7 +104,8 @@ export async function sustained({ server, spread, clients = 500, writers = 25, p
     const value = check.doc.getMap<Y.Map<unknown>>('reports').get(locations[w])?.get('remarks');
     return n > 0 && (typeof value !== 'string' || !value.startsWith(`w${w}:${n}:`));
   }).length;
-  [...writerPeers, ...probePeers, ...loadPeers, check].forEach((p) => p.close());
+  writing.close();
+  [...probePeers, ...loadPeers, check].forEach((p) => p.close());
   return {
     clients,
     seconds: Math.round(elapsed),
@@ -110,5 +117,6 @@ export async function sustained({ server, spread, clients = 500, writers = 25, p
     finalStateMissing,
     cpuPercent: ((usageAfter.cpuSeconds - usageBefore.cpuSeconds) / elapsed) * 100,
     peakRssMb: usageAfter.peakRssMb,
+    generatorStallMs: loop.max / 1e6,
   };
 }

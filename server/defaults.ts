@@ -12,6 +12,8 @@ export const DEFAULTS = {
   sessionTtlMs: 12 * 3600 * 1000,
   /** A room with nobody on it is unloaded after this long (its log stays). */
   roomIdleMs: 60000,
+  /** A room being loaded waits at most this long for a joining client's sync step 1, to answer it from the stored state. */
+  earlyStateWaitMs: 250,
   /** A checkpoint of the whole state after this many updates. */
   checkpointEvery: 1000,
   /** While an incident's log cannot be written, how often writing is tried again. */

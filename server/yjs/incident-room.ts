@@ -82,6 +82,34 @@ export function replayFromCheckpoint(records: readonly LogRecord[], warn: (m: st
 }
 
 /**
+ * The state a log's end holds, as one Yjs (v1) update, without building a document: the last
+ * checkpoint converted and the updates after it merged in. A room being loaded answers a joining
+ * client with it, so that the client need not wait while the server integrates the checkpoint
+ * (most of a cold load: docs/benchmark-notes.md). Null when these records hold no checkpoint that
+ * converts: then the client waits for the room, which falls back as it always does.
+ */
+export function storedState(records: readonly LogRecord[]): Uint8Array | null {
+  const at = records.findLastIndex((r) => r.type === RecordType.checkpoint);
+  if (at < 0) return null;
+  try {
+    const state = Y.convertUpdateFormatV2ToV1(decodeCheckpoint(records[at].payload).stateV2);
+    const after = records.slice(at + 1).filter((r) => r.type === RecordType.update).map((r) => r.payload);
+    return after.length === 0 ? state : Y.mergeUpdates([state, ...after]);
+  } catch {
+    return null;
+  }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((byte, i) => byte === b[i]);
+}
+
+/** The state vector of a client that has nothing: one byte, no clients. */
+const EMPTY_STATE_VECTOR_LENGTH = 1;
+/** Updates broadcast after the whole state was encoded for joining clients before it is encoded again. */
+const WHOLE_STATE_REFRESH = 500;
+
+/**
  * How much of a log's end is read first when a room opens or rebuilds: enough for a long
  * incident's last checkpoint and the updates after it. Four times as much each time that holds no
  * checkpoint that can be read, up to the whole file.
@@ -125,6 +153,8 @@ export interface RoomOptions {
   onNeeds?: (needs: readonly ChangedNeed[]) => void;
   /** Set when the incident's log is shared with other servers (PostgreSQL); unset: the log file in `dataDir`. */
   shared?: SharedLog;
+  /** The log file, opened already (its end read), when the caller needed its records first. */
+  opened?: ReturnType<typeof IncidentLog.open>;
 }
 
 /**
@@ -228,6 +258,8 @@ export class IncidentRoom {
   private readonly locationById: Map<string, { organisationId: string }>;
   private capture: { socket: RoomSocket; updates: Uint8Array[] } | null = null;
   private readonly outbox: Uint8Array[] = [];
+  /** The whole state, encoded once for clients that join with nothing, and the updates broadcast after it (see answerStep1). */
+  private wholeState: { state: Uint8Array; since: Uint8Array[] } | null = null;
   /** Set for the rest of an event-loop turn after an update went out: later ones are merged. */
   private batching = false;
   private closed = false;
@@ -254,7 +286,7 @@ export class IncidentRoom {
       this.adopt(this.shared.start.state);
     } else {
       const file = incidentLogFile(options.dataDir, options.incidentId);
-      const { log, records, fromStart } = IncidentLog.open(file, options.log, { tailBytes: LOG_TAIL_BYTES });
+      const { log, records, fromStart } = options.opened ?? IncidentLog.open(file, options.log, { tailBytes: LOG_TAIL_BYTES });
       this.recorder = log;
       if (!log.writable) this.markFault(new StorageError('log not writable', 'EROFS'));
       this.adopt(stateFromLogEnd(file, options.log, { records, fromStart }));
@@ -265,6 +297,7 @@ export class IncidentRoom {
   }
 
   private adopt(state: ReplayedState): void {
+    this.wholeState = null;
     this.doc?.destroy();
     this.doc = state.doc;
     this.bindings = state.bindings;
@@ -597,10 +630,17 @@ export class IncidentRoom {
   }
 
   /** Adds a socket and starts the sync handshake. */
-  join(socket: RoomSocket): void {
+  join(socket: RoomSocket, served?: Uint8Array): void {
     this.sockets.set(socket, { awarenessClients: new Set(), awarenessTimes: [], resyncs: 0 });
     this.recordEvent(socket.author.id, { type: 'joined', username: socket.author.username, role: socket.author.role, organisationId: socket.author.organisationId });
-    this.send(socket, syncStep1Frame(Y.encodeStateVector(this.doc)));
+    const vector = Y.encodeStateVector(this.doc);
+    this.send(socket, syncStep1Frame(vector));
+    // Answered from the stored state while the room loaded (see storedState): what the document
+    // holds beyond that follows, and the board's status as after any sync.
+    if (served) {
+      if (!sameBytes(vector, served)) this.send(socket, updateFrame(Y.encodeStateAsUpdate(this.doc, served)));
+      if (this.fault) this.send(socket, this.statusMessage());
+    }
     const states = [...this.awareness.getStates().keys()];
     if (states.length > 0) this.send(socket, this.awarenessMessage(states));
   }
@@ -642,7 +682,7 @@ export class IncidentRoom {
       if (type === YMessage.sync) {
         const subtype = decoding.readVarUint(decoder);
         if (subtype === YSyncMessage.step1) {
-          this.send(socket, syncStep2Frame(Y.encodeStateAsUpdate(this.doc, decoding.readVarUint8Array(decoder))));
+          this.answerStep1(socket, decoding.readVarUint8Array(decoder));
           // After the reply that makes the client synced, so that it learns the board is read-only for now.
           if (this.fault) this.send(socket, this.statusMessage());
         } else if (subtype === YSyncMessage.step2 || subtype === YSyncMessage.update) {
@@ -663,6 +703,23 @@ export class IncidentRoom {
       this.options.log(`yjs ${this.options.incidentId}: unreadable frame from ${socket.author.username}: ${(error as Error).message}`);
       socket.close(CloseCodes.BadMessage);
     }
+  }
+
+  /**
+   * Answers a client's sync step 1 with what it lacks. A client that has nothing (a first join,
+   * or a client that reconnects in a loop) gets the whole state encoded once for all such joins
+   * and the updates broadcast since, merged: encoding a long incident's state costs tens of
+   * milliseconds of the event loop, and twenty joins a second would otherwise stall the board.
+   */
+  private answerStep1(socket: RoomSocket, vector: Uint8Array): void {
+    if (vector.length !== EMPTY_STATE_VECTOR_LENGTH) return this.send(socket, syncStep2Frame(Y.encodeStateAsUpdate(this.doc, vector)));
+    let whole = this.wholeState;
+    // Taken afresh only when nothing accepted is still waiting to go out: then the state and
+    // the updates broadcast after it hold every accepted update exactly once.
+    if ((!whole || whole.since.length >= WHOLE_STATE_REFRESH) && this.outbox.length === 0 && !(this.shared && this.unrecorded.updates.length > 0)) whole = this.wholeState = { state: Y.encodeStateAsUpdate(this.doc), since: [] };
+    if (!whole) return this.send(socket, syncStep2Frame(Y.encodeStateAsUpdate(this.doc)));
+    this.send(socket, syncStep2Frame(whole.state));
+    if (whole.since.length > 0) this.send(socket, updateFrame(whole.since.length === 1 ? whole.since[0] : Y.mergeUpdates(whole.since)));
   }
 
   /**
@@ -901,6 +958,7 @@ export class IncidentRoom {
   private flush(): void {
     if (this.outbox.length === 0) return;
     const updates = this.outbox.splice(0);
+    this.wholeState?.since.push(...updates);
     this.broadcast(updateFrame(updates.length === 1 ? updates[0] : Y.mergeUpdates(updates)), null);
     // The updates are in the log already; a checkpoint (milliseconds for a large document) only
     // shortens loading, so it waits until the clients have the updates.

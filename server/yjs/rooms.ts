@@ -9,7 +9,7 @@ import { IncidentLog, StorageError, eventRecord } from '../recorder/incident-log
 import type { RecordedEvent } from '../../shared/recorded-event';
 import type pg from 'pg';
 import * as Y from 'yjs';
-import { IncidentRoom, incidentLogFile, type ChangedNeed, type SharedLog } from './incident-room';
+import { IncidentRoom, LOG_TAIL_BYTES, incidentLogFile, storedState, type ChangedNeed, type RoomOptions, type SharedLog } from './incident-room';
 import { PgRecorder, pgLogBytes } from '../recorder/pg-recorder';
 import { startFromRecorder } from '../recorder/replay-state';
 import type { BoardStatus } from '../../shared/wire';
@@ -46,12 +46,22 @@ function networkFile(dataDir: string, incidentId: string): string {
   return join(dataDir, 'incidents', incidentId, 'network.json');
 }
 
+/** A client joining a room that is being loaded (see Rooms.whileLoading). */
+export interface EarlyWaiter {
+  /** Given the stored state once it is read; must not throw. */
+  stored(state: Uint8Array): void;
+  /** Settles when the client's sync step 1 has come. */
+  asked: Promise<void>;
+}
+
 /** Loads, creates and unloads incident rooms; one room per incident at most. */
 export class Rooms {
   private readonly rooms = new Map<string, IncidentRoom>();
   private readonly idleTimers = new Map<string, NodeJS.Timeout>();
   private readonly readOnly = new Set<string>();
   private readonly loading = new Map<string, Promise<IncidentRoom | undefined>>();
+  /** Clients joining a room that is being loaded, to be answered from its stored state. */
+  private readonly waiting = new Map<string, Set<EarlyWaiter>>();
   /** Logs open for the events of incidents whose room is not loaded; closed after the idle time. */
   private readonly eventLogs = new Map<string, { log: IncidentLog; timer: NodeJS.Timeout }>();
   /** The write budget per user, across every incident. */
@@ -150,7 +160,7 @@ export class Rooms {
       } else {
         mkdirSync(join(this.options.dataDir, 'incidents', incident.id), { recursive: true });
         writeFileSync(file, JSON.stringify(network));
-        room = this.open(incident, network);
+        room = await this.open(incident, network);
       }
       await room.serverChange((doc) => initIncidentDoc(doc, network.locations.map((l) => l.id)));
       room.recordEvent(incident.createdBy, { type: 'incident-opened', title: incident.title, grip: incident.grip });
@@ -199,7 +209,7 @@ export class Rooms {
     if (incident.status === 'closed') this.readOnly.add(incident.id);
     const network = await this.network(incident.id);
     try {
-      return this.options.shared ? await this.openShared(incident, network, false) : this.open(incident, network);
+      return this.options.shared ? await this.openShared(incident, network, false) : await this.open(incident, network);
     } catch (error) {
       if (!(error instanceof StorageError)) throw error;
       this.options.log(`incident ${incident.id}: ${error.message}`);
@@ -214,14 +224,44 @@ export class Rooms {
     }
   }
 
-  private open(incident: Incident, network: IncidentNetwork): IncidentRoom {
+  private async open(incident: Incident, network: IncidentNetwork): Promise<IncidentRoom> {
     // The room appends to the log from now on: one writer per file.
     this.closeEventLog(incident.id);
-    return this.adopt(incident, network);
+    const opened = IncidentLog.open(incidentLogFile(this.options.dataDir, incident.id), this.options.log, { tailBytes: LOG_TAIL_BYTES });
+    const waiting = this.waiting.get(incident.id);
+    const stored = waiting?.size ? storedState(opened.records) : null;
+    if (stored) {
+      for (const waiter of waiting!) waiter.stored(stored);
+      // Those whose step 1 is still on its way are answered as it comes (the event loop is free
+      // meanwhile): a client cannot be synced before that anyway.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.all([...waiting!].map((w) => w.asked)), new Promise((resolve) => (timer = setTimeout(resolve, DEFAULTS.earlyStateWaitMs)))]);
+      clearTimeout(timer);
+    }
+    this.waiting.delete(incident.id);
+    return this.adopt(incident, network, undefined, opened);
+  }
+
+  /**
+   * Until the incident's room is built, the waiter is given its stored state (see storedState),
+   * so that a client joining a room that loads is answered from it instead of waiting for the
+   * document; `asked` settles when the client's sync step 1 has come (and been answered). Not
+   * on a shared log, whose end other servers may be moving meanwhile. Returns the way to stop
+   * waiting.
+   */
+  whileLoading(incidentId: string, waiter: EarlyWaiter): () => void {
+    if (this.options.shared || this.rooms.has(incidentId)) return () => {};
+    const waiting = this.waiting.get(incidentId) ?? new Set<EarlyWaiter>();
+    waiting.add(waiter);
+    this.waiting.set(incidentId, waiting);
+    return () => {
+      waiting.delete(waiter);
+      if (waiting.size === 0 && this.waiting.get(incidentId) === waiting) this.waiting.delete(incidentId);
+    };
   }
 
   /** Makes an incident's room, with a shared log or its file, and keeps it loaded until idle. */
-  private adopt(incident: Incident, network: IncidentNetwork, shared?: SharedLog): IncidentRoom {
+  private adopt(incident: Incident, network: IncidentNetwork, shared?: SharedLog, opened?: RoomOptions['opened']): IncidentRoom {
     const room = new IncidentRoom({
       incidentId: incident.id,
       dataDir: this.options.dataDir,
@@ -234,6 +274,7 @@ export class Rooms {
       storageRetryMs: this.options.storageRetryMs,
       onNeeds: this.options.onNeeds ? (needs) => this.options.onNeeds!(incident.id, needs) : undefined,
       shared,
+      opened,
     });
     this.rooms.set(incident.id, room);
     // Loaded for a REST call (a GRIP change, an alert) with nobody on the board: it goes again

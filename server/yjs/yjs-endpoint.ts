@@ -2,7 +2,10 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { isValidId } from '../../shared/validation';
-import { CloseCodes, YJS_MAX_PAYLOAD, YJS_PATH, type CloseCode } from '../../shared/wire';
+import * as decoding from 'lib0/decoding';
+import * as Y from 'yjs';
+import { CloseCodes, YJS_MAX_PAYLOAD, YJS_PATH, YMessage, YSyncMessage, type CloseCode } from '../../shared/wire';
+import { syncStep2Frame } from '../../shared/y-frames';
 import { AddressCounter } from '../auth/address-counter';
 import type { Sessions } from '../auth/sessions';
 import { HttpError } from '../http/http-error';
@@ -32,6 +35,23 @@ export interface YjsEndpointOptions {
   now?: () => number;
   /** Yjs connections one address may hold at once. */
   maxConnectionsPerAddress?: number;
+}
+
+/** Whether a frame is a sync step 1 (the client's state vector, asking for a diff). */
+function isSyncStep1(frame: Uint8Array): boolean {
+  try {
+    const decoder = decoding.createDecoder(frame);
+    return decoding.readVarUint(decoder) === YMessage.sync && decoding.readVarUint(decoder) === YSyncMessage.step1;
+  } catch {
+    return false;
+  }
+}
+
+function stateVectorOf(step1: Uint8Array): Uint8Array {
+  const decoder = decoding.createDecoder(step1);
+  decoding.readVarUint(decoder);
+  decoding.readVarUint(decoder);
+  return decoding.readVarUint8Array(decoder);
 }
 
 function toBytes(data: RawData): Uint8Array {
@@ -118,10 +138,35 @@ export function attachYjsEndpoint(options: YjsEndpointOptions): { close(): void 
     let ended = false;
     alive.add(ws);
     ws.on('pong', () => alive.add(ws));
+    // The stored state of a room that is loading, and the state vector of what was sent from it.
+    let asked = () => {};
+    const early: { stored: Uint8Array | null; served: Uint8Array | null; asked: Promise<void> } = { stored: null, served: null, asked: new Promise<void>((resolve) => (asked = resolve)) };
+    // Also when the socket ends: nobody is left to answer.
+    ws.once('close', () => asked());
+    const answerEarly = () => {
+      if (queue.some(isSyncStep1)) asked();
+      if (!early.stored || early.served || ended) return;
+      const at = queue.findIndex(isSyncStep1);
+      if (at < 0) return;
+      try {
+        const vector = stateVectorOf(queue[at]);
+        const answer = syncStep2Frame(vector.length > 1 ? Y.diffUpdate(early.stored, vector) : early.stored);
+        early.served = Y.encodeStateVectorFromUpdate(early.stored);
+        queue.splice(at, 1);
+        ws.send(answer);
+      } catch {
+        // A state vector that cannot be read is left to the room, which closes with 4400.
+        early.served = null;
+      }
+      early.stored = null;
+    };
     ws.on('message', (data) => {
       const frame = toBytes(data);
       if (joined.room && joined.socket) joined.room.receive(joined.socket, frame);
-      else queue.push(frame);
+      else {
+        queue.push(frame);
+        answerEarly();
+      }
     });
     ws.on('close', () => {
       ended = true;
@@ -146,12 +191,21 @@ export function attachYjsEndpoint(options: YjsEndpointOptions): { close(): void 
       if (own.size === 0) bySession.delete(found.sessionId);
     });
     if (!isValidId(incidentId)) return closeWith(ws, CloseCodes.NotFound);
-    const loaded = await rooms.get(incidentId);
-    if (ended) return;
-    if (!loaded) return closeWith(ws, CloseCodes.NotFound);
     const user = found.user;
     if ((await recentCount(refusals, user.id, now(), REFUSAL_WINDOW_MS)) >= refusalsPerMinute) return closeWith(ws, CloseCodes.TooManyJoins);
     if (ended) return;
+    // While the room loads, the client's sync step 1 is answered from the stored state, so the
+    // board shows before the server has built its document (Rooms.whileLoading).
+    const stopWaiting = rooms.whileLoading(incidentId, {
+      stored: (stored) => {
+        early.stored = stored;
+        answerEarly();
+      },
+      asked: early.asked,
+    });
+    const loaded = await rooms.get(incidentId).finally(stopWaiting);
+    if (ended) return;
+    if (!loaded) return closeWith(ws, CloseCodes.NotFound);
     const socket: RoomSocket = {
       author: { id: user.id, username: user.username, role: user.role, organisationId: user.organisationId, displayName: user.displayName },
       send(message) {
@@ -175,7 +229,7 @@ export function attachYjsEndpoint(options: YjsEndpointOptions): { close(): void 
       },
     };
     rooms.hold(incidentId);
-    loaded.join(socket);
+    loaded.join(socket, early.served ?? undefined);
     for (const frame of queue.splice(0)) loaded.receive(socket, frame);
     Object.assign(joined, { room: loaded, socket });
   }
