@@ -55,7 +55,9 @@ function stopper(child: ChildProcess, cleanup: () => Promise<void>): () => Promi
 export async function startZorgbeeld({ scale = 1 }: { scale?: number } = {}): Promise<BenchServer> {
   // Hundreds of load clients share one address and a few accounts: neither the per-address cap
   // nor the per-user write budget is what these runs measure.
-  const server = await startProcessServer({ env: { DEMO_SCALE: String(scale), MAX_CONNECTIONS_PER_ADDRESS: '100000', WRITE_BUDGET_BYTES_PER_SECOND: '100000000' } });
+  // BENCH_SERVER_NODE_OPTIONS (e.g. --cpu-prof): for the server under test alone, not its peers.
+  const profile: Record<string, string> = process.env.BENCH_SERVER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS } : {};
+  const server = await startProcessServer({ env: { DEMO_SCALE: String(scale), MAX_CONNECTIONS_PER_ADDRESS: '100000', WRITE_BUDGET_BYTES_PER_SECOND: '100000000', ...profile } });
   // BENCH_SERVER_LOG=<file>: what the server said, written there when it stops (to see why a run failed).
   const stop = async () => {
     if (process.env.BENCH_SERVER_LOG) appendFileSync(process.env.BENCH_SERVER_LOG, server.output.join(''));

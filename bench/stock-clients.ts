@@ -5,7 +5,7 @@ import * as Y from 'yjs';
 import { cookieWebSocket } from '../tests/helpers/yjs-client';
 import { now, percentile, until } from './peers';
 import { openIncident, signIn, DEMO_PASSWORD, type BenchServer } from './servers';
-import type { PropagationResult } from './propagation';
+import { WARM_UP_ROUNDS, type PropagationResult } from './propagation';
 
 /** One server's readers and writer, each a stock provider with its own document. */
 interface StockRig {
@@ -82,7 +82,7 @@ export async function stockPropagation({ zorgbeeld, reference, hocuspocus, reade
   const oursReaders = await yWebsocketRig(zorgbeeld, incident.id, readers, observer, incident.locations[0]);
   ours.readers = oursReaders.readers;
   const rigs = [ours, await yWebsocketRig(reference, 'benchmark-stock', readers), await hocuspocusRig(hocuspocus, readers)];
-  for (let i = 0; i < 5; i++) for (const rig of rigs) await round(rig, -1 - i);
+  for (let i = 0; i < WARM_UP_ROUNDS; i++) for (const rig of rigs) await round(rig, -1 - i);
   rigs.forEach((r) => (r.latencies = []));
   for (let i = 0; i < rounds; i++) for (const rig of rigs) await round(rig, i);
   rigs.forEach((r) => r.close());
