@@ -65,6 +65,8 @@ export interface ServerDeps {
   /** A room without connections is unloaded after this long. */
   roomIdleMs?: number;
   checkpointEvery?: number;
+  /** How long a loading room waits for joining clients' sync step 1 (DEFAULTS.earlyStateWaitMs). */
+  earlyStateWaitMs?: number;
   /** CAP `sender` of exported alerts. */
   capSender?: string;
   /** Bytes that may wait for one slow Yjs client before it is dropped. */
@@ -142,6 +144,7 @@ export function createServer(deps: ServerDeps): ZorgbeeldServer {
     log,
     idleMs: deps.roomIdleMs,
     checkpointEvery: deps.checkpointEvery,
+    earlyStateWaitMs: deps.earlyStateWaitMs,
     writeBudget: deps.writeBudget,
     storageRetryMs: deps.storageRetryMs,
     shared: deps.cluster ? { pool: deps.cluster.pool, bus: deps.cluster.bus } : undefined,

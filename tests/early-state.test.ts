@@ -58,7 +58,9 @@ describe.runIf(TEST_STORE === 'embedded')('joining a board that is not loaded', 
     expected = board.doc.getMap('reports').toJSON();
     board.destroy();
     await first.close({ keepData: true });
-    server = await startServer({ dataDir: first.dataDir, seed: false });
+    // The wait ends as soon as the joining client's step 1 is in; a long one keeps a loaded CI
+    // machine (the step 1 later than 250 ms) from taking the path of a client that never asks.
+    server = await startServer({ dataDir: first.dataDir, seed: false, earlyStateWaitMs: 30000 });
     cookie = (await new HttpClient(server.url).signIn('ghor', DEMO_PASSWORD)).cookie;
   });
   afterAll(async () => server?.close());

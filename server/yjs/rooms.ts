@@ -27,6 +27,8 @@ export interface RoomsOptions {
   /** A room without connections is unloaded after this long. */
   idleMs?: number;
   checkpointEvery?: number;
+  /** How long a loading room waits for joining clients' sync step 1 to answer it from the stored state. */
+  earlyStateWaitMs?: number;
   /** Write budget per user on the incident documents. */
   writeBudget?: WriteBudgetLimits;
   /** While a log cannot be written, how often writing is tried again. */
@@ -235,7 +237,7 @@ export class Rooms {
       // Those whose step 1 is still on its way are answered as it comes (the event loop is free
       // meanwhile): a client cannot be synced before that anyway.
       let timer: NodeJS.Timeout | undefined;
-      await Promise.race([Promise.all([...waiting!].map((w) => w.asked)), new Promise((resolve) => (timer = setTimeout(resolve, DEFAULTS.earlyStateWaitMs)))]);
+      await Promise.race([Promise.all([...waiting!].map((w) => w.asked)), new Promise((resolve) => (timer = setTimeout(resolve, this.options.earlyStateWaitMs ?? DEFAULTS.earlyStateWaitMs)))]);
       clearTimeout(timer);
     }
     this.waiting.delete(incident.id);
