@@ -53,7 +53,7 @@ export async function refusalFlood({ server, history = 100000, seconds = 20, flo
   const load = { clients: 130, writers: 100, probes: 20, rate: 200, seconds };
   const fresh = await sustained({ server, ...load });
   const long = await sustained({ server, ...load, incident });
-  if (process.env.BENCH_DEBUG) console.log('load generator heap after the long incident', Math.round(process.memoryUsage().heapUsed / 1e6), 'MB; stalls fresh / long', fresh.generatorStallMs, long.generatorStallMs);
+  if (process.env.BENCH_DEBUG) console.log('load generator heap after the long incident', Math.round(process.memoryUsage().heapUsed / 1e6), 'MB; generator stalls fresh / long', fresh.generatorStallMs, long.generatorStallMs, 'ms; server CPU fresh / long', Math.round(fresh.cpuPercent), Math.round(long.cpuPercent), '%');
   // One forbidden change, on a copy of the incident's current state.
   const copy = new WriterPeer(url, { cookie: coordinator });
   await until(() => copy.synced, 60000, 'attacker copy synced');

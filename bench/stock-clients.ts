@@ -22,7 +22,7 @@ interface StockRig {
 
 const synced = (providers: { synced: boolean }[], what: string) => until(() => providers.every((p) => p.synced), 120000, what);
 
-async function yWebsocketRig(server: BenchServer, room: string, readers: number, cookie?: string, location = 'loc-00001'): Promise<StockRig> {
+async function yWebsocketRig(server: BenchServer, room: string, readers: number, { cookie, location = 'loc-00001', seed }: { cookie?: string; location?: string; seed?: Uint8Array } = {}): Promise<StockRig> {
   const base = server.url.replace('http', 'ws');
   const make = () => {
     const doc = new Y.Doc();
@@ -30,14 +30,16 @@ async function yWebsocketRig(server: BenchServer, room: string, readers: number,
     return { doc, provider };
   };
   const writer = make();
-  const peers = Array.from({ length: readers }, make);
-  await synced([writer.provider, ...peers.map((p) => p.provider)], `${server.name} stock readers synced`);
+  await synced([writer.provider], `${server.name} stock writer synced`);
+  if (seed) Y.applyUpdate(writer.doc, seed);
   const reports = writer.doc.getMap<Y.Map<unknown>>('reports');
   if (!reports.has(location)) reports.set(location, new Y.Map());
+  const peers = Array.from({ length: readers }, make);
+  await synced(peers.map((p) => p.provider), `${server.name} stock readers synced`);
   return { name: server.name, writer: writer.doc, readers: peers.map((p) => p.doc), location, latencies: [], close: () => [writer, ...peers].forEach((p) => p.provider.destroy()) };
 }
 
-async function hocuspocusRig(server: BenchServer, readers: number): Promise<StockRig> {
+async function hocuspocusRig(server: BenchServer, readers: number, seed: Uint8Array, location: string): Promise<StockRig> {
   const url = server.url.replace('http', 'ws');
   const make = () => {
     const doc = new Y.Doc();
@@ -45,10 +47,11 @@ async function hocuspocusRig(server: BenchServer, readers: number): Promise<Stoc
     return { doc, provider };
   };
   const writer = make();
+  await until(() => writer.provider.isSynced, 120000, 'Hocuspocus writer synced');
+  Y.applyUpdate(writer.doc, seed);
   const peers = Array.from({ length: readers }, make);
-  await until(() => [writer, ...peers].every((p) => p.provider.isSynced), 120000, 'Hocuspocus readers synced');
-  writer.doc.getMap<Y.Map<unknown>>('reports').set('loc-00001', new Y.Map());
-  return { name: server.name, writer: writer.doc, readers: peers.map((p) => p.doc), location: 'loc-00001', latencies: [], close: () => [writer, ...peers].forEach((p) => p.provider.destroy()) };
+  await until(() => peers.every((p) => p.provider.isSynced), 120000, 'Hocuspocus readers synced');
+  return { name: server.name, writer: writer.doc, readers: peers.map((p) => p.doc), location, latencies: [], close: () => [writer, ...peers].forEach((p) => p.provider.destroy()) };
 }
 
 async function round(rig: StockRig, n: number): Promise<void> {
@@ -78,10 +81,14 @@ export async function stockPropagation({ zorgbeeld, reference, hocuspocus, reade
   const observer = await signIn(zorgbeeld.url, 'observer', DEMO_PASSWORD);
   const incident = await openIncident(zorgbeeld.url, ghor);
   // Zorgbeeld's readers sign in as an observer, its writer as GHOR.
-  const ours = await yWebsocketRig(zorgbeeld, incident.id, 0, ghor, incident.locations[0]);
-  const oursReaders = await yWebsocketRig(zorgbeeld, incident.id, readers, observer, incident.locations[0]);
+  const location = incident.locations[0];
+  const ours = await yWebsocketRig(zorgbeeld, incident.id, 0, { cookie: ghor, location });
+  const oursReaders = await yWebsocketRig(zorgbeeld, incident.id, readers, { cookie: observer, location });
   ours.readers = oursReaders.readers;
-  const rigs = [ours, await yWebsocketRig(reference, 'benchmark-stock', readers), await hocuspocusRig(hocuspocus, readers)];
+  // The peers hold the same board as Zorgbeeld (its 1,061 locations), so that every reader
+  // applies into a document of the same size and the three processes carry the same heap.
+  const seed = Y.encodeStateAsUpdate(ours.writer);
+  const rigs = [ours, await yWebsocketRig(reference, 'benchmark-stock', readers, { location, seed }), await hocuspocusRig(hocuspocus, readers, seed, location)];
   for (let i = 0; i < WARM_UP_ROUNDS; i++) for (const rig of rigs) await round(rig, -1 - i);
   rigs.forEach((r) => (r.latencies = []));
   for (let i = 0; i < rounds; i++) for (const rig of rigs) await round(rig, i);

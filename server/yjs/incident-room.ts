@@ -8,6 +8,7 @@ import type { Stamp } from '../../shared/board-schema';
 import type { IncidentNetwork } from '../../shared/incident';
 import { CloseCodes, YMessage, YSyncMessage, type BoardStatus, type CloseCode } from '../../shared/wire';
 import { writeStamps } from '../../shared/incident-doc';
+import { clocksOf, encodeTransactionUpdate } from '../../shared/transaction-update';
 import { awarenessFrame, boardStatusFrame, syncStep1Frame, syncStep2Frame, updateFrame } from '../../shared/y-frames';
 import { IncidentLog, RecordType, StorageError, decodeCheckpoint, encodeCheckpoint, eventRecord, readLogTail, type LogRecord, type NewRecord } from '../recorder/incident-log';
 import { LogGrowth, type StorageStatus } from './log-growth';
@@ -252,11 +253,8 @@ export class IncidentRoom {
   private wantHead = 0;
   private nextTurn: Deferred | null = null;
   private inFlight: Deferred | null = null;
-  /** Set while records another server committed are applied: their updates are sent, not recorded again. */
-  private remote = false;
   private ending: Promise<void> | null = null;
   private readonly locationById: Map<string, { organisationId: string }>;
-  private capture: { socket: RoomSocket; updates: Uint8Array[] } | null = null;
   private readonly outbox: Uint8Array[] = [];
   /** The whole state, encoded once for clients that join with nothing, and the updates broadcast after it (see answerStep1). */
   private wholeState: { state: Uint8Array; since: Uint8Array[] } | null = null;
@@ -303,21 +301,10 @@ export class IncidentRoom {
     this.bindings = state.bindings;
     this.updatesSinceCheckpoint = state.updatesSinceCheckpoint;
     this.bindings.set(this.doc.clientID, SERVER);
-    // While a client's update is being checked, every resulting update (its own, then the
-    // server's stamps) is held back, to be recorded and broadcast together once accepted.
-    this.doc.on('update', (update: Uint8Array) => {
-      if (this.remote) this.outbox.push(update);
-      else if (this.capture) this.capture.updates.push(update);
-      else {
-        try {
-          this.commit([{ update, user: SERVER }]);
-        } catch (error) {
-          // Thrown out of a Yjs observer it would surface inside Yjs; serverChange rethrows it.
-          if (!(error instanceof StorageError)) throw error;
-          this.serverWriteFailure = error;
-        }
-      }
-    });
+    // Nothing listens to the document's `update` event outside serverChange: while anything
+    // does, Yjs walks every client of the document for every transaction to encode it, which
+    // in a long incident costs more than all the rest of an update (docs/architecture.md,
+    // "Per-update work"). A client's update is encoded from the clients it touched instead.
   }
 
   /** Number of connected sockets. */
@@ -436,7 +423,22 @@ export class IncidentRoom {
   async serverChange(change: (doc: Y.Doc) => void): Promise<void> {
     if (this.fault) throw new StorageError(`log of incident ${this.options.incidentId} is not writable`, this.fault.code);
     this.serverWriteFailure = null;
-    change(this.doc);
+    const doc = this.doc;
+    const record = (update: Uint8Array) => {
+      try {
+        this.commit([{ update, user: SERVER }]);
+      } catch (error) {
+        // Thrown out of a Yjs observer it would surface inside Yjs; it is rethrown below.
+        if (!(error instanceof StorageError)) throw error;
+        this.serverWriteFailure = error;
+      }
+    };
+    doc.on('update', record);
+    try {
+      change(doc);
+    } finally {
+      doc.off('update', record);
+    }
     const failure = this.serverWriteFailure;
     if (failure) {
       this.serverWriteFailure = null;
@@ -587,13 +589,17 @@ export class IncidentRoom {
   private applyRemote(records: readonly LogRecord[]): void {
     for (const record of records) {
       if (record.type === RecordType.update) {
-        this.remote = true;
-        try {
+        const clients = [...Y.parseUpdateMeta(record.payload).to.keys()];
+        const before = clocksOf(this.doc, clients);
+        let applied: Y.Transaction | undefined;
+        this.doc.transact((transaction) => {
+          applied = transaction;
           Y.applyUpdate(this.doc, record.payload, 'remote');
-        } finally {
-          this.remote = false;
-        }
-        for (const client of Y.parseUpdateMeta(record.payload).to.keys()) if (!this.bindings.has(client)) this.bindings.set(client, record.user);
+        }, 'remote');
+        // What it added here (it is in the log already): sent, not recorded again.
+        const update = encodeTransactionUpdate(applied!, before);
+        if (update) this.outbox.push(update);
+        for (const client of clients) if (!this.bindings.has(client)) this.bindings.set(client, record.user);
         this.updatesSinceCheckpoint++;
       } else if (record.type === RecordType.checkpoint) {
         this.updatesSinceCheckpoint = 0;
@@ -724,7 +730,8 @@ export class IncidentRoom {
 
   /**
    * The gate. New structs under a clientID bound to someone else are refused before anything is
-   * applied. Otherwise the update is applied inside a capture; when the gate refuses, or structs
+   * applied. Otherwise the update is applied, checked and stamped in one transaction, whose
+   * update is then encoded from the clients it touched (see encodeTransactionUpdate); when the gate refuses, or structs
    * are left pending, the document is rebuilt from the log (Yjs cannot roll back) before anything
    * is recorded or broadcast.
    */
@@ -766,11 +773,13 @@ export class IncidentRoom {
     // The update is applied, checked and stamped inside one transaction, so that the change and
     // its stamps come out as one update (no merge needed). On refusal the whole transaction is
     // undone by rebuilding from the log, before anything is recorded or broadcast.
-    const captured: { socket: RoomSocket; updates: Uint8Array[] } = { socket, updates: [] };
     let verdict: ReturnType<typeof checkTransaction> | { ok: false; close: CloseCode; reason: string; resync?: boolean } | undefined;
-    this.capture = captured;
+    // The clients this transaction can add structs to: the update's own and the server's (stamps).
+    const before = clocksOf(this.doc, [...to.keys(), this.doc.clientID]);
+    let applied: Y.Transaction | undefined;
     try {
       this.doc.transact((transaction) => {
+        applied = transaction;
         Y.applyUpdate(this.doc, update, socket);
         // applyUpdate marks the transaction remote; it also carries the server's own stamps, and
         // Yjs would otherwise take those for another peer using the server's clientID.
@@ -787,11 +796,11 @@ export class IncidentRoom {
         if (verdict.ok) this.stamp(author, verdict);
       }, socket);
     } catch (error) {
-      this.capture = null;
       return this.refuse(socket, CloseCodes.BadMessage, `update cannot be applied: ${(error as Error).message}`, true);
     }
-    this.capture = null;
-    if (captured.updates.length === 0) {
+    // The change and its stamps as one update, as Yjs would encode the transaction.
+    const accepted = encodeTransactionUpdate(applied!, before);
+    if (!accepted) {
       // Nothing new (a reconnecting client re-sent what the server has): not a write.
       if (this.doc.store.pendingStructs !== null || this.doc.store.pendingDs !== null) return this.pending(socket);
       return;
@@ -802,7 +811,7 @@ export class IncidentRoom {
       return this.refuse(socket, refused.close, refused.reason, true);
     }
     try {
-      this.commit(captured.updates.map((u) => ({ update: u, user: author.id })));
+      this.commit([{ update: accepted, user: author.id }]);
     } catch (error) {
       if (!(error instanceof StorageError)) throw error;
       return this.refuse(socket, CloseCodes.StorageUnavailable, error.message, true);
