@@ -78,7 +78,7 @@ export async function sustained({ server, spread, clients = 500, writers = 25, p
         const timer = setInterval(() => {
           if (now() - started > seconds * 1000) return;
           const seq = ++sent[w];
-          writing.write(w, (doc) => doc.getMap<Y.Map<unknown>>('reports').get(locations[w])!.set('remarks', `w${w}:${seq}:${now()}`));
+          writing.setRemarks(w, locations[w], () => `w${w}:${seq}:${now()}`);
         }, interval);
         timers[w] = timer;
       }, (interval * w) / writers),
