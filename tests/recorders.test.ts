@@ -131,4 +131,29 @@ describe('an incident log in PostgreSQL, written by several servers', () => {
     const order = (await a.after(0)).map((r) => r.index);
     expect(order).toEqual(order.map((_, i) => i + 1));
   });
+
+  it('writes a turn’s records with their values written into the statement exactly as given', async () => {
+    const pool = await database();
+    const a = await PgRecorder.open(pool, 'inc-1');
+    const b = await PgRecorder.open(pool, 'inc-1');
+    const every = new Uint8Array(256).map((_, i) => i);
+    const awkward: NewRecord[] = [
+      { type: RecordType.update, time: 1764700000123.5, user: "o'neill \\ \"quoted\" é", payload: every },
+      { type: RecordType.event, time: 2, user: 'u1', payload: new Uint8Array() },
+    ];
+    await a.append([event(1, 'opened')], 0);
+    // B appends behind A's back: A's turn reads it first, then writes after it.
+    await b.append([event(5, 'from B')], 1);
+    let missed: number[] = [];
+    const head = await a.turn((records) => {
+      missed = records.map((r) => r.index);
+      return awkward;
+    });
+    expect(missed).toEqual([2]);
+    expect(head).toBe(4);
+    const read = await b.after(2);
+    expect(read.map((r) => ({ type: r.type, time: r.time, user: r.user, payload: [...r.payload] }))).toEqual(awkward.map((r) => ({ type: r.type, time: r.time, user: r.user, payload: [...r.payload] })));
+    // A turn that writes nothing leaves the head where it was.
+    expect(await a.turn(() => [])).toBe(4);
+  });
 });
