@@ -229,6 +229,14 @@ const MUTATIONS: Mutation[] = [
     test: 'tests/alerts.test.ts',
   },
   {
+    protection: "The update recorded and broadcast holds the server's stamps (encoded from the clients the transaction touched)",
+    file: 'server/yjs/incident-room.ts',
+    find: 'const before = clocksOf(this.doc, [...to.keys(), this.doc.clientID]);',
+    replace: 'const before = clocksOf(this.doc, [...to.keys()]);',
+    test: 'tests/board-sync.test.ts',
+    name: 'stamp',
+  },
+  {
     protection: 'Awareness: identity written by the server',
     file: 'server/yjs/incident-room.ts',
     find: 'user: { id: socket.author.id, name: socket.author.displayName, role: socket.author.role, organisationId: socket.author.organisationId },',
