@@ -18,6 +18,35 @@ export function clocksOf(doc: Y.Doc, clients: Iterable<number>): Map<number, num
 }
 
 /**
+ * One update's part of a transaction that may apply several (docs/architecture.md, "Per-update
+ * work"): the clocks of the clients it may add structs to, and how many deleted ranges the
+ * transaction held per client, both taken just before the update was applied. While a
+ * transaction is open Yjs only appends to its delete set, so what was appended since is this
+ * update's.
+ */
+export interface UpdatePart {
+  before: Map<number, number>;
+  deletionsBefore: Map<number, number>;
+}
+
+/** Starts an update's part of an open transaction (see {@link UpdatePart}). */
+export function startPart(transaction: Y.Transaction, clients: Iterable<number>): UpdatePart {
+  const deletionsBefore = new Map<number, number>();
+  for (const [client, items] of transaction.deleteSet.clients) deletionsBefore.set(client, items.length);
+  return { before: clocksOf(transaction.doc, clients), deletionsBefore };
+}
+
+/** The deletions an update added to its open transaction, as a delete set of their own. */
+export function deletionsOf(transaction: Y.Transaction, part: UpdatePart): Y.Transaction['deleteSet'] {
+  const own = Y.createDeleteSet();
+  for (const [client, items] of transaction.deleteSet.clients) {
+    const from = part.deletionsBefore.get(client) ?? 0;
+    if (items.length > from) own.clients.set(client, items.slice(from));
+  }
+  return own;
+}
+
+/**
  * Encodes, as Yjs v1, the structs added after `before` for the clients in it and the
  * transaction's deletions: byte for byte what Yjs' `update` event gives for that transaction, as
  * long as `before` names every client it added structs to. Null when it changed nothing. Call it
@@ -25,9 +54,21 @@ export function clocksOf(doc: Y.Doc, clients: Iterable<number>): Map<number, num
  * when it emits `update`.
  */
 export function encodeTransactionUpdate(transaction: Y.Transaction, before: ReadonlyMap<number, number>): Uint8Array | null {
-  const store = transaction.doc.store;
+  return encodeChange(transaction.doc.store, before, transaction.deleteSet.clients);
+}
+
+/**
+ * Encodes one update's part of a transaction that is still open, right after that update was
+ * applied (and stamped): the same change as {@link encodeTransactionUpdate} would give for a
+ * transaction of its own, before Yjs' cleanup has merged neighbouring structs or emptied deleted
+ * ones, so the bytes may be longer; a peer applying them ends with the same document.
+ */
+export function encodePart(transaction: Y.Transaction, part: UpdatePart): Uint8Array | null {
+  return encodeChange(transaction.doc.store, part.before, deletionsOf(transaction, part).clients);
+}
+
+function encodeChange(store: Y.Doc['store'], before: ReadonlyMap<number, number>, deletions: Map<number, { clock: number; len: number }[]>): Uint8Array | null {
   const changed = [...before].filter(([client, clock]) => Y.getState(store, client) > clock);
-  const deletions = transaction.deleteSet.clients;
   if (changed.length === 0 && deletions.size === 0) return null;
   const encoder = new Y.UpdateEncoderV1();
   // Clients in descending order, as Yjs writes them.
@@ -57,7 +98,7 @@ export function encodeTransactionUpdate(transaction: Y.Transaction, before: Read
   return encoder.toUint8Array();
 }
 
-/** Deleted ranges in clock order, touching ones joined (Yjs has done this at cleanup already; kept for safety). */
+/** Deleted ranges in clock order, touching ones joined (Yjs does this at cleanup; an open transaction's are unsorted). */
 function sortedAndMerged(items: readonly { clock: number; len: number }[]): { clock: number; len: number }[] {
   const sorted = [...items].sort((a, b) => a.clock - b.clock);
   const merged: { clock: number; len: number }[] = [];

@@ -83,17 +83,32 @@ function pathOf(item: Y.Item, roots: Map<Y.AbstractType<any>, string>): string[]
 }
 
 /**
- * Every item a transaction inserted or deleted so far, with its path (also while it is still
+ * The part of a transaction one update made: the clocks of its clients before it and the
+ * deletions it added. A transaction of its own: {@link wholeTransaction}; one of several updates
+ * applied in one transaction: `startPart` and `deletionsOf` of shared/transaction-update.ts.
+ */
+export interface TransactionPart {
+  before: ReadonlyMap<number, number>;
+  deletions: Y.Transaction['deleteSet'];
+}
+
+/** The whole of a transaction as the part one update made. */
+export function wholeTransaction(transaction: Y.Transaction): TransactionPart {
+  return { before: transaction.beforeState, deletions: transaction.deleteSet };
+}
+
+/**
+ * Every item a transaction (or one update's part of it) inserted or deleted so far, with its path (also while it is still
  * open). Only the clients the update names are looked at: walking every client the document
  * ever saw would make each update cost more the longer the incident runs.
  */
-function touches(doc: Y.Doc, transaction: Y.Transaction, clients: Iterable<number>): Touch[] | null {
+function touches(doc: Y.Doc, transaction: Y.Transaction, part: TransactionPart, clients: Iterable<number>): Touch[] | null {
   const roots = rootNames(doc);
   const result: Touch[] = [];
   let broken = false;
   for (const client of clients) {
     const after = Y.getState(doc.store, client);
-    const before = transaction.beforeState.get(client) ?? 0;
+    const before = part.before.get(client) ?? 0;
     if (after <= before) continue;
     const structs = doc.store.clients.get(client) ?? [];
     for (let i = Y.findIndexSS(structs, before); i < structs.length; i++) {
@@ -105,7 +120,7 @@ function touches(doc: Y.Doc, transaction: Y.Transaction, clients: Iterable<numbe
       else result.push({ path, content: struct.content, deleted: false, gone: struct.deleted || struct.content instanceof Y.ContentDeleted });
     }
   }
-  Y.iterateDeletedStructs(transaction, transaction.deleteSet, (struct) => {
+  Y.iterateDeletedStructs(transaction, part.deletions, (struct) => {
     if (!(struct instanceof Y.Item)) return;
     const path = pathOf(struct, roots);
     if (!path) broken = true;
@@ -383,13 +398,13 @@ export function precheckUpdate({ doc, update, author, network }: { doc: Y.Doc; u
 }
 
 /**
- * Decides whether a transaction that came from `author` may stand: every touched path must be in
- * the author's rights (DESIGN.md's table), every new value must fit the schema, and the reports
- * and needs it leaves behind must be whole. `clients` are the clients the update wrote for.
+ * Decides whether a transaction that came from `author`, or one update's `part` of it, may stand:
+ * every touched path must be in the author's rights (`shared/board-rights.ts`), every new value
+ * must fit the schema, and the reports and needs it leaves behind must be whole. `clients` are the clients the update wrote for.
  * Returns the reports and needs to stamp.
  */
-export function checkTransaction({ doc, transaction, author, network, clients }: { doc: Y.Doc; transaction: Y.Transaction; author: Author; network: GateNetwork; clients: Iterable<number> }): GateResult {
-  const list = touches(doc, transaction, clients);
+export function checkTransaction({ doc, transaction, part = wholeTransaction(transaction), author, network, clients }: { doc: Y.Doc; transaction: Y.Transaction; part?: TransactionPart; author: Author; network: GateNetwork; clients: Iterable<number> }): GateResult {
+  const list = touches(doc, transaction, part, clients);
   if (!list) return refuse(CloseCodes.Invalid, 'an item has no parent in the document');
   const verdict = checkTouches(list, author, network);
   if (!verdict.ok) return verdict;

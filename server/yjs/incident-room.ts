@@ -8,7 +8,7 @@ import type { Stamp } from '../../shared/board-schema';
 import type { IncidentNetwork } from '../../shared/incident';
 import { CloseCodes, YMessage, YSyncMessage, type BoardStatus, type CloseCode } from '../../shared/wire';
 import { writeStamps } from '../../shared/incident-doc';
-import { clocksOf, encodeTransactionUpdate } from '../../shared/transaction-update';
+import { clocksOf, deletionsOf, encodePart, encodeTransactionUpdate, startPart } from '../../shared/transaction-update';
 import { awarenessFrame, boardStatusFrame, syncStep1Frame, syncStep2Frame, updateFrame } from '../../shared/y-frames';
 import { IncidentLog, RecordType, StorageError, decodeCheckpoint, encodeCheckpoint, eventRecord, readLogTail, type LogRecord, type NewRecord } from '../recorder/incident-log';
 import { LogGrowth, type StorageStatus } from './log-growth';
@@ -107,6 +107,8 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 
 /** The state vector of a client that has nothing: one byte, no clients. */
 const EMPTY_STATE_VECTOR_LENGTH = 1;
+/** An update with no structs and no deletions: two zero varints. */
+const EMPTY_UPDATE_LENGTH = 2;
 /** Updates broadcast after the whole state was encoded for joining clients before it is encoded again. */
 const WHOLE_STATE_REFRESH = 500;
 
@@ -258,8 +260,16 @@ export class IncidentRoom {
   private readonly outbox: Uint8Array[] = [];
   /** The whole state, encoded once for clients that join with nothing, and the updates broadcast after it (see answerStep1). */
   private wholeState: { state: Uint8Array; since: Uint8Array[] } | null = null;
-  /** Set for the rest of an event-loop turn after an update went out: later ones are merged. */
+  /**
+   * Set for the rest of an event-loop turn after an update went out: frames that come in
+   * meanwhile wait in {@link waiting} for the turn's end, and their updates are applied together.
+   */
   private batching = false;
+  private readonly waiting: { socket: RoomSocket; frame: Uint8Array }[] = [];
+  /** Sockets refused and being closed: nothing more of theirs is handled. */
+  private readonly refused = new WeakSet<RoomSocket>();
+  /** Set while clients' updates are applied in a transaction: what they accept goes out after it. */
+  private applying = false;
   private closed = false;
   /** Set while the log cannot be written: writes are refused with a retryable code. */
   private fault: { code: string; since: string; failedWrites: number } | null = null;
@@ -524,7 +534,7 @@ export class IncidentRoom {
         this.applyRemote(missed);
         this.inTurn = true;
         try {
-          for (const { socket, frame } of batch) this.receiveNow(socket, frame);
+          this.receiveFrames(batch);
         } finally {
           this.inTurn = false;
         }
@@ -672,16 +682,22 @@ export class IncidentRoom {
   receive(socket: RoomSocket, frame: Uint8Array): void {
     if (!this.sockets.has(socket)) return;
     // A shared log: awareness at once (never recorded), everything else in turn order.
-    if (this.shared && !(frame[0] === YMessage.awareness || frame[0] === YMessage.queryAwareness)) {
+    const awareness = frame[0] === YMessage.awareness || frame[0] === YMessage.queryAwareness;
+    if (this.shared && !awareness) {
       this.inbox.push({ socket, frame });
       void this.pump();
+      return;
+    }
+    // After an update went out in this turn, the rest of the turn's frames go in together.
+    if (this.batching && !awareness) {
+      this.waiting.push({ socket, frame });
       return;
     }
     this.receiveNow(socket, frame);
   }
 
   private receiveNow(socket: RoomSocket, frame: Uint8Array): void {
-    if (!this.sockets.has(socket)) return;
+    if (!this.sockets.has(socket) || this.refused.has(socket)) return;
     try {
       const decoder = decoding.createDecoder(frame);
       const type = decoding.readVarUint(decoder);
@@ -692,7 +708,7 @@ export class IncidentRoom {
           // After the reply that makes the client synced, so that it learns the board is read-only for now.
           if (this.fault) this.send(socket, this.statusMessage());
         } else if (subtype === YSyncMessage.step2 || subtype === YSyncMessage.update) {
-          this.receiveUpdate(socket, decoding.readVarUint8Array(decoder));
+          this.receiveUpdates([{ socket, update: decoding.readVarUint8Array(decoder) }]);
         } else {
           socket.close(CloseCodes.BadMessage);
         }
@@ -729,97 +745,174 @@ export class IncidentRoom {
   }
 
   /**
-   * The gate. New structs under a clientID bound to someone else are refused before anything is
-   * applied. Otherwise the update is applied, checked and stamped in one transaction, whose
-   * update is then encoded from the clients it touched (see encodeTransactionUpdate); when the gate refuses, or structs
-   * are left pending, the document is rebuilt from the log (Yjs cannot roll back) before anything
-   * is recorded or broadcast.
+   * Handles frames in their order; each run of update frames is applied in one Yjs transaction
+   * (see {@link receiveUpdates}).
    */
-  private receiveUpdate(socket: RoomSocket, update: Uint8Array): void {
+  private receiveFrames(frames: readonly { socket: RoomSocket; frame: Uint8Array }[]): void {
+    for (let i = 0; i < frames.length; ) {
+      let end = i;
+      while (end < frames.length && isUpdateFrame(frames[end].frame)) end++;
+      if (end === i) {
+        this.receiveNow(frames[i].socket, frames[i].frame);
+        i++;
+        continue;
+      }
+      const updates: { socket: RoomSocket; update: Uint8Array }[] = [];
+      for (const { socket, frame } of frames.slice(i, end)) {
+        try {
+          const decoder = decoding.createDecoder(frame);
+          decoding.readVarUint(decoder);
+          decoding.readVarUint(decoder);
+          updates.push({ socket, update: decoding.readVarUint8Array(decoder) });
+        } catch (error) {
+          this.options.log(`yjs ${this.options.incidentId}: unreadable frame from ${socket.author.username}: ${(error as Error).message}`);
+          this.refuse(socket, CloseCodes.BadMessage, 'unreadable frame', false);
+        }
+      }
+      this.receiveUpdates(updates);
+      i = end;
+    }
+  }
+
+  /**
+   * The gate, for updates that arrived together. Each is judged on its own, in order, against a
+   * document holding every update accepted before it, and stamped, recorded and encoded on its
+   * own; but they are applied in one Yjs transaction, because each transaction costs as much as
+   * the document has clientIDs, and a long incident has thousands (docs/architecture.md,
+   * "Per-update work"). What breaks a rule on its own is refused before anything is applied. A
+   * refusal that only applying can tell ends the transaction there: the document is rebuilt from
+   * the log, which holds the updates accepted before it (Yjs cannot roll back), and the rest
+   * follow in a new transaction.
+   */
+  private receiveUpdates(updates: readonly { socket: RoomSocket; update: Uint8Array }[]): void {
+    for (let next = 0; next < updates.length; ) next = this.applyTogether(updates, next);
+  }
+
+  /** Applies updates from `start` in one transaction until one must be undone; returns where to go on. */
+  private applyTogether(updates: readonly { socket: RoomSocket; update: Uint8Array }[], start: number): number {
+    let next = updates.length;
+    let undo: { socket: RoomSocket; close: CloseCode; reason: string; resync?: boolean } | null = null;
+    const after: (() => void)[] = [];
+    this.applying = true;
+    try {
+      this.doc.transact((transaction) => {
+        for (let i = start; i < updates.length; i++) {
+          const { socket, update } = updates[i];
+          if (!this.sockets.has(socket) || this.refused.has(socket)) continue;
+          const admitted = this.admit(socket, update);
+          if (!admitted) continue;
+          const problem = this.applyOne(transaction, socket, update, admitted, after);
+          if (problem) {
+            undo = { socket, ...problem };
+            next = i + 1;
+            return;
+          }
+        }
+      });
+    } finally {
+      this.applying = false;
+    }
+    if (!this.shared) this.goOut();
+    for (const task of after) task();
+    const failed = undo as { socket: RoomSocket; close: CloseCode; reason: string; resync?: boolean } | null;
+    if (failed?.resync) this.pending(failed.socket);
+    else if (failed) this.refuse(failed.socket, failed.close, failed.reason, true);
+    return next;
+  }
+
+  /**
+   * What can be judged of an update before applying it. New structs under a clientID bound to
+   * someone else, writes of observers, and whatever breaks a rule on its own are refused here,
+   * so neither costs a rebuild. Null when the update was answered (refused, or the client asked
+   * for a full diff).
+   */
+  private admit(socket: RoomSocket, update: Uint8Array): { to: Map<number, number>; newClients: number[] } | null {
     const author = socket.author;
-    // parseUpdateMeta, not encodeStateVectorFromUpdate: the latter skips clients whose structs
-    // do not start at clock 0, which is every incremental update.
-    const { from, to } = Y.parseUpdateMeta(update);
+    let meta: ReturnType<typeof Y.parseUpdateMeta>;
+    try {
+      // parseUpdateMeta, not encodeStateVectorFromUpdate: the latter skips clients whose structs
+      // do not start at clock 0, which is every incremental update.
+      meta = Y.parseUpdateMeta(update);
+    } catch (error) {
+      this.refuse(socket, CloseCodes.BadMessage, `update cannot be read: ${(error as Error).message}`, false);
+      return null;
+    }
+    const { from, to } = meta;
     // A client sends new local updates as soon as its socket opens, before its answer to our
     // sync step 1: after a restart such an update can arrive ahead of the structs it builds on.
     // It is not applied (it would stay pending); the client is asked for a full diff instead,
     // which contains these structs too, so nothing is lost.
     for (const [client, clock] of from) {
-      if (clock > Y.getState(this.doc.store, client)) return this.requestSync(socket);
+      if (clock > Y.getState(this.doc.store, client)) {
+        this.requestSync(socket);
+        return null;
+      }
     }
     const newClients: number[] = [];
     for (const [client, clock] of to) {
       if (clock <= Y.getState(this.doc.store, client)) continue;
       const owner = this.bindings.get(client);
-      if (owner !== undefined && owner !== author.id) return this.refuse(socket, CloseCodes.ClientIdTaken, `clientID ${client} belongs to another user`, false);
+      if (owner !== undefined && owner !== author.id) return this.refuse(socket, CloseCodes.ClientIdTaken, `clientID ${client} belongs to another user`, false), null;
       newClients.push(client);
     }
     if (newClients.length > 0 && (author.role === 'observer' || this.options.readOnly())) {
-      return this.refuse(socket, author.role === 'observer' ? CloseCodes.Forbidden : CloseCodes.Closed, 'no write rights', false);
+      return this.refuse(socket, author.role === 'observer' ? CloseCodes.Forbidden : CloseCodes.Closed, 'no write rights', false), null;
     }
     // Refused before anything is applied, so neither costs a rebuild; both codes are retryable:
     // the client keeps the change and sends it again when it reconnects.
-    if (newClients.length > 0 && this.fault) return this.refuse(socket, CloseCodes.StorageUnavailable, `log not writable (${this.fault.code})`, false);
-    if (newClients.length > 0 && !this.options.budget.allows(author.id)) return this.refuse(socket, CloseCodes.WriteBudget, 'write budget used up', false);
+    if (newClients.length > 0 && this.fault) return this.refuse(socket, CloseCodes.StorageUnavailable, `log not writable (${this.fault.code})`, false), null;
+    if (newClients.length > 0 && !this.options.budget.allows(author.id)) return this.refuse(socket, CloseCodes.WriteBudget, 'write budget used up', false), null;
+    // An answer to our sync step 1 that holds nothing we lack: nothing to apply.
+    if (newClients.length === 0 && update.length === EMPTY_UPDATE_LENGTH) return null;
     // Judged from the update itself first: what breaks a rule on its own is refused before
     // anything is applied, so a refusal costs no rebuild, however often it comes.
-    const network = this.gateNetwork;
-    const early = precheckUpdate({ doc: this.doc, update, author, network });
-    if (early === 'incomplete') return this.incomplete(socket);
-    if (early) return this.refuse(socket, early.close, early.reason, false);
+    const early = precheckUpdate({ doc: this.doc, update, author, network: this.gateNetwork });
+    if (early === 'incomplete') return this.incomplete(socket), null;
+    if (early) return this.refuse(socket, early.close, early.reason, false), null;
     // What only applying can tell (a need left incomplete, a place the update cannot name) may
     // need a rebuild to undo: a user who keeps causing those waits, so nobody can stall the room.
-    if (this.rebuilds.count(author.id) >= REBUILD_BUDGET.rebuilds) return this.refuse(socket, CloseCodes.WriteBudget, 'too many refused changes that had to be undone', false);
-    // The update is applied, checked and stamped inside one transaction, so that the change and
-    // its stamps come out as one update (no merge needed). On refusal the whole transaction is
-    // undone by rebuilding from the log, before anything is recorded or broadcast.
-    let verdict: ReturnType<typeof checkTransaction> | { ok: false; close: CloseCode; reason: string; resync?: boolean } | undefined;
-    // The clients this transaction can add structs to: the update's own and the server's (stamps).
-    const before = clocksOf(this.doc, [...to.keys(), this.doc.clientID]);
-    let applied: Y.Transaction | undefined;
+    if (this.rebuilds.count(author.id) >= REBUILD_BUDGET.rebuilds) return this.refuse(socket, CloseCodes.WriteBudget, 'too many refused changes that had to be undone', false), null;
+    return { to, newClients };
+  }
+
+  /**
+   * Applies, checks, stamps and records one admitted update inside the open transaction; the
+   * change and its stamps are encoded as one update (no merge needed) right away, before a later
+   * update of the same transaction can overwrite them. Returns what must be undone, if anything.
+   */
+  private applyOne(transaction: Y.Transaction, socket: RoomSocket, update: Uint8Array, { to, newClients }: { to: Map<number, number>; newClients: number[] }, after: (() => void)[]): { close: CloseCode; reason: string; resync?: boolean } | null {
+    const author = socket.author;
+    // The clients this update can add structs to: its own and the server's (stamps).
+    const part = startPart(transaction, [...to.keys(), this.doc.clientID]);
     try {
-      this.doc.transact((transaction) => {
-        applied = transaction;
-        Y.applyUpdate(this.doc, update, socket);
-        // applyUpdate marks the transaction remote; it also carries the server's own stamps, and
-        // Yjs would otherwise take those for another peer using the server's clientID.
-        transaction.local = true;
-        if (this.doc.store.pendingStructs !== null || this.doc.store.pendingDs !== null) {
-          verdict = { ok: false, close: CloseCodes.Incomplete, reason: `update has missing dependencies (${this.describePending()})`, resync: true };
-          return;
-        }
-        if (this.options.readOnly()) {
-          verdict = { ok: false, close: CloseCodes.Closed, reason: 'incident closed' };
-          return;
-        }
-        verdict = checkTransaction({ doc: this.doc, transaction, author, network, clients: to.keys() });
-        if (verdict.ok) this.stamp(author, verdict);
-      }, socket);
+      Y.applyUpdate(this.doc, update, socket);
     } catch (error) {
-      return this.refuse(socket, CloseCodes.BadMessage, `update cannot be applied: ${(error as Error).message}`, true);
+      return { close: CloseCodes.BadMessage, reason: `update cannot be applied: ${(error as Error).message}` };
     }
-    // The change and its stamps as one update, as Yjs would encode the transaction.
-    const accepted = encodeTransactionUpdate(applied!, before);
-    if (!accepted) {
-      // Nothing new (a reconnecting client re-sent what the server has): not a write.
-      if (this.doc.store.pendingStructs !== null || this.doc.store.pendingDs !== null) return this.pending(socket);
-      return;
+    // applyUpdate marks the transaction remote; it also carries the server's own stamps, and
+    // Yjs would otherwise take those for another peer using the server's clientID.
+    transaction.local = true;
+    if (this.doc.store.pendingStructs !== null || this.doc.store.pendingDs !== null) {
+      return { close: CloseCodes.Incomplete, reason: `update has missing dependencies (${this.describePending()})`, resync: true };
     }
-    if (verdict && !verdict.ok && 'resync' in verdict && verdict.resync) return this.pending(socket);
-    if (!verdict || !verdict.ok) {
-      const refused = verdict ?? { close: CloseCodes.Invalid, reason: 'not checked' };
-      return this.refuse(socket, refused.close, refused.reason, true);
-    }
+    if (this.options.readOnly()) return { close: CloseCodes.Closed, reason: 'incident closed' };
+    const verdict = checkTransaction({ doc: this.doc, transaction, part: { before: part.before, deletions: deletionsOf(transaction, part) }, author, network: this.gateNetwork, clients: to.keys() });
+    if (!verdict.ok) return { close: verdict.close, reason: verdict.reason };
+    this.stamp(author, verdict);
+    const accepted = encodePart(transaction, part);
+    // Nothing new (a reconnecting client re-sent what the server has): not a write.
+    if (!accepted) return null;
     try {
       this.commit([{ update: accepted, user: author.id }]);
     } catch (error) {
       if (!(error instanceof StorageError)) throw error;
-      return this.refuse(socket, CloseCodes.StorageUnavailable, error.message, true);
+      return { close: CloseCodes.StorageUnavailable, reason: error.message };
     }
     for (const client of newClients) this.bindings.set(client, author.id);
     if (this.shared) this.unrecorded.writers.add(socket);
     this.options.budget.charge(author.id, update.length);
-    this.recordChange(author, verdict);
+    this.recordChange(author, verdict, after);
+    return null;
   }
 
   /** Asks a client for everything the server lacks (our sync step 1; it answers with a diff). */
@@ -881,7 +974,7 @@ export class IncidentRoom {
    * Records what an accepted update changed, with the new values, as a `changed` event: the
    * timeline of the review reads these instead of decoding every update again.
    */
-  private recordChange(author: Author, touched: Touched): void {
+  private recordChange(author: Author, touched: Touched, after: (() => void)[]): void {
     const values = (map: Y.Map<unknown> | undefined, fields: Set<string>) =>
       Object.fromEntries([...fields].map((f) => [f, map?.get(f) ?? null]));
     const reports = [...touched.reports].map(([locationId, fields]) => ({
@@ -905,9 +998,9 @@ export class IncidentRoom {
           this.options.log(`yjs ${this.options.incidentId}: need listener failed: ${(error as Error).message}`);
         }
       };
-      // Told once the change is in the log.
+      // Told once the change is in the log, and outside the Yjs transaction it was applied in.
       if (this.shared) this.unrecorded.after.push(tell);
-      else tell();
+      else after.push(tell);
     }
     this.recordEvent(author.id, {
       type: 'changed',
@@ -923,6 +1016,8 @@ export class IncidentRoom {
   }
 
   private refuse(socket: RoomSocket, code: CloseCode, reason: string, rebuild: boolean): void {
+    // Its later frames, already received or still waiting in this turn, are not looked at.
+    this.refused.add(socket);
     this.options.log(`yjs ${this.options.incidentId}: refused an update of ${socket.author.username} (${socket.author.role}): ${reason}${rebuild ? '; rebuilt from the log' : ''}`);
     if (rebuild) {
       this.rebuilds.add(socket.author.id);
@@ -951,15 +1046,32 @@ export class IncidentRoom {
     }
     // A shared log's updates go out after their turn (see turn()).
     if (this.shared) return;
-    // A lone update goes out at once; what follows within the same turn of the event loop
-    // waits for the end of it and goes out merged: batching only when updates are waiting.
-    if (!this.batching) {
+    // Inside a client's transaction it goes out when the transaction has ended (applyTogether).
+    if (!this.applying) this.goOut();
+  }
+
+  /**
+   * A lone update goes out at once; what follows within the same turn of the event loop waits
+   * for the end of it and goes out merged: batching only when updates are waiting.
+   */
+  private goOut(): void {
+    if (this.batching || this.outbox.length === 0) return;
+    this.flush();
+    this.batching = true;
+    setImmediate(() => this.endTurn());
+  }
+
+  /**
+   * The end of an event-loop turn in which an update went out: the frames that came in meanwhile
+   * are handled together (their updates in one transaction), and what they accepted goes out as
+   * one message.
+   */
+  private endTurn(): void {
+    try {
+      this.receiveFrames(this.waiting.splice(0));
+    } finally {
+      this.batching = false;
       this.flush();
-      this.batching = true;
-      setImmediate(() => {
-        this.batching = false;
-        this.flush();
-      });
     }
   }
 

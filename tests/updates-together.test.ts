@@ -1,0 +1,193 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as decoding from 'lib0/decoding';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { generateDemoRegion } from '../shared/demo-region';
+import { addNeed, initIncidentDoc, readNeeds, readReport, setReport, updateNeed } from '../shared/incident-doc';
+import type { RecordedEvent } from '../shared/recorded-event';
+import { CloseCodes, YMessage, YSyncMessage, type CloseCode } from '../shared/wire';
+import { updateFrame } from '../shared/y-frames';
+import { RecordType, readLogFile } from '../server/recorder/incident-log';
+import { IncidentRoom, incidentLogFile, replayRecords, type RoomSocket } from '../server/yjs/incident-room';
+import { DEFAULT_WRITE_BUDGET, WriteBudget } from '../server/yjs/write-budget';
+import type { Author } from '../server/yjs/gate';
+
+// The room on its own, with in-memory sockets: the frames below reach it within one turn of the
+// event loop, as they do from many clients under load, which a test over the network cannot
+// arrange every time. The first update goes out at once; the rest wait for the turn's end and
+// are applied in one Yjs transaction (docs/architecture.md, "Per-update work").
+
+const network = generateDemoRegion();
+const organisation = network.organisations.find((o) => network.locations.filter((l) => l.organisationId === o.id).length >= 2)!;
+const [ownA, ownB] = network.locations.filter((l) => l.organisationId === organisation.id).map((l) => l.id);
+const foreign = network.locations.find((l) => l.organisationId !== organisation.id)!.id;
+const incidentId = 'inc-together';
+
+interface TestSocket extends RoomSocket {
+  received: Uint8Array[];
+  closedWith: CloseCode | null;
+}
+
+function socketOf(author: Author): TestSocket {
+  const socket: TestSocket = {
+    author,
+    received: [],
+    closedWith: null,
+    send(message) {
+      socket.received.push(message);
+    },
+    close(code) {
+      socket.closedWith ??= code;
+    },
+  };
+  return socket;
+}
+
+const staff = () => socketOf({ id: 'u-ghor', username: 'ghor', role: 'ghor', organisationId: null });
+const first = () => socketOf({ id: 'u-k1', username: 'k1', role: 'coordinator', organisationId: organisation.id });
+const second = () => socketOf({ id: 'u-k2', username: 'k2', role: 'coordinator', organisationId: organisation.id });
+
+/** A client's document, starting from the room's, that hands out each change it makes as an update frame. */
+function clientOf(room: IncidentRoom) {
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, Y.encodeStateAsUpdate(room.doc));
+  return {
+    doc,
+    change(make: (doc: Y.Doc) => void): Uint8Array {
+      let update: Uint8Array | undefined;
+      const take = (u: Uint8Array) => (update = u);
+      doc.on('update', take);
+      make(doc);
+      doc.off('update', take);
+      return updateFrame(update!);
+    },
+  };
+}
+
+/** The Yjs updates a socket was sent, applied to a copy of `start`. */
+function seenBy(socket: TestSocket, start: Uint8Array): Y.Doc {
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, start);
+  for (const message of socket.received) {
+    const decoder = decoding.createDecoder(message);
+    if (decoding.readVarUint(decoder) !== YMessage.sync) continue;
+    const subtype = decoding.readVarUint(decoder);
+    if (subtype === YSyncMessage.update || subtype === YSyncMessage.step2) Y.applyUpdate(doc, decoding.readVarUint8Array(decoder));
+  }
+  return doc;
+}
+
+const endOfTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+describe('updates that arrive together', () => {
+  let dataDir: string;
+  let room: IncidentRoom;
+  let logs: string[];
+
+  beforeEach(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'zorgbeeld-together-'));
+    logs = [];
+    room = new IncidentRoom({ incidentId, dataDir, network, now: () => new Date(), log: (m) => logs.push(m), readOnly: () => false, budget: new WriteBudget(DEFAULT_WRITE_BUDGET, Date.now) });
+    await room.serverChange((doc) => initIncidentDoc(doc, network.locations.map((l) => l.id)));
+    // The turn that change went out in ends before the tests' first update.
+    await endOfTurn();
+  });
+
+  afterEach(() => {
+    room.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const records = () => readLogFile(incidentLogFile(dataDir, incidentId)).records;
+  const changedEvents = () =>
+    records()
+      .filter((r) => r.type === RecordType.event)
+      .map((r) => JSON.parse(new TextDecoder().decode(r.payload)) as RecordedEvent)
+      .filter((e): e is Extract<RecordedEvent, { type: 'changed' }> => e.type === 'changed');
+
+  it('applies them in one transaction, yet judges, stamps, records and sends each on its own', async () => {
+    const ghor = staff();
+    const k2 = second();
+    const watcher = socketOf({ id: 'u-obs', username: 'observer', role: 'observer', organisationId: null });
+    for (const socket of [ghor, k2, watcher]) room.join(socket);
+    const start = Y.encodeStateAsUpdate(room.doc);
+    const g = clientOf(room);
+    const k = clientOf(room);
+    let transactions = 0;
+    room.doc.on('afterTransaction', () => transactions++);
+
+    room.receive(ghor, g.change((d) => setReport(d, foreign, { remarks: 'g1' })));
+    room.receive(k2, k.change((d) => setReport(d, ownA, { remarks: 'k1' })));
+    room.receive(ghor, g.change((d) => setReport(d, foreign, { remarks: 'g2' })));
+    room.receive(ghor, g.change((d) => setReport(d, foreign, { remarks: 'g3', impact: 'minor' })));
+    room.receive(k2, k.change((d) => setReport(d, ownB, { operation: 'limited' })));
+    await endOfTurn();
+
+    // The first one at once, the four that waited for the turn's end together.
+    expect(transactions).toBe(2);
+    expect(readReport(room.doc, foreign)).toMatchObject({ remarks: 'g3', impact: 'minor', stamp: { by: 'ghor', onBehalf: true } });
+    expect(readReport(room.doc, ownA)).toMatchObject({ remarks: 'k1', stamp: { by: 'k2', onBehalf: false } });
+    expect(readReport(room.doc, ownB)).toMatchObject({ operation: 'limited', stamp: { by: 'k2' } });
+    // Each update recorded with its author, and its change with the values it gave, not the last ones.
+    const updates = records().filter((r) => r.type === RecordType.update && r.user !== 'server');
+    expect(updates.map((r) => r.user)).toEqual(['u-ghor', 'u-k2', 'u-ghor', 'u-ghor', 'u-k2']);
+    expect(changedEvents().map((e) => [e.username, e.reports.map((r) => r.fields)])).toEqual([
+      ['ghor', [{ remarks: 'g1' }]],
+      ['k2', [{ remarks: 'k1' }]],
+      ['ghor', [{ remarks: 'g2' }]],
+      ['ghor', [{ remarks: 'g3', impact: 'minor' }]],
+      ['k2', [{ operation: 'limited' }]],
+    ]);
+    // Every recorded update holds its own stamps: replaying the log gives the room's document.
+    const replayed = replayRecords(records(), () => {});
+    expect(replayed.doc.getMap('reports').toJSON()).toEqual(room.doc.getMap('reports').toJSON());
+    // And what went out gives everyone the same board.
+    for (const socket of [ghor, k2, watcher]) expect(seenBy(socket, start).getMap('reports').toJSON()).toEqual(room.doc.getMap('reports').toJSON());
+    expect([ghor, k2, watcher].map((s) => s.closedWith)).toEqual([null, null, null]);
+  });
+
+  it('undoes one that only applying can refuse, keeps those before it, and goes on with those after it', async () => {
+    const k1 = first();
+    const ghor = staff();
+    const k2 = second();
+    const watcher = socketOf({ id: 'u-obs', username: 'observer', role: 'observer', organisationId: null });
+    for (const socket of [ghor, k1, k2, watcher]) room.join(socket);
+    const k = clientOf(room);
+    const needId = 'need-together';
+    room.receive(k1, k.change((d) => addNeed(d, { id: needId, organisationId: organisation.id, locationId: ownA, kind: 'power', urgency: 'high', status: 'open', createdBy: 'k1', createdAt: new Date().toISOString() })));
+    await endOfTurn();
+    expect(readNeeds(room.doc).map((n) => n.kind)).toEqual(['power']);
+    const start = Y.encodeStateAsUpdate(room.doc);
+    for (const socket of [ghor, k1, k2, watcher]) socket.received.length = 0;
+    const g = clientOf(room);
+    const other = clientOf(room);
+    const rebuildsBefore = logs.filter((l) => l.includes('rebuilt')).length;
+
+    room.receive(ghor, g.change((d) => setReport(d, foreign, { remarks: 'before' })));
+    room.receive(k2, other.change((d) => setReport(d, ownA, { remarks: 'waited' })));
+    // Leaves the need without its kind: only the document after applying shows that.
+    room.receive(k1, k.change((d) => updateNeed(d, needId, { kind: null })));
+    room.receive(k1, k.change((d) => setReport(d, ownB, { remarks: 'after a refusal of the same client' })));
+    room.receive(ghor, g.change((d) => setReport(d, foreign, { remarks: 'after' })));
+    await endOfTurn();
+
+    expect(k1.closedWith).toBe(CloseCodes.Invalid);
+    expect([ghor.closedWith, k2.closedWith, watcher.closedWith]).toEqual([null, null, null]);
+    expect(logs.filter((l) => l.includes('rebuilt')).length).toBe(rebuildsBefore + 1);
+    expect(readNeeds(room.doc).map((n) => n.kind)).toEqual(['power']);
+    expect(readReport(room.doc, ownA)).toMatchObject({ remarks: 'waited', stamp: { by: 'k2' } });
+    expect(readReport(room.doc, ownB).remarks).toBeUndefined();
+    expect(readReport(room.doc, foreign)).toMatchObject({ remarks: 'after', stamp: { by: 'ghor' } });
+    const updates = records().filter((r) => r.type === RecordType.update && r.user !== 'server');
+    expect(updates.map((r) => r.user)).toEqual(['u-k1', 'u-ghor', 'u-k2', 'u-ghor']);
+    const replayed = replayRecords(records(), () => {});
+    expect(replayed.doc.getMap('reports').toJSON()).toEqual(room.doc.getMap('reports').toJSON());
+    expect(replayed.doc.getMap('needs').toJSON()).toEqual(room.doc.getMap('needs').toJSON());
+    // Nobody was sent the refused change.
+    const seen = seenBy(watcher, start);
+    expect(readNeeds(seen).map((n) => n.kind)).toEqual(['power']);
+    expect(seen.getMap('reports').toJSON()).toEqual(room.doc.getMap('reports').toJSON());
+  });
+});
