@@ -30,7 +30,7 @@ interface TestSocket extends RoomSocket {
   closedWith: CloseCode | null;
 }
 
-function socketOf(author: Author): TestSocket {
+function socketOf(author: Author & { displayName: string }): TestSocket {
   const socket: TestSocket = {
     author,
     received: [],
@@ -45,9 +45,9 @@ function socketOf(author: Author): TestSocket {
   return socket;
 }
 
-const staff = () => socketOf({ id: 'u-ghor', username: 'ghor', role: 'ghor', organisationId: null });
-const first = () => socketOf({ id: 'u-k1', username: 'k1', role: 'coordinator', organisationId: organisation.id });
-const second = () => socketOf({ id: 'u-k2', username: 'k2', role: 'coordinator', organisationId: organisation.id });
+const staff = () => socketOf({ id: 'u-ghor', username: 'ghor', displayName: 'GHOR', role: 'ghor', organisationId: null });
+const first = () => socketOf({ id: 'u-k1', username: 'k1', displayName: 'K1', role: 'coordinator', organisationId: organisation.id });
+const second = () => socketOf({ id: 'u-k2', username: 'k2', displayName: 'K2', role: 'coordinator', organisationId: organisation.id });
 
 /** A client's document, starting from the room's, that hands out each change it makes as an update frame. */
 function clientOf(room: IncidentRoom) {
@@ -110,7 +110,7 @@ describe('updates that arrive together', () => {
   it('applies them in one transaction, yet judges, stamps, records and sends each on its own', async () => {
     const ghor = staff();
     const k2 = second();
-    const watcher = socketOf({ id: 'u-obs', username: 'observer', role: 'observer', organisationId: null });
+    const watcher = socketOf({ id: 'u-obs', username: 'observer', displayName: 'Evaluator', role: 'observer', organisationId: null });
     for (const socket of [ghor, k2, watcher]) room.join(socket);
     const start = Y.encodeStateAsUpdate(room.doc);
     const g = clientOf(room);
@@ -152,7 +152,7 @@ describe('updates that arrive together', () => {
     const k1 = first();
     const ghor = staff();
     const k2 = second();
-    const watcher = socketOf({ id: 'u-obs', username: 'observer', role: 'observer', organisationId: null });
+    const watcher = socketOf({ id: 'u-obs', username: 'observer', displayName: 'Evaluator', role: 'observer', organisationId: null });
     for (const socket of [ghor, k1, k2, watcher]) room.join(socket);
     const k = clientOf(room);
     const needId = 'need-together';
