@@ -231,10 +231,34 @@ const MUTATIONS: Mutation[] = [
   {
     protection: "The update recorded and broadcast holds the server's stamps (encoded from the clients the transaction touched)",
     file: 'server/yjs/incident-room.ts',
-    find: 'const before = clocksOf(this.doc, [...to.keys(), this.doc.clientID]);',
-    replace: 'const before = clocksOf(this.doc, [...to.keys()]);',
+    find: 'const part = startPart(transaction, [...to.keys(), this.doc.clientID]);',
+    replace: 'const part = startPart(transaction, [...to.keys()]);',
     test: 'tests/board-sync.test.ts',
     name: 'stamp',
+  },
+  {
+    protection: 'Updates that arrive together are each recorded from their own part of the shared transaction (every struct once)',
+    file: 'server/yjs/incident-room.ts',
+    find: 'const accepted = encodePart(transaction, part);',
+    replace: 'const accepted = encodePart(transaction, { before: new Map([...part.before.keys()].map((c) => [c, 0])), deletionsBefore: new Map() });',
+    test: 'tests/updates-together.test.ts',
+    name: 'one transaction',
+  },
+  {
+    protection: 'A refusal inside a batch undoes only that update: the document is rebuilt before the rest go on',
+    file: 'server/yjs/incident-room.ts',
+    find: 'else if (failed) this.refuse(failed.socket, failed.close, failed.reason, true);',
+    replace: 'else if (failed) this.refuse(failed.socket, failed.close, failed.reason, false);',
+    test: 'tests/updates-together.test.ts',
+    name: 'only applying can refuse',
+  },
+  {
+    protection: "A refused socket's later frames in the same turn are not handled",
+    file: 'server/yjs/incident-room.ts',
+    find: 'if (!this.sockets.has(socket) || this.refused.has(socket)) continue;',
+    replace: 'if (!this.sockets.has(socket)) continue;',
+    test: 'tests/updates-together.test.ts',
+    name: 'only applying can refuse',
   },
   {
     protection: 'Awareness: identity written by the server',
@@ -364,8 +388,8 @@ const MUTATIONS: Mutation[] = [
   {
     protection: 'A failed append refuses the write with the retryable storage code',
     file: 'server/yjs/incident-room.ts',
-    find: 'return this.refuse(socket, CloseCodes.StorageUnavailable, error.message, true);',
-    replace: 'return this.refuse(socket, CloseCodes.Invalid, error.message, true);',
+    find: 'return { close: CloseCodes.StorageUnavailable, reason: error.message };',
+    replace: 'return { close: CloseCodes.Invalid, reason: error.message };',
     test: 'tests/storage.test.ts',
     name: 'full disk',
   },
@@ -440,7 +464,7 @@ const MUTATIONS: Mutation[] = [
   {
     protection: 'Write budget per user',
     file: 'server/yjs/incident-room.ts',
-    find: "if (newClients.length > 0 && !this.options.budget.allows(author.id)) return this.refuse(socket, CloseCodes.WriteBudget, 'write budget used up', false);",
+    find: "if (newClients.length > 0 && !this.options.budget.allows(author.id)) return this.refuse(socket, CloseCodes.WriteBudget, 'write budget used up', false), null;",
     replace: '',
     test: 'tests/write-budget.test.ts',
     name: 'floods',
@@ -729,15 +753,20 @@ if (process.argv.includes('--check')) {
   process.exit(0);
 }
 
+// `npm run mutations -- --only=TEXT` runs the entries whose protection names TEXT, and writes nothing.
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+const selected = only === undefined ? MUTATIONS : MUTATIONS.filter((m) => m.protection.includes(only));
+if (selected.length === 0) throw new Error(`no protection names ${only}`);
+
 console.log('Baseline: every test used below passes unchanged.');
-for (const test of new Set(MUTATIONS.map((m) => m.test))) {
+for (const test of new Set(selected.map((m) => m.test))) {
   const { failed } = runTests(test);
   if (failed) throw new Error(`${test} fails without any mutation; fix that first`);
 }
 
 const rows: string[] = [];
 let survived = 0;
-for (const m of MUTATIONS) {
+for (const m of selected) {
   let outcome: ReturnType<typeof runTests>;
   try {
     for (const edit of editsOf(m)) {
@@ -777,6 +806,6 @@ const doc = [
   `${MUTATIONS.length - survived} of ${MUTATIONS.length} caught.`,
   '',
 ].join('\n');
-writeFileSync(join(ROOT, 'docs/mutations.md'), doc);
-console.log(`\n${MUTATIONS.length - survived} of ${MUTATIONS.length} caught; written to docs/mutations.md`);
+if (only === undefined) writeFileSync(join(ROOT, 'docs/mutations.md'), doc);
+console.log(`\n${selected.length - survived} of ${selected.length} caught${only === undefined ? '; written to docs/mutations.md' : ''}`);
 process.exitCode = survived > 0 ? 1 : 0;

@@ -140,6 +140,13 @@ describe('updates that arrive together', () => {
       ['ghor', [{ remarks: 'g3', impact: 'minor' }]],
       ['k2', [{ operation: 'limited' }]],
     ]);
+    // Every struct is recorded once, in the update that made it: none twice, none missing.
+    const recorded = new Map<number, number>();
+    for (const r of records().filter((r) => r.type === RecordType.update)) {
+      const { from, to } = Y.parseUpdateMeta(r.payload);
+      for (const [client, clock] of to) recorded.set(client, (recorded.get(client) ?? 0) + clock - (from.get(client) ?? 0));
+    }
+    expect(recorded).toEqual(new Map([...room.doc.store.clients.keys()].map((client) => [client, Y.getState(room.doc.store, client)])));
     // Every recorded update holds its own stamps: replaying the log gives the room's document.
     const replayed = replayRecords(records(), () => {});
     expect(replayed.doc.getMap('reports').toJSON()).toEqual(room.doc.getMap('reports').toJSON());
