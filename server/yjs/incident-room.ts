@@ -260,12 +260,11 @@ export class IncidentRoom {
   private readonly outbox: Uint8Array[] = [];
   /** The whole state, encoded once for clients that join with nothing, and the updates broadcast after it (see answerStep1). */
   private wholeState: { state: Uint8Array; since: Uint8Array[] } | null = null;
-  /**
-   * Set for the rest of an event-loop turn after an update went out: frames that come in
-   * meanwhile wait in {@link waiting} for the turn's end, and their updates are applied together.
-   */
+  /** Set for the rest of an event-loop turn after an update went out: later ones are merged. */
   private batching = false;
+  /** Frames (other than awareness) waiting for the end of this event-loop turn ({@link endTurn}). */
   private readonly waiting: { socket: RoomSocket; frame: Uint8Array }[] = [];
+  private turnEnding = false;
   /** Sockets refused and being closed: nothing more of theirs is handled. */
   private readonly refused = new WeakSet<RoomSocket>();
   /** Set while clients' updates are applied in a transaction: what they accept goes out after it. */
@@ -688,12 +687,15 @@ export class IncidentRoom {
       void this.pump();
       return;
     }
-    // After an update went out in this turn, the rest of the turn's frames go in together.
-    if (this.batching && !awareness) {
-      this.waiting.push({ socket, frame });
-      return;
+    if (awareness) return this.receiveNow(socket, frame);
+    // Handled at the end of this turn of the event loop, with every frame that arrives in it:
+    // their updates are applied in one transaction (see receiveUpdates). A lone frame waits only
+    // for the other callbacks of this turn, which are none when nothing else arrives.
+    this.waiting.push({ socket, frame });
+    if (!this.turnEnding) {
+      this.turnEnding = true;
+      setImmediate(() => this.endTurn());
     }
-    this.receiveNow(socket, frame);
   }
 
   private receiveNow(socket: RoomSocket, frame: Uint8Array): void {
@@ -1058,21 +1060,17 @@ export class IncidentRoom {
     if (this.batching || this.outbox.length === 0) return;
     this.flush();
     this.batching = true;
-    setImmediate(() => this.endTurn());
-  }
-
-  /**
-   * The end of an event-loop turn in which an update went out: the frames that came in meanwhile
-   * are handled together (their updates in one transaction), and what they accepted goes out as
-   * one message.
-   */
-  private endTurn(): void {
-    try {
-      this.receiveFrames(this.waiting.splice(0));
-    } finally {
+    setImmediate(() => {
       this.batching = false;
       this.flush();
-    }
+    });
+  }
+
+  /** The end of an event-loop turn: the frames that came in during it, in their order. */
+  private endTurn(): void {
+    this.turnEnding = false;
+    if (this.closed) return;
+    this.receiveFrames(this.waiting.splice(0));
   }
 
   /** Sends the queued updates as one message, the same bytes to every socket. */
