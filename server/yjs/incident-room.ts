@@ -72,13 +72,17 @@ export function replayFromCheckpoint(records: readonly LogRecord[], warn: (m: st
   }
   let updates = 0;
   start = Math.max(start, 0);
-  for (let i = start; i < records.length; i++) {
-    const record = records[i];
-    if (record.type !== RecordType.update) continue;
-    Y.applyUpdate(doc, record.payload);
-    for (const client of Y.parseUpdateMeta(record.payload).to.keys()) if (!bindings.has(client)) bindings.set(client, record.user);
-    updates++;
-  }
+  // One transaction for all of them: each transaction costs as much as the document has
+  // clientIDs (docs/architecture.md, "Per-update work"), and these were all accepted already.
+  doc.transact(() => {
+    for (let i = start; i < records.length; i++) {
+      const record = records[i];
+      if (record.type !== RecordType.update) continue;
+      Y.applyUpdate(doc, record.payload);
+      for (const client of Y.parseUpdateMeta(record.payload).to.keys()) if (!bindings.has(client)) bindings.set(client, record.user);
+      updates++;
+    }
+  });
   return { doc, bindings, updatesSinceCheckpoint: updates };
 }
 
