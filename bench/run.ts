@@ -53,8 +53,9 @@ async function main(): Promise<void> {
   const refusalsSection = async () => {
     const server = await startZorgbeeld();
     try {
-      // 50,000 updates (2,500 clientIDs) in the full run: writing 100,000 takes most of an hour here,
-      // because every Yjs transaction costs in proportion to the clientIDs (see benchmark-notes.md).
+      // The issue's size in the full run: 100,000 updates from 5,000 clientIDs. Writing them takes
+      // about five minutes here since updates that arrive together share a Yjs transaction (it
+      // took most of an hour while every update had one: see benchmark-notes.md).
       const r = await refusalFlood({ server, history: quick ? 20000 : 100000, seconds: quick ? 10 : 20 });
       const pair = (x: { p50: number; p99: number }) => `${f(x.p50, 1)} / ${f(x.p99, 1)}`;
       row(`History: fresh incident, ${r.fresh.clients} clients, ${f(r.fresh.rate, 0)} updates/s: p50 / p99 (ms)`, pair(r.fresh), '', null);
