@@ -194,7 +194,13 @@ describe('updates that arrive together', () => {
     expect(replayed.doc.getMap('reports').toJSON()).toEqual(room.doc.getMap('reports').toJSON());
     expect(replayed.doc.getMap('needs').toJSON()).toEqual(room.doc.getMap('needs').toJSON());
     // Nobody was sent the refused change; the updates after it went out at the end of the turn.
-    const seen = await waitFor(() => readReport(seenBy(watcher, start), foreign).remarks === 'after' && seenBy(watcher, start), { what: 'the updates after the refusal sent' });
+    const seen = await waitFor(
+      () => {
+        const doc = seenBy(watcher, start);
+        return readReport(doc, foreign).remarks === 'after' ? doc : null;
+      },
+      { what: 'the updates after the refusal sent' },
+    );
     expect(readNeeds(seen).map((n) => n.kind)).toEqual(['power']);
     expect(seen.getMap('reports').toJSON()).toEqual(room.doc.getMap('reports').toJSON());
   });
