@@ -10,6 +10,9 @@ export default defineConfig({
   test: {
     testTimeout: 30000,
     hookTimeout: 60000,
+    // A page on a busy machine (CI runs two browser suites at once) can take longer than the
+    // default second to show what a poll waits for; a poll that will fail still fails.
+    expect: { poll: { timeout: 10000 } },
     // Browser tests start Chromium; two at once is all two cores take.
     maxWorkers: 2,
     projects: [

@@ -144,7 +144,8 @@ describe('the digital introduction in Chromium', () => {
     await ghor.screenshot({ path: `${SHOTS}/network-overview-wide.png`, fullPage: true });
     await overview.getByRole('button', { name: 'Vorige maand' }).click();
     await ghor.waitForURL((url) => /month=\d{4}-\d{2}/.test(url.search));
-    await expect.poll(() => overview.getByTestId('overview-incidents').textContent()).not.toContain('Stroomstoring Maastricht');
+    // The other month is loaded after the address changes: on a busy machine that took longer than expect.poll's default second.
+    await expect.poll(() => overview.getByTestId('overview-incidents').textContent(), { timeout: 15000 }).not.toContain('Stroomstoring Maastricht');
     const href = await overview.getByTestId('overview-print').getAttribute('href');
     const print = await ghor.context().newPage();
     await print.goto(`${suite.server.url}${href}`);
