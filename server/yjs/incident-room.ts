@@ -271,8 +271,6 @@ export class IncidentRoom {
   private turnEnding = false;
   /** Sockets refused and being closed: nothing more of theirs is handled. */
   private readonly refused = new WeakSet<RoomSocket>();
-  /** Set while clients' updates are applied in a transaction: what they accept goes out after it. */
-  private applying = false;
   private closed = false;
   /** Set while the log cannot be written: writes are refused with a retryable code. */
   private fault: { code: string; since: string; failedWrites: number } | null = null;
@@ -452,6 +450,7 @@ export class IncidentRoom {
     } finally {
       doc.off('update', record);
     }
+    this.goOut();
     const failure = this.serverWriteFailure;
     if (failure) {
       this.serverWriteFailure = null;
@@ -704,6 +703,8 @@ export class IncidentRoom {
 
   private receiveNow(socket: RoomSocket, frame: Uint8Array): void {
     if (!this.sockets.has(socket) || this.refused.has(socket)) return;
+    // Updates are read in one place (receiveFrames), alone or together.
+    if (isUpdateFrame(frame)) return this.receiveFrames([{ socket, frame }]);
     try {
       const decoder = decoding.createDecoder(frame);
       const type = decoding.readVarUint(decoder);
@@ -713,8 +714,6 @@ export class IncidentRoom {
           this.answerStep1(socket, decoding.readVarUint8Array(decoder));
           // After the reply that makes the client synced, so that it learns the board is read-only for now.
           if (this.fault) this.send(socket, this.statusMessage());
-        } else if (subtype === YSyncMessage.step2 || subtype === YSyncMessage.update) {
-          this.receiveUpdates([{ socket, update: decoding.readVarUint8Array(decoder) }]);
         } else {
           socket.close(CloseCodes.BadMessage);
         }
@@ -799,26 +798,20 @@ export class IncidentRoom {
     let next = updates.length;
     let undo: { socket: RoomSocket; close: CloseCode; reason: string; resync?: boolean } | null = null;
     const after: (() => void)[] = [];
-    this.applying = true;
-    try {
-      this.doc.transact((transaction) => {
-        for (let i = start; i < updates.length; i++) {
-          const { socket, update } = updates[i];
-          if (!this.sockets.has(socket) || this.refused.has(socket)) continue;
-          const admitted = this.admit(socket, update);
-          if (!admitted) continue;
-          const problem = this.applyOne(transaction, socket, update, admitted, after);
-          if (problem) {
-            undo = { socket, ...problem };
-            next = i + 1;
-            return;
-          }
+    this.doc.transact((transaction) => {
+      for (let i = start; i < updates.length; i++) {
+        const { socket, update } = updates[i];
+        if (!this.sockets.has(socket) || this.refused.has(socket)) continue;
+        const admitted = this.admit(socket, update);
+        if (!admitted) continue;
+        const problem = this.applyOne(transaction, socket, update, admitted, after);
+        if (problem) {
+          undo = { socket, ...problem };
+          next = i + 1;
+          return;
         }
-      });
-    } finally {
-      this.applying = false;
-    }
-    if (!this.shared) this.goOut();
+      }
+    });
     for (const task of after) task();
     const failed = undo as { socket: RoomSocket; close: CloseCode; reason: string; resync?: boolean } | null;
     if (failed?.resync) this.pending(failed.socket);
@@ -1050,15 +1043,13 @@ export class IncidentRoom {
       this.updatesSinceCheckpoint++;
       (this.shared ? this.unrecorded.updates : this.outbox).push(update);
     }
-    // A shared log's updates go out after their turn (see turn()).
-    if (this.shared) return;
-    // Inside a client's transaction it goes out when the transaction has ended (applyTogether).
-    if (!this.applying) this.goOut();
+    // They go out when the event-loop turn ends (endTurn), after a server change (serverChange),
+    // or, on a shared log, after their turn (turn()): never from inside a transaction.
   }
 
   /**
-   * A lone update goes out at once; what follows within the same turn of the event loop waits
-   * for the end of it and goes out merged: batching only when updates are waiting.
+   * A server change goes out at once; what follows within the same turn of the event loop waits
+   * for the end of it and goes out merged.
    */
   private goOut(): void {
     if (this.batching || this.outbox.length === 0) return;
@@ -1070,11 +1061,12 @@ export class IncidentRoom {
     });
   }
 
-  /** The end of an event-loop turn: the frames that came in during it, in their order. */
+  /** The end of an event-loop turn: the frames that came in during it, in their order, and then what they accepted, as one message. */
   private endTurn(): void {
     this.turnEnding = false;
     if (this.closed) return;
     this.receiveFrames(this.waiting.splice(0));
+    this.flush();
   }
 
   /** Sends the queued updates as one message, the same bytes to every socket. */
