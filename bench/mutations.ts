@@ -245,6 +245,21 @@ const MUTATIONS: Mutation[] = [
     name: 'one transaction',
   },
   {
+    protection: "An accepted update is recorded with what it changed, in the same write (the review's timeline reads the changed events)",
+    file: 'server/yjs/incident-room.ts',
+    find: 'this.commit([{ update: accepted, user: author.id }], change ? [change.record] : []);',
+    replace: 'this.commit([{ update: accepted, user: author.id }], []);',
+    test: 'tests/updates-together.test.ts',
+    name: 'one transaction',
+  },
+  {
+    protection: "The update is read once before applying: where each client's new structs end decides whose clientIDs it writes with (and so an observer's write is refused before applying)",
+    file: 'server/yjs/gate.ts',
+    find: 'to.set(client, struct.id.clock + struct.length);',
+    replace: 'to.set(client, struct.id.clock);',
+    test: 'tests/board-gate.test.ts',
+  },
+  {
     protection: 'A refusal inside a batch undoes only that update: the document is rebuilt before the rest go on',
     file: 'server/yjs/incident-room.ts',
     find: 'else if (failed) this.refuse(failed.socket, failed.close, failed.reason, true);',

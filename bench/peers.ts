@@ -206,3 +206,13 @@ export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
+
+/**
+ * The servers of round `i` in the order they take their turn: rotated every round, so that no
+ * server always follows the same other one (and meets, say, the garbage its readers left in the
+ * load generator).
+ */
+export function inTurn<T>(rigs: T[], i: number): T[] {
+  const first = ((i % rigs.length) + rigs.length) % rigs.length;
+  return [...rigs.slice(first), ...rigs.slice(0, first)];
+}

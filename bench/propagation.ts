@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import { RawPeer, WriterPeer, now, percentile, until, type HocuspocusDialect } from './peers';
+import { RawPeer, WriterPeer, inTurn, now, percentile, until, type HocuspocusDialect } from './peers';
 import { openIncident, signIn, DEMO_PASSWORD, type BenchServer } from './servers';
 
 /** One server's side of the propagation workload: a writer and `receivers` readers. */
@@ -90,9 +90,9 @@ export const WARM_UP_ROUNDS = 200;
 /** Alternates rounds between Zorgbeeld, the reference server and Hocuspocus on the same workload. */
 export async function propagation({ zorgbeeld, reference, hocuspocus, receivers = 200, rounds = 100 }: { zorgbeeld: BenchServer; reference: BenchServer; hocuspocus: BenchServer; receivers?: number; rounds?: number }): Promise<PropagationResult[]> {
   const rigs = [await zorgbeeldRig(zorgbeeld, receivers), await peerRig(reference, receivers), await peerRig(hocuspocus, receivers, { documentName: 'benchmark-raw', token: 'bench-token' })];
-  for (let i = 0; i < WARM_UP_ROUNDS; i++) for (const rig of rigs) await round(rig, -1 - i);
+  for (let i = 0; i < WARM_UP_ROUNDS; i++) for (const rig of inTurn(rigs, i)) await round(rig, -1 - i);
   rigs.forEach((r) => (r.latencies = []));
-  for (let i = 0; i < rounds; i++) for (const rig of rigs) await round(rig, i);
+  for (let i = 0; i < rounds; i++) for (const rig of inTurn(rigs, i)) await round(rig, i);
   rigs.forEach((r) => r.close());
   return rigs.map((r) => ({ name: r.server.name, p50: percentile(r.latencies, 50), p99: percentile(r.latencies, 99), samples: r.latencies.length }));
 }
@@ -107,9 +107,9 @@ export async function clusterPropagation({ servers, receivers = 200, rounds = 10
   const across = await zorgbeeldRig(a, receivers, others);
   const alone = await zorgbeeldRig(a, receivers, [a]);
   const rigs = [across, alone];
-  for (let i = 0; i < WARM_UP_ROUNDS; i++) for (const rig of rigs) await round(rig, -1 - i);
+  for (let i = 0; i < WARM_UP_ROUNDS; i++) for (const rig of inTurn(rigs, i)) await round(rig, -1 - i);
   rigs.forEach((r) => (r.latencies = []));
-  for (let i = 0; i < rounds; i++) for (const rig of rigs) await round(rig, i);
+  for (let i = 0; i < rounds; i++) for (const rig of inTurn(rigs, i)) await round(rig, i);
   rigs.forEach((r) => r.close());
   const names = [`writer on A, receivers on ${others.map((o) => o.name.slice(-1)).join(' and ')}`, 'writer and receivers on A'];
   return rigs.map((r, i) => ({ name: names[i], p50: percentile(r.latencies, 50), p99: percentile(r.latencies, 99), samples: r.latencies.length }));

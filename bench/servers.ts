@@ -55,9 +55,10 @@ function stopper(child: ChildProcess, cleanup: () => Promise<void>): () => Promi
 export async function startZorgbeeld({ scale = 1 }: { scale?: number } = {}): Promise<BenchServer> {
   // Hundreds of load clients share one address and a few accounts: neither the per-address cap
   // nor the per-user write budget is what these runs measure.
-  // BENCH_SERVER_NODE_OPTIONS (e.g. --cpu-prof): for the server under test alone, not its peers.
-  const profile: Record<string, string> = process.env.BENCH_SERVER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS } : {};
-  const server = await startProcessServer({ env: { DEMO_SCALE: String(scale), MAX_CONNECTIONS_PER_ADDRESS: '100000', WRITE_BUDGET_BYTES_PER_SECOND: '100000000', ...profile } });
+  // BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"): Node's own flags for
+  // the server under test alone, not its peers. (NODE_OPTIONS refuses --cpu-prof.)
+  const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const server = await startProcessServer({ env: { DEMO_SCALE: String(scale), MAX_CONNECTIONS_PER_ADDRESS: '100000', WRITE_BUDGET_BYTES_PER_SECOND: '100000000' }, nodeArgs });
   // BENCH_SERVER_LOG=<file>: what the server said, written there when it stops (to see why a run failed).
   const stop = async () => {
     if (process.env.BENCH_SERVER_LOG) appendFileSync(process.env.BENCH_SERVER_LOG, server.output.join(''));

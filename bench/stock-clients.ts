@@ -3,7 +3,7 @@ import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { cookieWebSocket } from '../tests/helpers/yjs-client';
-import { now, percentile, until } from './peers';
+import { inTurn, now, percentile, until } from './peers';
 import { openIncident, signIn, DEMO_PASSWORD, type BenchServer } from './servers';
 import { WARM_UP_ROUNDS, type PropagationResult } from './propagation';
 
@@ -89,9 +89,9 @@ export async function stockPropagation({ zorgbeeld, reference, hocuspocus, reade
   // applies into a document of the same size and the three processes carry the same heap.
   const seed = Y.encodeStateAsUpdate(ours.writer);
   const rigs = [ours, await yWebsocketRig(reference, 'benchmark-stock', readers, { location, seed }), await hocuspocusRig(hocuspocus, readers, seed, location)];
-  for (let i = 0; i < WARM_UP_ROUNDS; i++) for (const rig of rigs) await round(rig, -1 - i);
+  for (let i = 0; i < WARM_UP_ROUNDS; i++) for (const rig of inTurn(rigs, i)) await round(rig, -1 - i);
   rigs.forEach((r) => (r.latencies = []));
-  for (let i = 0; i < rounds; i++) for (const rig of rigs) await round(rig, i);
+  for (let i = 0; i < rounds; i++) for (const rig of inTurn(rigs, i)) await round(rig, i);
   rigs.forEach((r) => r.close());
   oursReaders.close();
   return rigs.map((r) => ({ name: r.name, p50: percentile(r.latencies, 50), p99: percentile(r.latencies, 99), samples: r.latencies.length }));

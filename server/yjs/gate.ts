@@ -137,6 +137,31 @@ function itemAt(doc: Y.Doc, id: Y.ID): Y.Item | undefined {
   return struct instanceof Y.Item ? struct : undefined;
 }
 
+/** An update read once: its structs and deletions, and per client where its structs start (`from`) and end (`to`). */
+export interface ReadUpdate {
+  structs: (Y.Item | Y.GC | Y.Skip)[];
+  ds: ReturnType<typeof Y.decodeUpdate>['ds'];
+  from: Map<number, number>;
+  to: Map<number, number>;
+}
+
+/**
+ * Decodes an update once, for everything judged before applying it (the room's clock checks and
+ * {@link precheckUpdate}). `from` and `to` are what `Y.parseUpdateMeta` gives, without reading
+ * the update a second time. Throws on bytes that are not an update.
+ */
+export function readUpdate(update: Uint8Array): ReadUpdate {
+  const { structs, ds } = Y.decodeUpdate(update);
+  const from = new Map<number, number>();
+  const to = new Map<number, number>();
+  for (const struct of structs) {
+    const client = struct.id.client;
+    if (!from.has(client)) from.set(client, struct.id.clock);
+    to.set(client, struct.id.clock + struct.length);
+  }
+  return { structs, ds, from, to };
+}
+
 /**
  * The touches of an update read from the update itself, before anything is applied: each new
  * item's place (its parent from the update or the document, or the neighbour it is inserted
@@ -145,8 +170,7 @@ function itemAt(doc: Y.Doc, id: Y.ID): Y.Item | undefined {
  * then judged after applying only. `incomplete` when it builds on or deletes items the
  * document lacks.
  */
-function touchesOfUpdate(doc: Y.Doc, update: Uint8Array): Touch[] | 'incomplete' | null {
-  const { structs, ds } = Y.decodeUpdate(update);
+function touchesOfUpdate(doc: Y.Doc, { structs, ds }: ReadUpdate): Touch[] | 'incomplete' | null {
   const roots = rootNames(doc);
   // Each client's structs must follow on from what the document has, without gaps (a Skip is one).
   const reached = new Map<number, number>();
@@ -366,10 +390,10 @@ function checkTouches(list: readonly Touch[], author: Author, network: GateNetwo
  * places cannot be told; {@link checkTransaction} decides then. `incomplete`: it deletes what
  * the document does not have yet (the client is to send everything it has).
  */
-export function precheckUpdate({ doc, update, author, network }: { doc: Y.Doc; update: Uint8Array; author: Author; network: GateNetwork }): { close: CloseCode; reason: string } | 'incomplete' | null {
+export function precheckUpdate({ doc, update, author, network }: { doc: Y.Doc; update: Uint8Array | ReadUpdate; author: Author; network: GateNetwork }): { close: CloseCode; reason: string } | 'incomplete' | null {
   let list: ReturnType<typeof touchesOfUpdate>;
   try {
-    list = touchesOfUpdate(doc, update);
+    list = touchesOfUpdate(doc, update instanceof Uint8Array ? readUpdate(update) : update);
   } catch (error) {
     // Bytes that do not decode as an update are refused here, before Yjs could half-apply them.
     return { close: CloseCodes.BadMessage, reason: `update cannot be read: ${(error as Error).message}` };

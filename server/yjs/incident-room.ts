@@ -14,7 +14,7 @@ import { IncidentLog, RecordType, StorageError, decodeCheckpoint, encodeCheckpoi
 import { LogGrowth, type StorageStatus } from './log-growth';
 import { RecentEvents } from './recent-events';
 import type { WriteBudget } from './write-budget';
-import { checkTransaction, precheckUpdate, type Author, type Touched } from './gate';
+import { checkTransaction, precheckUpdate, readUpdate, type Author, type ReadUpdate, type Touched } from './gate';
 import { DEFAULTS } from '../defaults';
 import type { IncidentRecorder } from '../recorder/recorder';
 
@@ -827,16 +827,17 @@ export class IncidentRoom {
    */
   private admit(socket: RoomSocket, update: Uint8Array): { to: Map<number, number>; newClients: number[] } | null {
     const author = socket.author;
-    let meta: ReturnType<typeof Y.parseUpdateMeta>;
+    let read: ReadUpdate;
     try {
-      // parseUpdateMeta, not encodeStateVectorFromUpdate: the latter skips clients whose structs
-      // do not start at clock 0, which is every incremental update.
-      meta = Y.parseUpdateMeta(update);
+      // Read once for the clock checks here and the gate's pre-check below. (Not
+      // encodeStateVectorFromUpdate: it skips clients whose structs do not start at clock 0,
+      // which is every incremental update.)
+      read = readUpdate(update);
     } catch (error) {
       this.refuse(socket, CloseCodes.BadMessage, `update cannot be read: ${(error as Error).message}`, false);
       return null;
     }
-    const { from, to } = meta;
+    const { from, to } = read;
     // A client sends new local updates as soon as its socket opens, before its answer to our
     // sync step 1: after a restart such an update can arrive ahead of the structs it builds on.
     // It is not applied (it would stay pending); the client is asked for a full diff instead,
@@ -865,7 +866,7 @@ export class IncidentRoom {
     if (newClients.length === 0 && update.length === EMPTY_UPDATE_LENGTH) return null;
     // Judged from the update itself first: what breaks a rule on its own is refused before
     // anything is applied, so a refusal costs no rebuild, however often it comes.
-    const early = precheckUpdate({ doc: this.doc, update, author, network: this.gateNetwork });
+    const early = precheckUpdate({ doc: this.doc, update: read, author, network: this.gateNetwork });
     if (early === 'incomplete') return this.incomplete(socket), null;
     if (early) return this.refuse(socket, early.close, early.reason, false), null;
     // What only applying can tell (a need left incomplete, a place the update cannot name) may
@@ -901,8 +902,11 @@ export class IncidentRoom {
     const accepted = encodePart(transaction, part);
     // Nothing new (a reconnecting client re-sent what the server has): not a write.
     if (!accepted) return null;
+    // The update and what it changed go into the log in one write: one system call on the way
+    // to the broadcast instead of two, and never one without the other.
+    const change = this.changeOf(author, verdict);
     try {
-      this.commit([{ update: accepted, user: author.id }]);
+      this.commit([{ update: accepted, user: author.id }], change ? [change.record] : []);
     } catch (error) {
       if (!(error instanceof StorageError)) throw error;
       return { close: CloseCodes.StorageUnavailable, reason: error.message };
@@ -910,7 +914,8 @@ export class IncidentRoom {
     for (const client of newClients) this.bindings.set(client, author.id);
     if (this.shared) this.unrecorded.writers.add(socket);
     this.options.budget.charge(author.id, update.length);
-    this.recordChange(author, verdict, after);
+    // Told once the change is in the log, and outside the Yjs transaction it was applied in.
+    if (change?.tell) (this.shared ? this.unrecorded.after : after).push(change.tell);
     return null;
   }
 
@@ -970,10 +975,11 @@ export class IncidentRoom {
   }
 
   /**
-   * Records what an accepted update changed, with the new values, as a `changed` event: the
-   * timeline of the review reads these instead of decoding every update again.
+   * What an accepted update changed, with the new values, as a `changed` event for the log (the
+   * timeline of the review reads these instead of decoding every update again), and, when it
+   * touched needs, the call that tells the need listener. Null when it changed nothing of the board.
    */
-  private recordChange(author: Author, touched: Touched, after: (() => void)[]): void {
+  private changeOf(author: Author, touched: Touched): { record: NewRecord; tell?: () => void } | null {
     const values = (map: Y.Map<unknown> | undefined, fields: Set<string>) =>
       Object.fromEntries([...fields].map((f) => [f, map?.get(f) ?? null]));
     const reports = [...touched.reports].map(([locationId, fields]) => ({
@@ -985,23 +991,21 @@ export class IncidentRoom {
       const map = this.doc.getMap<Y.Map<unknown>>('needs').get(needId);
       return { needId, organisationId: (map?.get('organisationId') as string | undefined) ?? null, fields: values(map, fields.size > 0 ? fields : new Set(map?.keys() ?? [])) };
     });
-    if (reports.length + needs.length + touched.picture.size + touched.areas.size + touched.logbook === 0) return;
+    if (reports.length + needs.length + touched.picture.size + touched.areas.size + touched.logbook === 0) return null;
+    let tell: (() => void) | undefined;
     if (needs.length > 0 && this.options.onNeeds) {
       const onNeeds = this.options.onNeeds;
       const root = this.doc.getMap<Y.Map<unknown>>('needs');
       const changed = needs.map((n) => ({ ...n, now: root.get(n.needId)?.toJSON() }));
-      const tell = () => {
+      tell = () => {
         try {
           onNeeds(changed);
         } catch (error) {
           this.options.log(`yjs ${this.options.incidentId}: need listener failed: ${(error as Error).message}`);
         }
       };
-      // Told once the change is in the log, and outside the Yjs transaction it was applied in.
-      if (this.shared) this.unrecorded.after.push(tell);
-      else after.push(tell);
     }
-    this.recordEvent(author.id, {
+    const record = eventRecord(this.options.now().getTime(), author.id, {
       type: 'changed',
       username: author.username,
       role: author.role,
@@ -1012,6 +1016,7 @@ export class IncidentRoom {
       areas: [...touched.areas],
       logbook: touched.logbook,
     });
+    return { record, tell };
   }
 
   private refuse(socket: RoomSocket, code: CloseCode, reason: string, rebuild: boolean): void {
@@ -1030,13 +1035,14 @@ export class IncidentRoom {
    * accepted within one turn of the event loop goes out as one merged message per socket: under
    * load that turns hundreds of thousands of small socket writes a second into a few thousand.
    * A sender may get its own update back; Yjs ignores structs it already has. The updates are
-   * written as one append: all or none (throws {@link StorageError}).
+   * written as one append, with `events` (what they changed) after them: all or none (throws
+   * {@link StorageError}).
    */
-  private commit(updates: { update: Uint8Array; user: string }[]): void {
+  private commit(updates: { update: Uint8Array; user: string }[], events: NewRecord[] = []): void {
     if (this.closed || updates.length === 0) return;
     const time = this.options.now().getTime();
     this.write(
-      updates.map(({ update, user }) => ({ type: RecordType.update, time, user, payload: update })),
+      [...updates.map(({ update, user }) => ({ type: RecordType.update, time, user, payload: update })), ...events],
       updates[0].user,
     );
     for (const { update } of updates) {

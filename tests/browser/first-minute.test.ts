@@ -234,6 +234,8 @@ describe('GHOR on a phone', () => {
 });
 
 describe('map tiles', () => {
+  // Its own server and four signed-in pages, each waiting for a tile: about 15 s alone, and more
+  // than the default 30 s under the full suite on two cores (it failed there twice this session).
   it('every map asks for tiles when TILE_URL is set: board (phone and wide), review and registry', async () => {
     const server = await startProcessServer({ env: { TILE_URL: 'https://tiles.example/{z}/{x}/{y}.png', TILE_ATTRIBUTION: 'Testkaart' } });
     try {
@@ -262,5 +264,5 @@ describe('map tiles', () => {
     } finally {
       await server.stop();
     }
-  });
+  }, 90000);
 });

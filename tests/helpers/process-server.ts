@@ -17,8 +17,11 @@ export interface ProcessServer {
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
-/** Starts `server/index.ts` on port 0 with a temp data dir and no map tiles; resolves with its URL. */
-export async function startProcessServer({ dataDir, env = {} }: { dataDir?: string; env?: Record<string, string> } = {}): Promise<ProcessServer> {
+/**
+ * Starts `server/index.ts` on port 0 with a temp data dir and no map tiles; resolves with its URL.
+ * `nodeArgs` go to Node itself (e.g. `--cpu-prof`, which NODE_OPTIONS does not take).
+ */
+export async function startProcessServer({ dataDir, env = {}, nodeArgs = [] }: { dataDir?: string; env?: Record<string, string>; nodeArgs?: string[] } = {}): Promise<ProcessServer> {
   if (!existsSync(join(ROOT, 'build/handler.js'))) {
     throw new Error('no web build: run `npm run build` first (the `npm test` script does)');
   }
@@ -27,7 +30,7 @@ export async function startProcessServer({ dataDir, env = {} }: { dataDir?: stri
   const database = TEST_STORE === 'postgres' ? testDatabaseName(dir) : undefined;
   if (database) await createTestDatabase(database);
   const cluster: Record<string, string> = database ? { DATABASE_URL: testDatabaseUrl(database), REDIS_URL: TEST_REDIS } : {};
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'server/index.ts'], {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir, TILE_URL: '', ADMIN_PASSWORD, DEMO_PASSWORD, ...cluster, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
