@@ -199,13 +199,15 @@ describe('the coordinator’s language', () => {
     expect((await me.patch('/api/me', { language: 'fr' })).status).toBe(400);
     const coordinator = (await server.store.list('coordinators')).find((c) => c.id === user.coordinatorId)!;
     const incidentId = await newIncident('Storm');
+    // Only the messages of this alert: an earlier test's Dutch SMS to the same number must not pass for it.
+    const smsBefore = sms.messages.length;
     const status = await sendAlert(incidentId, { target: { organisationIds: [user.organisationId] } });
     const mail = await waitFor(() => smtp.mails.find((m) => m.mail.headers.get('x-zorgbeeld-alert') === status.alert.id && m.to[0] === coordinator.email), { what: 'the English mail' });
     expect(mail.mail.subject).toContain('are you hit? Answer in one tap');
     expect(mail.mail.text).toContain('Answer here, without signing in');
     expect(mail.mail.html).toContain('lang="en"');
     const number = `00${toE164(coordinator.phone)!.slice(1)}`;
-    const text = await waitFor(() => [...sms.messages].reverse().find((m) => m.to === number), { what: 'the English SMS' });
+    const text = await waitFor(() => sms.messages.slice(smsBefore).find((m) => m.to === number), { what: 'the English SMS' });
     expect(text.content).toContain('Hit? Answer:');
     // Everyone else of the organisation still reads Dutch.
     const others = smtp.mails.filter((m) => m.mail.headers.get('x-zorgbeeld-alert') === status.alert.id && m.to[0] !== coordinator.email);
