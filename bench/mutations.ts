@@ -247,10 +247,18 @@ const MUTATIONS: Mutation[] = [
   {
     protection: "An accepted update is recorded with what it changed, in the same write (the review's timeline reads the changed events)",
     file: 'server/yjs/incident-room.ts',
-    find: 'this.commit([{ update: accepted, user: author.id }], change ? [change.record] : []);',
+    find: 'this.commit([{ update: accepted, user: author.id }], change ? [change.event] : []);',
     replace: 'this.commit([{ update: accepted, user: author.id }], []);',
     test: 'tests/updates-together.test.ts',
     name: 'one transaction',
+  },
+  {
+    protection: "A change is recorded at its update's moment: the review's seek to a change finds the update applied",
+    file: 'server/yjs/incident-room.ts',
+    find: '...events.map((event) => eventRecord(time, updates[0].user, event))',
+    replace: '...events.map((event) => eventRecord(time - 1, updates[0].user, event))',
+    test: 'tests/updates-together.test.ts',
+    name: 'same moment',
   },
   {
     protection: "The update is read once before applying: where each client's new structs end decides whose clientIDs it writes with (and so an observer's write is refused before applying)",

@@ -204,4 +204,33 @@ describe('updates that arrive together', () => {
     expect(readNeeds(seen).map((n) => n.kind)).toEqual(['power']);
     expect(seen.getMap('reports').toJSON()).toEqual(room.doc.getMap('reports').toJSON());
   });
+
+  it('records each change with its update, at the same moment, so that a seek to the change finds the update', async () => {
+    // A clock that moves on at every reading: a change written at another moment than its update shows.
+    let tick = 0;
+    const ticking = () => new Date(Date.UTC(2026, 11, 4, 12) + tick++);
+    const dir = mkdtempSync(join(tmpdir(), 'zorgbeeld-together-clock-'));
+    const timed = new IncidentRoom({ incidentId, dataDir: dir, network, now: ticking, log: () => {}, readOnly: () => false, budget: new WriteBudget(DEFAULT_WRITE_BUDGET, Date.now) });
+    try {
+      await timed.serverChange((doc) => initIncidentDoc(doc, network.locations.map((l) => l.id)));
+      await endOfTurn();
+      const ghor = staff();
+      timed.join(ghor);
+      const g = clientOf(timed);
+      timed.receive(ghor, g.change((d) => setReport(d, foreign, { impact: 'critical' })));
+      await endOfTurn();
+      const all = readLogFile(incidentLogFile(dir, incidentId)).records;
+      const at = all.findIndex((r) => r.type === RecordType.event && (JSON.parse(new TextDecoder().decode(r.payload)) as RecordedEvent).type === 'changed');
+      expect(at).toBeGreaterThan(0);
+      const [update, change] = [all[at - 1], all[at]];
+      expect(update).toMatchObject({ type: RecordType.update, user: 'u-ghor' });
+      expect(change.time).toBe(update.time);
+      // The state at the change's moment, as the review's seek builds it, holds the update.
+      const upTo = replayRecords(all.filter((r) => r.time <= change.time), () => {});
+      expect(readReport(upTo.doc, foreign).impact).toBe('critical');
+    } finally {
+      timed.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -906,7 +906,7 @@ export class IncidentRoom {
     // to the broadcast instead of two, and never one without the other.
     const change = this.changeOf(author, verdict);
     try {
-      this.commit([{ update: accepted, user: author.id }], change ? [change.record] : []);
+      this.commit([{ update: accepted, user: author.id }], change ? [change.event] : []);
     } catch (error) {
       if (!(error instanceof StorageError)) throw error;
       return { close: CloseCodes.StorageUnavailable, reason: error.message };
@@ -979,7 +979,7 @@ export class IncidentRoom {
    * timeline of the review reads these instead of decoding every update again), and, when it
    * touched needs, the call that tells the need listener. Null when it changed nothing of the board.
    */
-  private changeOf(author: Author, touched: Touched): { record: NewRecord; tell?: () => void } | null {
+  private changeOf(author: Author, touched: Touched): { event: RecordedEvent; tell?: () => void } | null {
     const values = (map: Y.Map<unknown> | undefined, fields: Set<string>) =>
       Object.fromEntries([...fields].map((f) => [f, map?.get(f) ?? null]));
     const reports = [...touched.reports].map(([locationId, fields]) => ({
@@ -1005,7 +1005,7 @@ export class IncidentRoom {
         }
       };
     }
-    const record = eventRecord(this.options.now().getTime(), author.id, {
+    const event: RecordedEvent = {
       type: 'changed',
       username: author.username,
       role: author.role,
@@ -1015,8 +1015,8 @@ export class IncidentRoom {
       picture: [...touched.picture],
       areas: [...touched.areas],
       logbook: touched.logbook,
-    });
-    return { record, tell };
+    };
+    return { event, tell };
   }
 
   private refuse(socket: RoomSocket, code: CloseCode, reason: string, rebuild: boolean): void {
@@ -1038,11 +1038,13 @@ export class IncidentRoom {
    * written as one append, with `events` (what they changed) after them: all or none (throws
    * {@link StorageError}).
    */
-  private commit(updates: { update: Uint8Array; user: string }[], events: NewRecord[] = []): void {
+  private commit(updates: { update: Uint8Array; user: string }[], events: RecordedEvent[] = []): void {
     if (this.closed || updates.length === 0) return;
     const time = this.options.now().getTime();
     this.write(
-      [...updates.map(({ update, user }) => ({ type: RecordType.update, time, user, payload: update })), ...events],
+      // The events get their updates' time: a seek to an event's moment (the review's timeline)
+      // must find its update applied.
+      [...updates.map(({ update, user }) => ({ type: RecordType.update, time, user, payload: update })), ...events.map((event) => eventRecord(time, updates[0].user, event))],
       updates[0].user,
     );
     for (const { update } of updates) {
