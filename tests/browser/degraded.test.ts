@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seriousViolations } from '../helpers/axe';
 import { PHONE, SHOTS, WIDE, launchBrowser, signedInPage } from '../helpers/browser';
 import { HttpClient } from '../helpers/http-client';
 import { startProcessServer, type ProcessServer } from '../helpers/process-server';
@@ -62,6 +63,8 @@ describe('a board whose storage fails, in Chromium', () => {
     await expect.poll(() => waiting.textContent(), { timeout: 15000 }).toContain('alleen te bekijken');
     await expect.poll(() => ghor.getByTestId('waiting').textContent(), { timeout: 15000 }).toContain('opslag van de server is vol');
     await coordinator.screenshot({ path: `${SHOTS}/board-storage-full-phone.png` });
+    // The messages laid over the board are read like the rest of it.
+    expect(await seriousViolations(coordinator)).toEqual([]);
     expect({ button: await placeOf(), tabs: await tabs.boundingBox() }).toEqual(before);
     await expect.poll(() => coordinator.getByTestId('status-stack').boundingBox().then((box) => box && Math.round(box.y + box.height))).toBe(PHONE.height);
     await ghor.screenshot({ path: `${SHOTS}/board-storage-full-wide.png` });
