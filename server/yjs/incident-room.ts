@@ -903,7 +903,8 @@ export class IncidentRoom {
     // Nothing new (a reconnecting client re-sent what the server has): not a write.
     if (!accepted) return null;
     // The update and what it changed go into the log in one write: one system call on the way
-    // to the broadcast instead of two, and never one without the other.
+    // to the broadcast instead of two. (On a shared log a turn that fails still keeps its events,
+    // this one included, for the next turn: see turn().)
     const change = this.changeOf(author, verdict);
     try {
       this.commit([{ update: accepted, user: author.id }], change ? [change.event] : []);
