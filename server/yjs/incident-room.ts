@@ -152,6 +152,8 @@ export interface RoomOptions {
   log: (message: string) => void;
   readOnly: () => boolean;
   checkpointEvery?: number;
+  /** How long without frames makes the board quiet (DEFAULTS.roomQuietMs); Infinity: never. */
+  quietMs?: number;
   /** The write budget per user, shared by every room. */
   budget: WriteBudget;
   /** While the log cannot be written, how often writing is tried again. */
@@ -262,6 +264,8 @@ export class IncidentRoom {
   private ending: Promise<void> | null = null;
   private readonly locationById: Map<string, { organisationId: string }>;
   private readonly outbox: Uint8Array[] = [];
+  /** On a shared log, the events of accepted changes, not yet recorded: a failed turn drops them with their updates. */
+  private readonly changeEvents = new WeakSet<NewRecord>();
   /** The whole state, encoded once for clients that join with nothing, and the updates broadcast after it (see answerStep1). */
   private wholeState: { state: Uint8Array; since: Uint8Array[] } | null = null;
   /** Set for the rest of an event-loop turn after an update went out: later ones are merged. */
@@ -269,6 +273,13 @@ export class IncidentRoom {
   /** Frames (other than awareness) waiting for the end of this event-loop turn ({@link endTurn}). */
   private readonly waiting: { socket: RoomSocket; frame: Uint8Array }[] = [];
   private turnEnding = false;
+  /**
+   * Set while the turn's first frame is handled on its own: an update it brings goes out as
+   * soon as it is recorded, before Yjs ends the transaction (see applyOne).
+   */
+  private alone = false;
+  /** When the last frame other than awareness came in (performance.now()). */
+  private lastFrameAt = -Infinity;
   /** Sockets refused and being closed: nothing more of theirs is handled. */
   private readonly refused = new WeakSet<RoomSocket>();
   private closed = false;
@@ -568,8 +579,9 @@ export class IncidentRoom {
       // for the next turn, the document goes back to what the log holds.
       const judged = mine as Pending | null;
       if (judged?.records.some((r) => r.type === RecordType.checkpoint)) this.checkpointWanted = true;
+      // A change's event goes with its update: the update is judged anew when it comes again.
       const dropped = [judged ?? nothingPending(), this.unrecorded];
-      this.unrecorded = { ...nothingPending(), records: dropped.flatMap((p) => p.records).filter((r) => r.type === RecordType.event) };
+      this.unrecorded = { ...nothingPending(), records: dropped.flatMap((p) => p.records).filter((r) => r.type === RecordType.event && !this.changeEvents.has(r)) };
       this.adopt(this.fromMemory(this.unrecorded.records));
       this.markFault(failure);
       for (const p of dropped) for (const socket of p.writers) socket.close(CloseCodes.StorageUnavailable);
@@ -692,13 +704,29 @@ export class IncidentRoom {
     }
     if (awareness) return this.receiveNow(socket, frame);
     // Handled at the end of this turn of the event loop, with every frame that arrives in it:
-    // their updates are applied in one transaction (see receiveUpdates). A lone frame waits only
-    // for the other callbacks of this turn, which are none when nothing else arrives.
-    this.waiting.push({ socket, frame });
-    if (!this.turnEnding) {
-      this.turnEnding = true;
-      setImmediate(() => this.endTurn());
+    // their updates are applied in one transaction (see receiveUpdates), and what they accepted
+    // goes out as one message. On a quiet board the first frame is handled at once: a lone
+    // update waits for nothing. (On a busy one that would cost a transaction more per turn.)
+    const at = performance.now();
+    const quiet = at - this.lastFrameAt >= (this.options.quietMs ?? DEFAULTS.roomQuietMs);
+    this.lastFrameAt = at;
+    if (this.turnEnding || !quiet) {
+      this.waiting.push({ socket, frame });
+      if (!this.turnEnding) {
+        this.turnEnding = true;
+        setImmediate(() => this.endTurn());
+      }
+      return;
     }
+    this.turnEnding = true;
+    setImmediate(() => this.endTurn());
+    this.alone = true;
+    try {
+      this.receiveFrames([{ socket, frame }]);
+    } finally {
+      this.alone = false;
+    }
+    this.flush();
   }
 
   private receiveNow(socket: RoomSocket, frame: Uint8Array): void {
@@ -903,8 +931,8 @@ export class IncidentRoom {
     // Nothing new (a reconnecting client re-sent what the server has): not a write.
     if (!accepted) return null;
     // The update and what it changed go into the log in one write: one system call on the way
-    // to the broadcast instead of two. (On a shared log a turn that fails still keeps its events,
-    // this one included, for the next turn: see turn().)
+    // to the broadcast instead of two, and never one without the other. (On a shared log a turn
+    // that fails drops both; its other events wait for the next turn: see turn().)
     const change = this.changeOf(author, verdict);
     try {
       this.commit([{ update: accepted, user: author.id }], change ? [change.event] : []);
@@ -912,6 +940,9 @@ export class IncidentRoom {
       if (!(error instanceof StorageError)) throw error;
       return { close: CloseCodes.StorageUnavailable, reason: error.message };
     }
+    // A lone update is judged, stamped and in the log: it goes out now. Yjs' end of the
+    // transaction (observers, tidying the deletions) changes nothing the clients are sent.
+    if (this.alone && !this.shared) this.sendQueued();
     for (const client of newClients) this.bindings.set(client, author.id);
     if (this.shared) this.unrecorded.writers.add(socket);
     this.options.budget.charge(author.id, update.length);
@@ -1045,7 +1076,14 @@ export class IncidentRoom {
     this.write(
       // The events get their updates' time: a seek to an event's moment (the review's timeline)
       // must find its update applied.
-      [...updates.map(({ update, user }) => ({ type: RecordType.update, time, user, payload: update })), ...events.map((event) => eventRecord(time, updates[0].user, event))],
+      [
+        ...updates.map(({ update, user }) => ({ type: RecordType.update, time, user, payload: update })),
+        ...events.map((event) => {
+          const record = eventRecord(time, updates[0].user, event);
+          if (this.shared) this.changeEvents.add(record);
+          return record;
+        }),
+      ],
       updates[0].user,
     );
     for (const { update } of updates) {
@@ -1080,13 +1118,18 @@ export class IncidentRoom {
 
   /** Sends the queued updates as one message, the same bytes to every socket. */
   private flush(): void {
+    this.sendQueued();
+    // The updates are in the log already; a checkpoint (milliseconds for a large document) only
+    // shortens loading, so it waits until the clients have the updates, and for the end of the
+    // transaction they were applied in.
+    if (this.updatesSinceCheckpoint >= (this.options.checkpointEvery ?? DEFAULTS.checkpointEvery)) this.checkpoint();
+  }
+
+  private sendQueued(): void {
     if (this.outbox.length === 0) return;
     const updates = this.outbox.splice(0);
     this.wholeState?.since.push(...updates);
     this.broadcast(updateFrame(updates.length === 1 ? updates[0] : Y.mergeUpdates(updates)), null);
-    // The updates are in the log already; a checkpoint (milliseconds for a large document) only
-    // shortens loading, so it waits until the clients have the updates.
-    if (this.updatesSinceCheckpoint >= (this.options.checkpointEvery ?? DEFAULTS.checkpointEvery)) this.checkpoint();
   }
 
   /**
