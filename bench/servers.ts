@@ -51,14 +51,14 @@ function stopper(child: ChildProcess, cleanup: () => Promise<void>): () => Promi
   };
 }
 
-/** Starts Zorgbeeld as `npm run serve` would (the tests' launcher), on a free port with a fresh data directory. */
+/** Starts Zorgbeeld as `npm start` runs it (the bundle, built by bench/run.ts first), on a free port with a fresh data directory. */
 export async function startZorgbeeld({ scale = 1 }: { scale?: number } = {}): Promise<BenchServer> {
   // Hundreds of load clients share one address and a few accounts: neither the per-address cap
   // nor the per-user write budget is what these runs measure.
   // BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"): Node's own flags for
   // the server under test alone, not its peers. (NODE_OPTIONS refuses --cpu-prof.)
   const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const server = await startProcessServer({ env: { DEMO_SCALE: String(scale), MAX_CONNECTIONS_PER_ADDRESS: '100000', WRITE_BUDGET_BYTES_PER_SECOND: '100000000' }, nodeArgs });
+  const server = await startProcessServer({ env: { DEMO_SCALE: String(scale), MAX_CONNECTIONS_PER_ADDRESS: '100000', WRITE_BUDGET_BYTES_PER_SECOND: '100000000' }, nodeArgs, built: true });
   // BENCH_SERVER_LOG=<file>: what the server said, written there when it stops (to see why a run failed).
   const stop = async () => {
     if (process.env.BENCH_SERVER_LOG) appendFileSync(process.env.BENCH_SERVER_LOG, server.output.join(''));
@@ -69,15 +69,15 @@ export async function startZorgbeeld({ scale = 1 }: { scale?: number } = {}): Pr
 
 /**
  * Starts `count` Zorgbeeld servers on one fresh PostgreSQL database and Redis (the tests' own
- * machine services), as `npm run serve` would; the first seeds the region. `stop` stops them all
+ * machine services), as `npm start` runs it; the first seeds the region. `stop` stops them all
  * and drops the database.
  */
 export async function startZorgbeeldCluster(count: number): Promise<BenchServer[]> {
   const database = `zorgbeeld_bench_${randomBytes(6).toString('hex')}`;
   await createTestDatabase(database);
   const env = { DATABASE_URL: testDatabaseUrl(database), REDIS_URL: TEST_REDIS, MAX_CONNECTIONS_PER_ADDRESS: '100000', WRITE_BUDGET_BYTES_PER_SECOND: '100000000' };
-  const started = [await startProcessServer({ env })];
-  for (let i = 1; i < count; i++) started.push(await startProcessServer({ env }));
+  const started = [await startProcessServer({ env, built: true })];
+  for (let i = 1; i < count; i++) started.push(await startProcessServer({ env, built: true }));
   let stopping: Promise<void> | undefined;
   const stopAll = () => (stopping ??= Promise.all(started.map((s) => s.stop())).then(() => dropTestDatabase(database)));
   return started.map((server, i) => ({ name: `Zorgbeeld ${String.fromCharCode(65 + i)}`, url: server.url.replace('localhost', '127.0.0.1'), pid: server.process.pid!, stop: stopAll }));

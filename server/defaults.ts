@@ -14,11 +14,6 @@ export const DEFAULTS = {
   roomIdleMs: 60000,
   /** A room being loaded waits at most this long for a joining client's sync step 1, to answer it from the stored state. */
   earlyStateWaitMs: 250,
-  /**
-   * A board that received nothing for this long is quiet: the next update is handled at once
-   * instead of at the end of its event-loop turn, with the others of that turn.
-   */
-  roomQuietMs: 5,
   /** A checkpoint of the whole state after this many updates. */
   checkpointEvery: 1000,
   /** While an incident's log cannot be written, how often writing is tried again. */

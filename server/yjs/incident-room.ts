@@ -152,8 +152,6 @@ export interface RoomOptions {
   log: (message: string) => void;
   readOnly: () => boolean;
   checkpointEvery?: number;
-  /** How long without frames makes the board quiet (DEFAULTS.roomQuietMs); Infinity: never. */
-  quietMs?: number;
   /** The write budget per user, shared by every room. */
   budget: WriteBudget;
   /** While the log cannot be written, how often writing is tried again. */
@@ -274,12 +272,10 @@ export class IncidentRoom {
   private readonly waiting: { socket: RoomSocket; frame: Uint8Array }[] = [];
   private turnEnding = false;
   /**
-   * Set while the turn's first frame is handled on its own: an update it brings goes out as
-   * soon as it is recorded, before Yjs ends the transaction (see applyOne).
+   * Set while a turn's one frame is handled: an update it brings goes out as soon as it is
+   * recorded, before Yjs ends the transaction (see applyOne).
    */
   private alone = false;
-  /** When the last frame other than awareness came in (performance.now()). */
-  private lastFrameAt = -Infinity;
   /** Sockets refused and being closed: nothing more of theirs is handled. */
   private readonly refused = new WeakSet<RoomSocket>();
   private closed = false;
@@ -704,29 +700,13 @@ export class IncidentRoom {
     }
     if (awareness) return this.receiveNow(socket, frame);
     // Handled at the end of this turn of the event loop, with every frame that arrives in it:
-    // their updates are applied in one transaction (see receiveUpdates), and what they accepted
-    // goes out as one message. On a quiet board the first frame is handled at once: a lone
-    // update waits for nothing. (On a busy one that would cost a transaction more per turn.)
-    const at = performance.now();
-    const quiet = at - this.lastFrameAt >= (this.options.quietMs ?? DEFAULTS.roomQuietMs);
-    this.lastFrameAt = at;
-    if (this.turnEnding || !quiet) {
-      this.waiting.push({ socket, frame });
-      if (!this.turnEnding) {
-        this.turnEnding = true;
-        setImmediate(() => this.endTurn());
-      }
-      return;
+    // their updates are applied in one transaction (see receiveUpdates). A lone frame waits only
+    // for the other callbacks of this turn, which are none when nothing else arrives.
+    this.waiting.push({ socket, frame });
+    if (!this.turnEnding) {
+      this.turnEnding = true;
+      setImmediate(() => this.endTurn());
     }
-    this.turnEnding = true;
-    setImmediate(() => this.endTurn());
-    this.alone = true;
-    try {
-      this.receiveFrames([{ socket, frame }]);
-    } finally {
-      this.alone = false;
-    }
-    this.flush();
   }
 
   private receiveNow(socket: RoomSocket, frame: Uint8Array): void {
@@ -1112,7 +1092,13 @@ export class IncidentRoom {
   private endTurn(): void {
     this.turnEnding = false;
     if (this.closed) return;
-    this.receiveFrames(this.waiting.splice(0));
+    const frames = this.waiting.splice(0);
+    this.alone = frames.length === 1;
+    try {
+      this.receiveFrames(frames);
+    } finally {
+      this.alone = false;
+    }
     this.flush();
   }
 

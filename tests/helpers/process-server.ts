@@ -17,20 +17,24 @@ export interface ProcessServer {
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
+/** The server as `npm start` runs it: bundled by `npm run build` (server/bundle.ts). */
+export const BUILT_SERVER = 'build/zorgbeeld-server.js';
+
 /**
  * Starts `server/index.ts` on port 0 with a temp data dir and no map tiles; resolves with its URL.
- * `nodeArgs` go to Node itself (e.g. `--cpu-prof`, which NODE_OPTIONS does not take).
+ * `built`: the bundle `npm start` runs instead of the sources. `nodeArgs` go to Node itself (e.g.
+ * `--cpu-prof`, which NODE_OPTIONS does not take).
  */
-export async function startProcessServer({ dataDir, env = {}, nodeArgs = [] }: { dataDir?: string; env?: Record<string, string>; nodeArgs?: string[] } = {}): Promise<ProcessServer> {
-  if (!existsSync(join(ROOT, 'build/handler.js'))) {
-    throw new Error('no web build: run `npm run build` first (the `npm test` script does)');
+export async function startProcessServer({ dataDir, env = {}, nodeArgs = [], built = false }: { dataDir?: string; env?: Record<string, string>; nodeArgs?: string[]; built?: boolean } = {}): Promise<ProcessServer> {
+  if (!existsSync(join(ROOT, 'build/handler.js')) || (built && !existsSync(join(ROOT, BUILT_SERVER)))) {
+    throw new Error('no build: run `npm run build` first (the `npm test` script does)');
   }
   const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'zorgbeeld-proc-')));
   // On PostgreSQL: the database of this data directory, one of several servers through Redis.
   const database = TEST_STORE === 'postgres' ? testDatabaseName(dir) : undefined;
   if (database) await createTestDatabase(database);
   const cluster: Record<string, string> = database ? { DATABASE_URL: testDatabaseUrl(database), REDIS_URL: TEST_REDIS } : {};
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'server/index.ts'], {
+  const child = spawn(process.execPath, [...nodeArgs, ...(built ? [BUILT_SERVER] : ['--import', 'tsx', 'server/index.ts'])], {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir, TILE_URL: '', ADMIN_PASSWORD, DEMO_PASSWORD, ...cluster, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
