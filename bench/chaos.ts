@@ -160,3 +160,6 @@ if (instances > 1) {
   await fullDiskRound();
   console.log(process.exitCode ? 'CHAOS: FAILED' : 'CHAOS: every update and acknowledgement survived, also a disk that filled up');
 }
+// Every server was stopped above; what may still hold this process open is a client's timer or a
+// kept-alive connection of the load itself, which would leave the command hanging after its verdict.
+process.exit(process.exitCode ?? 0);
