@@ -1107,8 +1107,9 @@ export class IncidentRoom {
     this.sendQueued();
     // The updates are in the log already; a checkpoint (milliseconds for a large document) only
     // shortens loading, so it waits until the clients have the updates, and for the end of the
-    // transaction they were applied in.
-    if (this.updatesSinceCheckpoint >= (this.options.checkpointEvery ?? DEFAULTS.checkpointEvery)) this.checkpoint();
+    // transaction they were applied in. Not while the log cannot be written: no update is
+    // accepted then either, and the first after writing works again brings it.
+    if (!this.fault && this.updatesSinceCheckpoint >= (this.options.checkpointEvery ?? DEFAULTS.checkpointEvery)) this.checkpoint();
   }
 
   private sendQueued(): void {
