@@ -178,8 +178,8 @@ const MUTATIONS: Mutation[] = [
   {
     protection: 'Checkpoint after every so many updates (fast, bounded loading)',
     file: 'server/yjs/incident-room.ts',
-    find: 'if (this.updatesSinceCheckpoint >= (this.options.checkpointEvery ?? DEFAULTS.checkpointEvery)) this.checkpoint();',
-    replace: '',
+    find: 'if (!this.fault && this.updatesSinceCheckpoint >= (this.options.checkpointEvery ?? DEFAULTS.checkpointEvery)) {',
+    replace: 'if (false) {',
     test: 'tests/recorder.test.ts',
     name: 'checkpoint after',
   },
@@ -752,6 +752,27 @@ const MUTATIONS: Mutation[] = [
     replace: 'WHERE $7::bigint = $7::bigint',
     test: 'tests/recorders.test.ts',
     name: 'gap',
+  },
+  {
+    protection: 'A replay applies the updates a checkpoint built elsewhere does not hold',
+    file: 'server/recorder/incident-log.ts',
+    find: 'for (let i = at - 1, missing = after; missing > 0; i--) {',
+    replace: 'for (let i = at - 1, missing = 0; missing > 0; i--) {',
+    test: 'tests/checkpoint-away.test.ts',
+  },
+  {
+    protection: 'The review replays those updates too',
+    file: 'shared/replay.ts',
+    find: 'from = this.replayFrom[nearest];',
+    replace: 'from = this.checkpoints[nearest] + 1;',
+    test: 'tests/checkpoint-away.test.ts',
+  },
+  {
+    protection: 'A checkpoint built elsewhere says how many updates it lacks',
+    file: 'server/yjs/incident-room.ts',
+    find: 'payload: encodeCheckpoint(bindings, stateV2, after) }',
+    replace: 'payload: encodeCheckpoint(bindings, stateV2) }',
+    test: 'tests/checkpoint-away.test.ts',
   },
 ];
 

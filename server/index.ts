@@ -75,6 +75,7 @@ async function main(): Promise<void> {
     allowedOrigins: env.ALLOWED_ORIGINS ? env.ALLOWED_ORIGINS.split(',').map((o) => o.trim()) : [],
     maxConnectionsPerAddress: positive(env.MAX_CONNECTIONS_PER_ADDRESS),
     trustProxy: env.TRUST_PROXY ? (env.TRUST_PROXY === 'true' ? true : env.TRUST_PROXY) : undefined,
+    checkpointEvery: positive(env.CHECKPOINT_EVERY),
     writeBudget: positive(env.WRITE_BUDGET_BYTES_PER_SECOND) ? { bytesPerSecond: positive(env.WRITE_BUDGET_BYTES_PER_SECOND)!, burstBytes: 64 * positive(env.WRITE_BUDGET_BYTES_PER_SECOND)! } : undefined,
     reach: {
       keys,

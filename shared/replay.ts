@@ -6,6 +6,8 @@ export interface ReplayRecord {
   time: number;
   kind: 'update' | 'checkpoint';
   payload: Uint8Array;
+  /** Of a checkpoint: how many of the updates before it it does not hold (built while they were recorded). */
+  after?: number;
 }
 
 /** Index of the last element whose time is ≤ t, or -1 (times are non-decreasing). */
@@ -33,6 +35,8 @@ export class Replay {
   private readonly records: ReplayRecord[] = [];
   private readonly times: number[] = [];
   private readonly checkpoints: number[] = [];
+  /** Per checkpoint, the first record its replay applies: the first update it does not hold. */
+  private readonly replayFrom: number[] = [];
 
   constructor(records: readonly ReplayRecord[] = []) {
     this.append(records);
@@ -41,7 +45,14 @@ export class Replay {
   /** Takes further records of the same session (a running incident's log grows). */
   append(records: readonly ReplayRecord[]): void {
     for (const record of records) {
-      if (record.kind === 'checkpoint') this.checkpoints.push(this.records.length);
+      if (record.kind === 'checkpoint') {
+        const from = this.firstNotHeld(record.after ?? 0);
+        // One that names more updates than were recorded before it cannot be placed: left out.
+        if (from >= 0) {
+          this.checkpoints.push(this.records.length);
+          this.replayFrom.push(from);
+        }
+      }
       this.records.push(record);
       this.times.push(record.time);
     }
@@ -58,12 +69,25 @@ export class Replay {
     const last = lastAtOrBefore(this.times, t);
     if (last < 0) return doc;
     let from = 0;
-    const checkpoint = this.checkpoints[lastAtOrBefore(this.checkpoints, last)];
-    if (checkpoint !== undefined) {
-      Y.applyUpdateV2(doc, this.records[checkpoint].payload);
-      from = checkpoint + 1;
+    const nearest = lastAtOrBefore(this.checkpoints, last);
+    if (nearest >= 0) {
+      Y.applyUpdateV2(doc, this.records[this.checkpoints[nearest]].payload);
+      from = this.replayFrom[nearest];
     }
     for (let i = from; i <= last; i++) if (this.records[i].kind === 'update') Y.applyUpdate(doc, this.records[i].payload);
     return doc;
+  }
+
+  /** The place of the `after`-th update back from the end (the end when 0), or -1 when there are fewer. */
+  private firstNotHeld(after: number): number {
+    let from = this.records.length;
+    for (let i = this.records.length - 1, missing = after; missing > 0; i--) {
+      if (i < 0) return -1;
+      if (this.records[i].kind === 'update') {
+        missing--;
+        from = i;
+      }
+    }
+    return from;
   }
 }

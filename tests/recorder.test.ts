@@ -310,7 +310,9 @@ describe('restart', () => {
     ['from the sources', false],
     ['as built for npm start', true],
   ])('kill -9 and restart: every accepted update is there (%s)', async (_, built) => {
-    const first = await startProcessServer({ built });
+    // Checkpoints every 7 updates: built on the server's checkpoint thread, which has to start
+    // from the bundle as well, and written behind updates they may not hold.
+    const first = await startProcessServer({ built, env: { CHECKPOINT_EVERY: '7' } });
     onTestFinished(() => first.stop({ signal: 'SIGKILL' }));
     const ghor = await new HttpClient(first.url).signIn('ghor', DEMO_PASSWORD);
     const incidentId = (await ghor.post('/api/incidents', { title: 'Kill', grip: 3 })).body.data.id;
@@ -321,6 +323,12 @@ describe('restart', () => {
     await waitFor(() => locations.every((l: { id: string }) => readReport(client.doc, l.id).stamp), { what: 'all stamps back' });
     const expected = client.doc.getMap('reports').toJSON();
     client.destroy();
+    if (TEST_STORE === 'embedded') {
+      const checkpoints = () => readLogFile(incidentLogFile(first.dataDir, incidentId)).records.filter((r) => r.type === RecordType.checkpoint).length;
+      // The one at creation, and at least one of the thread's.
+      await waitFor(() => checkpoints() >= 2 || undefined, { what: 'a checkpoint from the thread' });
+      expect(first.output.join('')).not.toMatch(/checkpoint thread failed/);
+    }
     await first.stop({ signal: 'SIGKILL', keepData: true });
 
     const second = await startProcessServer({ dataDir: first.dataDir, built });

@@ -157,10 +157,14 @@ function storageError(action: string, file: string, error: unknown): StorageErro
 
 /**
  * Encodes a checkpoint payload: the clientID bindings and the document state in Yjs's v2 update
- * encoding (about five times smaller than v1 for a long session, and faster to load).
+ * encoding (about five times smaller than v1 for a long session, and faster to load). `after`:
+ * how many update records written before this checkpoint it does not hold. A checkpoint encoded
+ * away from the event loop (checkpoint-worker.ts) holds the state at the moment it was asked for;
+ * the updates recorded while it was encoded come before it in the log, and a replay applies them
+ * too (see {@link checkpointReplayStart}).
  */
-export function encodeCheckpoint(bindings: Map<number, string>, stateV2: Uint8Array): Uint8Array {
-  const meta = encoder.encode(JSON.stringify({ bindings: [...bindings], encoding: 'v2' }));
+export function encodeCheckpoint(bindings: Map<number, string>, stateV2: Uint8Array, after = 0): Uint8Array {
+  const meta = encoder.encode(JSON.stringify(after > 0 ? { bindings: [...bindings], encoding: 'v2', after } : { bindings: [...bindings], encoding: 'v2' }));
   const payload = new Uint8Array(4 + meta.length + stateV2.length);
   new DataView(payload.buffer).setUint32(0, meta.length, true);
   payload.set(meta, 4);
@@ -169,11 +173,30 @@ export function encodeCheckpoint(bindings: Map<number, string>, stateV2: Uint8Ar
 }
 
 /** Decodes a checkpoint payload (its state is a v2 update); throws on a malformed one. */
-export function decodeCheckpoint(payload: Uint8Array): { bindings: Map<number, string>; stateV2: Uint8Array } {
+export function decodeCheckpoint(payload: Uint8Array): { bindings: Map<number, string>; stateV2: Uint8Array; after: number } {
   const metaLength = new DataView(payload.buffer, payload.byteOffset, payload.byteLength).getUint32(0, true);
-  const meta = JSON.parse(decoder.decode(payload.subarray(4, 4 + metaLength))) as { bindings: [number, string][]; encoding?: string };
+  const meta = JSON.parse(decoder.decode(payload.subarray(4, 4 + metaLength))) as { bindings: [number, string][]; encoding?: string; after?: unknown };
   if (meta.encoding !== 'v2') throw new Error('unknown checkpoint encoding');
-  return { bindings: new Map(meta.bindings), stateV2: payload.subarray(4 + metaLength) };
+  const after = meta.after ?? 0;
+  if (typeof after !== 'number' || !Number.isSafeInteger(after) || after < 0) throw new Error('checkpoint with an unreadable count of updates before it');
+  return { bindings: new Map(meta.bindings), stateV2: payload.subarray(4 + metaLength), after };
+}
+
+/**
+ * Where a replay from the checkpoint at `at` starts applying updates: after the checkpoint, or,
+ * when it does not hold the last `after` updates before it, at the first of those. -1 when
+ * `records` (the end of a log) do not reach back that far.
+ */
+export function checkpointReplayStart(records: readonly { type: number }[], at: number, after: number): number {
+  let start = at + 1;
+  for (let i = at - 1, missing = after; missing > 0; i--) {
+    if (i < 0) return -1;
+    if (records[i].type === RecordType.update) {
+      missing--;
+      start = i;
+    }
+  }
+  return start;
 }
 
 /**

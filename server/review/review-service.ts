@@ -130,7 +130,8 @@ export class ReviewService {
         fresh.push({ time: record.time, kind: 'update', payload: record.payload });
       } else if (record.type === RecordType.checkpoint) {
         try {
-          fresh.push({ time: record.time, kind: 'checkpoint', payload: decodeCheckpoint(record.payload).stateV2 });
+          const { stateV2, after } = decodeCheckpoint(record.payload);
+          fresh.push({ time: record.time, kind: 'checkpoint', payload: stateV2, after });
         } catch {
           this.deps.log(`review ${incidentId}: checkpoint ${record.index} cannot be read; replay uses the log around it`);
         }

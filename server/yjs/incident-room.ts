@@ -10,12 +10,13 @@ import { CloseCodes, YMessage, YSyncMessage, type BoardStatus, type CloseCode } 
 import { writeStamps } from '../../shared/incident-doc';
 import { clocksOf, deletionsOf, encodePart, encodeTransactionUpdate, startPart } from '../../shared/transaction-update';
 import { awarenessFrame, boardStatusFrame, syncStep1Frame, syncStep2Frame, updateFrame } from '../../shared/y-frames';
-import { IncidentLog, RecordType, StorageError, decodeCheckpoint, encodeCheckpoint, eventRecord, readLogTail, type LogRecord, type NewRecord } from '../recorder/incident-log';
+import { IncidentLog, RecordType, StorageError, checkpointReplayStart, decodeCheckpoint, encodeCheckpoint, eventRecord, readLogTail, type LogRecord, type NewRecord } from '../recorder/incident-log';
 import { LogGrowth, type StorageStatus } from './log-growth';
 import { RecentEvents } from './recent-events';
 import type { WriteBudget } from './write-budget';
 import { checkTransaction, precheckUpdate, readUpdate, type Author, type ReadUpdate, type Touched } from './gate';
 import { DEFAULTS } from '../defaults';
+import { checkpointWorker, type CheckpointBasis, type CheckpointWorker } from './checkpoint-worker';
 import type { IncidentRecorder } from '../recorder/recorder';
 
 /** The tiny socket interface a room needs from a connection. */
@@ -30,6 +31,12 @@ export interface ReplayedState {
   doc: Y.Doc;
   bindings: Map<number, string>;
   updatesSinceCheckpoint: number;
+  /**
+   * What the next checkpoint is built from away from the event loop (checkpoint-worker.ts): the
+   * state the last checkpoint holds (null: none) and every update the log holds after that state,
+   * in log order. Only the embedded mode builds checkpoints that way.
+   */
+  sinceCheckpoint?: CheckpointBasis;
 }
 
 /**
@@ -50,13 +57,24 @@ export function replayFromCheckpoint(records: readonly LogRecord[], warn: (m: st
   let doc = new Y.Doc();
   let bindings = new Map<number, string>();
   let start = -1;
+  let base: Uint8Array | null = null;
   for (let i = records.length - 1; i >= 0; i--) {
     if (records[i].type !== RecordType.checkpoint) continue;
     try {
       const checkpoint = decodeCheckpoint(records[i].payload);
+      // A checkpoint encoded away from the event loop lacks the updates recorded meanwhile,
+      // which come before it: the replay starts at the first of them.
+      const from = checkpointReplayStart(records, i, checkpoint.after);
+      if (from < 0) {
+        if (complete) throw new Error('it names more updates before it than the log holds');
+        // Only the end of the log was read: an earlier checkpoint, or a longer read, serves.
+        continue;
+      }
       Y.applyUpdateV2(doc, checkpoint.stateV2);
       bindings = checkpoint.bindings;
-      start = i + 1;
+      // Kept by the room until its next checkpoint: a copy, not a view into the buffer read.
+      base = checkpoint.stateV2.slice();
+      start = from;
       break;
     } catch {
       // A damaged checkpoint is skipped: the previous one plus the log gives the same state.
@@ -70,7 +88,7 @@ export function replayFromCheckpoint(records: readonly LogRecord[], warn: (m: st
     doc.destroy();
     return null;
   }
-  let updates = 0;
+  const updates: Uint8Array[] = [];
   start = Math.max(start, 0);
   // One transaction for all of them: each transaction costs as much as the document has
   // clientIDs (docs/architecture.md, "Per-update work"), and these were all accepted already.
@@ -80,10 +98,10 @@ export function replayFromCheckpoint(records: readonly LogRecord[], warn: (m: st
       if (record.type !== RecordType.update) continue;
       Y.applyUpdate(doc, record.payload);
       for (const client of Y.parseUpdateMeta(record.payload).to.keys()) if (!bindings.has(client)) bindings.set(client, record.user);
-      updates++;
+      updates.push(record.payload.slice());
     }
   });
-  return { doc, bindings, updatesSinceCheckpoint: updates };
+  return { doc, bindings, updatesSinceCheckpoint: updates.length, sinceCheckpoint: { stateV2: base, updates } };
 }
 
 /**
@@ -97,12 +115,20 @@ export function storedState(records: readonly LogRecord[]): Uint8Array | null {
   const at = records.findLastIndex((r) => r.type === RecordType.checkpoint);
   if (at < 0) return null;
   try {
-    const state = Y.convertUpdateFormatV2ToV1(decodeCheckpoint(records[at].payload).stateV2);
-    const after = records.slice(at + 1).filter((r) => r.type === RecordType.update).map((r) => r.payload);
+    const checkpoint = decodeCheckpoint(records[at].payload);
+    const from = checkpointReplayStart(records, at, checkpoint.after);
+    if (from < 0) return null;
+    const state = Y.convertUpdateFormatV2ToV1(checkpoint.stateV2);
+    const after = records.slice(from).filter((r) => r.type === RecordType.update).map((r) => r.payload);
     return after.length === 0 ? state : Y.mergeUpdates([state, ...after]);
   } catch {
     return null;
   }
+}
+
+/** `bytes` with a buffer of its own: kept, or sent to another thread, it does not hold a larger buffer with it. */
+function ownBytes(bytes: Uint8Array): Uint8Array {
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
@@ -152,6 +178,8 @@ export interface RoomOptions {
   log: (message: string) => void;
   readOnly: () => boolean;
   checkpointEvery?: number;
+  /** Builds the embedded mode's checkpoints away from the event loop; the process's thread unless told otherwise. */
+  checkpoints?: Pick<CheckpointWorker, 'encode'>;
   /** The write budget per user, shared by every room. */
   budget: WriteBudget;
   /** While the log cannot be written, how often writing is tried again. */
@@ -242,6 +270,11 @@ export class IncidentRoom {
   doc!: Y.Doc;
   private bindings = new Map<number, string>();
   private updatesSinceCheckpoint = 0;
+  /** The embedded mode's next checkpoint, built on another thread from these (see checkpointAway). */
+  private sinceCheckpoint: CheckpointBasis = { stateV2: null, updates: [] };
+  private checkpointing = false;
+  /** Counts the rebuilds and the checkpoints written here: a checkpoint built elsewhere before one of them is dropped. */
+  private checkpointGeneration = 0;
   private readonly sockets = new Map<RoomSocket, { awarenessClients: Set<number>; awarenessTimes: number[]; resyncs: number }>();
   private readonly awareness: awarenessProtocol.Awareness;
   /** The log file of the embedded mode; null when the log is shared ({@link shared}). */
@@ -318,6 +351,8 @@ export class IncidentRoom {
     this.doc = state.doc;
     this.bindings = state.bindings;
     this.updatesSinceCheckpoint = state.updatesSinceCheckpoint;
+    this.sinceCheckpoint = state.sinceCheckpoint ?? { stateV2: null, updates: [] };
+    this.checkpointGeneration++;
     this.bindings.set(this.doc.clientID, SERVER);
     // Nothing listens to the document's `update` event outside serverChange: while anything
     // does, Yjs walks every client of the document for every transaction to encode it, which
@@ -371,6 +406,7 @@ export class IncidentRoom {
       throw error;
     }
     this.backlog.length = 0;
+    for (const record of all) if (record.type === RecordType.update) this.sinceCheckpoint.updates.push(ownBytes(record.payload));
     this.growth.add(this.options.now().getTime(), user, all.reduce((n, r) => n + r.payload.length, 0));
   }
 
@@ -1109,7 +1145,10 @@ export class IncidentRoom {
     // shortens loading, so it waits until the clients have the updates, and for the end of the
     // transaction they were applied in. Not while the log cannot be written: no update is
     // accepted then either, and the first after writing works again brings it.
-    if (!this.fault && this.updatesSinceCheckpoint >= (this.options.checkpointEvery ?? DEFAULTS.checkpointEvery)) this.checkpoint();
+    if (!this.fault && this.updatesSinceCheckpoint >= (this.options.checkpointEvery ?? DEFAULTS.checkpointEvery)) {
+      if (this.shared) this.checkpoint();
+      else this.checkpointAway();
+    }
   }
 
   private sendQueued(): void {
@@ -1120,7 +1159,7 @@ export class IncidentRoom {
   }
 
   /**
-   * Writes a checkpoint: the whole state and the clientID bindings. A checkpoint only shortens
+   * Writes a checkpoint now: the whole state and the clientID bindings. A checkpoint only shortens
    * loading, so one that cannot be written is left for later; the log holds every update.
    */
   checkpoint(): void {
@@ -1132,11 +1171,51 @@ export class IncidentRoom {
       return;
     }
     try {
-      this.write([this.checkpointRecord()], SERVER);
+      const stateV2 = Y.encodeStateAsUpdateV2(this.doc);
+      this.write([{ type: RecordType.checkpoint, time: this.options.now().getTime(), user: SERVER, payload: encodeCheckpoint(this.bindings, stateV2) }], SERVER);
       this.updatesSinceCheckpoint = 0;
+      this.sinceCheckpoint = { stateV2, updates: [] };
+      // One being built on the other thread holds less than this one.
+      this.checkpointGeneration++;
     } catch (error) {
       if (!(error instanceof StorageError)) throw error;
     }
+  }
+
+  /**
+   * The embedded mode's checkpoint after every so many updates, built on another thread from the
+   * last checkpoint and the updates recorded since (docs/architecture.md, "Checkpoints"): encoding
+   * a long incident's state here would hold every update for 30–60 ms. It holds the state of
+   * this moment; the updates recorded until it is written come before it in the log, and it says
+   * how many, so that a replay applies them too. If the thread fails, the checkpoint is written here.
+   */
+  private checkpointAway(): void {
+    if (this.checkpointing) return;
+    this.checkpointing = true;
+    const basis = { stateV2: this.sinceCheckpoint.stateV2, updates: this.sinceCheckpoint.updates.slice() };
+    const bindings = new Map(this.bindings);
+    const generation = this.checkpointGeneration;
+    const current = () => !this.closed && generation === this.checkpointGeneration;
+    (this.options.checkpoints ?? checkpointWorker).encode(basis).then(
+      (stateV2) => {
+        this.checkpointing = false;
+        if (!current() || this.fault) return;
+        const after = this.sinceCheckpoint.updates.length - basis.updates.length;
+        try {
+          this.write([{ type: RecordType.checkpoint, time: this.options.now().getTime(), user: SERVER, payload: encodeCheckpoint(bindings, stateV2, after) }], SERVER);
+          this.updatesSinceCheckpoint = after;
+          this.sinceCheckpoint = { stateV2, updates: this.sinceCheckpoint.updates.slice(basis.updates.length) };
+        } catch (error) {
+          if (!(error instanceof StorageError)) throw error;
+        }
+      },
+      (error: Error) => {
+        this.checkpointing = false;
+        if (!current()) return;
+        this.options.log(`yjs ${this.options.incidentId}: the checkpoint thread failed (${error.message}); writing the checkpoint here`);
+        this.checkpoint();
+      },
+    );
   }
 
   private checkpointRecord(): NewRecord {

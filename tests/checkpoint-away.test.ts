@@ -1,0 +1,220 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { generateDemoRegion } from '../shared/demo-region';
+import { initIncidentDoc, readReport, setReport } from '../shared/incident-doc';
+import { Replay } from '../shared/replay';
+import { updateFrame } from '../shared/y-frames';
+import { RecordType, checkpointReplayStart, decodeCheckpoint, encodeCheckpoint, readLogFile, type LogRecord } from '../server/recorder/incident-log';
+import { checkpointWorker, type CheckpointBasis } from '../server/yjs/checkpoint-worker';
+import { IncidentRoom, incidentLogFile, replayFromCheckpoint, replayRecords, storedState, type RoomSocket } from '../server/yjs/incident-room';
+import { WriteBudget } from '../server/yjs/write-budget';
+import { waitFor } from './helpers/wait-for';
+
+// Checkpoints of the embedded mode are built on a thread of their own and written when ready,
+// after the updates recorded meanwhile (docs/architecture.md, "Checkpoints"). Every reader of a
+// log must then apply those updates too.
+
+const json = (doc: Y.Doc) => doc.getMap('reports').toJSON();
+
+/** Updates of one document as the log holds them, and the state after each. */
+function history(n: number): { updates: Uint8Array[]; states: Uint8Array[]; docs: unknown[] } {
+  const doc = new Y.Doc();
+  const updates: Uint8Array[] = [];
+  doc.on('update', (u: Uint8Array) => updates.push(u));
+  const states: Uint8Array[] = [];
+  const docs: unknown[] = [];
+  initIncidentDoc(doc, ['a', 'b', 'c']);
+  for (let i = 0; i < n; i++) {
+    // Other devices now and then, as in a long incident.
+    if (i % 3 === 0) doc.clientID = 1000 + i;
+    setReport(doc, ['a', 'b', 'c'][i % 3], { remarks: `melding ${i}`, bedsFree: i });
+    states.push(Y.encodeStateAsUpdateV2(doc));
+    docs.push(json(doc));
+  }
+  return { updates, states, docs };
+}
+
+const record = (type: number, time: number, payload: Uint8Array): LogRecord => ({ type, time, user: 'u1', payload, index: time }) as LogRecord;
+const event = (time: number) => record(RecordType.event, time, new TextEncoder().encode('{"type":"joined"}'));
+
+describe('a checkpoint written after the updates it does not hold', () => {
+  // updates[0] is the board's start; updates[i] the i-th change. The checkpoint holds the state
+  // after change 6 and is written after change 10, with events between: it lacks 4 updates.
+  const { updates, states, docs } = history(12);
+  const records: LogRecord[] = [];
+  let time = 1;
+  for (let i = 0; i <= 10; i++) {
+    records.push(record(RecordType.update, time++, updates[i]));
+    if (i % 4 === 0) records.push(event(time++));
+  }
+  const checkpointTime = time++;
+  records.push(record(RecordType.checkpoint, checkpointTime, encodeCheckpoint(new Map([[1000, 'u1']]), states[5], 4)));
+  records.push(record(RecordType.update, time++, updates[11]));
+  records.push(record(RecordType.update, time++, updates[12]));
+  const whole = docs[11];
+
+  it('says how many it lacks, and a replay starts at the first of them', () => {
+    const at = records.findIndex((r) => r.type === RecordType.checkpoint);
+    expect(decodeCheckpoint(records[at].payload).after).toBe(4);
+    const start = checkpointReplayStart(records, at, 4);
+    expect(records.slice(start, at).filter((r) => r.type === RecordType.update)).toHaveLength(4);
+    expect(records[start].payload).toBe(updates[7]);
+    expect(checkpointReplayStart(records, at, 0)).toBe(at + 1);
+    // Fewer records than it names: no start.
+    expect(checkpointReplayStart(records.slice(at - 3), 3, 4)).toBe(-1);
+  });
+
+  it('loading, the stored state for a joining client and the review all give the whole board', () => {
+    const replayed = replayRecords(records, () => {});
+    expect(json(replayed.doc)).toEqual(whole);
+    expect(replayed.updatesSinceCheckpoint).toBe(6);
+    const stored = new Y.Doc();
+    Y.applyUpdate(stored, storedState(records)!);
+    expect(json(stored)).toEqual(whole);
+    const replay = new Replay(records.filter((r) => r.type !== RecordType.event).map((r) => (r.type === RecordType.update ? { time: r.time, kind: 'update' as const, payload: r.payload } : { time: r.time, kind: 'checkpoint' as const, payload: decodeCheckpoint(r.payload).stateV2, after: decodeCheckpoint(r.payload).after })));
+    expect(json(replay.stateAt(checkpointTime))).toEqual(docs[9]);
+    expect(json(replay.stateAt(time))).toEqual(whole);
+    // Before the checkpoint was written, the review cannot use it, and needs not.
+    expect(json(replay.stateAt(checkpointTime - 1))).toEqual(docs[9]);
+  });
+
+  it('the end of a log that does not reach back to those updates is read further, not trusted', () => {
+    const at = records.findIndex((r) => r.type === RecordType.checkpoint);
+    expect(replayFromCheckpoint(records.slice(at - 2), () => {}, false)).toBeNull();
+    expect(json(replayFromCheckpoint(records.slice(at - 8), () => {}, false)!.doc)).toEqual(whole);
+  });
+
+  it('one that names more updates than the whole log holds counts as damaged: the log before it serves', () => {
+    const broken = records.map((r) => (r.type === RecordType.checkpoint ? { ...r, payload: encodeCheckpoint(new Map(), states[5], 400) } : r));
+    const warnings: string[] = [];
+    expect(json(replayRecords(broken, (m) => warnings.push(m)).doc)).toEqual(whole);
+    expect(warnings.join()).toMatch(/cannot be read/);
+  });
+});
+
+describe('the checkpoint thread', () => {
+  it('builds the same state the document holds', async () => {
+    const { updates, states } = history(40);
+    const basis: CheckpointBasis = { stateV2: states[19], updates: updates.slice(21) };
+    const built = new Y.Doc();
+    Y.applyUpdateV2(built, await checkpointWorker.encode(basis));
+    const expected = new Y.Doc();
+    Y.applyUpdateV2(expected, states[39]);
+    expect(json(built)).toEqual(json(expected));
+    expect(Y.encodeStateVector(built)).toEqual(Y.encodeStateVector(expected));
+  });
+
+  it('rejects what it cannot read, and builds the next one after', async () => {
+    await expect(checkpointWorker.encode({ stateV2: new Uint8Array([255, 255, 255, 255, 1]), updates: [] })).rejects.toThrow();
+    const { updates } = history(3);
+    const built = new Y.Doc();
+    Y.applyUpdateV2(built, await checkpointWorker.encode({ stateV2: null, updates }));
+    expect(readReport(built, 'c').remarks).toBe('melding 2');
+  });
+});
+
+describe('a room with its checkpoints built elsewhere', () => {
+  const network = generateDemoRegion();
+  const locations = network.locations.slice(0, 20).map((l) => l.id);
+  let dataDir = '';
+  let room: IncidentRoom | null = null;
+  afterEach(() => {
+    room?.close();
+    room = null;
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  /** A room with a GHOR writer; `encode` stands between the room and the real thread. */
+  async function open(encode: (basis: CheckpointBasis) => Promise<Uint8Array>, logged: string[] = []) {
+    dataDir = mkdtempSync(join(tmpdir(), 'zorgbeeld-checkpoint-'));
+    const opened = new IncidentRoom({ incidentId: 'inc-cp', dataDir, network, now: () => new Date(), log: (m) => logged.push(m), readOnly: () => false, checkpointEvery: 3, checkpoints: { encode }, budget: new WriteBudget({ bytesPerSecond: 1e9, burstBytes: 1e9 }, Date.now) });
+    room = opened;
+    await opened.serverChange((doc) => initIncidentDoc(doc, network.locations.map((l) => l.id)));
+    const writer: RoomSocket = { author: { id: 'u-ghor', username: 'ghor', displayName: 'GHOR', role: 'ghor', organisationId: null }, send: () => {}, close: (code) => closes.push(code) };
+    const closes: unknown[] = [];
+    opened.join(writer);
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, Y.encodeStateAsUpdate(opened.doc));
+    let frame: Uint8Array | null = null;
+    doc.on('update', (u: Uint8Array) => (frame = updateFrame(u)));
+    let n = 0;
+    /** One change, received and handled as a frame from a socket. */
+    const write = async () => {
+      setReport(doc, locations[n % locations.length], { remarks: `melding ${n++}` });
+      opened.receive(writer, frame!);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      expect(closes).toEqual([]);
+    };
+    const records = () => readLogFile(incidentLogFile(dataDir, 'inc-cp')).records;
+    return { room: opened, write, records, doc };
+  }
+
+  it('goes on while the checkpoint is built, writes it after, and a restart from it loses nothing', async () => {
+    const held: { basis: CheckpointBasis; release: () => void }[] = [];
+    const { room, write, records, doc } = await open(
+      (basis) =>
+        new Promise((resolve, reject) => {
+          held.push({ basis, release: () => checkpointWorker.encode(basis).then(resolve, reject) });
+        }),
+    );
+    // The start was the first update; two more reach the third since a checkpoint.
+    await write();
+    await write();
+    expect(held).toHaveLength(1);
+    // Updates go on while the thread works; none asks for a second checkpoint meanwhile.
+    for (let i = 0; i < 4; i++) await write();
+    expect(held).toHaveLength(1);
+    expect(records().some((r) => r.type === RecordType.checkpoint)).toBe(false);
+    held[0].release();
+    const checkpoint = await waitFor(() => records().find((r) => r.type === RecordType.checkpoint), { what: 'the checkpoint in the log' });
+    expect(decodeCheckpoint(checkpoint.payload).after).toBe(4);
+    await write();
+    // From the log alone, as a restart reads it: the whole board, with the checkpoint in use.
+    const log = records();
+    const replayed = replayRecords(log, () => {});
+    expect(json(replayed.doc)).toEqual(json(room.doc));
+    for (const location of locations.slice(0, 7)) expect(readReport(replayed.doc, location).remarks).toBe(readReport(doc, location).remarks);
+    expect(replayed.updatesSinceCheckpoint).toBe(5);
+    const stored = new Y.Doc();
+    Y.applyUpdate(stored, storedState(log)!);
+    expect(json(stored)).toEqual(json(room.doc));
+    // Four updates after it, the next one is asked for, built from that checkpoint and those updates.
+    await waitFor(() => held.length === 2 || undefined, { what: 'the next checkpoint asked for' });
+    expect(held[1].basis.stateV2).not.toBeNull();
+    expect(held[1].basis.updates).toHaveLength(5);
+  });
+
+  it('one overtaken by a checkpoint written here is dropped', async () => {
+    const held: { release: () => Promise<void> }[] = [];
+    const { write, records } = await open((basis) => new Promise((resolve, reject) => held.push({ release: () => checkpointWorker.encode(basis).then(resolve, reject) })));
+    await write();
+    await write();
+    expect(held).toHaveLength(1);
+    // A checkpoint written here in between (as when the room closes) holds more.
+    room!.checkpoint();
+    await held[0].release();
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    await write();
+    await write();
+    await write();
+    await waitFor(() => held.length === 2 || undefined, { what: 'the next one asked for' });
+    const checkpoints = records().filter((r) => r.type === RecordType.checkpoint);
+    expect(checkpoints).toHaveLength(1);
+    expect(decodeCheckpoint(checkpoints[0].payload).after).toBe(0);
+  });
+
+  it('when the thread fails, the checkpoint is written here', async () => {
+    const logged: string[] = [];
+    const { write, records, room } = await open(() => Promise.reject(new Error('thread gone')), logged);
+    await write();
+    await write();
+    const checkpoint = await waitFor(() => records().find((r) => r.type === RecordType.checkpoint), { what: 'the checkpoint written here' });
+    expect(decodeCheckpoint(checkpoint.payload).after).toBe(0);
+    expect(logged.join('\n')).toMatch(/checkpoint thread failed \(thread gone\)/);
+    expect(json(replayRecords(records(), () => {}).doc)).toEqual(json(room.doc));
+  });
+});
