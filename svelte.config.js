@@ -6,7 +6,7 @@ export default {
   preprocess: vitePreprocess(),
   kit: {
     adapter: adapter({ out: 'build' }),
-    // The front end lives in web/ beside server/ and shared/ (DESIGN.md's layout).
+    // The front end lives in web/ beside server/ and shared/ (README.md, "Layout").
     files: {
       src: 'web/src',
       assets: 'web/static',

@@ -6,7 +6,7 @@
 //
 //   node --import tsx bench/room-work.ts [--rounds=N] [--pause=MS]
 //
-// Not a target of DESIGN.md: a tool to see where the time before the first byte goes
+// Not a target in docs/benchmarks.md: a tool to see where the time before the first byte goes
 // (docs/benchmark-notes.md, "The server's own work").
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -12,7 +12,7 @@ import { startHocuspocus, startReference, startZorgbeeld, startZorgbeeldCluster 
 import { stockPropagation } from './stock-clients';
 import { sustained } from './sustained';
 
-// `npm run bench` — every target of DESIGN.md, measured, written to docs/benchmarks.md;
+// `npm run bench` — every target, measured, written to docs/benchmarks.md;
 // `-- --quick` shortens every section; `-- --no-browser` skips Chromium; `-- --only=a,b` runs the
 // named sections alone and writes nothing (sections: see SECTIONS below).
 const args = new Set(process.argv.slice(2));

@@ -8,7 +8,7 @@ const coordinator = { role: 'coordinator', organisationId: 'org-a' } as const;
 const observer = { role: 'observer', organisationId: null } as const;
 
 describe('write rights of the incident document', () => {
-  it('follows DESIGN.md’s table for every role and root', () => {
+  it('follows the table of who may write where, for every role and root', () => {
     for (const root of ROOT_NAMES) {
       expect(mayWrite({ root, writer: ghor, owner: 'org-a' }), `ghor ${root}`).toBe(true);
       expect(mayWrite({ root, writer: admin, owner: 'org-a' }), `admin ${root}`).toBe(true);

@@ -11,7 +11,7 @@ const isStaff = (writer: Writer) => writer.role === 'ghor' || writer.role === 'a
 const ownOrStaff = (writer: Writer, owner: string | null) => isStaff(writer) || (writer.role === 'coordinator' && writer.organisationId !== null && owner === writer.organisationId);
 
 /**
- * Who may write under each root of the incident document (DESIGN.md's table), given the
+ * Who may write under each root of the incident document, given the
  * organisation the written thing belongs to. One table for the server's gate and the pages, so
  * that the board shows read-only exactly where the server refuses. A `Map`: roots come from
  * input.

@@ -1,6 +1,6 @@
 import { isInNetherlands } from './domain';
 
-/** Root names of the incident document (DESIGN.md). No other root may exist. */
+/** Root names of the incident document (docs/architecture.md, "The incident document and its gate"). No other root may exist. */
 export const ROOTS = {
   reports: 'reports',
   needs: 'needs',

@@ -11,7 +11,7 @@ export interface Municipality {
   population: number;
 }
 
-/** Municipalities (and larger places) of Zuid-Limburg, centres from DESIGN.md, rounded populations. */
+/** Municipalities (and larger places) of Zuid-Limburg, approximate centres, rounded populations. */
 export const ZUID_LIMBURG: readonly Municipality[] = [
   { name: 'Maastricht', lat: 50.851, lon: 5.691, population: 121000 },
   { name: 'Heerlen', lat: 50.888, lon: 5.979, population: 87000 },

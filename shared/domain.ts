@@ -1,4 +1,4 @@
-/** Domain vocabulary of Zorgbeeld: the network registry, accounts and roles (DESIGN.md). */
+/** Domain vocabulary of Zorgbeeld: the network registry, accounts and roles. */
 import type { Channel } from './contact';
 
 /** Sectors of the regional care network; the order is the order of every list and legend. */
@@ -33,7 +33,7 @@ export function isAcute(sector: Sector): boolean {
   return ACUTE_SECTORS.has(sector);
 }
 
-/** Roles of user accounts, with the write rights of DESIGN.md. */
+/** Roles of user accounts; their write rights are in board-rights.ts. */
 export const ROLES = ['admin', 'ghor', 'coordinator', 'observer'] as const;
 
 /** One role. */

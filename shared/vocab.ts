@@ -1,6 +1,6 @@
 import type { Language } from './text';
 
-/** Names of the report, need, alert and message vocabulary (DESIGN.md), per language: what the screens, pages and messages show instead of codes. */
+/** Names of the report, need, alert and message vocabulary, per language: what the screens, pages and messages show instead of codes. */
 export const VOCAB: Record<Language, Record<string, Record<string, string>>> = {
   nl: {
     impact: { unknown: 'Onbekend', none: 'Geen', minor: 'Gering', major: 'Groot', critical: 'Kritiek' },

@@ -286,7 +286,7 @@ const refuse = (close: CloseCode, reason: string): GateResult => ({ ok: false, c
 type GateNetwork = IncidentNetwork & { locationById: Map<string, { organisationId: string }> };
 
 /**
- * The rules every touched place must keep on its own (DESIGN.md's table): the author's rights
+ * The rules every touched place must keep on its own (shared/board-rights.ts): the author's rights
  * on the path and the schema of each new value. Collects what was touched, for stamps and the
  * record. The same rules judge an update before it is applied and a transaction after.
  */
