@@ -278,23 +278,29 @@ describe('restart', () => {
     const first = await startServer({ checkpointEvery: 5 });
     const ghor = await new HttpClient(first.url).signIn('ghor', DEMO_PASSWORD);
     const incidentId = (await ghor.post('/api/incidents', { title: 'Checkpoints', grip: 1 })).body.data.id;
-    const locations = (await ghor.get(`/api/incidents/${incidentId}`)).body.data.network.locations.slice(0, 12).map((l: { id: string }) => l.id);
+    const locations = (await ghor.get(`/api/incidents/${incidentId}`)).body.data.network.locations.slice(0, 15).map((l: { id: string }) => l.id);
     const client = connectBoard(first.url, incidentId, ghor.cookie);
     await client.synced();
-    for (const [i, location] of locations.entries()) {
+    const write = async (location: string, i: number) => {
       setReport(client.doc, location, { bedsFree: i });
       await waitFor(() => readReport(client.doc, location).stamp, { what: `stamp ${i}` });
-    }
+    };
+    for (const [i, location] of locations.slice(0, 12).entries()) await write(location, i);
+    // In the embedded mode the checkpoint is built on its own thread and written when it is
+    // ready, which on a busy machine can be after the last of these: wait for it, then write on.
+    const checkpoints = async () => (await first.records(incidentId)).filter((r) => r.type === RecordType.checkpoint).length;
+    await waitFor(async () => (await checkpoints()) >= 2 || undefined, { what: 'the checkpoint after the first five updates' });
+    for (const [i, location] of locations.slice(12).entries()) await write(location, 12 + i);
     const expected = client.doc.getMap('reports').toJSON();
     client.destroy();
     await first.close({ keepData: true });
     const second = await startServer({ dataDir: first.dataDir, seed: false });
     try {
       const records = await second.records(incidentId);
-      // Checkpoints with updates after them: the one at creation, then one after every 5 updates
-      // (the one written at close comes last and does not count).
+      // Checkpoints with updates after them: the one at creation, then at least one after five
+      // updates (the one written at close comes last and does not count).
       const midSession = records.filter((r, i) => r.type === RecordType.checkpoint && records.slice(i + 1).some((later) => later.type === RecordType.update));
-      expect(midSession.length).toBeGreaterThanOrEqual(3);
+      expect(midSession.length).toBeGreaterThanOrEqual(2);
       const again = await new HttpClient(second.url).signIn('ghor', DEMO_PASSWORD);
       const late = connectBoard(second.url, incidentId, again.cookie);
       await late.synced();
