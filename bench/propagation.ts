@@ -1,4 +1,6 @@
 import * as Y from 'yjs';
+import { YSyncMessage } from '../shared/wire';
+import { syncFrame } from '../shared/y-frames';
 import { RawPeer, WriterPeer, inTurn, now, percentile, until, type HocuspocusDialect } from './peers';
 import { openIncident, signIn, DEMO_PASSWORD, type BenchServer } from './servers';
 
@@ -10,6 +12,8 @@ interface Rig {
   write(round: number): void;
   latencies: number[];
   close(): void;
+  /** A connection of its own and what one device of a long history writes (see {@link seedHistory}). */
+  historian: { connect(): RawPeer; write(doc: Y.Doc, i: number): void };
 }
 
 /** `readersOn`: the servers the receivers are spread over (several servers of one database); the writer is on `server`. */
@@ -32,6 +36,11 @@ async function zorgbeeldRig(server: BenchServer, receivers: number, readersOn: B
     latencies: [],
     write: (round) => writer.doc.getMap<Y.Map<unknown>>('reports').get(location)!.set('remarks', `ronde ${round}`),
     close: () => [writer, ...peers].forEach((p) => p.close()),
+    // Other locations' remarks, as GHOR may write them: what the gate checks and stamps.
+    historian: {
+      connect: () => new RawPeer(url, { cookie: ghor }),
+      write: (doc, i) => doc.getMap<Y.Map<unknown>>('reports').get(locations[1 + (i % (locations.length - 1))])!.set('remarks', `geschiedenis ${i}`),
+    },
   };
 }
 
@@ -40,9 +49,9 @@ async function zorgbeeldRig(server: BenchServer, receivers: number, readersOn: B
  * created by the writer. The reference takes the room from the path; Hocuspocus names the
  * document in every message (its dialect).
  */
-async function peerRig(server: BenchServer, receivers: number, dialect?: HocuspocusDialect): Promise<Rig> {
-  const url = dialect ? server.url.replace('http', 'ws') : `${server.url.replace('http', 'ws')}/benchmark-room`;
-  const writer = new WriterPeer(url, {}, { dialect });
+async function peerRig(server: BenchServer, receivers: number, { dialect, room = 'benchmark-room', follow = true }: { dialect?: HocuspocusDialect; room?: string; follow?: boolean } = {}): Promise<Rig> {
+  const url = dialect ? server.url.replace('http', 'ws') : `${server.url.replace('http', 'ws')}/${room}`;
+  const writer = new WriterPeer(url, {}, { dialect, follow });
   await until(() => writer.synced, 10000, `${server.name} writer synced`);
   writer.doc.getMap<Y.Map<unknown>>('reports').set('loc-00001', new Y.Map());
   const peers = Array.from({ length: receivers }, () => new RawPeer(url, {}, dialect));
@@ -54,7 +63,37 @@ async function peerRig(server: BenchServer, receivers: number, dialect?: Hocuspo
     latencies: [],
     write: (round) => writer.doc.getMap<Y.Map<unknown>>('reports').get('loc-00001')!.set('remarks', `ronde ${round}`),
     close: () => [writer, ...peers].forEach((p) => p.close()),
+    historian: { connect: () => new RawPeer(url, {}, dialect), write: (doc, i) => doc.getMap('history').set(`k${i % 1000}`, i) },
   };
+}
+
+/**
+ * Gives a rig's document a long history before its rounds: `clientIds` devices, a clientID
+ * each, that each changed one value, sent in batches of 250 merged into one update over a
+ * connection of their own, each batch received by everyone before the next. Every Yjs
+ * transaction on that document then walks that many clients. The rig's writer does not follow
+ * (its own writes need none of it), so that the load generator does not pay that cost itself.
+ */
+async function seedHistory(rig: Rig, clientIds: number, from: Uint8Array): Promise<void> {
+  const peer = rig.historian.connect();
+  await until(() => peer.synced, 30000, `${rig.server.name} historian synced`);
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, from, 'remote');
+  const batch: Uint8Array[] = [];
+  doc.on('update', (update: Uint8Array, origin: unknown) => {
+    if (origin !== 'remote') batch.push(update);
+  });
+  for (let i = 0; i < clientIds; i++) {
+    doc.clientID = 1 + Math.floor(Math.random() * (2 ** 31 - 2));
+    rig.historian.write(doc, i);
+    if (batch.length === 250 || i === clientIds - 1) {
+      const before = rig.receivers[0].updates;
+      peer.send(syncFrame(YSyncMessage.update, Y.mergeUpdates(batch.splice(0))));
+      await until(() => rig.receivers[0].updates > before, 30000, `${rig.server.name} history batch ${i}`);
+    }
+  }
+  peer.close();
+  doc.destroy();
 }
 
 async function round(rig: Rig, n: number): Promise<void> {
@@ -87,9 +126,20 @@ export interface PropagationResult {
  */
 export const WARM_UP_ROUNDS = 200;
 
-/** Alternates rounds between Zorgbeeld, the reference server and Hocuspocus on the same workload. */
-export async function propagation({ zorgbeeld, reference, hocuspocus, receivers = 200, rounds = 100 }: { zorgbeeld: BenchServer; reference: BenchServer; hocuspocus: BenchServer; receivers?: number; rounds?: number }): Promise<PropagationResult[]> {
-  const rigs = [await zorgbeeldRig(zorgbeeld, receivers), await peerRig(reference, receivers), await peerRig(hocuspocus, receivers, { documentName: 'benchmark-raw', token: 'bench-token' })];
+/**
+ * Alternates rounds between Zorgbeeld, the reference server and Hocuspocus on the same workload.
+ * `history`: each document first gets that many clientIDs (see {@link seedHistory}), in rooms of
+ * their own.
+ */
+export async function propagation({ zorgbeeld, reference, hocuspocus, receivers = 200, rounds = 100, history = 0 }: { zorgbeeld: BenchServer; reference: BenchServer; hocuspocus: BenchServer; receivers?: number; rounds?: number; history?: number }): Promise<PropagationResult[]> {
+  const room = history > 0 ? `benchmark-history-${history}` : undefined;
+  const follow = history === 0;
+  const rigs = [
+    await zorgbeeldRig(zorgbeeld, receivers),
+    await peerRig(reference, receivers, { room, follow }),
+    await peerRig(hocuspocus, receivers, { dialect: { documentName: room ?? 'benchmark-raw', token: 'bench-token' }, follow }),
+  ];
+  for (const rig of history > 0 ? rigs : []) await seedHistory(rig, history, Y.encodeStateAsUpdate(rig.writer.doc));
   for (let i = 0; i < WARM_UP_ROUNDS; i++) for (const rig of inTurn(rigs, i)) await round(rig, -1 - i);
   rigs.forEach((r) => (r.latencies = []));
   for (let i = 0; i < rounds; i++) for (const rig of inTurn(rigs, i)) await round(rig, i);

@@ -79,6 +79,17 @@ async function main(): Promise<void> {
       row('Propagation to 200 clients, Hocuspocus 3.4 p50 / p99 (ms)', `${f(hp.p50, 2)} / ${f(hp.p99, 2)}`, '', null);
       row('Ratio Zorgbeeld / reference, p50 · p99', `${f(ours.p50 / theirs.p50, 2)} · ${f(ours.p99 / theirs.p99, 2)}`, '≤ 1 (no slower)', ours.p50 <= theirs.p50 * 1.05 && ours.p99 <= theirs.p99 * 1.05);
       row('Ratio Zorgbeeld / Hocuspocus, p50 · p99', `${f(ours.p50 / hp.p50, 2)} · ${f(ours.p99 / hp.p99, 2)}`, '≤ 1 (no slower)', ours.p50 <= hp.p50 * 1.05 && ours.p99 <= hp.p99 * 1.05);
+      // The same rounds on documents that 5,000 devices have written to (issue #16: the work per
+      // update must not grow with the history). Every Yjs transaction walks every clientID.
+      const clientIds = quick ? 1000 : 5000;
+      const [lo, lr, lh] = await propagation({ zorgbeeld, reference, hocuspocus, rounds: quick ? 30 : 100, history: clientIds });
+      const pair = (x: { p50: number; p99: number }) => `${f(x.p50, 2)} / ${f(x.p99, 2)}`;
+      const more = (long: { p50: number }, fresh: { p50: number }) => `+${f(long.p50 - fresh.p50, 2)}`;
+      row(`Propagation to 200 clients after ${clientIds.toLocaleString('en')} clientIDs, Zorgbeeld p50 / p99 (ms)`, pair(lo), 'same as fresh (p99 ≤ +25 %)', lo.p99 <= ours.p99 * 1.25);
+      row(`Propagation to 200 clients after ${clientIds.toLocaleString('en')} clientIDs, reference p50 / p99 (ms)`, pair(lr), '', null);
+      row(`Propagation to 200 clients after ${clientIds.toLocaleString('en')} clientIDs, Hocuspocus 3.4 p50 / p99 (ms)`, pair(lh), '', null);
+      row(`Ratio after ${clientIds.toLocaleString('en')} clientIDs, Zorgbeeld / reference · / Hocuspocus, p50 · p99`, `${f(lo.p50 / lr.p50, 2)} · ${f(lo.p99 / lr.p99, 2)} · ${f(lo.p50 / lh.p50, 2)} · ${f(lo.p99 / lh.p99, 2)}`, '≤ 1 (no slower)', lo.p50 <= Math.min(lr.p50, lh.p50) * 1.05 && lo.p99 <= Math.min(lr.p99, lh.p99) * 1.05);
+      row('Propagation, added by the history at p50: Zorgbeeld · reference · Hocuspocus (ms)', `${more(lo, ours)} · ${more(lr, theirs)} · ${more(lh, hp)}`, '', null);
     } finally {
       await Promise.all([zorgbeeld.stop(), reference.stop(), hocuspocus.stop()]);
     }
