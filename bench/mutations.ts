@@ -774,6 +774,13 @@ const MUTATIONS: Mutation[] = [
     replace: 'payload: encodeCheckpoint(bindings, stateV2) }',
     test: 'tests/checkpoint-away.test.ts',
   },
+  {
+    protection: 'The checkpoint thread builds on its copy only when it holds the checkpoint named',
+    file: 'server/yjs/checkpoint-worker.ts',
+    find: 'if (!kept || kept.tag !== base) {',
+    replace: 'if (!kept) {',
+    test: 'tests/checkpoint-away.test.ts',
+  },
 ];
 
 /** Runs a test file (only the tests whose name matches `name`); `ran` counts the tests that ran, passed or failed. */

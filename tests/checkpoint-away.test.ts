@@ -8,7 +8,7 @@ import { initIncidentDoc, readReport, setReport } from '../shared/incident-doc';
 import { Replay } from '../shared/replay';
 import { updateFrame } from '../shared/y-frames';
 import { RecordType, checkpointReplayStart, decodeCheckpoint, encodeCheckpoint, readLogFile, type LogRecord } from '../server/recorder/incident-log';
-import { checkpointWorker, type CheckpointBasis } from '../server/yjs/checkpoint-worker';
+import { checkpointTag, checkpointWorker, type CheckpointJob } from '../server/yjs/checkpoint-worker';
 import { IncidentRoom, incidentLogFile, replayFromCheckpoint, replayRecords, storedState, type RoomSocket } from '../server/yjs/incident-room';
 import { WriteBudget } from '../server/yjs/write-budget';
 import { waitFor } from './helpers/wait-for';
@@ -96,22 +96,39 @@ describe('a checkpoint written after the updates it does not hold', () => {
 });
 
 describe('the checkpoint thread', () => {
-  it('builds the same state the document holds', async () => {
-    const { updates, states } = history(40);
-    const basis: CheckpointBasis = { stateV2: states[19], updates: updates.slice(21) };
+  const job = (room: number, base: number, stateV2: Uint8Array | null, updates: Uint8Array[]): CheckpointJob => ({ room, base, tag: checkpointTag(), stateV2, updates });
+  const garbage = new Uint8Array([255, 255, 255, 255, 1]);
+  const same = (state: Uint8Array, expectedV2: Uint8Array) => {
     const built = new Y.Doc();
-    Y.applyUpdateV2(built, await checkpointWorker.encode(basis));
+    Y.applyUpdateV2(built, state);
     const expected = new Y.Doc();
-    Y.applyUpdateV2(expected, states[39]);
+    Y.applyUpdateV2(expected, expectedV2);
     expect(json(built)).toEqual(json(expected));
     expect(Y.encodeStateVector(built)).toEqual(Y.encodeStateVector(expected));
+  };
+
+  it('builds the same state the document holds, and keeps its copy for the room’s next one', async () => {
+    const { updates, states } = history(40);
+    const room = checkpointTag();
+    const first = job(room, checkpointTag(), states[19], updates.slice(21, 31));
+    same(await checkpointWorker.encode(first), states[29]);
+    // Built on the copy it kept: the state it is given is not read.
+    const next = job(room, first.tag, garbage, updates.slice(31));
+    same(await checkpointWorker.encode(next), states[39]);
+    // Another base than the copy's: built from the state given, which here cannot be read.
+    await expect(checkpointWorker.encode(job(room, checkpointTag(), garbage, []))).rejects.toThrow();
+    // Once the room is gone, so is its copy.
+    const again = job(room, checkpointTag(), states[19], updates.slice(21));
+    same(await checkpointWorker.encode(again), states[39]);
+    checkpointWorker.forget(room);
+    await expect(checkpointWorker.encode(job(room, again.tag, garbage, []))).rejects.toThrow();
   });
 
   it('rejects what it cannot read, and builds the next one after', async () => {
-    await expect(checkpointWorker.encode({ stateV2: new Uint8Array([255, 255, 255, 255, 1]), updates: [] })).rejects.toThrow();
+    await expect(checkpointWorker.encode(job(checkpointTag(), checkpointTag(), garbage, []))).rejects.toThrow();
     const { updates } = history(3);
     const built = new Y.Doc();
-    Y.applyUpdateV2(built, await checkpointWorker.encode({ stateV2: null, updates }));
+    Y.applyUpdateV2(built, await checkpointWorker.encode(job(checkpointTag(), checkpointTag(), null, updates)));
     expect(readReport(built, 'c').remarks).toBe('melding 2');
   });
 });
@@ -128,9 +145,9 @@ describe('a room with its checkpoints built elsewhere', () => {
   });
 
   /** A room with a GHOR writer; `encode` stands between the room and the real thread. */
-  async function open(encode: (basis: CheckpointBasis) => Promise<Uint8Array>, logged: string[] = []) {
+  async function open(encode: (basis: CheckpointJob) => Promise<Uint8Array>, logged: string[] = [], forgotten: number[] = []) {
     dataDir = mkdtempSync(join(tmpdir(), 'zorgbeeld-checkpoint-'));
-    const opened = new IncidentRoom({ incidentId: 'inc-cp', dataDir, network, now: () => new Date(), log: (m) => logged.push(m), readOnly: () => false, checkpointEvery: 3, checkpoints: { encode }, budget: new WriteBudget({ bytesPerSecond: 1e9, burstBytes: 1e9 }, Date.now) });
+    const opened = new IncidentRoom({ incidentId: 'inc-cp', dataDir, network, now: () => new Date(), log: (m) => logged.push(m), readOnly: () => false, checkpointEvery: 3, checkpoints: { encode, forget: (r) => forgotten.push(r) }, budget: new WriteBudget({ bytesPerSecond: 1e9, burstBytes: 1e9 }, Date.now) });
     room = opened;
     await opened.serverChange((doc) => initIncidentDoc(doc, network.locations.map((l) => l.id)));
     const writer: RoomSocket = { author: { id: 'u-ghor', username: 'ghor', displayName: 'GHOR', role: 'ghor', organisationId: null }, send: () => {}, close: (code) => closes.push(code) };
@@ -154,12 +171,15 @@ describe('a room with its checkpoints built elsewhere', () => {
   }
 
   it('goes on while the checkpoint is built, writes it after, and a restart from it loses nothing', async () => {
-    const held: { basis: CheckpointBasis; release: () => void }[] = [];
+    const held: { basis: CheckpointJob; release: () => void }[] = [];
+    const forgotten: number[] = [];
     const { room, write, records, doc } = await open(
       (basis) =>
         new Promise((resolve, reject) => {
           held.push({ basis, release: () => checkpointWorker.encode(basis).then(resolve, reject) });
         }),
+      [],
+      forgotten,
     );
     // The start was the first update; two more reach the third since a checkpoint.
     await write();
@@ -186,11 +206,17 @@ describe('a room with its checkpoints built elsewhere', () => {
     await waitFor(() => held.length === 2 || undefined, { what: 'the next checkpoint asked for' });
     expect(held[1].basis.stateV2).not.toBeNull();
     expect(held[1].basis.updates).toHaveLength(5);
+    // On the thread's copy of what the first one built.
+    expect(held[1].basis.base).toBe(held[0].basis.tag);
+    expect(held[1].basis.room).toBe(held[0].basis.room);
+    // Unloaded, the room has the thread drop its copy.
+    room.close();
+    expect(forgotten).toEqual([held[0].basis.room]);
   });
 
   it('one overtaken by a checkpoint written here is dropped', async () => {
-    const held: { release: () => Promise<void> }[] = [];
-    const { write, records } = await open((basis) => new Promise((resolve, reject) => held.push({ release: () => checkpointWorker.encode(basis).then(resolve, reject) })));
+    const held: { basis: CheckpointJob; release: () => Promise<void> }[] = [];
+    const { write, records } = await open((basis) => new Promise((resolve, reject) => held.push({ basis, release: () => checkpointWorker.encode(basis).then(resolve, reject) })));
     await write();
     await write();
     expect(held).toHaveLength(1);
@@ -202,6 +228,8 @@ describe('a room with its checkpoints built elsewhere', () => {
     await write();
     await write();
     await waitFor(() => held.length === 2 || undefined, { what: 'the next one asked for' });
+    // Not on the thread's copy of the dropped one: from the checkpoint written here.
+    expect(held[1].basis.base).not.toBe(held[0].basis.tag);
     const checkpoints = records().filter((r) => r.type === RecordType.checkpoint);
     expect(checkpoints).toHaveLength(1);
     expect(decodeCheckpoint(checkpoints[0].payload).after).toBe(0);

@@ -7,25 +7,49 @@ export interface CheckpointBasis {
   updates: Uint8Array[];
 }
 
+/**
+ * One checkpoint to build: for which room, from which basis. `base` names the basis's state and
+ * `tag` the state built from it; the thread keeps each room's document between checkpoints, and
+ * when it still holds `base` it applies only the updates (the basis's state is then not read).
+ */
+export interface CheckpointJob extends CheckpointBasis {
+  room: number;
+  base: number;
+  tag: number;
+}
+
 // The worker's own code, plain JavaScript run as given: the same in the bundled server, under
 // tsx and under Vitest, with nothing to build or copy. It only applies and encodes, with the
 // Yjs of node_modules (the path is resolved by the main thread).
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Y = require(workerData.yjs);
-parentPort.on('message', ({ id, stateV2, updates }) => {
-  const doc = new Y.Doc();
+const rooms = new Map();
+const forget = (room) => {
+  rooms.get(room)?.doc.destroy();
+  rooms.delete(room);
+};
+parentPort.on('message', (message) => {
+  if (message.forget !== undefined) return forget(message.forget);
+  const { id, room, base, tag, stateV2, updates } = message;
+  let kept = rooms.get(room);
   try {
+    if (!kept || kept.tag !== base) {
+      forget(room);
+      kept = { doc: new Y.Doc(), tag: base };
+      rooms.set(room, kept);
+      if (stateV2) Y.applyUpdateV2(kept.doc, stateV2);
+    }
+    const doc = kept.doc;
     doc.transact(() => {
-      if (stateV2) Y.applyUpdateV2(doc, stateV2);
       for (const update of updates) Y.applyUpdate(doc, update);
     });
+    kept.tag = tag;
     const state = Y.encodeStateAsUpdateV2(doc);
     parentPort.postMessage({ id, state }, [state.buffer]);
   } catch (error) {
+    forget(room);
     parentPort.postMessage({ id, error: String((error && error.message) || error) });
-  } finally {
-    doc.destroy();
   }
 });
 `;
@@ -33,24 +57,31 @@ parentPort.on('message', ({ id, stateV2, updates }) => {
 /**
  * Builds checkpoints on a thread of their own (docs/architecture.md, "Checkpoints"). Encoding the
  * whole state of a long incident takes 30–60 ms; on the event loop that held every update
- * arriving meanwhile, once per thousand updates. Here the thread rebuilds the state from the
- * last checkpoint and the updates after it — the same bytes the log holds — and encodes it,
- * while the room goes on. One thread for the process, started on first use, and not one that
- * keeps the process alive.
+ * arriving meanwhile, once per thousand updates. Here the thread applies the updates recorded
+ * since the last checkpoint — the same bytes the log holds — to its own copy of the room's
+ * document, made from that checkpoint, and encodes it, while the room goes on. It keeps each
+ * room's copy for the next checkpoint (rebuilding one from a long incident's checkpoint takes
+ * seconds) until the room is unloaded. One thread for the process, started on first use, and
+ * not one that keeps the process alive.
  */
 export class CheckpointWorker {
   private worker: Worker | null = null;
   private nextId = 1;
   private readonly jobs = new Map<number, { resolve: (state: Uint8Array) => void; reject: (error: Error) => void }>();
 
-  /** The state that `basis` holds, in Yjs's v2 encoding; rejects when the thread fails. */
-  encode(basis: CheckpointBasis): Promise<Uint8Array> {
+  /** The state that the job's basis holds, in Yjs's v2 encoding; rejects when the thread fails. */
+  encode(job: CheckpointJob): Promise<Uint8Array> {
     const worker = this.worker ?? this.start();
     const id = this.nextId++;
     return new Promise<Uint8Array>((resolve, reject) => {
       this.jobs.set(id, { resolve, reject });
-      worker.postMessage({ id, stateV2: basis.stateV2, updates: basis.updates });
+      worker.postMessage({ id, ...job });
     });
+  }
+
+  /** Drops the thread's copy of a room's document (the room was unloaded). */
+  forget(room: number): void {
+    this.worker?.postMessage({ forget: room });
   }
 
   /** Ends the thread; jobs still open are rejected. */
@@ -89,3 +120,9 @@ export class CheckpointWorker {
 
 /** The process's checkpoint thread, shared by every room. */
 export const checkpointWorker = new CheckpointWorker();
+
+let lastTag = 0;
+/** A new name for a room or a state, unique in this process. */
+export function checkpointTag(): number {
+  return ++lastTag;
+}

@@ -16,7 +16,7 @@ import { RecentEvents } from './recent-events';
 import type { WriteBudget } from './write-budget';
 import { checkTransaction, precheckUpdate, readUpdate, type Author, type ReadUpdate, type Touched } from './gate';
 import { DEFAULTS } from '../defaults';
-import { checkpointWorker, type CheckpointBasis, type CheckpointWorker } from './checkpoint-worker';
+import { checkpointTag, checkpointWorker, type CheckpointBasis, type CheckpointJob } from './checkpoint-worker';
 import type { IncidentRecorder } from '../recorder/recorder';
 
 /** The tiny socket interface a room needs from a connection. */
@@ -179,7 +179,7 @@ export interface RoomOptions {
   readOnly: () => boolean;
   checkpointEvery?: number;
   /** Builds the embedded mode's checkpoints away from the event loop; the process's thread unless told otherwise. */
-  checkpoints?: Pick<CheckpointWorker, 'encode'>;
+  checkpoints?: { encode(job: CheckpointJob): Promise<Uint8Array>; forget?(room: number): void };
   /** The write budget per user, shared by every room. */
   budget: WriteBudget;
   /** While the log cannot be written, how often writing is tried again. */
@@ -271,7 +271,9 @@ export class IncidentRoom {
   private bindings = new Map<number, string>();
   private updatesSinceCheckpoint = 0;
   /** The embedded mode's next checkpoint, built on another thread from these (see checkpointAway). */
-  private sinceCheckpoint: CheckpointBasis = { stateV2: null, updates: [] };
+  private sinceCheckpoint: CheckpointBasis & { tag: number } = { stateV2: null, updates: [], tag: checkpointTag() };
+  /** This room's name on the checkpoint thread, which keeps a copy of its document. */
+  private readonly checkpointRoom = checkpointTag();
   private checkpointing = false;
   /** Counts the rebuilds and the checkpoints written here: a checkpoint built elsewhere before one of them is dropped. */
   private checkpointGeneration = 0;
@@ -351,7 +353,7 @@ export class IncidentRoom {
     this.doc = state.doc;
     this.bindings = state.bindings;
     this.updatesSinceCheckpoint = state.updatesSinceCheckpoint;
-    this.sinceCheckpoint = state.sinceCheckpoint ?? { stateV2: null, updates: [] };
+    this.sinceCheckpoint = { ...(state.sinceCheckpoint ?? { stateV2: null, updates: [] }), tag: checkpointTag() };
     this.checkpointGeneration++;
     this.bindings.set(this.doc.clientID, SERVER);
     // Nothing listens to the document's `update` event outside serverChange: while anything
@@ -1174,7 +1176,7 @@ export class IncidentRoom {
       const stateV2 = Y.encodeStateAsUpdateV2(this.doc);
       this.write([{ type: RecordType.checkpoint, time: this.options.now().getTime(), user: SERVER, payload: encodeCheckpoint(this.bindings, stateV2) }], SERVER);
       this.updatesSinceCheckpoint = 0;
-      this.sinceCheckpoint = { stateV2, updates: [] };
+      this.sinceCheckpoint = { stateV2, updates: [], tag: checkpointTag() };
       // One being built on the other thread holds less than this one.
       this.checkpointGeneration++;
     } catch (error) {
@@ -1192,7 +1194,7 @@ export class IncidentRoom {
   private checkpointAway(): void {
     if (this.checkpointing) return;
     this.checkpointing = true;
-    const basis = { stateV2: this.sinceCheckpoint.stateV2, updates: this.sinceCheckpoint.updates.slice() };
+    const basis: CheckpointJob = { room: this.checkpointRoom, base: this.sinceCheckpoint.tag, tag: checkpointTag(), stateV2: this.sinceCheckpoint.stateV2, updates: this.sinceCheckpoint.updates.slice() };
     const bindings = new Map(this.bindings);
     const generation = this.checkpointGeneration;
     const current = () => !this.closed && generation === this.checkpointGeneration;
@@ -1204,7 +1206,7 @@ export class IncidentRoom {
         try {
           this.write([{ type: RecordType.checkpoint, time: this.options.now().getTime(), user: SERVER, payload: encodeCheckpoint(bindings, stateV2, after) }], SERVER);
           this.updatesSinceCheckpoint = after;
-          this.sinceCheckpoint = { stateV2, updates: this.sinceCheckpoint.updates.slice(basis.updates.length) };
+          this.sinceCheckpoint = { stateV2, updates: this.sinceCheckpoint.updates.slice(basis.updates.length), tag: basis.tag };
         } catch (error) {
           if (!(error instanceof StorageError)) throw error;
         }
@@ -1290,6 +1292,8 @@ export class IncidentRoom {
       socket.close(code);
     }
     if (this.updatesSinceCheckpoint > 0) this.checkpoint();
+    // The checkpoint thread's copy of the document goes with the room.
+    (this.options.checkpoints ?? checkpointWorker).forget?.(this.checkpointRoom);
     if (this.shared) {
       this.inbox.length = 0;
       const last = this.fault ? Promise.resolve() : this.settled();
