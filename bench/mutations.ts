@@ -755,7 +755,7 @@ const MUTATIONS: Mutation[] = [
   },
   {
     protection: 'A replay applies the updates a checkpoint built elsewhere does not hold',
-    file: 'server/recorder/incident-log.ts',
+    file: 'shared/replay.ts',
     find: 'for (let i = at - 1, missing = after; missing > 0; i--) {',
     replace: 'for (let i = at - 1, missing = 0; missing > 0; i--) {',
     test: 'tests/checkpoint-away.test.ts',

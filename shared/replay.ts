@@ -10,6 +10,24 @@ export interface ReplayRecord {
   after?: number;
 }
 
+/**
+ * Where the replay of a checkpoint at place `at` starts when it does not hold the last `after`
+ * updates before it (it was built while they were recorded): the place of the first of them,
+ * `at` itself when `after` is 0, or -1 when fewer updates come before it. `isUpdate(i)`: whether
+ * the record at place `i` is an update. The log's readers and the review's replay both use it.
+ */
+export function firstNotHeld(at: number, after: number, isUpdate: (i: number) => boolean): number {
+  let from = at;
+  for (let i = at - 1, missing = after; missing > 0; i--) {
+    if (i < 0) return -1;
+    if (isUpdate(i)) {
+      missing--;
+      from = i;
+    }
+  }
+  return from;
+}
+
 /** Index of the last element whose time is ≤ t, or -1 (times are non-decreasing). */
 export function lastAtOrBefore(times: readonly number[], t: number): number {
   let lo = 0;
@@ -46,7 +64,7 @@ export class Replay {
   append(records: readonly ReplayRecord[]): void {
     for (const record of records) {
       if (record.kind === 'checkpoint') {
-        const from = this.firstNotHeld(record.after ?? 0);
+        const from = firstNotHeld(this.records.length, record.after ?? 0, (i) => this.records[i].kind === 'update');
         // One that names more updates than were recorded before it cannot be placed: left out.
         if (from >= 0) {
           this.checkpoints.push(this.records.length);
@@ -76,18 +94,5 @@ export class Replay {
     }
     for (let i = from; i <= last; i++) if (this.records[i].kind === 'update') Y.applyUpdate(doc, this.records[i].payload);
     return doc;
-  }
-
-  /** The place of the `after`-th update back from the end (the end when 0), or -1 when there are fewer. */
-  private firstNotHeld(after: number): number {
-    let from = this.records.length;
-    for (let i = this.records.length - 1, missing = after; missing > 0; i--) {
-      if (i < 0) return -1;
-      if (this.records[i].kind === 'update') {
-        missing--;
-        from = i;
-      }
-    }
-    return from;
   }
 }

@@ -1,6 +1,7 @@
 import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, readSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { crc32 } from 'node:zlib';
+import { firstNotHeld } from '../../shared/replay';
 
 /** Kinds of log records. */
 export const RecordType = {
@@ -188,15 +189,7 @@ export function decodeCheckpoint(payload: Uint8Array): { bindings: Map<number, s
  * `records` (the end of a log) do not reach back that far.
  */
 export function checkpointReplayStart(records: readonly { type: number }[], at: number, after: number): number {
-  let start = at + 1;
-  for (let i = at - 1, missing = after; missing > 0; i--) {
-    if (i < 0) return -1;
-    if (records[i].type === RecordType.update) {
-      missing--;
-      start = i;
-    }
-  }
-  return start;
+  return after === 0 ? at + 1 : firstNotHeld(at, after, (i) => records[i].type === RecordType.update);
 }
 
 /**

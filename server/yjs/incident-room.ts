@@ -98,7 +98,7 @@ export function replayFromCheckpoint(records: readonly LogRecord[], warn: (m: st
       if (record.type !== RecordType.update) continue;
       Y.applyUpdate(doc, record.payload);
       for (const client of Y.parseUpdateMeta(record.payload).to.keys()) if (!bindings.has(client)) bindings.set(client, record.user);
-      updates.push(record.payload.slice());
+      updates.push(ownBytes(record.payload));
     }
   });
   return { doc, bindings, updatesSinceCheckpoint: updates.length, sinceCheckpoint: { stateV2: base, updates } };
@@ -1174,7 +1174,7 @@ export class IncidentRoom {
     }
     try {
       const stateV2 = Y.encodeStateAsUpdateV2(this.doc);
-      this.write([{ type: RecordType.checkpoint, time: this.options.now().getTime(), user: SERVER, payload: encodeCheckpoint(this.bindings, stateV2) }], SERVER);
+      this.write([this.checkpointRecord(stateV2)], SERVER);
       this.updatesSinceCheckpoint = 0;
       this.sinceCheckpoint = { stateV2, updates: [], tag: checkpointTag() };
       // One being built on the other thread holds less than this one.
@@ -1204,7 +1204,7 @@ export class IncidentRoom {
         if (!current() || this.fault) return;
         const after = this.sinceCheckpoint.updates.length - basis.updates.length;
         try {
-          this.write([{ type: RecordType.checkpoint, time: this.options.now().getTime(), user: SERVER, payload: encodeCheckpoint(bindings, stateV2, after) }], SERVER);
+          this.write([this.checkpointRecord(stateV2, bindings, after)], SERVER);
           this.updatesSinceCheckpoint = after;
           this.sinceCheckpoint = { stateV2, updates: this.sinceCheckpoint.updates.slice(basis.updates.length), tag: basis.tag };
         } catch (error) {
@@ -1220,8 +1220,9 @@ export class IncidentRoom {
     );
   }
 
-  private checkpointRecord(): NewRecord {
-    return { type: RecordType.checkpoint, time: this.options.now().getTime(), user: SERVER, payload: encodeCheckpoint(this.bindings, Y.encodeStateAsUpdateV2(this.doc)) };
+  /** A checkpoint record of `stateV2` (the document's state now, unless given), lacking `after` updates before it. */
+  private checkpointRecord(stateV2 = Y.encodeStateAsUpdateV2(this.doc), bindings = this.bindings, after = 0): NewRecord {
+    return { type: RecordType.checkpoint, time: this.options.now().getTime(), user: SERVER, payload: encodeCheckpoint(bindings, stateV2, after) };
   }
 
   /**
