@@ -12,6 +12,7 @@ export const ERROR_CODES = [
   'storage-unavailable',
   'incident-data-missing',
   'gone',
+  'server-stopping',
   'internal',
 ] as const;
 

@@ -72,6 +72,8 @@ export class Rooms {
   /** Frozen networks read from the store (they never change), on a shared log. */
   private readonly networks = new Map<string, IncidentNetwork>();
   private pollTimer: NodeJS.Timeout | undefined;
+  /** Set by {@link closeAll}: from then on nothing loads a room or opens a log (see {@link notStopped}). */
+  private stopped = false;
 
   constructor(private readonly options: RoomsOptions) {
     this.budget = new WriteBudget(options.writeBudget ?? DEFAULT_WRITE_BUDGET, () => options.now().getTime());
@@ -152,6 +154,7 @@ export class Rooms {
 
   /** Opens the room of a new incident: freezes the network and writes the document's fixed structure. */
   async create(incident: Incident, network: IncidentNetwork): Promise<IncidentRoom> {
+    this.notStopped();
     const file = networkFile(this.options.dataDir, incident.id);
     let room: IncidentRoom | undefined;
     try {
@@ -190,6 +193,7 @@ export class Rooms {
    * unknown incident. Throws {@link HttpError} when its files are missing or cannot be read.
    */
   async get(incidentId: string): Promise<IncidentRoom | undefined> {
+    this.notStopped();
     const loaded = this.rooms.get(incidentId);
     if (loaded) return loaded;
     // One load in flight per incident, shared by every caller.
@@ -327,6 +331,7 @@ export class Rooms {
    * incident.
    */
   async recordEvent(incidentId: string, user: string, event: RecordedEvent): Promise<void> {
+    this.notStopped();
     if (this.options.shared) return this.recordSharedEvent(incidentId, user, event);
     const known = this.eventLogs.has(incidentId) || this.rooms.has(incidentId);
     if (!known && !(await this.options.store.get('incidents', incidentId))) return;
@@ -334,6 +339,8 @@ export class Rooms {
     // here on nothing awaits, so no load can start between opening the log and appending to it.
     const room = this.rooms.get(incidentId) ?? (await this.loading.get(incidentId));
     if (room) return room.recordEvent(user, event);
+    // Stopped while the lookups above waited: the log stays closed.
+    this.notStopped();
     try {
       this.eventLog(incidentId).appendAll([eventRecord(this.options.now().getTime(), user, event)]);
     } catch (error) {
@@ -432,16 +439,29 @@ export class Rooms {
     return { ...status, logBytes };
   }
 
+  /** Throws, once {@link closeAll} has begun, the error a request in flight answers with. */
+  private notStopped(): void {
+    if (!this.stopped) return;
+    throw new HttpError(503, 'server-stopping', text('De server stopt of start opnieuw; dit is niet vastgelegd. Probeer het over een minuut opnieuw.', 'The server is stopping or restarting; this was not recorded. Try again in a minute.'));
+  }
+
   /** Number of loaded rooms. */
   get loaded(): number {
     return this.rooms.size;
   }
 
-  /** Closes every room (last checkpoint, sockets closed with a "server stopping" code); resolves once their last records are written. */
+  /**
+   * Closes every room (last checkpoint, sockets closed with a "server stopping" code); resolves
+   * once their last records are written. Rooms still loading are waited for and closed too. What
+   * asks for a room or records an event afterwards (a request still in flight) gets an error to
+   * try again, instead of a log opened again behind the server's back.
+   */
   async closeAll(): Promise<void> {
+    this.stopped = true;
     for (const timer of this.idleTimers.values()) clearTimeout(timer);
     this.idleTimers.clear();
     clearInterval(this.pollTimer);
+    await Promise.allSettled([...this.loading.values()]);
     const rooms = [...this.rooms.values()];
     for (const room of rooms) room.close();
     this.rooms.clear();

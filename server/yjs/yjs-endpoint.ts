@@ -73,6 +73,7 @@ function closeCodeFor(error: unknown): CloseCode {
   if (error instanceof StorageError) return CloseCodes.StorageUnavailable;
   if (error instanceof HttpError && error.code === 'storage-unavailable') return CloseCodes.StorageUnavailable;
   if (error instanceof HttpError && error.code === 'incident-data-missing') return CloseCodes.IncidentDataMissing;
+  if (error instanceof HttpError && error.code === 'server-stopping') return CloseCodes.ServerStopping;
   return CloseCodes.ServerError;
 }
 
