@@ -781,6 +781,14 @@ const MUTATIONS: Mutation[] = [
     replace: 'if (!kept) {',
     test: 'tests/checkpoint-away.test.ts',
   },
+  {
+    protection: 'After the rooms are closed, no event is recorded and no log opened again',
+    file: 'server/yjs/rooms.ts',
+    find: '    if (!this.stopped) return;',
+    replace: '    return;',
+    test: 'tests/stopping.test.ts',
+  },
+
 ];
 
 /** Runs a test file (only the tests whose name matches `name`); `ran` counts the tests that ran, passed or failed. */

@@ -304,7 +304,7 @@ export function createServer(deps: ServerDeps): ZorgbeeldServer {
         clearInterval(expiry);
         await reach.stop();
         mailer.close();
-        await rooms.closeAll();
+        await rooms.stop();
         yjs.close();
         // socket.io's close also closes the HTTP server; open keep-alive connections are cut.
         const socketsClosed = alertSocket.close();

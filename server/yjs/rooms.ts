@@ -72,7 +72,7 @@ export class Rooms {
   /** Frozen networks read from the store (they never change), on a shared log. */
   private readonly networks = new Map<string, IncidentNetwork>();
   private pollTimer: NodeJS.Timeout | undefined;
-  /** Set by {@link closeAll}: from then on nothing loads a room or opens a log (see {@link notStopped}). */
+  /** Set by {@link stop}: from then on nothing loads a room or opens a log (see {@link notStopped}). */
   private stopped = false;
 
   constructor(private readonly options: RoomsOptions) {
@@ -439,7 +439,7 @@ export class Rooms {
     return { ...status, logBytes };
   }
 
-  /** Throws, once {@link closeAll} has begun, the error a request in flight answers with. */
+  /** Throws, once {@link stop} has begun, the error a request in flight answers with. */
   private notStopped(): void {
     if (!this.stopped) return;
     throw new HttpError(503, 'server-stopping', text('De server stopt of start opnieuw; dit is niet vastgelegd. Probeer het over een minuut opnieuw.', 'The server is stopping or restarting; this was not recorded. Try again in a minute.'));
@@ -451,17 +451,22 @@ export class Rooms {
   }
 
   /**
-   * Closes every room (last checkpoint, sockets closed with a "server stopping" code); resolves
-   * once their last records are written. Rooms still loading are waited for and closed too. What
-   * asks for a room or records an event afterwards (a request still in flight) gets an error to
-   * try again, instead of a log opened again behind the server's back.
+   * Stops for good, as the server does: rooms still loading are waited for, and every room is
+   * closed (see {@link closeAll}). What asks for a room or records an event afterwards (a request
+   * still in flight) gets an error to try again, instead of a log opened again behind the
+   * server's back.
    */
-  async closeAll(): Promise<void> {
+  async stop(): Promise<void> {
     this.stopped = true;
+    await Promise.allSettled([...this.loading.values()]);
+    await this.closeAll();
+  }
+
+  /** Closes every room loaded now (last checkpoint, sockets closed with a "server stopping" code); resolves once their last records are written. */
+  async closeAll(): Promise<void> {
     for (const timer of this.idleTimers.values()) clearTimeout(timer);
     this.idleTimers.clear();
     clearInterval(this.pollTimer);
-    await Promise.allSettled([...this.loading.values()]);
     const rooms = [...this.rooms.values()];
     for (const room of rooms) room.close();
     this.rooms.clear();
