@@ -782,13 +782,27 @@ const MUTATIONS: Mutation[] = [
     test: 'tests/checkpoint-away.test.ts',
   },
   {
-    protection: 'After the rooms are closed, no event is recorded and no log opened again',
+    protection: 'After the rooms are closed, no board is loaded again',
     file: 'server/yjs/rooms.ts',
     find: '    if (!this.stopped) return;',
     replace: '    return;',
     test: 'tests/stopping.test.ts',
   },
 
+  {
+    protection: 'A stopping server lets the requests in flight finish before it closes the boards',
+    file: 'server/app.ts',
+    find: '            drained = resolve;\n            setTimeout(resolve, deps.stopDrainMs ?? DEFAULTS.stopDrainMs).unref();',
+    replace: '            resolve();',
+    test: 'tests/stopping.test.ts',
+  },
+  {
+    protection: 'An event that comes after the stop is written and its log closed at once',
+    file: 'server/yjs/rooms.ts',
+    find: '    if (this.stopped) this.closeEventLog(incidentId);',
+    replace: '',
+    test: 'tests/stopping.test.ts',
+  },
 ];
 
 /** Runs a test file (only the tests whose name matches `name`); `ran` counts the tests that ran, passed or failed. */

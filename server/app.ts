@@ -64,6 +64,8 @@ export interface ServerDeps {
   trustProxy?: boolean | string;
   /** A room without connections is unloaded after this long. */
   roomIdleMs?: number;
+  /** How long a stopping server waits for the requests in flight (DEFAULTS.stopDrainMs). */
+  stopDrainMs?: number;
   checkpointEvery?: number;
   /** How long a loading room waits for joining clients' sync step 1 (DEFAULTS.earlyStateWaitMs). */
   earlyStateWaitMs?: number;
@@ -203,6 +205,17 @@ export function createServer(deps: ServerDeps): ZorgbeeldServer {
   const app = express();
   app.disable('x-powered-by');
   if (deps.trustProxy !== undefined) app.set('trust proxy', deps.trustProxy);
+  // Requests in flight: a stopping server lets them finish (an event they record, a board they
+  // change) before it closes the boards.
+  let inFlight = 0;
+  let drained: (() => void) | null = null;
+  app.use((_req, res, next) => {
+    inFlight++;
+    res.once('close', () => {
+      if (--inFlight === 0) drained?.();
+    });
+    next();
+  });
   app.use((_req, res, next) => {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Referrer-Policy', 'same-origin');
@@ -302,6 +315,13 @@ export function createServer(deps: ServerDeps): ZorgbeeldServer {
       closing ??= (async () => {
         // Rooms first: their sockets get a "server stopping" close code and each log a last checkpoint.
         clearInterval(expiry);
+        if (inFlight > 0) {
+          log(`stopping: waiting for ${inFlight} request(s) in flight`);
+          await new Promise<void>((resolve) => {
+            drained = resolve;
+            setTimeout(resolve, deps.stopDrainMs ?? DEFAULTS.stopDrainMs).unref();
+          });
+        }
         await reach.stop();
         mailer.close();
         await rooms.stop();

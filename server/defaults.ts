@@ -14,6 +14,8 @@ export const DEFAULTS = {
   roomIdleMs: 60000,
   /** A room being loaded waits at most this long for a joining client's sync step 1, to answer it from the stored state. */
   earlyStateWaitMs: 250,
+  /** A stopping server waits at most this long for the requests in flight before it closes the boards. */
+  stopDrainMs: 5000,
   /** A checkpoint of the whole state after this many updates. */
   checkpointEvery: 1000,
   /** While an incident's log cannot be written, how often writing is tried again. */

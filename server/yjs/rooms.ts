@@ -72,7 +72,7 @@ export class Rooms {
   /** Frozen networks read from the store (they never change), on a shared log. */
   private readonly networks = new Map<string, IncidentNetwork>();
   private pollTimer: NodeJS.Timeout | undefined;
-  /** Set by {@link stop}: from then on nothing loads a room or opens a log (see {@link notStopped}). */
+  /** Set by {@link stop}: from then on no room is loaded or created (see {@link notStopped}), and a late event's log is closed once written. */
   private stopped = false;
 
   constructor(private readonly options: RoomsOptions) {
@@ -331,7 +331,6 @@ export class Rooms {
    * incident.
    */
   async recordEvent(incidentId: string, user: string, event: RecordedEvent): Promise<void> {
-    this.notStopped();
     if (this.options.shared) return this.recordSharedEvent(incidentId, user, event);
     const known = this.eventLogs.has(incidentId) || this.rooms.has(incidentId);
     if (!known && !(await this.options.store.get('incidents', incidentId))) return;
@@ -339,15 +338,17 @@ export class Rooms {
     // here on nothing awaits, so no load can start between opening the log and appending to it.
     const room = this.rooms.get(incidentId) ?? (await this.loading.get(incidentId));
     if (room) return room.recordEvent(user, event);
-    // Stopped while the lookups above waited: the log stays closed.
-    this.notStopped();
     try {
       this.eventLog(incidentId).appendAll([eventRecord(this.options.now().getTime(), user, event)]);
     } catch (error) {
       if (!(error instanceof StorageError)) throw error;
       this.closeEventLog(incidentId);
+      // Once stopped, no room is loaded for it: this throws the error to try again.
       (await this.get(incidentId))?.recordEvent(user, event);
     }
+    // Once stopped, an event that still comes (a request the stop did not wait for) is written
+    // and its log closed at once: nothing is left open behind the server's back.
+    if (this.stopped) this.closeEventLog(incidentId);
   }
 
   /**
@@ -439,10 +440,10 @@ export class Rooms {
     return { ...status, logBytes };
   }
 
-  /** Throws, once {@link stop} has begun, the error a request in flight answers with. */
+  /** Throws, once {@link stop} has begun, the error a request that needs a room answers with. */
   private notStopped(): void {
     if (!this.stopped) return;
-    throw new HttpError(503, 'server-stopping', text('De server stopt of start opnieuw; dit is niet vastgelegd. Probeer het over een minuut opnieuw.', 'The server is stopping or restarting; this was not recorded. Try again in a minute.'));
+    throw new HttpError(503, 'server-stopping', text('De server stopt of start opnieuw; dit is niet gelukt. Probeer het over een minuut opnieuw.', 'The server is stopping or restarting; this did not go through. Try again in a minute.'));
   }
 
   /** Number of loaded rooms. */
@@ -452,9 +453,8 @@ export class Rooms {
 
   /**
    * Stops for good, as the server does: rooms still loading are waited for, and every room is
-   * closed (see {@link closeAll}). What asks for a room or records an event afterwards (a request
-   * still in flight) gets an error to try again, instead of a log opened again behind the
-   * server's back.
+   * closed (see {@link closeAll}). What asks for a room afterwards gets an error to try again; an
+   * event recorded afterwards is still written, its log closed right after.
    */
   async stop(): Promise<void> {
     this.stopped = true;
