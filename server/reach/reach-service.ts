@@ -44,6 +44,8 @@ export class ReachService implements AlertListener {
   private escalating = false;
   private readonly pendingStatus = new Set<string>();
   private statusTimer?: NodeJS.Timeout;
+  /** Set by {@link stop}: screens are no longer told (the sockets and the servers' bus are closing). */
+  private stopped = false;
   /** Messages being queued for an alert just sent: stopping waits for them, so none is lost on a clean stop. */
   private readonly queuing = new Set<Promise<void>>();
   /** Where answer links point; set at start, or from the listening address when not configured. */
@@ -97,6 +99,7 @@ export class ReachService implements AlertListener {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     clearInterval(this.escalationTimer);
     clearTimeout(this.statusTimer);
     await Promise.allSettled([...this.queuing]);
@@ -194,6 +197,9 @@ export class ReachService implements AlertListener {
       }
       this.pendingStatus.add(m.alertId);
     }
+    // Sends that end while stopping are still recorded (above), but not told to screens: the
+    // timer would fire after the sockets and the bus they go through are closed.
+    if (this.stopped) return;
     this.statusTimer ??= setTimeout(() => {
       this.statusTimer = undefined;
       const ids = [...this.pendingStatus];
