@@ -313,7 +313,8 @@ export function createServer(deps: ServerDeps): ZorgbeeldServer {
     close() {
       // Once, however often it is asked for (a second close would close Redis connections again).
       closing ??= (async () => {
-        // Rooms first: their sockets get a "server stopping" close code and each log a last checkpoint.
+        // The requests in flight first (what they record, what they change on a board), then the
+        // rooms: their sockets get a "server stopping" close code and each log a last checkpoint.
         clearInterval(expiry);
         if (inFlight > 0) {
           log(`stopping: waiting for ${inFlight} request(s) in flight`);
