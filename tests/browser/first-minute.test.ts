@@ -184,6 +184,41 @@ describe('the coordinator’s first minute, on a phone', () => {
   });
 });
 
+describe('a board that is still loading', () => {
+  it('keeps the form closed and says so until the board is there, so that no tap is lost', async () => {
+    const { api, incident } = await incidentWithAlert('Brand Kerkrade');
+    const phone = await signedInPage(suite.browser, suite.server.url, 'coordinator', DEMO_PASSWORD, PHONE);
+    // A slow network: what the server sends on the board's socket is held until released.
+    const held: (string | Buffer)[] = [];
+    let passing = false;
+    let flush: (() => void) | undefined;
+    await phone.routeWebSocket(/\/yjs/, (page) => {
+      const server = page.connectToServer();
+      server.onMessage((message) => (passing ? page.send(message) : held.push(message)));
+      flush = () => {
+        passing = true;
+        for (const message of held.splice(0)) page.send(message);
+      };
+    });
+    await phone.goto(`${suite.server.url}/incidents/${incident.id}?open=first`);
+    const form = phone.getByTestId('report-form');
+    await expect.poll(() => form.count(), { timeout: 15000 }).toBe(1);
+    const critical = phone.locator('[data-testid=report-form] button:has-text("Kritiek")');
+    // The server has answered the board's socket; the page has not had it yet.
+    await expect.poll(() => held.length, { timeout: 10000 }).toBeGreaterThan(0);
+    expect(await phone.getByTestId('save-state').textContent()).toContain('Even wachten: het bord wordt geladen');
+    expect(await critical.isDisabled()).toBe(true);
+    expect(await phone.locator('textarea[name=remarks]').isDisabled()).toBe(true);
+    await phone.screenshot({ path: `${SHOTS}/board-loading-phone.png` });
+    flush!();
+    await expect.poll(() => critical.isDisabled(), { timeout: 10000 }).toBe(false);
+    expect(await phone.getByTestId('save-state').textContent()).toContain('Eén tik slaat direct op');
+    await critical.click();
+    const locationId = await form.getAttribute('data-location');
+    await expect.poll(async () => (await api.get(`/api/incidents/${incident.id}/state?format=json`)).body.data.reports[locationId!]?.impact, { timeout: 5000 }).toBe('critical');
+  });
+});
+
 describe('GHOR on a phone', () => {
   it('every tap target of the board’s tabs is at least 44×44', async () => {
     const { incident } = await incidentWithAlert('Telefoon GHOR');

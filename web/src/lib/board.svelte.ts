@@ -47,6 +47,12 @@ export type SaveState = { state: 'sent'; fields: string[] } | { state: 'saved'; 
 export class Board {
   status = $state<'connecting' | 'connected' | 'disconnected'>('connecting');
   synced = $state(false);
+  /**
+   * Whether the document holds the incident's reports, from the server or from the browser copy.
+   * The server makes each location's report map (two browsers making it would lose one's
+   * writes), so before this a tap has nothing to write into: the forms wait and say so.
+   */
+  loaded = $state(false);
   /** The sentence of the last refusal by the server, shown until dismissed. */
   refusal = $state<string | null>(null);
   fatal = $state<string | null>(null);
@@ -116,9 +122,14 @@ export class Board {
 
   private open(): void {
     this.doc = new Y.Doc();
+    this.loaded = false;
     // A browser copy keeps reports made offline across a reload or a closed tab until the
     // server has them; y-indexeddb may merge its own entries, which is fine for a cache.
     this.persistence = typeof indexedDB === 'undefined' ? undefined : new IndexeddbPersistence(this.cacheName, this.doc);
+    const doc = this.doc;
+    this.persistence?.once('synced', () => {
+      if (doc === this.doc && reportsRoot(doc).size > 0) this.loaded = true;
+    });
     const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/yjs`;
     this.provider = new WebsocketProvider(url, this.incident.id, this.doc, { disableBc: true, maxBackoffTime: 5000 });
     this.provider.awareness.setLocalState({ at: Date.now() });
@@ -130,6 +141,7 @@ export class Board {
     };
     const onSync = (synced: boolean) => {
       this.synced = synced;
+      if (synced) this.loaded = true;
       // Synced again: the server took the kept changes (a storage fault is said again right after).
       if (synced) this.waiting = null;
       if (synced) this.mirrorAll();
@@ -289,7 +301,8 @@ export class Board {
 
   /** Gives several locations the same status in one transaction (e.g. "all other locations: no impact"). */
   reportMany(locationIds: readonly string[], change: ReportChange): void {
-    if (this.readOnly || locationIds.length === 0) return;
+    // The pages offer no write before `loaded`; this keeps a stray one from throwing.
+    if (this.readOnly || !this.loaded || locationIds.length === 0) return;
     const saves = new Map(this.saves);
     for (const id of locationIds) {
       if (!this.sentAgainst.has(id)) this.sentAgainst.set(id, this.reports.get(id)?.stamp?.at);
@@ -313,6 +326,7 @@ export class Board {
 
   /** Replaces one picture text with the smallest edit. */
   editPicture(key: PictureText, value: string): void {
+    if (!this.loaded) return;
     editPictureText(this.doc, key, value);
   }
 
