@@ -4,9 +4,9 @@ import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { seriousViolations } from '../helpers/axe';
-import { PHONE, SHOTS, WIDE, launchBrowser, signedInPage } from '../helpers/browser';
+import { PHONE, SHOTS, WIDE, launchBrowser, pageErrors, signedInPage } from '../helpers/browser';
 import { HttpClient } from '../helpers/http-client';
 import { startProcessServer, type ProcessServer } from '../helpers/process-server';
 import { DEMO_PASSWORD } from '../helpers/server';
@@ -20,6 +20,9 @@ beforeAll(async () => {
   mount = mkdtempSync(join(tmpdir(), 'zorgbeeld-browser-tmpfs-'));
   execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=16m', 'tmpfs', mount]);
   [server, browser] = await Promise.all([startProcessServer({ dataDir: mount }), launchBrowser()]);
+});
+afterEach(() => {
+  expect(pageErrors.splice(0), 'errors thrown in the pages and not caught').toEqual([]);
 });
 afterAll(async () => {
   await browser?.close();

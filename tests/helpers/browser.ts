@@ -1,19 +1,33 @@
 import { mkdir } from 'node:fs/promises';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { startProcessServer, type ProcessServer } from './process-server';
 
 /** Viewports of the people using Zorgbeeld: a coordinator's phone and a GHOR desk screen. */
 export const PHONE = { width: 390, height: 844 };
 export const WIDE = { width: 1600, height: 1000 };
 
+/**
+ * Errors thrown in a page and not caught there (also unhandled rejections), in every context of
+ * a browser from {@link launchBrowser}. A click whose handler throws does nothing the user can
+ * see: that is how a tap went missing before the board was loaded, so a browser test fails on any.
+ */
+export const pageErrors: string[] = [];
+
 /** Launches Debian's Chromium headless with the flags this closed network needs. */
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
+export async function launchBrowser(): Promise<Browser> {
+  const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-quic', '--no-first-run', '--disable-sync'],
   });
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (options) => {
+    const context = await newContext(options);
+    context.on('weberror', (error) => pageErrors.push(`${error.page()?.url() ?? '?'}: ${error.error().message}`));
+    return context;
+  };
+  return browser;
 }
 
 /** Opens a page at a viewport and signs in through the login form. */
@@ -43,6 +57,9 @@ export function browserSuite({ env }: { env?: () => Promise<Record<string, strin
     // `env` runs first, so a test can start its protocol peers and point the server at them.
     const extra = env ? await env() : {};
     [server, browser] = await Promise.all([startProcessServer({ env: extra }), launchBrowser()]);
+  });
+  afterEach(() => {
+    expect(pageErrors.splice(0), 'errors thrown in the pages and not caught').toEqual([]);
   });
   afterAll(async () => {
     await browser?.close();
