@@ -112,4 +112,41 @@ describe('incident board in Chromium', () => {
       await own.stop();
     }
   });
+  it('a session that ends while a change is on its way: the board says to sign in again, and after that the change reaches the server', async () => {
+    const api = await new HttpClient(suite.server.url).signIn('ghor', DEMO_PASSWORD);
+    const incident = (await api.post('/api/incidents', { title: 'Lange nacht', grip: 2 })).body.data;
+    const coordinator = await signedInPage(suite.browser, suite.server.url, 'coordinator', DEMO_PASSWORD, PHONE);
+    // What the page sends on the board's socket can be held back: a change that has not arrived.
+    let holding = false;
+    const held: (string | Buffer)[] = [];
+    await coordinator.routeWebSocket(/\/yjs/, (page) => {
+      const server = page.connectToServer();
+      page.onMessage((message) => (holding ? held.push(message) : server.send(message)));
+    });
+    await coordinator.goto(`${suite.server.url}/incidents/${incident.id}`);
+    await expect.poll(() => coordinator.getByTestId('board').getAttribute('data-synced'), { timeout: 15000 }).toBe('true');
+    const first = coordinator.getByTestId('location-list').locator('button.location').first();
+    const locationId = (await first.getAttribute('data-location'))!;
+    await first.click();
+    holding = true;
+    await coordinator.getByRole('button', { name: 'Groot' }).click();
+    await expect.poll(() => held.length).toBeGreaterThan(0);
+    // The session ends (after its hours, or signed out on another tab): the server closes the socket.
+    expect(await coordinator.evaluate(async () => (await fetch('/api/session', { method: 'DELETE' })).status)).toBe(200);
+    const fatal = coordinator.getByTestId('fatal');
+    await expect.poll(() => fatal.textContent(), { timeout: 10000 }).toContain('Log opnieuw in om verder te gaan; wat op dit apparaat nog niet was opgeslagen, gaat daarna alsnog mee.');
+    expect(await coordinator.getByRole('button', { name: 'Kritiek' }).isDisabled()).toBe(true);
+    await coordinator.screenshot({ path: `${SHOTS}/board-signed-out-phone.png` });
+    const state = async () => (await api.get(`/api/incidents/${incident.id}/state?format=json`)).body.data.reports[locationId]?.impact;
+    expect(await state()).toBeUndefined();
+
+    holding = false;
+    await coordinator.getByTestId('sign-in-again').click();
+    await coordinator.waitForURL((url) => url.pathname === '/login');
+    await coordinator.fill('input[name=username]', 'coordinator');
+    await coordinator.fill('input[name=password]', DEMO_PASSWORD);
+    await coordinator.click('button[type=submit]');
+    await coordinator.waitForURL((url) => url.pathname === `/incidents/${incident.id}`);
+    await expect.poll(state, { timeout: 10000 }).toBe('major');
+  });
 });

@@ -57,6 +57,16 @@ export class Board {
   refusal = $state<string | null>(null);
   fatal = $state<string | null>(null);
   /**
+   * The session ended (expired after its hours, or signed out elsewhere): the board says so and
+   * offers to sign in again. What this device holds and the server has not, stays in the
+   * browser copy and goes to the server when the board opens again after signing in.
+   */
+  signedOut = $state(false);
+  /** Whether this board keeps a browser copy (not where the browser has no IndexedDB). */
+  get keepsCopy(): boolean {
+    return typeof indexedDB !== 'undefined';
+  }
+  /**
    * Why the board takes no writes for now (storage full, write budget used up), while it keeps
    * the user's changes and retries; cleared when the server takes writes again.
    */
@@ -267,6 +277,10 @@ export class Board {
     const sentence = known?.text[i18n.lang] ?? `${code}`;
     if (code === CloseCodes.Unauthenticated.code || code === CloseCodes.NotFound.code) {
       this.fatal = sentence;
+      this.signedOut = code === CloseCodes.Unauthenticated.code;
+      // Nothing written now would reach the server or the browser copy: the forms close (and
+      // remarks being typed stay on screen as a draft to copy).
+      this.readOnly = true;
       this.dispose();
       return;
     }
