@@ -116,10 +116,15 @@ export function attachAlertSocket({
     }
     return [...seen.values()];
   };
+  // Once closing, nothing more is emitted: with several servers each emit is a publish on Redis,
+  // whose connection closes right after this (an emit then would reject where nobody catches it;
+  // the sockets disconnecting on close would each start a presence count).
+  let stopped = false;
   // One count at a time: connections that come and go meanwhile are in the next one.
   let counting = false;
   let again = false;
   const announcePresence = (): void => {
+    if (stopped) return;
     if (counting) {
       again = true;
       return;
@@ -127,7 +132,7 @@ export function attachAlertSocket({
     counting = true;
     again = false;
     online()
-      .then((users) => void io.to(GHOR_ROOM).emit('presence', users))
+      .then((users) => void (stopped || io.to(GHOR_ROOM).emit('presence', users)))
       .catch((error: Error) => log(`presence: counting who is online failed: ${error.message}`))
       .finally(() => {
         counting = false;
@@ -143,6 +148,7 @@ export function attachAlertSocket({
 
   alerts.listen({
     sent(status, notice) {
+      if (stopped) return;
       const rooms = status.alert.organisationIds.map(orgRoom);
       io.to(rooms).emit('alert', notice);
       io.to(GHOR_ROOM).emit('alert:status', status);
@@ -157,9 +163,11 @@ export function attachAlertSocket({
         .catch((error: Error) => log(`alert ${status.alert.id}: who is online could not be asked (${error.message}); its deliveries in the app are not recorded`));
     },
     changed(status) {
+      if (stopped) return;
       io.to(GHOR_ROOM).emit('alert:status', status);
     },
     acked(ack, status) {
+      if (stopped) return;
       io.to(GHOR_ROOM).emit('alert:status', status);
       io.to(orgAllRoom(ack.organisationId)).emit('alert:acked', ack);
     },
@@ -242,6 +250,9 @@ export function attachAlertSocket({
 
   return {
     io,
-    close: () => new Promise<void>((resolve) => void io.close(() => resolve())),
+    close: () => {
+      stopped = true;
+      return new Promise<void>((resolve) => void io.close(() => resolve()));
+    },
   };
 }
