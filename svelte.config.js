@@ -19,6 +19,8 @@ export default {
       serviceWorker: 'web/src/service-worker',
     },
     alias: { $shared: 'shared' },
+    // Absolute paths to the app's files: the service worker answers any route with one page.
+    paths: { relative: false },
     // SvelteKit hashes its own inline bootstrap script into this policy. Tiles may come from any
     // https tile server (TILE_URL is set at run time); sockets and API stay on this origin.
     csp: {

@@ -149,4 +149,42 @@ describe('incident board in Chromium', () => {
     await coordinator.waitForURL((url) => url.pathname === `/incidents/${incident.id}`);
     await expect.poll(state, { timeout: 10000 }).toBe('major');
   });
+  it('a board opened before opens again without a network, takes a report, and sends it once the server is back', async () => {
+    const own = await startProcessServer();
+    try {
+      const api = await new HttpClient(own.url).signIn('ghor', DEMO_PASSWORD);
+      const incident = (await api.post('/api/incidents', { title: 'Zonder netwerk', grip: 2 })).body.data;
+      const coordinator = await signedInPage(suite.browser, own.url, 'coordinator', DEMO_PASSWORD, PHONE);
+      const board = coordinator.getByTestId('board');
+      await coordinator.goto(`${own.url}/incidents/${incident.id}`);
+      await expect.poll(() => board.getAttribute('data-synced'), { timeout: 15000 }).toBe('true');
+      // The service worker keeps what the board opens with from the first load it controls.
+      await coordinator.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 15000 });
+      await coordinator.reload();
+      await expect.poll(() => board.getAttribute('data-synced'), { timeout: 15000 }).toBe('true');
+
+      await own.stop({ keepData: true });
+      expect(await fetch(own.url).then(() => 'reached', () => 'unreachable')).toBe('unreachable');
+      await coordinator.reload();
+      await expect.poll(() => coordinator.getByRole('heading', { name: 'Zonder netwerk' }).count(), { timeout: 15000 }).toBe(1);
+      const first = coordinator.getByTestId('location-list').locator('button.location').first();
+      const locationId = (await first.getAttribute('data-location'))!;
+      await first.click();
+      await coordinator.getByRole('button', { name: 'Groot' }).click();
+      await expect.poll(() => coordinator.getByTestId('save-state').textContent()).toContain('Offline · bewaard op dit apparaat');
+      await expect.poll(() => coordinator.getByTestId('connection').textContent(), { timeout: 10000 }).toBe('Offline');
+      await coordinator.screenshot({ path: `${SHOTS}/board-reopened-offline-phone.png` });
+
+      const again = await startProcessServer({ dataDir: own.dataDir, env: { PORT: new URL(own.url).port } });
+      try {
+        const ghor = await new HttpClient(again.url).signIn('ghor', DEMO_PASSWORD);
+        await expect.poll(async () => (await ghor.get(`/api/incidents/${incident.id}/state?format=json`)).body.data.reports[locationId]?.impact, { timeout: 20000 }).toBe('major');
+        await expect.poll(() => coordinator.getByTestId('save-state').textContent(), { timeout: 10000 }).toMatch(/Opgeslagen om \d\d:\d\d/);
+      } finally {
+        await again.stop();
+      }
+    } finally {
+      await own.stop();
+    }
+  });
 });

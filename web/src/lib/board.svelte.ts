@@ -94,7 +94,8 @@ export class Board {
   logbook = $state.raw<LogbookEntry[]>([]);
   presence = $state.raw<Presence[]>([]);
   readOnly = $state(false);
-  private everConnected = false;
+  /** Whether a connection has been made or has failed: after that, trying again is being offline. */
+  private triedOnce = false;
 
   /** Called with the ids of locations whose report changed, so the map restyles only those. */
   onReportsChanged: (ids: string[]) => void = () => {};
@@ -143,11 +144,12 @@ export class Board {
     const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/yjs`;
     this.provider = new WebsocketProvider(url, this.incident.id, this.doc, { disableBc: true, maxBackoffTime: 5000 });
     this.provider.awareness.setLocalState({ at: Date.now() });
-    // Once the board has been connected, trying again is being offline for the user: the pill
-    // says "Offline" (changes are kept) until the connection is back, not "Connecting…".
+    // Once the board has been connected, or its first try failed (a board opened without a
+    // network, on its browser copy), trying again is being offline for the user: the pill says
+    // "Offline" (changes are kept) until the connection is back, not "Connecting…".
     const onStatus = ({ status }: { status: 'connected' | 'disconnected' | 'connecting' }) => {
-      if (status === 'connected') this.everConnected = true;
-      this.status = status === 'connecting' && this.everConnected ? 'disconnected' : status;
+      if (status === 'connected') this.triedOnce = true;
+      this.status = status === 'connecting' && this.triedOnce ? 'disconnected' : status;
     };
     const onSync = (synced: boolean) => {
       this.synced = synced;
@@ -159,6 +161,9 @@ export class Board {
     const onClosed = ({ code }: { code: number }) => this.onClosed(code);
     // A retryable refusal: the provider reconnects by itself and sends the kept change again.
     const onConnectionClose = (event: { code: number } | null) => {
+      // Also a first try that failed: the provider says nothing of it in 'status'.
+      this.triedOnce = true;
+      if (this.status === 'connecting') this.status = 'disconnected';
       if (event?.code === CloseCodes.StorageUnavailable.code || event?.code === CloseCodes.WriteBudget.code) this.waiting = closeCodeOf(event.code)!.text[i18n.lang];
     };
     this.provider.on('status', onStatus);
