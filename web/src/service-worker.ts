@@ -27,8 +27,10 @@ const SERVER_PAGES = /^\/(a|api)\//;
 worker.addEventListener('install', (event) => {
   event.waitUntil(
     (async () => {
+      // Notifications matter more than the offline app: a failure to keep the files (storage
+      // full, say) does not stop the worker; the app then simply needs the network.
       const cache = await caches.open(APP_CACHE);
-      await cache.addAll([...APP_FILES, APP_PAGE]);
+      await cache.addAll([...APP_FILES, APP_PAGE]).catch(() => caches.delete(APP_CACHE));
       await worker.skipWaiting();
     })(),
   );
