@@ -14,7 +14,11 @@ import type { PushPayload } from '$shared/reach';
 
 const worker = self as unknown as ServiceWorkerGlobalScope;
 
-/** The app's files of this version, and its page (the same for every route: rendered in the browser). */
+/**
+ * The app's files of this version as the pages used them, and its page (the same for every route:
+ * it renders in the browser). Kept as they are fetched, not all at install: taking every file at
+ * once made a first visit, the coordinator's first minute, more than a second slower.
+ */
 const APP_CACHE = `app-${version}`;
 const APP_FILES = new Set([...build, ...files]);
 const APP_PAGE = '/';
@@ -24,41 +28,57 @@ const KEPT_DATA = /^\/api\/(me|incidents|incidents\/[^/]+)$/;
 /** Pages the server renders itself (an alert's answer link): never answered with the app. */
 const SERVER_PAGES = /^\/(a|api)\//;
 
-worker.addEventListener('install', (event) => {
-  event.waitUntil(
-    (async () => {
-      // Notifications matter more than the offline app: a failure to keep the files (storage
-      // full, say) does not stop the worker; the app then simply needs the network.
-      const cache = await caches.open(APP_CACHE);
-      await cache.addAll([...APP_FILES, APP_PAGE]).catch(() => caches.delete(APP_CACHE));
-      await worker.skipWaiting();
-    })(),
-  );
-});
+worker.addEventListener('install', () => void worker.skipWaiting());
 
 worker.addEventListener('activate', (event) => {
   event.waitUntil(
     (async () => {
       for (const name of await caches.keys()) if (name !== APP_CACHE && name !== DATA_CACHE) await caches.delete(name);
+      // A page's request starts while the worker is still starting, not after.
+      await worker.registration.navigationPreload?.enable().catch(() => undefined);
       await worker.clients.claim();
     })(),
   );
 });
 
 /**
+ * Keeps a good answer under `key` beside the page's use of it, not before: an incident's network
+ * is large, and the board waits for it. A failure to keep (storage full) only costs the offline use.
+ */
+function keep(event: FetchEvent, cacheName: string, key: RequestInfo, response: Response): void {
+  if (!response.ok || response.type !== 'basic') return;
+  const copy = response.clone();
+  event.waitUntil(
+    caches
+      .open(cacheName)
+      .then((cache) => cache.put(key, copy))
+      .catch(() => undefined),
+  );
+}
+
+/**
  * From the network while there is one, keeping a good answer; the kept one only when the network
  * fails (an answer such as 401 is passed on as it is: the page sends the user to sign in).
  */
-async function networkFirst(request: Request, cacheName: string): Promise<Response> {
+async function networkFirst(event: FetchEvent, cacheName: string, key: RequestInfo = event.request): Promise<Response> {
   try {
-    const response = await fetch(request);
-    if (response.ok && response.type === 'basic') await (await caches.open(cacheName)).put(request, response.clone());
+    const response = ((await event.preloadResponse.catch(() => undefined)) as Response | undefined) ?? (await fetch(event.request));
+    keep(event, cacheName, key, response);
     return response;
   } catch (error) {
-    const kept = await caches.match(request, { cacheName });
+    const kept = await caches.match(key, { cacheName });
     if (kept) return kept;
     throw error;
   }
+}
+
+/** The app's files never change within a version: the kept one, else the network's, kept. */
+async function keptFirst(event: FetchEvent): Promise<Response> {
+  const kept = await caches.match(event.request, { cacheName: APP_CACHE });
+  if (kept) return kept;
+  const response = await fetch(event.request);
+  keep(event, APP_CACHE, event.request, response);
+  return response;
 }
 
 worker.addEventListener('fetch', (event) => {
@@ -70,16 +90,13 @@ worker.addEventListener('fetch', (event) => {
     if (url.pathname === '/api/session' || url.pathname === '/api/sessions') event.waitUntil(caches.delete(DATA_CACHE));
     return;
   }
+  // Any route's page is the app's page: the last one fetched serves every route without a network.
   if (request.mode === 'navigate') {
-    // Without a network, the app's page (kept at install); it opens the route itself.
-    if (!SERVER_PAGES.test(url.pathname)) event.respondWith(fetch(request).catch(async (error: unknown) => (await caches.match(APP_PAGE, { cacheName: APP_CACHE })) ?? Promise.reject(error)));
+    if (!SERVER_PAGES.test(url.pathname)) event.respondWith(networkFirst(event, APP_CACHE, APP_PAGE));
     return;
   }
-  if (APP_FILES.has(url.pathname)) {
-    event.respondWith(caches.match(request, { cacheName: APP_CACHE }).then((kept) => kept ?? fetch(request)));
-    return;
-  }
-  if (KEPT_DATA.test(url.pathname) && url.search === '') event.respondWith(networkFirst(request, DATA_CACHE));
+  if (APP_FILES.has(url.pathname)) return event.respondWith(keptFirst(event));
+  if (KEPT_DATA.test(url.pathname) && url.search === '') event.respondWith(networkFirst(event, DATA_CACHE));
 });
 
 function payloadOf(event: PushEvent): PushPayload | null {
