@@ -162,10 +162,12 @@ describe('incident board in Chromium', () => {
       await coordinator.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 15000 });
       await coordinator.reload();
       await expect.poll(() => board.getAttribute('data-synced'), { timeout: 15000 }).toBe('true');
+      // The last page opened is a file (the manifest): it does not take the app page's place.
+      await coordinator.goto(`${own.url}/manifest.webmanifest`);
 
       await own.stop({ keepData: true });
       expect(await fetch(own.url).then(() => 'reached', () => 'unreachable')).toBe('unreachable');
-      await coordinator.reload();
+      await coordinator.goto(`${own.url}/incidents/${incident.id}`);
       await expect.poll(() => coordinator.getByRole('heading', { name: 'Zonder netwerk' }).count(), { timeout: 15000 }).toBe(1);
       const first = coordinator.getByTestId('location-list').locator('button.location').first();
       const locationId = (await first.getAttribute('data-location'))!;

@@ -47,6 +47,8 @@ worker.addEventListener('activate', (event) => {
  */
 function keep(event: FetchEvent, cacheName: string, key: RequestInfo, response: Response): void {
   if (!response.ok || response.type !== 'basic') return;
+  // Only a page can stand for the app's page (a file opened as a page, the manifest say, cannot).
+  if (key === APP_PAGE && !response.headers.get('content-type')?.startsWith('text/html')) return;
   const copy = response.clone();
   event.waitUntil(
     caches
