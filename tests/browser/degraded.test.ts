@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { seriousViolations } from '../helpers/axe';
-import { PHONE, SHOTS, WIDE, launchBrowser, pageErrors, signedInPage } from '../helpers/browser';
+import { PHONE, SHOTS, WIDE, expectNoPageErrors, launchBrowser, signedInPage } from '../helpers/browser';
 import { HttpClient } from '../helpers/http-client';
 import { startProcessServer, type ProcessServer } from '../helpers/process-server';
 import { DEMO_PASSWORD } from '../helpers/server';
@@ -21,9 +21,7 @@ beforeAll(async () => {
   execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=16m', 'tmpfs', mount]);
   [server, browser] = await Promise.all([startProcessServer({ dataDir: mount }), launchBrowser()]);
 });
-afterEach(() => {
-  expect(pageErrors.splice(0), 'errors thrown in the pages and not caught').toEqual([]);
-});
+afterEach(expectNoPageErrors);
 afterAll(async () => {
   await browser?.close();
   await server?.stop({ keepData: true });

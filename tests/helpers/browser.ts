@@ -12,7 +12,12 @@ export const WIDE = { width: 1600, height: 1000 };
  * a browser from {@link launchBrowser}. A click whose handler throws does nothing the user can
  * see: that is how a tap went missing before the board was loaded, so a browser test fails on any.
  */
-export const pageErrors: string[] = [];
+const pageErrors: string[] = [];
+
+/** Fails the test that has just run if a page threw an error it did not catch (see {@link pageErrors}). */
+export function expectNoPageErrors(): void {
+  expect(pageErrors.splice(0), 'errors thrown in the pages and not caught').toEqual([]);
+}
 
 /** Launches Debian's Chromium headless with the flags this closed network needs. */
 export async function launchBrowser(): Promise<Browser> {
@@ -58,9 +63,7 @@ export function browserSuite({ env }: { env?: () => Promise<Record<string, strin
     const extra = env ? await env() : {};
     [server, browser] = await Promise.all([startProcessServer({ env: extra }), launchBrowser()]);
   });
-  afterEach(() => {
-    expect(pageErrors.splice(0), 'errors thrown in the pages and not caught').toEqual([]);
-  });
+  afterEach(expectNoPageErrors);
   afterAll(async () => {
     await browser?.close();
     await server?.stop();

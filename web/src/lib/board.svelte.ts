@@ -136,7 +136,7 @@ export class Board {
     this.loaded = false;
     // A browser copy keeps reports made offline across a reload or a closed tab until the
     // server has them; y-indexeddb may merge its own entries, which is fine for a cache.
-    this.persistence = typeof indexedDB === 'undefined' ? undefined : new IndexeddbPersistence(this.cacheName, this.doc);
+    this.persistence = this.keepsCopy ? new IndexeddbPersistence(this.cacheName, this.doc) : undefined;
     const doc = this.doc;
     this.persistence?.once('synced', () => {
       if (doc === this.doc && reportsRoot(doc).size > 0) this.loaded = true;
