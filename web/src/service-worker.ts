@@ -10,6 +10,7 @@
 // so that a board opened before opens again without a network, on its browser copy.
 
 import { build, files, version } from '$service-worker';
+import { DATA_CACHE, KEPT_DATA, type KeepMessage } from '$lib/offline-copy';
 import type { PushPayload } from '$shared/reach';
 
 const worker = self as unknown as ServiceWorkerGlobalScope;
@@ -22,9 +23,8 @@ const worker = self as unknown as ServiceWorkerGlobalScope;
 const APP_CACHE = `app-${version}`;
 const APP_FILES = new Set([...build, ...files]);
 const APP_PAGE = '/';
-/** The last answers of the API the board needs to open: who is signed in, the incidents, one incident. */
-const DATA_CACHE = 'data';
-const KEPT_DATA = /^\/api\/(me|incidents|incidents\/[^/]+)$/;
+/** Requests that sign in (with a password, or by setting one from an invitation) or out. */
+const SESSION_CHANGES = /^\/api\/(session|sessions|invitations\/[^/]+)$/;
 /** Pages the server renders itself (an alert's answer link): never answered with the app. */
 const SERVER_PAGES = /^\/(a|api)\//;
 
@@ -83,13 +83,55 @@ async function keptFirst(event: FetchEvent): Promise<Response> {
   return response;
 }
 
+/**
+ * Signing in or out: the kept answers were someone's session, and go before the answer reaches the
+ * page (which then loads the new session's). Who signed in is kept at once: after signing in, the
+ * app goes on without asking `/api/me` again, and a board reloaded without a network needs it.
+ */
+async function signingInOrOut(event: FetchEvent): Promise<Response> {
+  await caches.delete(DATA_CACHE).catch(() => undefined);
+  const response = await fetch(event.request);
+  if (event.request.method === 'POST' && response.ok) event.waitUntil(keepWhoIsSignedIn());
+  return response;
+}
+
+async function keepWhoIsSignedIn(): Promise<void> {
+  const response = await fetch('/api/me').catch(() => null);
+  if (!response?.ok) return;
+  await (await caches.open(DATA_CACHE)).put('/api/me', response).catch(() => undefined);
+}
+
+/**
+ * A page loaded before this worker controlled it (a browser new to Zorgbeeld) names the app's files
+ * and the page it fetched: they are kept as if they had passed through here. Mostly from the
+ * browser's own cache, so not fetched again; who is signed in is asked anew.
+ */
+async function keepLoad({ page, files }: KeepMessage['keep']): Promise<void> {
+  const cache = await caches.open(APP_CACHE);
+  const keepOne = async (path: string, key: string = path) => {
+    if (await cache.match(key)) return;
+    const response = await fetch(path).catch(() => null);
+    if (!response?.ok || response.type !== 'basic') return;
+    if (key === APP_PAGE && !response.headers.get('content-type')?.startsWith('text/html')) return;
+    await cache.put(key, response).catch(() => undefined);
+  };
+  const kept = files.filter((path) => APP_FILES.has(path)).map((path) => keepOne(path));
+  if (page !== null && !SERVER_PAGES.test(page)) kept.push(keepOne(page, APP_PAGE), keepWhoIsSignedIn());
+  await Promise.all(kept);
+}
+
+worker.addEventListener('message', (event) => {
+  const keep = (event.data as Partial<KeepMessage> | null)?.keep;
+  if (!keep || !(keep.page === null || (typeof keep.page === 'string' && keep.page.startsWith('/'))) || !Array.isArray(keep.files)) return;
+  event.waitUntil(keepLoad({ page: keep.page, files: keep.files.filter((f): f is string => typeof f === 'string').slice(0, 1000) }));
+});
+
 worker.addEventListener('fetch', (event) => {
   const request = event.request;
   const url = new URL(request.url);
   if (url.origin !== worker.location.origin) return;
   if (request.method !== 'GET') {
-    // Signing in or out: the kept answers were someone's session, and go.
-    if (url.pathname === '/api/session' || url.pathname === '/api/sessions') event.waitUntil(caches.delete(DATA_CACHE));
+    if (SESSION_CHANGES.test(url.pathname)) event.respondWith(signingInOrOut(event));
     return;
   }
   // Any route's page is the app's page: the last one fetched serves every route without a network.

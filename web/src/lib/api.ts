@@ -1,5 +1,6 @@
 import type { ApiError } from '$shared/result';
 import { i18n } from './i18n.svelte';
+import { answerKeeper } from './offline-copy';
 
 /** A failed API call, with the server's sentence in the user's language. */
 export class ApiFailure extends Error {
@@ -16,6 +17,7 @@ export class ApiFailure extends Error {
 /** Calls the JSON API; returns `data` or throws {@link ApiFailure} with a sentence to show. */
 export async function api<T>(path: string, { method = 'GET', body, raw }: { method?: string; body?: unknown; raw?: BodyInit } = {}): Promise<T> {
   let response: Response;
+  const keep = method === 'GET' ? answerKeeper(`/api${path}`) : null;
   try {
     response = await fetch(`/api${path}`, {
       method,
@@ -29,6 +31,7 @@ export async function api<T>(path: string, { method = 'GET', body, raw }: { meth
   } catch {
     throw new ApiFailure(0, { code: 'internal', message: i18n.t('offlineError') });
   }
+  keep?.(response);
   const payload = (await response.json().catch(() => null)) as { data?: T; error?: ApiError } | null;
   if (!response.ok || !payload || payload.error) {
     throw new ApiFailure(response.status, payload?.error ?? { code: 'internal', message: i18n.t('offlineError') });

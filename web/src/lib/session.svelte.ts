@@ -1,5 +1,6 @@
 import type { FailedSignIns, PublicUser, SignedIn } from '$shared/domain';
 import { api, ApiFailure } from './api';
+import { signingIn } from './offline-copy';
 
 /** Who is signed in on this tab; loaded once from `/api/me`. */
 class Session {
@@ -22,7 +23,7 @@ class Session {
   }
 
   async signIn(username: string, password: string): Promise<void> {
-    const { failedAttempts, ...user } = await api<SignedIn>('/session', { method: 'POST', body: { username, password } });
+    const { failedAttempts, ...user } = await signingIn(() => api<SignedIn>('/session', { method: 'POST', body: { username, password } }));
     this.user = user;
     this.failedAttempts = failedAttempts;
   }
