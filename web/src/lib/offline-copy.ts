@@ -8,6 +8,9 @@ export const DATA_CACHE = 'data';
 /** Those answers: who is signed in, the incidents, one incident. */
 export const KEPT_DATA = /^\/api\/(me|incidents|incidents\/[^/]+)$/;
 
+/** How long a page fetches nothing before its first load is kept. */
+const QUIET_MS = 1000;
+
 /** What a page asks of the worker once it controls the page: keep these files and this page (null: told before). */
 export interface KeepMessage {
   keep: { page: string | null; files: string[] };
@@ -70,13 +73,28 @@ export function keepThisLoad(): void {
       if (entry.workerStart === 0 && url.origin === location.origin) files.push(url.pathname);
     }
   };
-  const tell = () => {
+  let waiting = false;
+  const post = () => {
+    waiting = false;
     const controller = navigator.serviceWorker.controller;
     if (!controller || (page === null && files.length === 0)) return;
     const message: KeepMessage = { keep: { page, files: [...new Set(files)] } };
     controller.postMessage(message);
     page = null;
     files = [];
+  };
+  // Once the page has fetched nothing for a while and has nothing else to do: keeping competes
+  // with opening the board, and made the first opening about 0.2 s slower when it ran at once
+  // (docs/benchmark-notes.md).
+  let quiet: ReturnType<typeof setTimeout> | undefined;
+  const tell = () => {
+    clearTimeout(quiet);
+    quiet = setTimeout(() => {
+      if (waiting) return;
+      waiting = true;
+      if ('requestIdleCallback' in window) requestIdleCallback(post, { timeout: 10000 });
+      else post();
+    }, QUIET_MS);
   };
   note(performance.getEntriesByType('resource'));
   new PerformanceObserver((list) => {
