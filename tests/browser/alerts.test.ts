@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PHONE, WIDE, SHOTS, browserSuite, signedInPage } from '../helpers/browser';
 import { HttpClient } from '../helpers/http-client';
+import { startProcessServer } from '../helpers/process-server';
 import { DEMO_PASSWORD } from '../helpers/server';
 
 const suite = browserSuite();
@@ -46,5 +47,45 @@ describe('alerting in Chromium', () => {
     expect(second.status).toBe(201);
     const late = await signedInPage(suite.browser, suite.server.url, 'coordinator', DEMO_PASSWORD, PHONE);
     await expect.poll(() => late.getByTestId('alert-banner').textContent(), { timeout: 10000 }).toContain('Tweede alarm');
+  });
+
+  it('an answer tapped without a connection is kept on the device and reaches GHOR once the server is back, also after the tab was closed', async () => {
+    const own = await startProcessServer();
+    try {
+      const api = await new HttpClient(own.url).signIn('ghor', DEMO_PASSWORD);
+      const incident = (await api.post('/api/incidents', { title: 'Stroomuitval Heerlen', grip: 2 })).body.data;
+      const coordinator = await signedInPage(suite.browser, own.url, 'coordinator', DEMO_PASSWORD, PHONE);
+      await coordinator.goto(`${own.url}/incidents`);
+      const sent = await api.post(`/api/incidents/${incident.id}/alerts`, { message: 'Stroomuitval in Heerlen-Noord.', grip: 2, target: { all: true } });
+      expect(sent.status).toBe(201);
+      const banner = coordinator.getByTestId('alert-banner');
+      await expect.poll(() => banner.textContent(), { timeout: 10000 }).toContain('Stroomuitval in Heerlen-Noord.');
+
+      await own.stop({ keepData: true });
+      await banner.getByRole('button', { name: 'Nee, niet getroffen' }).click();
+      // Not the sentence "try again": the answer is kept, and the banner says so.
+      await expect.poll(() => banner.getByTestId('answer-kept').textContent(), { timeout: 15000 }).toContain('"Nee, niet getroffen" is bewaard op dit apparaat');
+      expect(await banner.getByRole('button', { name: 'Nee, niet getroffen' }).count()).toBe(0);
+      await coordinator.screenshot({ path: `${SHOTS}/alert-answer-kept-phone.png` });
+      // The tab goes (a phone reclaims it); the answer waits on the device.
+      const context = coordinator.context();
+      await coordinator.close();
+
+      const again = await startProcessServer({ dataDir: own.dataDir, env: { PORT: new URL(own.url).port } });
+      try {
+        const ghor = await new HttpClient(again.url).signIn('ghor', DEMO_PASSWORD);
+        const answers = async () => (await ghor.get(`/api/incidents/${incident.id}/alerts`)).body.data[0].acknowledgements.map((a: { username: string; answer: string }) => `${a.username}:${a.answer}`);
+        expect(await answers()).toEqual([]);
+        const later = await context.newPage();
+        await later.goto(`${again.url}/incidents`);
+        await expect.poll(answers, { timeout: 15000 }).toEqual(['coordinator:no']);
+        await expect.poll(() => later.getByTestId('alert-banner').count(), { timeout: 10000 }).toBe(0);
+        expect(await later.evaluate(() => Object.keys(localStorage).filter((key) => key.startsWith('zorgbeeld:unsent-answers:')))).toEqual([]);
+      } finally {
+        await again.stop();
+      }
+    } finally {
+      await own.stop();
+    }
   });
 });

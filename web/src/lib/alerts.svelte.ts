@@ -1,10 +1,16 @@
 import { io, type Socket } from 'socket.io-client';
-import type { AckAnswer, Acknowledgement, AlertNotice, AlertStatus } from '$shared/alert';
+import { ACK_ANSWERS, type AckAnswer, type AlertNotice, type AlertStatus } from '$shared/alert';
 import type { PublicUser } from '$shared/domain';
 import type { Result } from '$shared/result';
 import type { ClientToServerEvents, OnlineUser, ServerToClientEvents } from '$shared/wire';
 import { beep } from './beep';
 import { i18n } from './i18n.svelte';
+
+/** The socket could not carry a call (no connection, or no answer in time): worth trying again. */
+class NoConnection extends Error {}
+
+/** Where a user's answers given without a connection wait on this device, across reloads. */
+const unsentKey = (userId: string) => `zorgbeeld:unsent-answers:${userId}`;
 
 /**
  * The socket.io connection of this tab: alerts for a coordinator (a banner until acknowledged),
@@ -16,6 +22,11 @@ class Alerts {
   /** Statuses of alerts, by id (GHOR and observers). */
   statuses = $state.raw<Map<string, AlertStatus>>(new Map());
   online = $state.raw<OnlineUser[]>([]);
+  /**
+   * Answers to alerts given without a connection (a basement, a lift), by alert: kept on this
+   * device and sent as soon as the socket connects, so an answer tapped once is not lost.
+   */
+  unsent = $state.raw<Map<string, AckAnswer>>(new Map());
   connected = $state(false);
   private socket: Socket<ServerToClientEvents, ClientToServerEvents> | null = null;
   private userId: string | null = null;
@@ -27,9 +38,13 @@ class Alerts {
     this.disconnect();
     this.userId = user?.id ?? null;
     if (!user) return;
+    this.unsent = readUnsent(user.id);
     const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({ transports: ['websocket', 'polling'] });
     this.socket = socket;
-    socket.on('connect', () => (this.connected = true));
+    socket.on('connect', () => {
+      this.connected = true;
+      void this.sendUnsent();
+    });
     socket.on('disconnect', () => (this.connected = false));
     socket.on('alert', (notice) => this.receive(notice));
     socket.on('alert:acked', (ack) => (this.pending = this.pending.filter((n) => n.alert.id !== ack.alertId)));
@@ -57,11 +72,47 @@ class Alerts {
     this.statuses = next;
   }
 
-  /** Acknowledges an alert with the answer to "are you hit?". */
-  async acknowledge(alertId: string, answer: AckAnswer): Promise<Acknowledgement> {
-    const result = await this.call((socket) => socket.emitWithAck('alert:ack', { alertId, answer }));
+  /**
+   * Acknowledges an alert with the answer to "are you hit?". Without a connection the answer is
+   * kept and sent when there is one ('kept'); a refusal by the server throws its sentence.
+   */
+  async acknowledge(alertId: string, answer: AckAnswer): Promise<'sent' | 'kept'> {
+    try {
+      await this.call((socket) => socket.emitWithAck('alert:ack', { alertId, answer }));
+    } catch (error) {
+      if (!(error instanceof NoConnection)) throw error;
+      this.setUnsent(new Map(this.unsent).set(alertId, answer));
+      return 'kept';
+    }
     this.pending = this.pending.filter((n) => n.alert.id !== alertId);
-    return result;
+    return 'sent';
+  }
+
+  /** Sends the answers kept without a connection, one by one; stops at the first that cannot go yet. */
+  private async sendUnsent(): Promise<void> {
+    for (const [alertId, answer] of this.unsent) {
+      try {
+        await this.call((socket) => socket.emitWithAck('alert:ack', { alertId, answer }));
+        this.pending = this.pending.filter((n) => n.alert.id !== alertId);
+      } catch (error) {
+        if (error instanceof NoConnection) return;
+        // Refused (the alert is gone, say): trying again would not help; the banner asks anew.
+      }
+      const next = new Map(this.unsent);
+      next.delete(alertId);
+      this.setUnsent(next);
+    }
+  }
+
+  private setUnsent(next: Map<string, AckAnswer>): void {
+    this.unsent = next;
+    if (!this.userId) return;
+    try {
+      if (next.size === 0) localStorage.removeItem(unsentKey(this.userId));
+      else localStorage.setItem(unsentKey(this.userId), JSON.stringify([...next]));
+    } catch {
+      // No storage (private mode, full): the answer still waits in this tab.
+    }
   }
 
   /** Sends an alert (GHOR). */
@@ -70,9 +121,9 @@ class Alerts {
   }
 
   private async call<T>(emit: (socket: Socket<ServerToClientEvents, ClientToServerEvents>) => Promise<Result<T>>): Promise<T> {
-    if (!this.socket?.connected) throw new Error(i18n.t('offlineError'));
+    if (!this.socket?.connected) throw new NoConnection(i18n.t('offlineError'));
     const result = await emit(this.socket.timeout(10000) as unknown as Socket<ServerToClientEvents, ClientToServerEvents>).catch(() => {
-      throw new Error(i18n.t('offlineError'));
+      throw new NoConnection(i18n.t('offlineError'));
     });
     if ('error' in result) throw new Error(result.error.message);
     return result.data;
@@ -84,6 +135,17 @@ class Alerts {
     this.socket = null;
     this.pending = [];
     this.connected = false;
+  }
+}
+
+/** The answers a user gave on this device without a connection, as kept by {@link Alerts.setUnsent}. */
+function readUnsent(userId: string): Map<string, AckAnswer> {
+  try {
+    const kept = JSON.parse(localStorage.getItem(unsentKey(userId)) ?? '[]') as unknown;
+    if (!Array.isArray(kept)) return new Map();
+    return new Map(kept.filter((e): e is [string, AckAnswer] => Array.isArray(e) && typeof e[0] === 'string' && (ACK_ANSWERS as readonly unknown[]).includes(e[1])));
+  } catch {
+    return new Map();
   }
 }
 
