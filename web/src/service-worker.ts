@@ -10,7 +10,7 @@
 // so that a board opened before opens again without a network, on its browser copy.
 
 import { build, files, version } from '$service-worker';
-import { DATA_CACHE, KEPT_DATA, type KeepMessage } from '$lib/offline-copy';
+import { DATA_CACHE, KEPT_DATA, putInCache, type KeepMessage } from '$lib/offline-copy';
 import type { PushPayload } from '$shared/reach';
 
 const worker = self as unknown as ServiceWorkerGlobalScope;
@@ -46,16 +46,14 @@ worker.addEventListener('activate', (event) => {
  * is large, and the board waits for it. A failure to keep (storage full) only costs the offline use.
  */
 function keep(event: FetchEvent, cacheName: string, key: RequestInfo, response: Response): void {
-  if (!response.ok || response.type !== 'basic') return;
+  if (keepable(key, response)) event.waitUntil(putInCache(cacheName, key, response.clone()));
+}
+
+/** Whether an answer may be kept under `key`: a good one of this origin, and for the app's page a page. */
+function keepable(key: RequestInfo, response: Response): boolean {
+  if (!response.ok || response.type !== 'basic') return false;
   // Only a page can stand for the app's page (a file opened as a page, the manifest say, cannot).
-  if (key === APP_PAGE && !response.headers.get('content-type')?.startsWith('text/html')) return;
-  const copy = response.clone();
-  event.waitUntil(
-    caches
-      .open(cacheName)
-      .then((cache) => cache.put(key, copy))
-      .catch(() => undefined),
-  );
+  return key !== APP_PAGE || response.headers.get('content-type')?.startsWith('text/html') === true;
 }
 
 /**
@@ -97,8 +95,7 @@ async function signingInOrOut(event: FetchEvent): Promise<Response> {
 
 async function keepWhoIsSignedIn(): Promise<void> {
   const response = await fetch('/api/me').catch(() => null);
-  if (!response?.ok) return;
-  await (await caches.open(DATA_CACHE)).put('/api/me', response).catch(() => undefined);
+  if (response?.ok) await putInCache(DATA_CACHE, '/api/me', response);
 }
 
 /**
@@ -107,13 +104,10 @@ async function keepWhoIsSignedIn(): Promise<void> {
  * browser's own cache, so not fetched again; who is signed in is asked anew.
  */
 async function keepLoad({ page, files }: KeepMessage['keep']): Promise<void> {
-  const cache = await caches.open(APP_CACHE);
   const keepOne = async (path: string, key: string = path) => {
-    if (await cache.match(key)) return;
+    if (await caches.match(key, { cacheName: APP_CACHE })) return;
     const response = await fetch(path).catch(() => null);
-    if (!response?.ok || response.type !== 'basic') return;
-    if (key === APP_PAGE && !response.headers.get('content-type')?.startsWith('text/html')) return;
-    await cache.put(key, response).catch(() => undefined);
+    if (response && keepable(key, response)) await putInCache(APP_CACHE, key, response);
   };
   const kept = files.filter((path) => APP_FILES.has(path)).map((path) => keepOne(path));
   if (page !== null && !SERVER_PAGES.test(page)) kept.push(keepOne(page, APP_PAGE), keepWhoIsSignedIn());

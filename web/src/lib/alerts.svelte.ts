@@ -78,22 +78,26 @@ class Alerts {
    */
   async acknowledge(alertId: string, answer: AckAnswer): Promise<'sent' | 'kept'> {
     try {
-      await this.call((socket) => socket.emitWithAck('alert:ack', { alertId, answer }));
+      await this.sendAnswer(alertId, answer);
+      return 'sent';
     } catch (error) {
       if (!(error instanceof NoConnection)) throw error;
       this.setUnsent(new Map(this.unsent).set(alertId, answer));
       return 'kept';
     }
+  }
+
+  /** Sends one answer; once the server has it, its alert leaves the banner. */
+  private async sendAnswer(alertId: string, answer: AckAnswer): Promise<void> {
+    await this.call((socket) => socket.emitWithAck('alert:ack', { alertId, answer }));
     this.pending = this.pending.filter((n) => n.alert.id !== alertId);
-    return 'sent';
   }
 
   /** Sends the answers kept without a connection, one by one; stops at the first that cannot go yet. */
   private async sendUnsent(): Promise<void> {
     for (const [alertId, answer] of this.unsent) {
       try {
-        await this.call((socket) => socket.emitWithAck('alert:ack', { alertId, answer }));
-        this.pending = this.pending.filter((n) => n.alert.id !== alertId);
+        await this.sendAnswer(alertId, answer);
       } catch (error) {
         if (error instanceof NoConnection) return;
         // Refused (the alert is gone, say): trying again would not help; the banner asks anew.

@@ -30,13 +30,16 @@ function controlled(): boolean {
 export function answerKeeper(path: string): ((response: Response) => void) | null {
   if (controlled() || typeof caches === 'undefined' || !KEPT_DATA.test(new URL(path, location.href).pathname)) return null;
   return (response) => {
-    if (!response.ok) return;
-    const copy = response.clone();
-    void caches
-      .open(DATA_CACHE)
-      .then((cache) => cache.put(path, copy))
-      .catch(() => undefined);
+    if (response.ok) void putInCache(DATA_CACHE, path, response.clone());
   };
+}
+
+/** Puts an answer into a cache (the worker's and the pages' one way); a failure to keep (storage full) only costs the offline use. */
+export function putInCache(cacheName: string, key: RequestInfo, response: Response): Promise<void> {
+  return caches
+    .open(cacheName)
+    .then((cache) => cache.put(key, response))
+    .catch(() => undefined);
 }
 
 /**
@@ -73,9 +76,8 @@ export function keepThisLoad(): void {
       if (entry.workerStart === 0 && url.origin === location.origin) files.push(url.pathname);
     }
   };
-  let waiting = false;
+  // Nothing noted since the last message: nothing to say (so a second call is harmless).
   const post = () => {
-    waiting = false;
     const controller = navigator.serviceWorker.controller;
     if (!controller || (page === null && files.length === 0)) return;
     const message: KeepMessage = { keep: { page, files: [...new Set(files)] } };
@@ -89,12 +91,7 @@ export function keepThisLoad(): void {
   let quiet: ReturnType<typeof setTimeout> | undefined;
   const tell = () => {
     clearTimeout(quiet);
-    quiet = setTimeout(() => {
-      if (waiting) return;
-      waiting = true;
-      if ('requestIdleCallback' in window) requestIdleCallback(post, { timeout: 10000 });
-      else post();
-    }, QUIET_MS);
+    quiet = setTimeout(() => ('requestIdleCallback' in window ? requestIdleCallback(post, { timeout: 10000 }) : post()), QUIET_MS);
   };
   note(performance.getEntriesByType('resource'));
   new PerformanceObserver((list) => {
