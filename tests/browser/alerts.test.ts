@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PHONE, WIDE, SHOTS, browserSuite, signedInPage } from '../helpers/browser';
 import { HttpClient } from '../helpers/http-client';
-import { startProcessServer } from '../helpers/process-server';
+import { startAgain, startProcessServer } from '../helpers/process-server';
 import { DEMO_PASSWORD } from '../helpers/server';
 
 const suite = browserSuite();
@@ -71,7 +71,7 @@ describe('alerting in Chromium', () => {
       const context = coordinator.context();
       await coordinator.close();
 
-      const again = await startProcessServer({ dataDir: own.dataDir, env: { PORT: new URL(own.url).port } });
+      const again = await startAgain(own);
       try {
         const ghor = await new HttpClient(again.url).signIn('ghor', DEMO_PASSWORD);
         const answers = async () => (await ghor.get(`/api/incidents/${incident.id}/alerts`)).body.data[0].acknowledgements.map((a: { username: string; answer: string }) => `${a.username}:${a.answer}`);

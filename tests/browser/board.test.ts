@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PHONE, WIDE, SHOTS, browserSuite, signedInPage } from '../helpers/browser';
 import { HttpClient } from '../helpers/http-client';
-import { startProcessServer } from '../helpers/process-server';
+import { startAgain, startProcessServer } from '../helpers/process-server';
 import { DEMO_PASSWORD } from '../helpers/server';
 
 const suite = browserSuite();
@@ -96,8 +96,7 @@ describe('incident board in Chromium', () => {
       await coordinator.getByRole('button', { name: 'Groot' }).click();
       await coordinator.screenshot({ path: `${SHOTS}/board-offline-phone.png` });
 
-      const port = new URL(own.url).port;
-      const again = await startProcessServer({ dataDir: own.dataDir, env: { PORT: port } });
+      const again = await startAgain(own);
       try {
         await expect.poll(() => coordinator.getByTestId('connection').textContent(), { timeout: 20000 }).toBe('Verbonden');
         const ghor = await new HttpClient(again.url).signIn('ghor', DEMO_PASSWORD);
@@ -190,7 +189,7 @@ describe('incident board in Chromium', () => {
       await expect.poll(() => coordinator.getByTestId('connection').textContent(), { timeout: 10000 }).toBe('Offline');
       await coordinator.screenshot({ path: `${SHOTS}/board-reopened-offline-phone.png` });
 
-      const again = await startProcessServer({ dataDir: own.dataDir, env: { PORT: new URL(own.url).port } });
+      const again = await startAgain(own);
       try {
         const ghor = await new HttpClient(again.url).signIn('ghor', DEMO_PASSWORD);
         await expect.poll(async () => (await ghor.get(`/api/incidents/${incident.id}/state?format=json`)).body.data.reports[locationId]?.impact, { timeout: 20000 }).toBe('major');

@@ -21,6 +21,14 @@ const ROOT = resolve(import.meta.dirname, '../..');
 export const BUILT_SERVER = 'build/zorgbeeld-server.js';
 
 /**
+ * Starts a stopped server again on its data and at its address: the pages a browser keeps open
+ * (or reopens from its copy) reconnect to the same URL.
+ */
+export function startAgain(server: ProcessServer): Promise<ProcessServer> {
+  return startProcessServer({ dataDir: server.dataDir, env: { PORT: new URL(server.url).port } });
+}
+
+/**
  * Starts `server/index.ts` on port 0 with a temp data dir and no map tiles; resolves with its URL.
  * `built`: the bundle `npm start` runs instead of the sources. `nodeArgs` go to Node itself (e.g.
  * `--cpu-prof`, which NODE_OPTIONS does not take).
