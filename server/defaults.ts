@@ -16,6 +16,10 @@ export const DEFAULTS = {
   earlyStateWaitMs: 250,
   /** A stopping server waits at most this long for the requests in flight before it closes the boards. */
   stopDrainMs: 5000,
+  /** Report changes recorded and sent before they are applied (held) are applied right after, unless applying them took this long (ms) the last time... */
+  heldUpdatesCostlyMs: 0.5,
+  /** ...then they wait this long for more, to be applied together in one Yjs transaction. */
+  heldUpdatesMs: 20,
   /** A checkpoint of the whole state after this many updates. */
   checkpointEvery: 1000,
   /** While an incident's log cannot be written, how often writing is tried again. */

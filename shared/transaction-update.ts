@@ -84,6 +84,35 @@ function encodeChange(store: Y.Doc['store'], before: ReadonlyMap<number, number>
     structs[start].write(encoder, clock - structs[start].id.clock);
     for (let i = start + 1; i < structs.length; i++) structs[i].write(encoder, 0);
   }
+  writeDeletions(encoder, deletions);
+  return encoder.toUint8Array();
+}
+
+/**
+ * Encodes, as Yjs v1, items no document has integrated yet (an update as read, and the server's
+ * stamps made for it), with deletions: an update that gives a peer the same document as applying
+ * them one after the other. Each client's items must follow on from each other, in clock order.
+ */
+export function encodeStructs(items: readonly Y.Item[], deletions: ReadonlyMap<number, readonly { clock: number; len: number }[]>): Uint8Array {
+  const byClient = new Map<number, Y.Item[]>();
+  for (const item of items) {
+    const list = byClient.get(item.id.client);
+    if (list) list.push(item);
+    else byClient.set(item.id.client, [item]);
+  }
+  const encoder = new Y.UpdateEncoderV1();
+  encoding.writeVarUint(encoder.restEncoder, byClient.size);
+  for (const [client, list] of [...byClient].sort((a, b) => b[0] - a[0])) {
+    encoding.writeVarUint(encoder.restEncoder, list.length);
+    encoder.writeClient(client);
+    encoding.writeVarUint(encoder.restEncoder, list[0].id.clock);
+    for (const item of list) item.write(encoder, 0);
+  }
+  writeDeletions(encoder, deletions);
+  return encoder.toUint8Array();
+}
+
+function writeDeletions(encoder: Y.UpdateEncoderV1, deletions: ReadonlyMap<number, readonly { clock: number; len: number }[]>): void {
   encoding.writeVarUint(encoder.restEncoder, deletions.size);
   for (const [client, items] of [...deletions].sort((a, b) => b[0] - a[0])) {
     const merged = sortedAndMerged(items);
@@ -95,7 +124,6 @@ function encodeChange(store: Y.Doc['store'], before: ReadonlyMap<number, number>
       encoder.writeDsLen(item.len);
     }
   }
-  return encoder.toUint8Array();
 }
 
 /** Deleted ranges in clock order, touching ones joined (Yjs does this at cleanup; an open transaction's are unsorted). */

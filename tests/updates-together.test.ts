@@ -1,24 +1,21 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as decoding from 'lib0/decoding';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { generateDemoRegion } from '../shared/demo-region';
 import { addNeed, initIncidentDoc, readNeeds, readReport, setReport, updateNeed } from '../shared/incident-doc';
 import type { RecordedEvent } from '../shared/recorded-event';
-import { CloseCodes, YMessage, YSyncMessage, type CloseCode } from '../shared/wire';
-import { updateFrame } from '../shared/y-frames';
+import { CloseCodes } from '../shared/wire';
 import { RecordType, readLogFile } from '../server/recorder/incident-log';
-import { IncidentRoom, incidentLogFile, replayRecords, type RoomSocket } from '../server/yjs/incident-room';
+import { IncidentRoom, incidentLogFile, replayRecords } from '../server/yjs/incident-room';
 import { DEFAULT_WRITE_BUDGET, WriteBudget } from '../server/yjs/write-budget';
-import type { Author } from '../server/yjs/gate';
+import { clientOf, endOfTurn, seenBy, socketOf } from './helpers/room-sockets';
 import { waitFor } from './helpers/wait-for';
 
-// The room on its own, with in-memory sockets: the frames below reach it within one turn of the
-// event loop, as they do from many clients under load, which a test over the network cannot
-// arrange every time. They wait for the turn's end and are applied in one Yjs transaction
-// (docs/architecture.md, "Per-update work").
+// The room on its own, with in-memory sockets (tests/helpers/room-sockets.ts): the frames below
+// reach it within one turn of the event loop. They wait for the turn's end and are applied in one
+// Yjs transaction (docs/architecture.md, "Per-update work").
 
 const network = generateDemoRegion();
 const organisation = network.organisations.find((o) => network.locations.filter((l) => l.organisationId === o.id).length >= 2)!;
@@ -26,61 +23,9 @@ const [ownA, ownB] = network.locations.filter((l) => l.organisationId === organi
 const foreign = network.locations.find((l) => l.organisationId !== organisation.id)!.id;
 const incidentId = 'inc-together';
 
-interface TestSocket extends RoomSocket {
-  received: Uint8Array[];
-  closedWith: CloseCode | null;
-}
-
-function socketOf(author: Author & { displayName: string }): TestSocket {
-  const socket: TestSocket = {
-    author,
-    received: [],
-    closedWith: null,
-    send(message) {
-      socket.received.push(message);
-    },
-    close(code) {
-      socket.closedWith ??= code;
-    },
-  };
-  return socket;
-}
-
 const staff = () => socketOf({ id: 'u-ghor', username: 'ghor', displayName: 'GHOR', role: 'ghor', organisationId: null });
 const first = () => socketOf({ id: 'u-k1', username: 'k1', displayName: 'K1', role: 'coordinator', organisationId: organisation.id });
 const second = () => socketOf({ id: 'u-k2', username: 'k2', displayName: 'K2', role: 'coordinator', organisationId: organisation.id });
-
-/** A client's document, starting from the room's, that hands out each change it makes as an update frame. */
-function clientOf(room: IncidentRoom) {
-  const doc = new Y.Doc();
-  Y.applyUpdate(doc, Y.encodeStateAsUpdate(room.doc));
-  return {
-    doc,
-    change(make: (doc: Y.Doc) => void): Uint8Array {
-      let update: Uint8Array | undefined;
-      const take = (u: Uint8Array) => (update = u);
-      doc.on('update', take);
-      make(doc);
-      doc.off('update', take);
-      return updateFrame(update!);
-    },
-  };
-}
-
-/** The Yjs updates a socket was sent, applied to a copy of `start`. */
-function seenBy(socket: TestSocket, start: Uint8Array): Y.Doc {
-  const doc = new Y.Doc();
-  Y.applyUpdate(doc, start);
-  for (const message of socket.received) {
-    const decoder = decoding.createDecoder(message);
-    if (decoding.readVarUint(decoder) !== YMessage.sync) continue;
-    const subtype = decoding.readVarUint(decoder);
-    if (subtype === YSyncMessage.update || subtype === YSyncMessage.step2) Y.applyUpdate(doc, decoding.readVarUint8Array(decoder));
-  }
-  return doc;
-}
-
-const endOfTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 describe('updates that arrive together', () => {
   let dataDir: string;
@@ -117,17 +62,16 @@ describe('updates that arrive together', () => {
     const g = clientOf(room);
     const k = clientOf(room);
     let transactions = 0;
-    let seenAtEnd: Y.Doc | null = null;
-    room.doc.on('afterTransaction', () => {
-      transactions++;
-      seenAtEnd = seenBy(watcher, start);
-    });
+    room.doc.on('afterTransaction', () => transactions++);
 
-    // A lone update in its turn goes out once recorded, before Yjs even ends its transaction.
+    // A lone change of a report goes out once recorded, before it is applied at all (held).
     room.receive(ghor, g.change((d) => setReport(d, foreign, { remarks: 'g0' })));
     await endOfTurn();
+    expect(transactions).toBe(0);
+    expect(readReport(seenBy(watcher, start), foreign)).toMatchObject({ remarks: 'g0', stamp: { by: 'ghor' } });
+    // Reading the document applies what is held.
+    expect(readReport(room.doc, foreign)).toMatchObject({ remarks: 'g0', stamp: { by: 'ghor' } });
     expect(transactions).toBe(1);
-    expect(readReport(seenAtEnd!, foreign)).toMatchObject({ remarks: 'g0', stamp: { by: 'ghor' } });
     transactions = 0;
 
     room.receive(ghor, g.change((d) => setReport(d, foreign, { remarks: 'g1' })));
@@ -137,8 +81,10 @@ describe('updates that arrive together', () => {
     room.receive(k2, k.change((d) => setReport(d, ownB, { operation: 'limited' })));
     await endOfTurn();
 
-    // All five came in one turn: one transaction.
-    expect(transactions).toBe(1);
+    // All five came in one turn. The first two are held (nothing they build on is held); the
+    // third builds on the first, so the held two are applied, in one transaction, and the three
+    // others in one more.
+    expect(transactions).toBe(2);
     expect(readReport(room.doc, foreign)).toMatchObject({ remarks: 'g3', impact: 'minor', stamp: { by: 'ghor', onBehalf: true } });
     expect(readReport(room.doc, ownA)).toMatchObject({ remarks: 'k1', stamp: { by: 'k2', onBehalf: false } });
     expect(readReport(room.doc, ownB)).toMatchObject({ operation: 'limited', stamp: { by: 'k2' } });

@@ -49,6 +49,8 @@ interface Touch {
   content: Y.Item['content'];
   deleted: boolean;
   gone: boolean;
+  /** The new item, for an item an update brings (read before applying). */
+  item?: Y.Item;
 }
 
 const NEED_IMMUTABLE = new Set(['id', 'organisationId', 'createdBy', 'createdAt']);
@@ -244,7 +246,7 @@ function touchesOfUpdate(doc: Y.Doc, { structs, ds }: ReadUpdate): Touch[] | 'in
     if (struct.id.clock + struct.length <= Y.getState(doc.store, struct.id.client)) continue;
     const path = placeOf(struct, 0);
     if (!path) return null;
-    result.push({ path, content: struct.content, deleted: false, gone: struct.content instanceof Y.ContentDeleted || deletedHere(struct.id, struct.length) });
+    result.push({ path, content: struct.content, deleted: false, gone: struct.content instanceof Y.ContentDeleted || deletedHere(struct.id, struct.length), item: struct });
   }
   for (const [client, deletions] of ds.clients) {
     for (const { clock, len } of deletions) {
@@ -419,6 +421,66 @@ export function precheckUpdate({ doc, update, author, network }: { doc: Y.Doc; u
     if (typeof owner === 'string' && !mayWrite({ root: ROOTS.needs, writer: author, owner })) return { close: CloseCodes.Forbidden, reason: 'need of another organisation' };
   }
   return null;
+}
+
+/** One report field an update sets, judged before it is applied (see {@link reportWritesOf}). */
+export interface ReportWrite {
+  /** The location and field in one string, for sets of them. */
+  key: string;
+  locationId: string;
+  field: string;
+  value: unknown;
+}
+
+/** The item a map holds under `key` now (deleted or not), as Yjs keeps it. */
+function currentItem(map: Y.Map<unknown>, key: string): Y.Item | undefined {
+  return (map as unknown as { _map: Map<string, Y.Item> })._map.get(key);
+}
+
+/**
+ * The report fields an update sets, when all it does is set report fields that will hold its
+ * values once applied, and every rule is kept: it then needs no applying to be judged, stamped
+ * and recorded (the room's held updates, docs/architecture.md, "Per-update work"). Each new value
+ * follows the field's present value (its left neighbour is that value, nothing on its right), so
+ * no concurrent value can win over it; a field in `held` has a value the document has not been
+ * given yet, and is left to applying. A place the author may not write or a value that breaks
+ * the schema is a refusal, the same as {@link precheckUpdate}'s (what the document has not been
+ * given changes no place of what it has). Null for everything else: that goes the way of every
+ * update.
+ */
+export function reportWritesOf({ doc, update, author, network, held }: { doc: Y.Doc; update: ReadUpdate; author: Author; network: GateNetwork; held?: ReadonlySet<string> }): ReportWrite[] | { close: CloseCode; reason: string } | null {
+  if (update.structs.some((s) => !(s instanceof Y.Item))) return null;
+  const list = touchesOfUpdate(doc, update);
+  if (list === null || list === 'incomplete' || list.length === 0) return null;
+  const verdict = checkTouches(list, author, network);
+  if (!verdict.ok) return { close: verdict.close, reason: verdict.reason };
+  const reports = doc.getMap<Y.Map<unknown>>(ROOTS.reports);
+  const writes = new Map<string, ReportWrite>();
+  for (const touch of list) {
+    if (touch.path[0] !== ROOTS.reports || touch.path.length !== 3 || touch.deleted) continue;
+    if (touch.gone) return null;
+    const [, locationId, field] = touch.path;
+    const key = `${locationId}\u0000${field}`;
+    if (writes.has(key) || held?.has(key)) return null;
+    const item = touch.item!;
+    const map = reports.get(locationId);
+    if (!(map instanceof Y.Map) || item.rightOrigin !== null) return null;
+    const present = currentItem(map, field);
+    const follows = present ? item.origin !== null && item.origin.client === present.id.client && item.origin.clock === present.id.clock + present.length - 1 : item.origin === null;
+    if (!follows) return null;
+    writes.set(key, { key, locationId, field, value: valuesOf(touch.content).values[0] });
+  }
+  // Only report fields, and a deletion only of a value the same update replaces.
+  for (const touch of list) {
+    if (touch.path[0] !== ROOTS.reports || touch.path.length !== 3) return null;
+    if (touch.deleted && !writes.has(`${touch.path[1]}\u0000${touch.path[2]}`)) return null;
+  }
+  return [...writes.values()];
+}
+
+/** The last struct id of the value a map holds under `key`, or null when it never held one. */
+export function lastIdOf(map: Y.Map<unknown>, key: string): Y.ID | null {
+  return currentItem(map, key)?.lastId ?? null;
 }
 
 /**

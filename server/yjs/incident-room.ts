@@ -8,13 +8,13 @@ import type { Stamp } from '../../shared/board-schema';
 import type { IncidentNetwork } from '../../shared/incident';
 import { CloseCodes, YMessage, YSyncMessage, type BoardStatus, type CloseCode } from '../../shared/wire';
 import { writeStamps } from '../../shared/incident-doc';
-import { clocksOf, deletionsOf, encodePart, encodeTransactionUpdate, startPart } from '../../shared/transaction-update';
+import { clocksOf, deletionsOf, encodePart, encodeStructs, encodeTransactionUpdate, startPart } from '../../shared/transaction-update';
 import { awarenessFrame, boardStatusFrame, syncStep1Frame, syncStep2Frame, updateFrame } from '../../shared/y-frames';
 import { IncidentLog, RecordType, StorageError, checkpointReplayStart, decodeCheckpoint, encodeCheckpoint, eventRecord, readLogTail, type LogRecord, type NewRecord } from '../recorder/incident-log';
 import { LogGrowth, type StorageStatus } from './log-growth';
 import { RecentEvents } from './recent-events';
 import type { WriteBudget } from './write-budget';
-import { checkTransaction, precheckUpdate, readUpdate, type Author, type ReadUpdate, type Touched } from './gate';
+import { checkTransaction, lastIdOf, precheckUpdate, readUpdate, reportWritesOf, type Author, type ReadUpdate, type Touched } from './gate';
 import { DEFAULTS } from '../defaults';
 import { checkpointTag, checkpointWorker, type CheckpointBasis, type CheckpointJob } from './checkpoint-worker';
 import type { IncidentRecorder } from '../recorder/recorder';
@@ -178,6 +178,8 @@ export interface RoomOptions {
   log: (message: string) => void;
   readOnly: () => boolean;
   checkpointEvery?: number;
+  /** When held updates wait for more (see IncidentRoom.startHolding); `DEFAULTS.heldUpdatesCostlyMs` and `heldUpdatesMs` unless told otherwise. */
+  holding?: { costlyMs: number; waitMs: number };
   /** Builds the embedded mode's checkpoints away from the event loop; the process's thread unless told otherwise. */
   checkpoints?: { encode(job: CheckpointJob): Promise<Uint8Array>; forget?(room: number): void };
   /** The write budget per user, shared by every room. */
@@ -217,6 +219,19 @@ interface Pending {
   writers: Set<RoomSocket>;
   /** What may happen only once the records are in the log (the need listener). */
   after: (() => void)[];
+}
+
+/** Report changes accepted but not yet applied to the room's document (see IncidentRoom.hold). */
+interface Held {
+  updates: Uint8Array[];
+  /** The report fields they set (`ReportWrite.key`): another change of one is applied, not held. */
+  fields: Set<string>;
+  /** The last held stamp per location: the next stamp follows it. */
+  stamps: Map<string, Y.ID>;
+  /** The server's clock after the held stamps. */
+  serverClock: number;
+  /** Stops the timer that would apply them. */
+  cancel: () => void;
 }
 
 const nothingPending = (): Pending => ({ records: [], updates: [], writers: new Set(), after: [] });
@@ -267,7 +282,12 @@ const AWARENESS_WINDOW_MS = 5000;
  * message handling is synchronous, so messages are processed one at a time in arrival order.
  */
 export class IncidentRoom {
-  doc!: Y.Doc;
+  /** The document without the held updates (see {@link hold}); everything else reads {@link doc}. */
+  private live!: Y.Doc;
+  /** Report changes recorded and sent but not yet applied to {@link live} (see {@link hold}). */
+  private held: Held | null = null;
+  /** How long applying held updates took the last time (see startHolding). */
+  private lastApplyMs = 0;
   private bindings = new Map<number, string>();
   private updatesSinceCheckpoint = 0;
   /** The embedded mode's next checkpoint, built on another thread from these (see checkpointAway). */
@@ -349,17 +369,25 @@ export class IncidentRoom {
 
   private adopt(state: ReplayedState): void {
     this.wholeState = null;
-    this.doc?.destroy();
-    this.doc = state.doc;
+    // What was held is in the log, and so in every state read from it.
+    this.dropHeld();
+    this.live?.destroy();
+    this.live = state.doc;
     this.bindings = state.bindings;
     this.updatesSinceCheckpoint = state.updatesSinceCheckpoint;
     this.sinceCheckpoint = { ...(state.sinceCheckpoint ?? { stateV2: null, updates: [] }), tag: checkpointTag() };
     this.checkpointGeneration++;
-    this.bindings.set(this.doc.clientID, SERVER);
+    this.bindings.set(this.live.clientID, SERVER);
     // Nothing listens to the document's `update` event outside serverChange: while anything
     // does, Yjs walks every client of the document for every transaction to encode it, which
     // in a long incident costs more than all the rest of an update (docs/architecture.md,
     // "Per-update work"). A client's update is encoded from the clients it touched instead.
+  }
+
+  /** The incident's document, holding every accepted update: the held ones are applied first. */
+  get doc(): Y.Doc {
+    this.integrate();
+    return this.live;
   }
 
   /** Number of connected sockets. */
@@ -836,7 +864,132 @@ export class IncidentRoom {
    * follow in a new transaction.
    */
   private receiveUpdates(updates: readonly { socket: RoomSocket; update: Uint8Array }[]): void {
-    for (let next = 0; next < updates.length; ) next = this.applyTogether(updates, next);
+    for (let next = 0; next < updates.length; ) {
+      if (this.hold(updates[next].socket, updates[next].update)) next++;
+      else next = this.applyTogether(updates, next);
+    }
+  }
+
+  /**
+   * The commonest update, a change of report fields, judged, stamped, recorded and sent without
+   * applying it: it is held and applied to the document with the others held meanwhile, in one
+   * Yjs transaction, when anything reads the document ({@link doc}) or after
+   * `DEFAULTS.heldUpdatesMs` (docs/architecture.md, "Held updates"). An update qualifies when the
+   * gate can tell everything from the update and the document without it ({@link reportWritesOf}),
+   * and nothing it builds on is held. False when it is to go the way of every update
+   * ({@link applyTogether}), which applies what is held first. What the gate refuses from the
+   * update alone is refused here, with nothing applied.
+   */
+  private hold(socket: RoomSocket, update: Uint8Array): boolean {
+    const author = socket.author;
+    if (this.shared || this.fault || !this.sockets.has(socket) || this.refused.has(socket) || this.options.readOnly() || !this.options.budget.allows(author.id)) return false;
+    let read: ReadUpdate;
+    try {
+      read = readUpdate(update);
+    } catch {
+      return false;
+    }
+    const live = this.live;
+    const held = this.held;
+    for (const [client, clock] of read.from) {
+      const owner = this.bindings.get(client);
+      // Its structs follow on from the document's (a client's next update after a held one does not).
+      if (clock !== Y.getState(live.store, client) || (owner !== undefined && owner !== author.id)) return false;
+    }
+    const writes = reportWritesOf({ doc: live, update: read, author, network: this.gateNetwork, held: held?.fields });
+    if (!writes) return false;
+    // Refused before anything is applied, what is held included.
+    if (!Array.isArray(writes)) return this.refuse(socket, writes.close, writes.reason, false), true;
+    // The stamps, as writeStamps would write them: each after the location's present stamp.
+    const stamp = this.stampOf(author);
+    const server = live.clientID;
+    let clock = held?.serverClock ?? Y.getState(live.store, server);
+    const reports = live.getMap<Y.Map<unknown>>('reports');
+    const stamps = new Map<string, Y.Item>();
+    for (const { locationId } of writes) {
+      if (stamps.has(locationId)) continue;
+      const map = reports.get(locationId)!;
+      const left = held?.stamps.get(locationId) ?? lastIdOf(map, 'stamp');
+      stamps.set(locationId, new Y.Item(Y.createID(server, clock++), null, left, null, null, left ? null : map, 'stamp', new Y.ContentAny([stamp])));
+    }
+    // The stamp's predecessor is deleted by every peer that integrates the stamp after it (a
+    // map value with nothing on its right deletes its left), so it is not named in the deletions.
+    const accepted = encodeStructs([...(read.structs as Y.Item[]), ...stamps.values()], read.ds.clients);
+    const fields = new Map<string, Record<string, unknown>>();
+    for (const { locationId, field, value } of writes) fields.set(locationId, { ...fields.get(locationId), [field]: value ?? null });
+    const event: RecordedEvent = {
+      type: 'changed',
+      username: author.username,
+      role: author.role,
+      organisationId: author.organisationId,
+      reports: [...fields].map(([locationId, values]) => ({ locationId, organisationId: this.locationById.get(locationId)?.organisationId ?? null, fields: values })),
+      needs: [],
+      picture: [],
+      areas: [],
+      logbook: 0,
+    };
+    try {
+      this.commit([{ update: accepted, user: author.id }], [event]);
+    } catch (error) {
+      if (!(error instanceof StorageError)) throw error;
+      // Nothing was applied: nothing to undo.
+      this.refuse(socket, CloseCodes.StorageUnavailable, error.message, false);
+      return true;
+    }
+    const keep = this.held ?? this.startHolding();
+    keep.updates.push(accepted);
+    for (const write of writes) keep.fields.add(write.key);
+    for (const [locationId, item] of stamps) keep.stamps.set(locationId, item.id);
+    keep.serverClock = clock;
+    if (this.alone) this.sendQueued();
+    for (const client of read.from.keys()) if (!this.bindings.has(client)) this.bindings.set(client, author.id);
+    this.options.budget.charge(author.id, update.length);
+    return true;
+  }
+
+  /**
+   * Held updates are applied right after the turn that sent them, unless applying them took long
+   * the last time (a long incident's thousands of clientIDs make every transaction cost
+   * milliseconds): then after a while, with what was held meanwhile, so that a busy board pays
+   * one transaction for many updates.
+   */
+  private startHolding(): Held {
+    const apply = () => this.integrate();
+    let cancel: () => void;
+    const { costlyMs, waitMs } = this.options.holding ?? { costlyMs: DEFAULTS.heldUpdatesCostlyMs, waitMs: DEFAULTS.heldUpdatesMs };
+    if (this.lastApplyMs >= costlyMs) {
+      const timer = setTimeout(apply, waitMs).unref();
+      cancel = () => clearTimeout(timer);
+    } else {
+      const immediate = setImmediate(apply);
+      cancel = () => clearImmediate(immediate);
+    }
+    this.held = { updates: [], fields: new Set(), stamps: new Map(), serverClock: 0, cancel };
+    return this.held;
+  }
+
+  /** Applies the held updates to the document, in the order they were accepted, in one transaction. */
+  private integrate(): void {
+    const held = this.held;
+    if (!held) return;
+    this.dropHeld();
+    const started = performance.now();
+    this.live.transact((transaction) => {
+      for (const update of held.updates) Y.applyUpdate(this.live, update, SERVER);
+      // They carry the server's stamps: as a remote transaction Yjs would take those for another
+      // peer using the server's clientID, and give the document a new one.
+      transaction.local = true;
+    }, SERVER);
+    this.lastApplyMs = performance.now() - started;
+    if (this.live.store.pendingStructs !== null || this.live.store.pendingDs !== null) {
+      this.options.log(`BUG: yjs ${this.options.incidentId}: held updates left something pending (${this.describePending()}); rebuilt from the log`);
+      this.rebuild();
+    }
+  }
+
+  private dropHeld(): void {
+    this.held?.cancel();
+    this.held = null;
   }
 
   /** Applies updates from `start` in one transaction until one must be undone; returns where to go on. */
@@ -1008,19 +1161,24 @@ export class IncidentRoom {
     return [...missing, this.doc.store.pendingDs ? 'deletions of unknown items' : ''].filter(Boolean).join('; ') || 'unknown';
   }
 
-  /** Writes the server's stamps on the reports and needs a change touched (inside its transaction). */
-  private stamp(author: Author & { displayName?: string }, touched: Touched): void {
-    const reports = [...touched.reports.keys()];
-    const needs = [...touched.needs.keys()];
-    const areas = [...touched.areas];
-    if (reports.length === 0 && needs.length === 0 && areas.length === 0) return;
-    const stamp: Stamp = {
+  /** The server's stamp for a change by `author` now: who, for which organisation, when. */
+  private stampOf(author: Author & { displayName?: string }): Stamp {
+    return {
       by: author.username,
       byName: author.displayName ?? author.username,
       organisationId: author.organisationId,
       onBehalf: author.role === 'ghor' || author.role === 'admin',
       at: this.options.now().toISOString(),
     };
+  }
+
+  /** Writes the server's stamps on the reports and needs a change touched (inside its transaction). */
+  private stamp(author: Author & { displayName?: string }, touched: Touched): void {
+    const reports = [...touched.reports.keys()];
+    const needs = [...touched.needs.keys()];
+    const areas = [...touched.areas];
+    if (reports.length === 0 && needs.length === 0 && areas.length === 0) return;
+    const stamp = this.stampOf(author);
     writeStamps(this.doc, { reports: new Map(reports.map((id) => [id, stamp])), needs: new Map(needs.map((id) => [id, stamp])), areas: new Map(areas.map((id) => [id, stamp])) }, SERVER);
   }
 
@@ -1318,6 +1476,7 @@ export class IncidentRoom {
     this.closed = true;
     this.recorder?.close();
     this.awareness.destroy();
-    this.doc.destroy();
+    this.dropHeld();
+    this.live.destroy();
   }
 }
