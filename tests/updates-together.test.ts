@@ -81,10 +81,11 @@ describe('updates that arrive together', () => {
     room.receive(k2, k.change((d) => setReport(d, ownB, { operation: 'limited' })));
     await endOfTurn();
 
-    // All five came in one turn. The first two are held (nothing they build on is held); the
-    // third builds on the first, so the held two are applied, in one transaction, and the three
-    // others in one more.
-    expect(transactions).toBe(2);
+    // All five came in one turn, all changes of report fields: held, each on its own, and
+    // applied together in one transaction once the document is read.
+    expect(transactions).toBe(0);
+    expect(readReport(room.doc, foreign).remarks).toBe('g3');
+    expect(transactions).toBe(1);
     expect(readReport(room.doc, foreign)).toMatchObject({ remarks: 'g3', impact: 'minor', stamp: { by: 'ghor', onBehalf: true } });
     expect(readReport(room.doc, ownA)).toMatchObject({ remarks: 'k1', stamp: { by: 'k2', onBehalf: false } });
     expect(readReport(room.doc, ownB)).toMatchObject({ operation: 'limited', stamp: { by: 'k2' } });

@@ -172,14 +172,15 @@ export function readUpdate(update: Uint8Array): ReadUpdate {
  * then judged after applying only. `incomplete` when it builds on or deletes items the
  * document lacks.
  */
-function touchesOfUpdate(doc: Y.Doc, { structs, ds }: ReadUpdate): Touch[] | 'incomplete' | null {
+function touchesOfUpdate(doc: Y.Doc, { structs, ds }: ReadUpdate, beyond?: Beyond): Touch[] | 'incomplete' | null {
   const roots = rootNames(doc);
+  const state = (client: number) => beyond?.clock(client) ?? Y.getState(doc.store, client);
   // Each client's structs must follow on from what the document has, without gaps (a Skip is one).
   const reached = new Map<number, number>();
   for (const struct of structs) {
     const client = struct.id.client;
-    const from = reached.get(client) ?? Y.getState(doc.store, client);
-    if (struct.id.clock > from || (struct instanceof Y.Skip && struct.id.clock + struct.length > Y.getState(doc.store, client))) return 'incomplete';
+    const from = reached.get(client) ?? state(client);
+    if (struct.id.clock > from || (struct instanceof Y.Skip && struct.id.clock + struct.length > state(client))) return 'incomplete';
     reached.set(client, Math.max(from, struct.id.clock + struct.length));
   }
   const own = new Map<number, Y.Item[]>();
@@ -207,7 +208,7 @@ function touchesOfUpdate(doc: Y.Doc, { structs, ds }: ReadUpdate): Touch[] | 'in
   const deletedHere = (id: Y.ID, length: number) => (ds.clients.get(id.client) ?? []).some((d) => d.clock < id.clock + length && id.clock < d.clock + d.len);
   const places = new Map<Y.Item, string[] | null>();
   // Built on something neither the update nor the document has: Yjs would keep it pending.
-  const lacking = (id: Y.ID | null) => id !== null && !ownAt(id) && Y.getState(doc.store, id.client) <= id.clock;
+  const lacking = (id: Y.ID | null) => id !== null && !ownAt(id) && state(id.client) <= id.clock;
   // The path of an item of this update: where its parent is, and its own key.
   const placeOf = (item: Y.Item, depth: number): string[] | null => {
     if (places.has(item)) return places.get(item)!;
@@ -216,7 +217,8 @@ function touchesOfUpdate(doc: Y.Doc, { structs, ds }: ReadUpdate): Touch[] | 'in
       const mine = ownAt(id);
       if (mine) return placeOf(mine, depth + 1);
       const theirs = itemAt(doc, id);
-      return theirs ? pathOf(theirs, roots) : null;
+      if (theirs) return pathOf(theirs, roots);
+      return beyond?.at(id)?.path ?? null;
     };
     let path: string[] | null = null;
     const parent = item.parent as unknown;
@@ -243,7 +245,7 @@ function touchesOfUpdate(doc: Y.Doc, { structs, ds }: ReadUpdate): Touch[] | 'in
   for (const struct of structs) {
     if (!(struct instanceof Y.Item)) continue;
     // What the document has already is no change (a reconnecting client re-sends it).
-    if (struct.id.clock + struct.length <= Y.getState(doc.store, struct.id.client)) continue;
+    if (struct.id.clock + struct.length <= state(struct.id.client)) continue;
     const path = placeOf(struct, 0);
     if (!path) return null;
     result.push({ path, content: struct.content, deleted: false, gone: struct.content instanceof Y.ContentDeleted || deletedHere(struct.id, struct.length), item: struct });
@@ -258,11 +260,12 @@ function touchesOfUpdate(doc: Y.Doc, { structs, ds }: ReadUpdate): Touch[] | 'in
           at = mine.id.clock + mine.length;
           continue;
         }
-        const item = itemAt(doc, id);
+        const held = itemAt(doc, id) ? undefined : beyond?.at(id);
+        const item = held?.item ?? itemAt(doc, id);
         // A deletion of something the document does not have yet: it would stay pending.
-        if (!item) return Y.getState(doc.store, client) <= at ? 'incomplete' : null;
+        if (!item) return state(client) <= at ? 'incomplete' : null;
         if (!item.deleted) {
-          const path = pathOf(item, roots);
+          const path = held ? held.path : pathOf(item, roots);
           if (!path) return null;
           result.push({ path, content: item.content, deleted: true, gone: true });
         }
@@ -423,6 +426,17 @@ export function precheckUpdate({ doc, update, author, network }: { doc: Y.Doc; u
   return null;
 }
 
+/**
+ * What the document is to hold beyond what it holds now: the room's held updates (see
+ * {@link reportWritesOf}), each client's clock after them and the place of each item they bring.
+ */
+export interface Beyond {
+  clock(client: number): number | undefined;
+  at(id: Y.ID): { item: Y.Item; path: string[] } | undefined;
+  /** The last held value per report field (`ReportWrite.key`): the present value once applied. */
+  fields: ReadonlyMap<string, Y.ID>;
+}
+
 /** One report field an update sets, judged before it is applied (see {@link reportWritesOf}). */
 export interface ReportWrite {
   /** The location and field in one string, for sets of them. */
@@ -430,6 +444,8 @@ export interface ReportWrite {
   locationId: string;
   field: string;
   value: unknown;
+  /** The item that carries the value (one struct long). */
+  item: Y.Item;
 }
 
 /** The item a map holds under `key` now (deleted or not), as Yjs keeps it. */
@@ -442,15 +458,15 @@ function currentItem(map: Y.Map<unknown>, key: string): Y.Item | undefined {
  * values once applied, and every rule is kept: it then needs no applying to be judged, stamped
  * and recorded (the room's held updates, docs/architecture.md, "Per-update work"). Each new value
  * follows the field's present value (its left neighbour is that value, nothing on its right), so
- * no concurrent value can win over it; a field in `held` has a value the document has not been
- * given yet, and is left to applying. A place the author may not write or a value that breaks
+ * no concurrent value can win over it; the present value is the last held one where `held` has
+ * one, and an update may build on held items as on the document's. A place the author may not write or a value that breaks
  * the schema is a refusal, the same as {@link precheckUpdate}'s (what the document has not been
  * given changes no place of what it has). Null for everything else: that goes the way of every
  * update.
  */
-export function reportWritesOf({ doc, update, author, network, held }: { doc: Y.Doc; update: ReadUpdate; author: Author; network: GateNetwork; held?: ReadonlySet<string> }): ReportWrite[] | { close: CloseCode; reason: string } | null {
+export function reportWritesOf({ doc, update, author, network, held }: { doc: Y.Doc; update: ReadUpdate; author: Author; network: GateNetwork; held?: Beyond }): ReportWrite[] | { close: CloseCode; reason: string } | null {
   if (update.structs.some((s) => !(s instanceof Y.Item))) return null;
-  const list = touchesOfUpdate(doc, update);
+  const list = touchesOfUpdate(doc, update, held);
   if (list === null || list === 'incomplete' || list.length === 0) return null;
   const verdict = checkTouches(list, author, network);
   if (!verdict.ok) return { close: verdict.close, reason: verdict.reason };
@@ -461,14 +477,14 @@ export function reportWritesOf({ doc, update, author, network, held }: { doc: Y.
     if (touch.gone) return null;
     const [, locationId, field] = touch.path;
     const key = `${locationId}\u0000${field}`;
-    if (writes.has(key) || held?.has(key)) return null;
+    if (writes.has(key)) return null;
     const item = touch.item!;
     const map = reports.get(locationId);
     if (!(map instanceof Y.Map) || item.rightOrigin !== null) return null;
-    const present = currentItem(map, field);
-    const follows = present ? item.origin !== null && item.origin.client === present.id.client && item.origin.clock === present.id.clock + present.length - 1 : item.origin === null;
+    const present = held?.fields.get(key) ?? currentItem(map, field)?.lastId;
+    const follows = present ? item.origin !== null && Y.compareIDs(item.origin, present) : item.origin === null;
     if (!follows) return null;
-    writes.set(key, { key, locationId, field, value: valuesOf(touch.content).values[0] });
+    writes.set(key, { key, locationId, field, value: valuesOf(touch.content).values[0], item });
   }
   // Only report fields, and a deletion only of a value the same update replaces.
   for (const touch of list) {

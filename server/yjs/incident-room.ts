@@ -14,7 +14,7 @@ import { IncidentLog, RecordType, StorageError, checkpointReplayStart, decodeChe
 import { LogGrowth, type StorageStatus } from './log-growth';
 import { RecentEvents } from './recent-events';
 import type { WriteBudget } from './write-budget';
-import { checkTransaction, lastIdOf, precheckUpdate, readUpdate, reportWritesOf, type Author, type ReadUpdate, type Touched } from './gate';
+import { checkTransaction, lastIdOf, precheckUpdate, readUpdate, reportWritesOf, type Author, type Beyond, type ReadUpdate, type Touched } from './gate';
 import { DEFAULTS } from '../defaults';
 import { checkpointTag, checkpointWorker, type CheckpointBasis, type CheckpointJob } from './checkpoint-worker';
 import type { IncidentRecorder } from '../recorder/recorder';
@@ -224,8 +224,14 @@ interface Pending {
 /** Report changes accepted but not yet applied to the room's document (see IncidentRoom.hold). */
 interface Held {
   updates: Uint8Array[];
-  /** The report fields they set (`ReportWrite.key`): another change of one is applied, not held. */
-  fields: Set<string>;
+  /** The last held value of each report field they set (`ReportWrite.key`). */
+  fields: Map<string, Y.ID>;
+  /** Each client's clock after them: a client's next update may follow on. */
+  clocks: Map<number, number>;
+  /** The report field values they bring, by `client:clock` (each one struct long), with their places. */
+  items: Map<string, { item: Y.Item; path: string[] }>;
+  /** All of that, for the gate (reportWritesOf). */
+  beyond: Beyond;
   /** The last held stamp per location: the next stamp follows it. */
   stamps: Map<string, Y.ID>;
   /** The server's clock after the held stamps. */
@@ -894,9 +900,9 @@ export class IncidentRoom {
     for (const [client, clock] of read.from) {
       const owner = this.bindings.get(client);
       // Its structs follow on from the document's (a client's next update after a held one does not).
-      if (clock !== Y.getState(live.store, client) || (owner !== undefined && owner !== author.id)) return false;
+      if (clock !== (held?.clocks.get(client) ?? Y.getState(live.store, client)) || (owner !== undefined && owner !== author.id)) return false;
     }
-    const writes = reportWritesOf({ doc: live, update: read, author, network: this.gateNetwork, held: held?.fields });
+    const writes = reportWritesOf({ doc: live, update: read, author, network: this.gateNetwork, held: held?.beyond });
     if (!writes) return false;
     // Refused before anything is applied, what is held included.
     if (!Array.isArray(writes)) return this.refuse(socket, writes.close, writes.reason, false), true;
@@ -938,8 +944,10 @@ export class IncidentRoom {
     }
     const keep = this.held ?? this.startHolding();
     keep.updates.push(accepted);
-    for (const write of writes) keep.fields.add(write.key);
+    for (const write of writes) keep.fields.set(write.key, write.item.id);
     for (const [locationId, item] of stamps) keep.stamps.set(locationId, item.id);
+    for (const write of writes) keep.items.set(`${write.item.id.client}:${write.item.id.clock}`, { item: write.item, path: ['reports', write.locationId, write.field] });
+    for (const [client, clock] of read.to) keep.clocks.set(client, clock);
     keep.serverClock = clock;
     if (this.alone) this.sendQueued();
     for (const client of read.from.keys()) if (!this.bindings.has(client)) this.bindings.set(client, author.id);
@@ -964,27 +972,44 @@ export class IncidentRoom {
       const immediate = setImmediate(apply);
       cancel = () => clearImmediate(immediate);
     }
-    this.held = { updates: [], fields: new Set(), stamps: new Map(), serverClock: 0, cancel };
+    const fields = new Map<string, Y.ID>();
+    const clocks = new Map<number, number>();
+    const items = new Map<string, { item: Y.Item; path: string[] }>();
+    const beyond: Beyond = { clock: (client) => clocks.get(client), at: (id) => items.get(`${id.client}:${id.clock}`), fields };
+    this.held = { updates: [], fields, stamps: new Map(), clocks, items, beyond, serverClock: 0, cancel };
     return this.held;
   }
 
   /** Applies the held updates to the document, in the order they were accepted, in one transaction. */
   private integrate(): void {
-    const held = this.held;
-    if (!held) return;
-    this.dropHeld();
+    if (!this.held) return;
     const started = performance.now();
-    this.live.transact((transaction) => {
-      for (const update of held.updates) Y.applyUpdate(this.live, update, SERVER);
-      // They carry the server's stamps: as a remote transaction Yjs would take those for another
-      // peer using the server's clientID, and give the document a new one.
-      transaction.local = true;
-    }, SERVER);
+    let whole = true;
+    this.live.transact((transaction) => (whole = this.applyHeld(transaction)), SERVER);
     this.lastApplyMs = performance.now() - started;
-    if (this.live.store.pendingStructs !== null || this.live.store.pendingDs !== null) {
-      this.options.log(`BUG: yjs ${this.options.incidentId}: held updates left something pending (${this.describePending()}); rebuilt from the log`);
-      this.rebuild();
-    }
+    if (!whole) this.heldLeftPending();
+  }
+
+  /**
+   * Applies the held updates inside an open transaction (of their own, or the one that applies
+   * the next updates that cannot be held: one transaction for both). False when they left
+   * something pending, which cannot happen (each built only on what the document or an earlier
+   * held update had): then the caller rebuilds the document from the log.
+   */
+  private applyHeld(transaction: Y.Transaction): boolean {
+    const held = this.held;
+    if (!held) return true;
+    this.dropHeld();
+    for (const update of held.updates) Y.applyUpdate(this.live, update, SERVER);
+    // They carry the server's stamps: as a remote transaction Yjs would take those for another
+    // peer using the server's clientID, and give the document a new one.
+    transaction.local = true;
+    return this.live.store.pendingStructs === null && this.live.store.pendingDs === null;
+  }
+
+  private heldLeftPending(): void {
+    this.options.log(`BUG: yjs ${this.options.incidentId}: held updates left something pending (${this.describePending()}); rebuilt from the log`);
+    this.rebuild();
   }
 
   private dropHeld(): void {
@@ -997,7 +1022,11 @@ export class IncidentRoom {
     let next = updates.length;
     let undo: { socket: RoomSocket; close: CloseCode; reason: string; resync?: boolean } | null = null;
     const after: (() => void)[] = [];
-    this.doc.transact((transaction) => {
+    let whole = true;
+    // What is held goes first, in the same transaction.
+    this.live.transact((transaction) => {
+      whole = this.applyHeld(transaction);
+      if (!whole) return;
       for (let i = start; i < updates.length; i++) {
         const { socket, update } = updates[i];
         if (!this.sockets.has(socket) || this.refused.has(socket)) continue;
@@ -1011,6 +1040,10 @@ export class IncidentRoom {
         }
       }
     });
+    if (!whole) {
+      this.heldLeftPending();
+      return start;
+    }
     for (const task of after) task();
     const failed = undo as { socket: RoomSocket; close: CloseCode; reason: string; resync?: boolean } | null;
     if (failed?.resync) this.pending(failed.socket);
