@@ -80,6 +80,9 @@ describe('alerting in Chromium', () => {
         await later.goto(`${again.url}/incidents`);
         await expect.poll(answers, { timeout: 15000 }).toEqual(['coordinator:no']);
         await expect.poll(() => later.getByTestId('alert-banner').count(), { timeout: 10000 }).toBe(0);
+        // And the coordinator is told it went.
+        expect(await later.getByTestId('answer-sent-later').textContent()).toContain('uw bewaarde antwoord "Nee, niet getroffen" is doorgegeven');
+        await later.screenshot({ path: `${SHOTS}/alert-answer-sent-later-phone.png` });
         expect(await later.evaluate(() => Object.keys(localStorage).filter((key) => key.startsWith('zorgbeeld:unsent-answers:')))).toEqual([]);
       } finally {
         await again.stop();

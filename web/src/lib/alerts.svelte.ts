@@ -27,6 +27,8 @@ class Alerts {
    * device and sent as soon as the socket connects, so an answer tapped once is not lost.
    */
   unsent = $state.raw<Map<string, AckAnswer>>(new Map());
+  /** The last kept answer that went once the connection was back, for the banner to say so. */
+  sentLater = $state.raw<{ answer: AckAnswer; incidentId: string | null } | null>(null);
   connected = $state(false);
   private socket: Socket<ServerToClientEvents, ClientToServerEvents> | null = null;
   private userId: string | null = null;
@@ -96,8 +98,11 @@ class Alerts {
   /** Sends the answers kept without a connection, one by one; stops at the first that cannot go yet. */
   private async sendUnsent(): Promise<void> {
     for (const [alertId, answer] of this.unsent) {
+      // Known when the alert is still on the banner (not after a reload before it came again).
+      const incidentId = this.pending.find((n) => n.alert.id === alertId)?.alert.incidentId ?? null;
       try {
         await this.sendAnswer(alertId, answer);
+        this.sentLater = { answer, incidentId };
       } catch (error) {
         if (error instanceof NoConnection) return;
         // Refused (the alert is gone, say): trying again would not help; the banner asks anew.
@@ -138,6 +143,7 @@ class Alerts {
     this.socket?.disconnect();
     this.socket = null;
     this.pending = [];
+    this.sentLater = null;
     this.connected = false;
   }
 }
