@@ -5,14 +5,14 @@ import * as decoding from 'lib0/decoding';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { generateDemoRegion } from '../shared/demo-region';
-import { addNeed, initIncidentDoc, readReport, setReport } from '../shared/incident-doc';
+import { addNeed, readReport, setReport } from '../shared/incident-doc';
 import { YMessage, YSyncMessage } from '../shared/wire';
 import { updateFrame } from '../shared/y-frames';
 import type { RecordedEvent } from '../shared/recorded-event';
 import { RecordType, readLogFile } from '../server/recorder/incident-log';
 import { IncidentRoom, incidentLogFile, replayRecords } from '../server/yjs/incident-room';
 import { DEFAULT_WRITE_BUDGET, WriteBudget } from '../server/yjs/write-budget';
-import { clientOf, endOfTurn, seenBy, socketOf } from './helpers/room-sockets';
+import { clientOf, endOfTurn, openTestRoom, seenBy, socketOf } from './helpers/room-sockets';
 import { waitFor } from './helpers/wait-for';
 
 // Report changes are judged, stamped, recorded and sent without being applied, and applied to the
@@ -37,6 +37,10 @@ function seeded(seed: number): () => number {
   };
 }
 
+const coordinator = (name: string) => socketOf({ id: `u-${name}`, username: name, displayName: name.toUpperCase(), role: 'coordinator', organisationId: organisation.id });
+/** A write budget no test here uses up. */
+const plenty = () => new WriteBudget({ ...DEFAULT_WRITE_BUDGET, burstBytes: 1e9 }, Date.now);
+
 describe('held report changes', () => {
   let dataDir: string;
   let room: IncidentRoom;
@@ -45,9 +49,7 @@ describe('held report changes', () => {
   beforeEach(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'zorgbeeld-held-'));
     logs = [];
-    room = new IncidentRoom({ incidentId, dataDir, network, now: () => new Date(), log: (m) => logs.push(m), readOnly: () => false, budget: new WriteBudget({ ...DEFAULT_WRITE_BUDGET, burstBytes: 1e9 }, Date.now) });
-    await room.serverChange((doc) => initIncidentDoc(doc, network.locations.map((l) => l.id)));
-    await endOfTurn();
+    room = await openTestRoom({ incidentId, dataDir, network, logs, budget: plenty() });
   });
 
   afterEach(() => {
@@ -63,7 +65,7 @@ describe('held report changes', () => {
   ])('give the room, the log and every client the same board as applying each at once (600 seeded changes, overlapping; %s)', async (_, holding) => {
     if (holding) {
       room.close();
-      room = new IncidentRoom({ incidentId, dataDir, network, now: () => new Date(), log: (m) => logs.push(m), readOnly: () => false, budget: new WriteBudget({ ...DEFAULT_WRITE_BUDGET, burstBytes: 1e9 }, Date.now), holding });
+      room = await openTestRoom({ incidentId, dataDir, network, logs, budget: plenty(), holding });
     }
     const random = seeded(20261205);
     const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)];
@@ -74,8 +76,8 @@ describe('held report changes', () => {
     // Two coordinators of one organisation and two GHOR tabs, each its own client that learns
     // what the room sent only now and then: their changes overlap, on the same fields too.
     const writers = [
-      { socket: socketOf({ id: 'u-k1', username: 'k1', displayName: 'K1', role: 'coordinator', organisationId: organisation.id }), places: own },
-      { socket: socketOf({ id: 'u-k2', username: 'k2', displayName: 'K2', role: 'coordinator', organisationId: organisation.id }), places: own },
+      { socket: coordinator('k1'), places: own },
+      { socket: coordinator('k2'), places: own },
       { socket: socketOf({ id: 'u-g1', username: 'ghor', displayName: 'GHOR', role: 'ghor', organisationId: null }), places: [...own, ...foreign] },
       { socket: socketOf({ id: 'u-g1', username: 'ghor', displayName: 'GHOR', role: 'ghor', organisationId: null }), places: [...own, ...foreign] },
     ].map((w) => ({ ...w, client: clientOf(room), read: 0 }));
@@ -171,7 +173,7 @@ describe('held report changes', () => {
   it('are applied right after the turn that sent them', async () => {
     let transactions = 0;
     room.doc.on('afterTransaction', () => transactions++);
-    const k1 = socketOf({ id: 'u-k1', username: 'k1', displayName: 'K1', role: 'coordinator', organisationId: organisation.id });
+    const k1 = coordinator('k1');
     room.join(k1);
     const a = clientOf(room);
     room.receive(k1, a.change((d) => setReport(d, own[0], { impact: 'major' })));
@@ -187,15 +189,13 @@ describe('held report changes', () => {
   it('wait for more where applying is costly, and are applied together when nobody reads the document', async () => {
     room.close();
     // Every application counts as costly here; in a long incident it is (milliseconds a transaction).
-    room = new IncidentRoom({ incidentId, dataDir, network, now: () => new Date(), log: (m) => logs.push(m), readOnly: () => false, budget: new WriteBudget(DEFAULT_WRITE_BUDGET, Date.now), holding: { costlyMs: 0, waitMs: 30 } });
+    room = await openTestRoom({ incidentId, dataDir, network, logs, holding: { costlyMs: 0, waitMs: 30 } });
     let transactions = 0;
     room.doc.on('afterTransaction', () => transactions++);
-    const k1 = socketOf({ id: 'u-k1', username: 'k1', displayName: 'K1', role: 'coordinator', organisationId: organisation.id });
-    const k2 = socketOf({ id: 'u-k2', username: 'k2', displayName: 'K2', role: 'coordinator', organisationId: organisation.id });
+    const [k1, k2] = [coordinator('k1'), coordinator('k2')];
     room.join(k1);
     room.join(k2);
-    const a = clientOf(room);
-    const b = clientOf(room);
+    const [a, b] = [clientOf(room), clientOf(room)];
     room.receive(k1, a.change((d) => setReport(d, own[0], { impact: 'major' })));
     await endOfTurn();
     await endOfTurn();
@@ -214,12 +214,10 @@ describe('held report changes', () => {
   });
 
   it('are not taken for what the gate refuses, nor for needs: those are judged as before', async () => {
-    const k1 = socketOf({ id: 'u-k1', username: 'k1', displayName: 'K1', role: 'coordinator', organisationId: organisation.id });
-    const k2 = socketOf({ id: 'u-k2', username: 'k2', displayName: 'K2', role: 'coordinator', organisationId: organisation.id });
+    const [k1, k2] = [coordinator('k1'), coordinator('k2')];
     room.join(k1);
     room.join(k2);
-    const a = clientOf(room);
-    const b = clientOf(room);
+    const [a, b] = [clientOf(room), clientOf(room)];
     room.receive(k1, a.change((d) => setReport(d, own[0], { impact: 'major' })));
     room.receive(k1, a.change((d) => addNeed(d, { id: 'need-held', organisationId: organisation.id, locationId: own[0], kind: 'power', urgency: 'high', status: 'open', createdBy: 'k1', createdAt: new Date().toISOString() })));
     room.receive(k2, b.change((d) => setReport(d, foreign[0], { impact: 'major' })));

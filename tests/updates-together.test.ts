@@ -10,7 +10,7 @@ import { CloseCodes } from '../shared/wire';
 import { RecordType, readLogFile } from '../server/recorder/incident-log';
 import { IncidentRoom, incidentLogFile, replayRecords } from '../server/yjs/incident-room';
 import { DEFAULT_WRITE_BUDGET, WriteBudget } from '../server/yjs/write-budget';
-import { clientOf, endOfTurn, seenBy, socketOf } from './helpers/room-sockets';
+import { clientOf, endOfTurn, openTestRoom, seenBy, socketOf } from './helpers/room-sockets';
 import { waitFor } from './helpers/wait-for';
 
 // The room on its own, with in-memory sockets (tests/helpers/room-sockets.ts): the frames below
@@ -35,10 +35,7 @@ describe('updates that arrive together', () => {
   beforeEach(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'zorgbeeld-together-'));
     logs = [];
-    room = new IncidentRoom({ incidentId, dataDir, network, now: () => new Date(), log: (m) => logs.push(m), readOnly: () => false, budget: new WriteBudget(DEFAULT_WRITE_BUDGET, Date.now) });
-    await room.serverChange((doc) => initIncidentDoc(doc, network.locations.map((l) => l.id)));
-    // The turn that change went out in ends before the tests' first update.
-    await endOfTurn();
+    room = await openTestRoom({ incidentId, dataDir, network, logs });
   });
 
   afterEach(() => {

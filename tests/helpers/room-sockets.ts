@@ -3,7 +3,10 @@ import * as Y from 'yjs';
 import { YMessage, YSyncMessage, type CloseCode } from '../../shared/wire';
 import { updateFrame } from '../../shared/y-frames';
 import type { Author } from '../../server/yjs/gate';
-import type { IncidentRoom, RoomSocket } from '../../server/yjs/incident-room';
+import { IncidentRoom, type RoomOptions, type RoomSocket } from '../../server/yjs/incident-room';
+import { DEFAULT_WRITE_BUDGET, WriteBudget } from '../../server/yjs/write-budget';
+import { initIncidentDoc } from '../../shared/incident-doc';
+import type { IncidentNetwork } from '../../shared/incident';
 
 // A room on its own, with in-memory sockets: frames reach it within one turn of the event loop,
 // as they do from many clients under load, which a test over the network cannot arrange every time.
@@ -59,3 +62,14 @@ export function seenBy(socket: TestSocket, start: Uint8Array): Y.Doc {
 }
 
 export const endOfTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * A room on `dataDir` whose board holds a report map per location, once the turn its setup went
+ * out in has ended; what it logs goes to `logs`.
+ */
+export async function openTestRoom({ incidentId, dataDir, network, logs, ...more }: { incidentId: string; dataDir: string; network: IncidentNetwork; logs: string[] } & Partial<RoomOptions>): Promise<IncidentRoom> {
+  const room = new IncidentRoom({ incidentId, dataDir, network, now: () => new Date(), log: (m) => logs.push(m), readOnly: () => false, budget: new WriteBudget(DEFAULT_WRITE_BUDGET, Date.now), ...more });
+  if (room.doc.getMap('reports').size === 0) await room.serverChange((doc) => initIncidentDoc(doc, network.locations.map((l) => l.id)));
+  await endOfTurn();
+  return room;
+}
