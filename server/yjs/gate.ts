@@ -174,7 +174,7 @@ export function readUpdate(update: Uint8Array): ReadUpdate {
  */
 function touchesOfUpdate(doc: Y.Doc, { structs, ds }: ReadUpdate, beyond?: Beyond): Touch[] | 'incomplete' | null {
   const roots = rootNames(doc);
-  const state = (client: number) => beyond?.clock(client) ?? Y.getState(doc.store, client);
+  const state = (client: number) => beyond?.clocks.get(client) ?? Y.getState(doc.store, client);
   // Each client's structs must follow on from what the document has, without gaps (a Skip is one).
   const reached = new Map<number, number>();
   for (const struct of structs) {
@@ -218,7 +218,7 @@ function touchesOfUpdate(doc: Y.Doc, { structs, ds }: ReadUpdate, beyond?: Beyon
       if (mine) return placeOf(mine, depth + 1);
       const theirs = itemAt(doc, id);
       if (theirs) return pathOf(theirs, roots);
-      return beyond?.at(id)?.path ?? null;
+      return beyond?.items.get(idKey(id))?.path ?? null;
     };
     let path: string[] | null = null;
     const parent = item.parent as unknown;
@@ -260,7 +260,7 @@ function touchesOfUpdate(doc: Y.Doc, { structs, ds }: ReadUpdate, beyond?: Beyon
           at = mine.id.clock + mine.length;
           continue;
         }
-        const held = itemAt(doc, id) ? undefined : beyond?.at(id);
+        const held = itemAt(doc, id) ? undefined : beyond?.items.get(idKey(id));
         const item = held?.item ?? itemAt(doc, id);
         // A deletion of something the document does not have yet: it would stay pending.
         if (!item) return state(client) <= at ? 'incomplete' : null;
@@ -431,15 +431,23 @@ export function precheckUpdate({ doc, update, author, network }: { doc: Y.Doc; u
  * {@link reportWritesOf}), each client's clock after them and the place of each item they bring.
  */
 export interface Beyond {
-  clock(client: number): number | undefined;
-  at(id: Y.ID): { item: Y.Item; path: string[] } | undefined;
-  /** The last held value per report field (`ReportWrite.key`): the present value once applied. */
+  /** Each client's clock after them. */
+  clocks: ReadonlyMap<number, number>;
+  /** The report field values they bring, by {@link idKey} (each one struct long), with their places. */
+  items: ReadonlyMap<string, { item: Y.Item; path: string[] }>;
+  /** The last held value per report field ({@link fieldKey}): the present value once applied. */
   fields: ReadonlyMap<string, Y.ID>;
 }
 
+/** A struct id as one string, for maps of them. */
+export const idKey = (id: Y.ID) => `${id.client}:${id.clock}`;
+
+/** A report field (location and field) as one string, for maps and sets of them. */
+export const fieldKey = (locationId: string, field: string) => `${locationId}\u0000${field}`;
+
 /** One report field an update sets, judged before it is applied (see {@link reportWritesOf}). */
 export interface ReportWrite {
-  /** The location and field in one string, for sets of them. */
+  /** {@link fieldKey} of the two below. */
   key: string;
   locationId: string;
   field: string;
@@ -476,7 +484,7 @@ export function reportWritesOf({ doc, update, author, network, held }: { doc: Y.
     if (touch.path[0] !== ROOTS.reports || touch.path.length !== 3 || touch.deleted) continue;
     if (touch.gone) return null;
     const [, locationId, field] = touch.path;
-    const key = `${locationId}\u0000${field}`;
+    const key = fieldKey(locationId, field);
     if (writes.has(key)) return null;
     const item = touch.item!;
     const map = reports.get(locationId);
@@ -489,7 +497,7 @@ export function reportWritesOf({ doc, update, author, network, held }: { doc: Y.
   // Only report fields, and a deletion only of a value the same update replaces.
   for (const touch of list) {
     if (touch.path[0] !== ROOTS.reports || touch.path.length !== 3) return null;
-    if (touch.deleted && !writes.has(`${touch.path[1]}\u0000${touch.path[2]}`)) return null;
+    if (touch.deleted && !writes.has(fieldKey(touch.path[1], touch.path[2]))) return null;
   }
   return [...writes.values()];
 }

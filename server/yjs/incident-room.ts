@@ -14,7 +14,7 @@ import { IncidentLog, RecordType, StorageError, checkpointReplayStart, decodeChe
 import { LogGrowth, type StorageStatus } from './log-growth';
 import { RecentEvents } from './recent-events';
 import type { WriteBudget } from './write-budget';
-import { checkTransaction, lastIdOf, precheckUpdate, readUpdate, reportWritesOf, type Author, type Beyond, type ReadUpdate, type Touched } from './gate';
+import { checkTransaction, idKey, lastIdOf, precheckUpdate, readUpdate, reportWritesOf, type Author, type Beyond, type ReadUpdate, type Touched } from './gate';
 import { DEFAULTS } from '../defaults';
 import { checkpointTag, checkpointWorker, type CheckpointBasis, type CheckpointJob } from './checkpoint-worker';
 import type { IncidentRecorder } from '../recorder/recorder';
@@ -221,17 +221,15 @@ interface Pending {
   after: (() => void)[];
 }
 
-/** Report changes accepted but not yet applied to the room's document (see IncidentRoom.hold). */
-interface Held {
+/**
+ * Report changes accepted but not yet applied to the room's document (see IncidentRoom.hold);
+ * what they bring is what the gate sees beyond the document.
+ */
+interface Held extends Beyond {
   updates: Uint8Array[];
-  /** The last held value of each report field they set (`ReportWrite.key`). */
-  fields: Map<string, Y.ID>;
-  /** Each client's clock after them: a client's next update may follow on. */
   clocks: Map<number, number>;
-  /** The report field values they bring, by `client:clock` (each one struct long), with their places. */
   items: Map<string, { item: Y.Item; path: string[] }>;
-  /** All of that, for the gate (reportWritesOf). */
-  beyond: Beyond;
+  fields: Map<string, Y.ID>;
   /** The last held stamp per location: the next stamp follows it. */
   stamps: Map<string, Y.ID>;
   /** The server's clock after the held stamps. */
@@ -239,6 +237,8 @@ interface Held {
   /** Stops the timer that would apply them. */
   cancel: () => void;
 }
+
+type ChangedEvent = Extract<RecordedEvent, { type: 'changed' }>;
 
 const nothingPending = (): Pending => ({ records: [], updates: [], writers: new Set(), after: [] });
 
@@ -902,7 +902,7 @@ export class IncidentRoom {
       // Its structs follow on from the document's (a client's next update after a held one does not).
       if (clock !== (held?.clocks.get(client) ?? Y.getState(live.store, client)) || (owner !== undefined && owner !== author.id)) return false;
     }
-    const writes = reportWritesOf({ doc: live, update: read, author, network: this.gateNetwork, held: held?.beyond });
+    const writes = reportWritesOf({ doc: live, update: read, author, network: this.gateNetwork, held: held ?? undefined });
     if (!writes) return false;
     // Refused before anything is applied, what is held included.
     if (!Array.isArray(writes)) return this.refuse(socket, writes.close, writes.reason, false), true;
@@ -923,17 +923,7 @@ export class IncidentRoom {
     const accepted = encodeStructs([...(read.structs as Y.Item[]), ...stamps.values()], read.ds.clients);
     const fields = new Map<string, Record<string, unknown>>();
     for (const { locationId, field, value } of writes) fields.set(locationId, { ...fields.get(locationId), [field]: value ?? null });
-    const event: RecordedEvent = {
-      type: 'changed',
-      username: author.username,
-      role: author.role,
-      organisationId: author.organisationId,
-      reports: [...fields].map(([locationId, values]) => ({ locationId, organisationId: this.locationById.get(locationId)?.organisationId ?? null, fields: values })),
-      needs: [],
-      picture: [],
-      areas: [],
-      logbook: 0,
-    };
+    const event = this.changedEvent(author, [...fields].map(([locationId, values]) => ({ locationId, fields: values })));
     try {
       this.commit([{ update: accepted, user: author.id }], [event]);
     } catch (error) {
@@ -944,9 +934,11 @@ export class IncidentRoom {
     }
     const keep = this.held ?? this.startHolding();
     keep.updates.push(accepted);
-    for (const write of writes) keep.fields.set(write.key, write.item.id);
+    for (const write of writes) {
+      keep.fields.set(write.key, write.item.id);
+      keep.items.set(idKey(write.item.id), { item: write.item, path: ['reports', write.locationId, write.field] });
+    }
     for (const [locationId, item] of stamps) keep.stamps.set(locationId, item.id);
-    for (const write of writes) keep.items.set(`${write.item.id.client}:${write.item.id.clock}`, { item: write.item, path: ['reports', write.locationId, write.field] });
     for (const [client, clock] of read.to) keep.clocks.set(client, clock);
     keep.serverClock = clock;
     if (this.alone) this.sendQueued();
@@ -972,11 +964,7 @@ export class IncidentRoom {
       const immediate = setImmediate(apply);
       cancel = () => clearImmediate(immediate);
     }
-    const fields = new Map<string, Y.ID>();
-    const clocks = new Map<number, number>();
-    const items = new Map<string, { item: Y.Item; path: string[] }>();
-    const beyond: Beyond = { clock: (client) => clocks.get(client), at: (id) => items.get(`${id.client}:${id.clock}`), fields };
-    this.held = { updates: [], fields, stamps: new Map(), clocks, items, beyond, serverClock: 0, cancel };
+    this.held = { updates: [], clocks: new Map(), items: new Map(), fields: new Map(), stamps: new Map(), serverClock: 0, cancel };
     return this.held;
   }
 
@@ -1223,11 +1211,7 @@ export class IncidentRoom {
   private changeOf(author: Author, touched: Touched): { event: RecordedEvent; tell?: () => void } | null {
     const values = (map: Y.Map<unknown> | undefined, fields: Set<string>) =>
       Object.fromEntries([...fields].map((f) => [f, map?.get(f) ?? null]));
-    const reports = [...touched.reports].map(([locationId, fields]) => ({
-      locationId,
-      organisationId: this.locationById.get(locationId)?.organisationId ?? null,
-      fields: values(this.doc.getMap<Y.Map<unknown>>('reports').get(locationId), fields),
-    }));
+    const reports = [...touched.reports].map(([locationId, fields]) => ({ locationId, fields: values(this.doc.getMap<Y.Map<unknown>>('reports').get(locationId), fields) }));
     const needs = [...touched.needs].map(([needId, fields]) => {
       const map = this.doc.getMap<Y.Map<unknown>>('needs').get(needId);
       return { needId, organisationId: (map?.get('organisationId') as string | undefined) ?? null, fields: values(map, fields.size > 0 ? fields : new Set(map?.keys() ?? [])) };
@@ -1246,18 +1230,20 @@ export class IncidentRoom {
         }
       };
     }
-    const event: RecordedEvent = {
+    const event = this.changedEvent(author, reports, { needs, picture: [...touched.picture], areas: [...touched.areas], logbook: touched.logbook });
+    return { event, tell };
+  }
+
+  /** A `changed` event of `author` with the new values of report fields (each report named with its organisation), and of the rest. */
+  private changedEvent(author: Author, reports: { locationId: string; fields: Record<string, unknown> }[], rest: Pick<ChangedEvent, 'needs' | 'picture' | 'areas' | 'logbook'> = { needs: [], picture: [], areas: [], logbook: 0 }): ChangedEvent {
+    return {
       type: 'changed',
       username: author.username,
       role: author.role,
       organisationId: author.organisationId,
-      reports,
-      needs,
-      picture: [...touched.picture],
-      areas: [...touched.areas],
-      logbook: touched.logbook,
+      reports: reports.map(({ locationId, fields }) => ({ locationId, organisationId: this.locationById.get(locationId)?.organisationId ?? null, fields })),
+      ...rest,
     };
-    return { event, tell };
   }
 
   private refuse(socket: RoomSocket, code: CloseCode, reason: string, rebuild: boolean): void {
