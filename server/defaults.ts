@@ -18,8 +18,12 @@ export const DEFAULTS = {
   stopDrainMs: 5000,
   /** Report changes recorded and sent before they are applied (held) are applied right after, unless applying them took this long (ms) the last time... */
   heldUpdatesCostlyMs: 0.5,
-  /** ...then they wait this long for more, to be applied together in one Yjs transaction. */
+  /** ...then they wait at least this long for more, to be applied together in one Yjs transaction... */
   heldUpdatesMs: 20,
+  /** ...and longer when applying is costly: so long that applying takes about this share of the time... */
+  heldUpdatesShare: 0.02,
+  /** ...but never longer than this. */
+  heldUpdatesMaxMs: 1000,
   /** A checkpoint of the whole state after this many updates. */
   checkpointEvery: 1000,
   /** While an incident's log cannot be written, how often writing is tried again. */

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as decoding from 'lib0/decoding';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { generateDemoRegion } from '../shared/demo-region';
 import { addNeed, readReport, setReport } from '../shared/incident-doc';
@@ -211,6 +211,37 @@ describe('held report changes', () => {
     expect(readReport(room.doc, own[0])).toMatchObject({ impact: 'major', stamp: { by: 'k1' } });
     expect(readReport(room.doc, own[1])).toMatchObject({ impact: 'minor', stamp: { by: 'k2' } });
     expect(transactions).toBe(1);
+  });
+
+  it('wait longer the costlier applying them was, up to the most allowed', async () => {
+    room.close();
+    // A share so small that any application counts as very costly: the next wait is the longest.
+    room = await openTestRoom({ incidentId, dataDir, network, logs, holding: { costlyMs: 0, waitMs: 5, share: 1e-9, maxWaitMs: 1000 } });
+    let transactions = 0;
+    room.doc.on('afterTransaction', () => transactions++);
+    const k1 = coordinator('k1');
+    room.join(k1);
+    const a = clientOf(room);
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      room.receive(k1, a.change((d) => setReport(d, own[0], { impact: 'major' })));
+      await endOfTurn();
+      await endOfTurn();
+      expect(transactions).toBe(0);
+      // Nothing was applied before: the least wait.
+      vi.advanceTimersByTime(5);
+      expect(transactions).toBe(1);
+      room.receive(k1, a.change((d) => setReport(d, own[0], { impact: 'minor' })));
+      await endOfTurn();
+      await endOfTurn();
+      vi.advanceTimersByTime(999);
+      expect(transactions).toBe(1);
+      vi.advanceTimersByTime(1);
+      expect(transactions).toBe(2);
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(readReport(room.doc, own[0])).toMatchObject({ impact: 'minor', stamp: { by: 'k1' } });
   });
 
   it('are not taken for what the gate refuses, nor for needs: those are judged as before', async () => {

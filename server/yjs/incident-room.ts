@@ -169,6 +169,19 @@ export function stateFromLogEnd(file: string, warn: (m: string) => void, first?:
 /** How many rebuilds one user may cause in a window; beyond that its writes wait (retryable). */
 export const REBUILD_BUDGET = { rebuilds: 3, windowMs: 60000 } as const;
 
+/**
+ * The whole state as a sync step 2 message, encoded once for the clients that join with nothing,
+ * and the updates broadcast after it (with their merged message, once some client needed it).
+ */
+interface WholeState {
+  message: Uint8Array;
+  since: Uint8Array[];
+  sinceMessage: { count: number; message: Uint8Array } | null;
+}
+
+/** When held updates are applied (see IncidentRoom.startHolding); a room's options may override each. */
+const HOLDING: { costlyMs: number; waitMs: number; share: number; maxWaitMs: number } = { costlyMs: DEFAULTS.heldUpdatesCostlyMs, waitMs: DEFAULTS.heldUpdatesMs, share: DEFAULTS.heldUpdatesShare, maxWaitMs: DEFAULTS.heldUpdatesMaxMs };
+
 /** Options of a room. */
 export interface RoomOptions {
   incidentId: string;
@@ -178,8 +191,8 @@ export interface RoomOptions {
   log: (message: string) => void;
   readOnly: () => boolean;
   checkpointEvery?: number;
-  /** When held updates wait for more (see IncidentRoom.startHolding); `DEFAULTS.heldUpdatesCostlyMs` and `heldUpdatesMs` unless told otherwise. */
-  holding?: { costlyMs: number; waitMs: number };
+  /** When held updates wait for more (see IncidentRoom.startHolding); `DEFAULTS.heldUpdates*` where not told otherwise. */
+  holding?: Partial<typeof HOLDING>;
   /** Builds the embedded mode's checkpoints away from the event loop; the process's thread unless told otherwise. */
   checkpoints?: { encode(job: CheckpointJob): Promise<Uint8Array>; forget?(room: number): void };
   /** The write budget per user, shared by every room. */
@@ -326,7 +339,7 @@ export class IncidentRoom {
   /** On a shared log, the events of accepted changes, not yet recorded: a failed turn drops them with their updates. */
   private readonly changeEvents = new WeakSet<NewRecord>();
   /** The whole state, encoded once for clients that join with nothing, and the updates broadcast after it (see answerStep1). */
-  private wholeState: { state: Uint8Array; since: Uint8Array[] } | null = null;
+  private wholeState: WholeState | null = null;
   /** Set for the rest of an event-loop turn after an update went out: later ones are merged. */
   private batching = false;
   /** Frames (other than awareness) waiting for the end of this event-loop turn ({@link endTurn}). */
@@ -823,10 +836,14 @@ export class IncidentRoom {
     let whole = this.wholeState;
     // Taken afresh only when nothing accepted is still waiting to go out: then the state and
     // the updates broadcast after it hold every accepted update exactly once.
-    if ((!whole || whole.since.length >= WHOLE_STATE_REFRESH) && this.outbox.length === 0 && !(this.shared && this.unrecorded.updates.length > 0)) whole = this.wholeState = { state: Y.encodeStateAsUpdate(this.doc), since: [] };
+    if ((!whole || whole.since.length >= WHOLE_STATE_REFRESH) && this.outbox.length === 0 && !(this.shared && this.unrecorded.updates.length > 0)) whole = this.wholeState = { message: syncStep2Frame(Y.encodeStateAsUpdate(this.doc)), since: [], sinceMessage: null };
     if (!whole) return this.send(socket, syncStep2Frame(Y.encodeStateAsUpdate(this.doc)));
-    this.send(socket, syncStep2Frame(whole.state));
-    if (whole.since.length > 0) this.send(socket, updateFrame(whole.since.length === 1 ? whole.since[0] : Y.mergeUpdates(whole.since)));
+    // The same message objects for every client that joins: the sockets then send one frame of
+    // them (ws-frame.ts) instead of a copy of a long incident's state each.
+    this.send(socket, whole.message);
+    if (whole.since.length === 0) return;
+    if (whole.sinceMessage?.count !== whole.since.length) whole.sinceMessage = { count: whole.since.length, message: updateFrame(whole.since.length === 1 ? whole.since[0] : Y.mergeUpdates(whole.since)) };
+    this.send(socket, whole.sinceMessage.message);
   }
 
   /**
@@ -951,14 +968,17 @@ export class IncidentRoom {
    * Held updates are applied right after the turn that sent them, unless applying them took long
    * the last time (a long incident's thousands of clientIDs make every transaction cost
    * milliseconds): then after a while, with what was held meanwhile, so that a busy board pays
-   * one transaction for many updates.
+   * one transaction for many updates. The while grows with that cost, so that applying takes
+   * about `heldUpdatesShare` of the time (a 2 ms transaction every 100 ms), from `heldUpdatesMs`
+   * up to `heldUpdatesMaxMs`: a fixed 20 ms let a long incident spend a tenth of its time, and
+   * its garbage, on state vectors.
    */
   private startHolding(): Held {
     const apply = () => this.integrate();
     let cancel: () => void;
-    const { costlyMs, waitMs } = this.options.holding ?? { costlyMs: DEFAULTS.heldUpdatesCostlyMs, waitMs: DEFAULTS.heldUpdatesMs };
+    const { costlyMs, waitMs, share, maxWaitMs } = { ...HOLDING, ...this.options.holding };
     if (this.lastApplyMs >= costlyMs) {
-      const timer = setTimeout(apply, waitMs).unref();
+      const timer = setTimeout(apply, Math.min(maxWaitMs, Math.max(waitMs, this.lastApplyMs / share))).unref();
       cancel = () => clearTimeout(timer);
     } else {
       const immediate = setImmediate(apply);
