@@ -30,25 +30,7 @@ export async function refusalFlood({ server, history = 100000, seconds = 20, flo
   const me = ((await (await fetch(`${server.url}/api/me`, { headers: { cookie: coordinator } })).json()) as { data: { organisationId: string } }).data;
   const foreign = network.locations.find((l) => l.organisationId !== me.organisationId)!.id;
 
-  // The history: one writer, a new clientID every 20 updates, as devices come and go. It needs
-  // no echo of what it wrote; a second peer paces it, so the server's send buffer for the
-  // writer never grows past what a reader is allowed to leave unread.
-  const writer = new WriterPeer(url, { cookie: ghor }, { follow: false });
-  const check = new WriterPeer(url, { cookie: ghor });
-  await until(() => writer.synced && check.synced, 30000, 'history peers synced');
-  const seen = (i: number) => check.doc.getMap<Y.Map<unknown>>('reports').get(incident.locations[i % incident.locations.length])?.get('remarks') === `geschiedenis ${i}`;
-  const clientIds = new Set<number>();
-  for (let i = 0; i < history; i++) {
-    if (i % 20 === 0) {
-      writer.doc.clientID = Math.floor(Math.random() * 2 ** 31);
-      clientIds.add(writer.doc.clientID);
-    }
-    writer.doc.getMap<Y.Map<unknown>>('reports').get(incident.locations[i % incident.locations.length])!.set('remarks', `geschiedenis ${i}`);
-    if (i % 500 === 499) await until(() => seen(i), 60000, `history update ${i}`);
-  }
-  await until(() => seen(history - 1), 60000, 'history written');
-  writer.close();
-  check.close();
+  const clientIds = await writeHistory(url, ghor, incident.locations, history);
 
   const load = { clients: 130, writers: 100, probes: 20, rate: 200, seconds };
   const fresh = await sustained({ server, ...load });
@@ -98,5 +80,33 @@ export async function refusalFlood({ server, history = 100000, seconds = 20, flo
       };
     },
   });
-  return { history, clientIds: clientIds.size, fresh, long, flood, refused };
+  return { history, clientIds, fresh, long, flood, refused };
+}
+
+/**
+ * The history: one writer, a new clientID every 20 updates, as devices come and go; returns how
+ * many clientIDs wrote. It needs no echo of what it wrote; a second peer paces it, so the
+ * server's send buffer for the writer never grows past what a reader is allowed to leave unread.
+ * Its own function, so that both peers' copies of the long incident (a hundred megabytes in the
+ * load generator) are garbage once it returns: kept, the generator's collections stalled what it
+ * measured afterwards.
+ */
+async function writeHistory(url: string, cookie: string, locations: string[], history: number): Promise<number> {
+  const writer = new WriterPeer(url, { cookie }, { follow: false });
+  const check = new WriterPeer(url, { cookie });
+  await until(() => writer.synced && check.synced, 30000, 'history peers synced');
+  const seen = (i: number) => check.doc.getMap<Y.Map<unknown>>('reports').get(locations[i % locations.length])?.get('remarks') === `geschiedenis ${i}`;
+  const clientIds = new Set<number>();
+  for (let i = 0; i < history; i++) {
+    if (i % 20 === 0) {
+      writer.doc.clientID = Math.floor(Math.random() * 2 ** 31);
+      clientIds.add(writer.doc.clientID);
+    }
+    writer.doc.getMap<Y.Map<unknown>>('reports').get(locations[i % locations.length])!.set('remarks', `geschiedenis ${i}`);
+    if (i % 500 === 499) await until(() => seen(i), 60000, `history update ${i}`);
+  }
+  await until(() => seen(history - 1), 60000, 'history written');
+  writer.close();
+  check.close();
+  return clientIds.size;
 }

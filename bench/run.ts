@@ -209,7 +209,7 @@ async function main(): Promise<void> {
   const file = resolve(import.meta.dirname, '../docs/benchmarks.md');
   writeFileSync(
     file,
-    `# Benchmarks\n\nLatest run of \`npm run bench${quick ? ' -- --quick' : ''}\` on ${date}.\n\nMachine: ${machine}. Server, clients and Chromium share the machine; loopback network.\n\n${table}\n\nHow each figure is measured: see \`bench/\` (propagation: one writer, 200 protocol-level receivers, rounds alternating between Zorgbeeld, the reference and Hocuspocus; sustained: 25 writers, 20 probe clients that read the send time written into each update's values, the rest receivers; cold load: a generated log with checkpoints every 1000 updates, as the server writes them; browser: Debian Chromium via playwright-core, times taken by the page itself).\n`,
+    `# Benchmarks\n\nLatest run of \`npm run bench${quick ? ' -- --quick' : ''}\` on ${date}.\n\nMachine: ${machine}. Server, clients and Chromium share the machine; loopback network.\n\n${table}\n\nHow each figure is measured: see \`bench/\` (propagation: one writer, 200 protocol-level receivers, rounds alternating between Zorgbeeld, the reference and Hocuspocus; sustained: 25 writers, 20 probe clients that read the send time written into each update's values, the rest receivers, measured after 2 s of the same load that is not; cold load: a generated log with checkpoints every 1000 updates, as the server writes them; browser: Debian Chromium via playwright-core, times taken by the page itself).\n`,
   );
   console.log(`\nwritten to ${file}`);
 }

@@ -21,10 +21,11 @@ export interface SustainedResult {
 
 /**
  * `clients` connections on one incident, of which `writers` write their own location's remarks
- * at `rate` updates per second in all, for `seconds`. Probe clients read every update and
- * measure latency from the time written into the value; the rest only receive.
+ * at `rate` updates per second in all, for `seconds` after `warmUpSeconds` of the same load that
+ * is not measured. Probe clients read every update and measure latency from the time written
+ * into the value; the rest only receive.
  */
-export async function sustained({ server, spread, clients = 500, writers = 25, probes = 20, rate = 200, seconds = 60, incident, alongside }: { server: BenchServer; /** Several servers of one database: the clients go to them in turn (the incident is opened on `server`). */ spread?: BenchServer[]; clients?: number; writers?: number; probes?: number; rate?: number; seconds?: number; /** An incident opened before (with its history); else a fresh one. */ incident?: { id: string; locations: string[] }; /** Started with the measurement, stopped after it (another load beside the writers). */ alongside?: (url: string) => () => void }): Promise<SustainedResult> {
+export async function sustained({ server, spread, clients = 500, writers = 25, probes = 20, rate = 200, seconds = 60, warmUpSeconds = 2, incident, alongside }: { server: BenchServer; /** Load before the measured seconds, not measured: the joins' aftermath (a long incident's state sent to every client) is not what a sustained load costs. */ warmUpSeconds?: number; /** Several servers of one database: the clients go to them in turn (the incident is opened on `server`). */ spread?: BenchServer[]; clients?: number; writers?: number; probes?: number; rate?: number; seconds?: number; /** An incident opened before (with its history); else a fresh one. */ incident?: { id: string; locations: string[] }; /** Started with the measurement, stopped after it (another load beside the writers). */ alongside?: (url: string) => () => void }): Promise<SustainedResult> {
   const ghor = await signIn(server.url, 'ghor', DEMO_PASSWORD);
   const observer = await signIn(server.url, 'observer', DEMO_PASSWORD);
   const { id, locations } = incident ?? (await openIncident(server.url, ghor));
@@ -39,6 +40,7 @@ export async function sustained({ server, spread, clients = 500, writers = 25, p
   // (Yjs' transactions walk the state vector), and in a long incident the load generator would
   // measure itself. Only the values written here are read.
   const latencies: number[] = [];
+  let measureFrom = Infinity;
   const seen = Array.from({ length: probes }, () => new Map<number, Set<number>>());
   const read = (p: number, payload: Uint8Array, at: number) => {
     for (const struct of Y.decodeUpdate(payload).structs) {
@@ -51,7 +53,7 @@ export async function sustained({ server, spread, clients = 500, writers = 25, p
         if (!set.has(seq)) {
           set.add(seq);
           seen[p].set(w, set);
-          latencies.push(at - sentAt);
+          if (sentAt >= measureFrom) latencies.push(at - sentAt);
         }
       }
     }
@@ -64,19 +66,24 @@ export async function sustained({ server, spread, clients = 500, writers = 25, p
   const loadPeers = Array.from({ length: clients - writers - probes }, () => new RawPeer(nextUrl(), { cookie: observer }));
   await until(() => writing.synced && [...probePeers, ...loadPeers].every((p) => p.synced), 120000, 'all clients synced');
 
+  // What the load generator left from before (a long incident's copies) is collected now, not
+  // while it measures (`npm run bench` runs Node with --expose-gc).
+  (globalThis as { gc?: () => void }).gc?.();
   const usage = () => servers.map((s) => processUsage(s.pid)).reduce((a, b) => ({ cpuSeconds: a.cpuSeconds + b.cpuSeconds, peakRssMb: Math.max(a.peakRssMb, b.peakRssMb), rssMb: a.rssMb + b.rssMb }));
   const usageBefore = usage();
   const stopAlongside = alongside?.(url);
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
   const started = now();
+  measureFrom = started + warmUpSeconds * 1000;
+  const running = (seconds + warmUpSeconds) * 1000;
   const sent = new Array(writers).fill(0);
   const interval = (1000 * writers) / rate;
   await new Promise<void>((resolve) => {
     const timers = writing.peers.map((_, w) =>
       setTimeout(() => {
         const timer = setInterval(() => {
-          if (now() - started > seconds * 1000) return;
+          if (now() - started > running) return;
           const seq = ++sent[w];
           writing.setRemarks(w, locations[w], () => `w${w}:${seq}:${now()}`);
         }, interval);
@@ -86,7 +93,7 @@ export async function sustained({ server, spread, clients = 500, writers = 25, p
     setTimeout(() => {
       timers.forEach((t) => clearInterval(t));
       resolve();
-    }, seconds * 1000 + interval);
+    }, running + interval);
   });
   const elapsed = (now() - started) / 1000;
   loop.disable();
@@ -108,7 +115,7 @@ export async function sustained({ server, spread, clients = 500, writers = 25, p
   [...probePeers, ...loadPeers, check].forEach((p) => p.close());
   return {
     clients,
-    seconds: Math.round(elapsed),
+    seconds: Math.round(elapsed - warmUpSeconds),
     sent: total,
     rate: total / elapsed,
     p50: percentile(latencies, 50),

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -122,6 +122,15 @@ describe('the checkpoint thread', () => {
     same(await checkpointWorker.encode(again), states[39]);
     checkpointWorker.forget(room);
     await expect(checkpointWorker.encode(job(room, again.tag, garbage, []))).rejects.toThrow();
+  });
+
+  it('runs behind the event loop: its thread has the lowest priority, the thread that serves the board does not', async () => {
+    await checkpointWorker.encode(job(checkpointTag(), checkpointTag(), null, history(2).updates));
+    // Field 19 of a thread's stat (the 17th after the name) is its nice value (proc(5)).
+    const nice = (stat: string) => Number(stat.split(') ')[1].split(' ')[16]);
+    const threads = readdirSync('/proc/self/task').map((tid) => nice(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8')));
+    expect(threads).toContain(19);
+    expect(nice(readFileSync('/proc/thread-self/stat', 'utf8'))).toBe(0);
   });
 
   it('rejects what it cannot read, and builds the next one after', async () => {
