@@ -37,6 +37,16 @@ describe('escalation on GHOR’s response board', () => {
     expect((await top.locator('li strong').allTextContents()).sort()).toEqual([...names].sort());
     const form = (await ghor.getByTestId('alert-form').boundingBox())!;
     expect((await top.boundingBox())!.y).toBeLessThan(form.y);
+    // The minutes of "Escaleren na", in the send form and on the alert, are short fields beside
+    // their label, inside the panel (a page-wide rule once stretched them past its edge).
+    const panel = (await ghor.getByTestId('alert-status').first().boundingBox())!;
+    const minutes = await ghor.locator('input.minutes').all();
+    expect(minutes).toHaveLength(2);
+    for (const field of minutes) {
+      const box = (await field.boundingBox())!;
+      expect(box.width).toBeLessThan(100);
+      expect(box.x + box.width).toBeLessThanOrEqual(panel.x + panel.width);
+    }
     await ghor.screenshot({ path: `${SHOTS}/call-now-phone.png` });
     expect(await seriousViolations(ghor)).toEqual([]);
     const events = (await api.get(`/api/incidents/${incidentId}/events?type=alert-escalated`)).body.data.events as { organisationId: string; detail: { step: number } }[];
