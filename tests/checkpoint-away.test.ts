@@ -72,7 +72,7 @@ describe('a checkpoint written after the updates it does not hold', () => {
     expect(json(replayed.doc)).toEqual(whole);
     expect(replayed.updatesSinceCheckpoint).toBe(6);
     const stored = new Y.Doc();
-    Y.applyUpdate(stored, storedState(records)!);
+    Y.applyUpdate(stored, storedState(records)!.update);
     expect(json(stored)).toEqual(whole);
     const replay = new Replay(records.filter((r) => r.type !== RecordType.event).map((r) => (r.type === RecordType.update ? { time: r.time, kind: 'update' as const, payload: r.payload } : { time: r.time, kind: 'checkpoint' as const, payload: decodeCheckpoint(r.payload).stateV2, after: decodeCheckpoint(r.payload).after })));
     expect(json(replay.stateAt(checkpointTime))).toEqual(docs[9]);
@@ -209,7 +209,7 @@ describe('a room with its checkpoints built elsewhere', () => {
     for (const location of locations.slice(0, 7)) expect(readReport(replayed.doc, location).remarks).toBe(readReport(doc, location).remarks);
     expect(replayed.updatesSinceCheckpoint).toBe(5);
     const stored = new Y.Doc();
-    Y.applyUpdate(stored, storedState(log)!);
+    Y.applyUpdate(stored, storedState(log)!.update);
     expect(json(stored)).toEqual(json(room.doc));
     // Four updates after it, the next one is asked for, built from that checkpoint and those updates.
     await waitFor(() => held.length === 2 || undefined, { what: 'the next checkpoint asked for' });

@@ -5,7 +5,7 @@ import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
 import { readReport, setReport } from '../shared/incident-doc';
 import { YMessage, YSyncMessage } from '../shared/wire';
-import { syncStep1Frame } from '../shared/y-frames';
+import { syncStep1Frame, syncStep2Frame } from '../shared/y-frames';
 import { readLogTail } from '../server/recorder/incident-log';
 import { LOG_TAIL_BYTES, incidentLogFile, replayFromCheckpoint, storedState } from '../server/yjs/incident-room';
 import { HttpClient } from './helpers/http-client';
@@ -113,7 +113,10 @@ describe.runIf(TEST_STORE === 'embedded')('joining a board that is not loaded', 
     const { records } = readLogTail(incidentLogFile(server.dataDir, incidentId), LOG_TAIL_BYTES);
     const stored = storedState(records)!;
     const doc = new Y.Doc();
-    Y.applyUpdate(doc, stored);
+    Y.applyUpdate(doc, stored.update);
+    // What every early client is sent of it, built once: its state vector and its step 2 message.
+    expect(stored.vector).toEqual(Y.encodeStateVectorFromUpdate(stored.update));
+    expect(stored.message).toEqual(syncStep2Frame(stored.update));
     expect(doc.getMap('reports').toJSON()).toEqual(replayFromCheckpoint(records, () => {}, true)!.doc.getMap('reports').toJSON());
     const last = records.findLastIndex((r) => r.type === 2);
     const damaged = records.map((r, i) => (i === last ? { ...r, payload: new Uint8Array([0xff, 0xff, 0xff, 0x01]) } : r));

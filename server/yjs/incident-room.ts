@@ -104,14 +104,24 @@ export function replayFromCheckpoint(records: readonly LogRecord[], warn: (m: st
   return { doc, bindings, updatesSinceCheckpoint: updates.length, sinceCheckpoint: { stateV2: base, updates } };
 }
 
+/** The state a log's end holds (see {@link storedState}), with what every early client is sent of it, built once. */
+export interface StoredState {
+  /** One Yjs (v1) update. */
+  update: Uint8Array;
+  /** Its state vector: what a client answered from it holds. */
+  vector: Uint8Array;
+  /** The sync step 2 message of the whole update, for the clients that join with nothing (one frame for all of them). */
+  message: Uint8Array;
+}
+
 /**
- * The state a log's end holds, as one Yjs (v1) update, without building a document: the last
- * checkpoint converted and the updates after it merged in. A room being loaded answers a joining
- * client with it, so that the client need not wait while the server integrates the checkpoint
- * (most of a cold load: docs/benchmark-notes.md). Null when these records hold no checkpoint that
- * converts: then the client waits for the room, which falls back as it always does.
+ * The state a log's end holds, without building a document: the last checkpoint converted and
+ * the updates after it merged in. A room being loaded answers a joining client with it, so that
+ * the client need not wait while the server integrates the checkpoint (most of a cold load:
+ * docs/benchmark-notes.md). Null when these records hold no checkpoint that converts: then the
+ * client waits for the room, which falls back as it always does.
  */
-export function storedState(records: readonly LogRecord[]): Uint8Array | null {
+export function storedState(records: readonly LogRecord[]): StoredState | null {
   const at = records.findLastIndex((r) => r.type === RecordType.checkpoint);
   if (at < 0) return null;
   try {
@@ -120,7 +130,8 @@ export function storedState(records: readonly LogRecord[]): Uint8Array | null {
     if (from < 0) return null;
     const state = Y.convertUpdateFormatV2ToV1(checkpoint.stateV2);
     const after = records.slice(from).filter((r) => r.type === RecordType.update).map((r) => r.payload);
-    return after.length === 0 ? state : Y.mergeUpdates([state, ...after]);
+    const update = after.length === 0 ? state : Y.mergeUpdates([state, ...after]);
+    return { update, vector: Y.encodeStateVectorFromUpdate(update), message: syncStep2Frame(update) };
   } catch {
     return null;
   }
@@ -307,6 +318,8 @@ export class IncidentRoom {
   private held: Held | null = null;
   /** How long applying held updates took the last time (see startHolding). */
   private lastApplyMs = 0;
+  /** When held updates are applied: the defaults, and what the options override. */
+  private readonly holding: typeof HOLDING;
   private bindings = new Map<number, string>();
   private updatesSinceCheckpoint = 0;
   /** The embedded mode's next checkpoint, built on another thread from these (see checkpointAway). */
@@ -367,6 +380,7 @@ export class IncidentRoom {
   private readonly gateNetwork: IncidentNetwork & { locationById: Map<string, { organisationId: string }> };
 
   constructor(private readonly options: RoomOptions) {
+    this.holding = { ...HOLDING, ...options.holding };
     this.locationById = new Map(options.network.locations.map((l) => [l.id, l]));
     this.gateNetwork = { ...options.network, locationById: this.locationById };
     this.shared = options.shared ?? null;
@@ -976,7 +990,7 @@ export class IncidentRoom {
   private startHolding(): Held {
     const apply = () => this.integrate();
     let cancel: () => void;
-    const { costlyMs, waitMs, share, maxWaitMs } = { ...HOLDING, ...this.options.holding };
+    const { costlyMs, waitMs, share, maxWaitMs } = this.holding;
     if (this.lastApplyMs >= costlyMs) {
       const timer = setTimeout(apply, Math.min(maxWaitMs, Math.max(waitMs, this.lastApplyMs / share))).unref();
       cancel = () => clearTimeout(timer);

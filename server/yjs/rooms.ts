@@ -9,7 +9,7 @@ import { IncidentLog, StorageError, eventRecord } from '../recorder/incident-log
 import type { RecordedEvent } from '../../shared/recorded-event';
 import type pg from 'pg';
 import * as Y from 'yjs';
-import { IncidentRoom, LOG_TAIL_BYTES, incidentLogFile, storedState, type ChangedNeed, type RoomOptions, type SharedLog } from './incident-room';
+import { IncidentRoom, LOG_TAIL_BYTES, incidentLogFile, storedState, type ChangedNeed, type RoomOptions, type SharedLog, type StoredState } from './incident-room';
 import { PgRecorder, pgLogBytes } from '../recorder/pg-recorder';
 import { startFromRecorder } from '../recorder/replay-state';
 import type { BoardStatus } from '../../shared/wire';
@@ -50,8 +50,8 @@ function networkFile(dataDir: string, incidentId: string): string {
 
 /** A client joining a room that is being loaded (see Rooms.whileLoading). */
 export interface EarlyWaiter {
-  /** Given the stored state once it is read; must not throw. */
-  stored(state: Uint8Array): void;
+  /** Given the stored state once it is read (the same for every waiter); must not throw. */
+  stored(state: StoredState): void;
   /** Settles when the client's sync step 1 has come. */
   asked: Promise<void>;
 }

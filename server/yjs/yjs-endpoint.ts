@@ -10,7 +10,7 @@ import { AddressCounter } from '../auth/address-counter';
 import type { Sessions } from '../auth/sessions';
 import { HttpError } from '../http/http-error';
 import { StorageError } from '../recorder/incident-log';
-import type { IncidentRoom, RoomSocket } from './incident-room';
+import type { IncidentRoom, RoomSocket, StoredState } from './incident-room';
 import type { Rooms } from './rooms';
 import { memoryCounters, recentCount, type Counters } from '../auth/counters';
 import { DEFAULTS } from '../defaults';
@@ -141,7 +141,7 @@ export function attachYjsEndpoint(options: YjsEndpointOptions): { close(): void 
     ws.on('pong', () => alive.add(ws));
     // The stored state of a room that is loading, and the state vector of what was sent from it.
     let asked = () => {};
-    const early: { stored: Uint8Array | null; served: Uint8Array | null; asked: Promise<void> } = { stored: null, served: null, asked: new Promise<void>((resolve) => (asked = resolve)) };
+    const early: { stored: StoredState | null; served: Uint8Array | null; asked: Promise<void> } = { stored: null, served: null, asked: new Promise<void>((resolve) => (asked = resolve)) };
     // Also when the socket ends: nobody is left to answer.
     ws.once('close', () => asked());
     const answerEarly = () => {
@@ -151,10 +151,11 @@ export function attachYjsEndpoint(options: YjsEndpointOptions): { close(): void 
       if (at < 0) return;
       try {
         const vector = stateVectorOf(queue[at]);
-        const answer = syncStep2Frame(vector.length > 1 ? Y.diffUpdate(early.stored, vector) : early.stored);
-        early.served = Y.encodeStateVectorFromUpdate(early.stored);
+        // A client with nothing gets the message every such client gets, and so the same frame.
+        const answer = vector.length > 1 ? syncStep2Frame(Y.diffUpdate(early.stored.update, vector)) : early.stored.message;
+        early.served = early.stored.vector;
         queue.splice(at, 1);
-        ws.send(answer);
+        if (ws.readyState === ws.OPEN) raw.write(framedOnce(frames, answer));
       } catch {
         // A state vector that cannot be read is left to the room, which closes with 4400.
         early.served = null;
