@@ -1,4 +1,6 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -131,6 +133,28 @@ describe('the checkpoint thread', () => {
     const threads = readdirSync('/proc/self/task').map((tid) => nice(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8')));
     expect(threads).toContain(19);
     expect(nice(readFileSync('/proc/thread-self/stat', 'utf8'))).toBe(0);
+  });
+
+  it('keeps a process alive while it builds a checkpoint, and not after', () => {
+    // A process of its own whose only work is one checkpoint: it must wait for the answer (the
+    // awaited promise would otherwise be left unsettled, exit code 13) and then end by itself.
+    const dir = mkdtempSync(join(tmpdir(), 'zorgbeeld-thread-'));
+    const script = join(dir, 'one-checkpoint.mts');
+    writeFileSync(script, `
+      import * as Y from ${JSON.stringify(createRequire(import.meta.url).resolve('yjs'))};
+      import { checkpointWorker } from ${JSON.stringify(new URL('../server/yjs/checkpoint-worker.ts', import.meta.url).href)};
+      const doc = new Y.Doc();
+      doc.getMap('m').set('a', 1);
+      const state = await checkpointWorker.encode({ room: 1, base: 0, tag: 1, stateV2: null, updates: [Y.encodeStateAsUpdate(doc)] });
+      checkpointWorker.forget(1);
+      console.log('built', state.length > 0);
+    `);
+    const child = spawnSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8', timeout: 30000 });
+    rmSync(dir, { recursive: true, force: true });
+    expect(child.error).toBeUndefined();
+    expect(child.stderr).toBe('');
+    expect(child.stdout.trim()).toBe('built true');
+    expect(child.status).toBe(0);
   });
 
   it('rejects what it cannot read, and builds the next one after', async () => {

@@ -69,8 +69,8 @@ parentPort.on('message', (message) => {
  * since the last checkpoint — the same bytes the log holds — to its own copy of the room's
  * document, made from that checkpoint, and encodes it, while the room goes on. It keeps each
  * room's copy for the next checkpoint (rebuilding one from a long incident's checkpoint takes
- * seconds) until the room is unloaded. One thread for the process, started on first use, and
- * not one that keeps the process alive.
+ * seconds) until the room is unloaded. One thread for the process, started on first use, that
+ * keeps the process alive only while it builds a checkpoint.
  */
 export class CheckpointWorker {
   private worker: Worker | null = null;
@@ -83,6 +83,8 @@ export class CheckpointWorker {
     const id = this.nextId++;
     return new Promise<Uint8Array>((resolve, reject) => {
       this.jobs.set(id, { resolve, reject });
+      // Kept alive while a checkpoint is being built, not after it.
+      worker.ref();
       worker.postMessage({ id, ...job });
     });
   }
@@ -102,17 +104,20 @@ export class CheckpointWorker {
 
   private start(): Worker {
     const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { yjs: createRequire(import.meta.url).resolve('yjs') } });
-    worker.unref();
     worker.on('message', ({ id, state, error }: { id: number; state?: Uint8Array; error?: string }) => {
       const job = this.jobs.get(id);
       if (!job) return;
       this.jobs.delete(id);
+      if (this.jobs.size === 0) worker.unref();
       if (state) job.resolve(state);
       else job.reject(new Error(error ?? 'no state'));
     });
     // A thread that fails is replaced on the next job; the rooms write those checkpoints themselves.
     worker.on('error', (error) => this.fail(worker, error));
     worker.on('exit', (code) => this.fail(worker, new Error(`the checkpoint thread ended (${code})`)));
+    // After the listeners: adding one for 'message' refs the worker's port again, and then the
+    // thread kept a process alive that had nothing else to do.
+    worker.unref();
     this.worker = worker;
     return worker;
   }
