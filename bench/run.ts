@@ -47,7 +47,7 @@ async function main(): Promise<void> {
     const [zorgbeeld, reference, hocuspocus] = await Promise.all([startZorgbeeld(), startReference(), startHocuspocus()]);
     try {
       const [ours, ref, hp] = await stockPropagation({ zorgbeeld, reference, hocuspocus, rounds: quick ? 30 : 100 });
-      row(`Stock clients: 100 WebsocketProvider readers, Zorgbeeld p50 / p99 (ms)`, `${pair(ours)} (${ours.samples} deliveries)`, '≤ both peers', ours.p50 <= Math.min(ref.p50, hp.p50) * 1.05 && ours.p99 <= Math.min(ref.p99, hp.p99) * 1.05);
+      row(`Stock clients: 100 WebsocketProvider readers, Zorgbeeld p50 / p99 (ms)`, `${pair(ours)} (${ours.samples} deliveries)`, '≤ both peers', ours.p50 <= Math.min(ref.p50, hp.p50) && ours.p99 <= Math.min(ref.p99, hp.p99));
       row('Stock clients: reference y-websocket@2.1.0 p50 / p99 (ms)', pair(ref), '', null);
       row('Stock clients: Hocuspocus 3.4 (auth hook, persistence; own provider) p50 / p99 (ms)', pair(hp), '', null);
     } finally {
@@ -62,7 +62,7 @@ async function main(): Promise<void> {
       // took most of an hour while every update had one: see benchmark-notes.md).
       const r = await refusalFlood({ server, history: quick ? 20000 : 100000, seconds: quick ? 10 : 20 });
       row(`History: fresh incident, ${r.fresh.clients} clients, ${f(r.fresh.rate, 0)} updates/s: p50 / p99 (ms)`, pair(r.fresh, 1), '', null);
-      row(`History: after ${r.history.toLocaleString('en')} updates from ${r.clientIds.toLocaleString('en')} clientIDs: p50 / p99 (ms)`, pair(r.long, 1), 'same as fresh (p99 ≤ +25 %)', r.long.p99 <= r.fresh.p99 * 1.25 + 1);
+      row(`History: after ${r.history.toLocaleString('en')} updates from ${r.clientIds.toLocaleString('en')} clientIDs: p50 / p99 (ms)`, pair(r.long, 1), 'same as fresh (p99 ≤ fresh × 1.25 + 1 ms)', r.long.p99 <= r.fresh.p99 * 1.25 + 1);
       row(`Refusal flood: ${r.refused} forbidden updates (20/s, reconnecting) meanwhile: p50 / p99 (ms)`, pair(r.flood, 1), 'p99 ≤ 50', r.flood.p99 <= 50 && r.refused > 0);
       row('Refusal flood: updates lost (probe clients · final state)', `${r.flood.lost} · ${r.flood.finalStateMissing}`, '0', r.flood.lost === 0 && r.flood.finalStateMissing === 0);
     } finally {
@@ -76,17 +76,17 @@ async function main(): Promise<void> {
       row('Propagation to 200 clients, Zorgbeeld p50 / p99 (ms)', `${pair(ours)} (${ours.samples} deliveries)`, 'p50 ≤ 10, p99 ≤ 50', ours.p50 <= 10 && ours.p99 <= 50);
       row('Propagation to 200 clients, reference p50 / p99 (ms)', pair(theirs), '', null);
       row('Propagation to 200 clients, Hocuspocus 3.4 p50 / p99 (ms)', pair(hp), '', null);
-      row('Ratio Zorgbeeld / reference, p50 · p99', `${f(ours.p50 / theirs.p50, 2)} · ${f(ours.p99 / theirs.p99, 2)}`, '≤ 1 (no slower)', ours.p50 <= theirs.p50 * 1.05 && ours.p99 <= theirs.p99 * 1.05);
-      row('Ratio Zorgbeeld / Hocuspocus, p50 · p99', `${f(ours.p50 / hp.p50, 2)} · ${f(ours.p99 / hp.p99, 2)}`, '≤ 1 (no slower)', ours.p50 <= hp.p50 * 1.05 && ours.p99 <= hp.p99 * 1.05);
+      row('Ratio Zorgbeeld / reference, p50 · p99', `${f(ours.p50 / theirs.p50, 2)} · ${f(ours.p99 / theirs.p99, 2)}`, '≤ 1 (no slower)', ours.p50 <= theirs.p50 && ours.p99 <= theirs.p99);
+      row('Ratio Zorgbeeld / Hocuspocus, p50 · p99', `${f(ours.p50 / hp.p50, 2)} · ${f(ours.p99 / hp.p99, 2)}`, '≤ 1 (no slower)', ours.p50 <= hp.p50 && ours.p99 <= hp.p99);
       // The same rounds on documents that 5,000 devices have written to (issue #16: the work per
       // update must not grow with the history). Every Yjs transaction walks every clientID.
       const clientIds = quick ? 1000 : 5000;
       const [lo, lr, lh] = await propagation({ zorgbeeld, reference, hocuspocus, rounds: quick ? 30 : 100, history: clientIds });
       const more = (long: { p50: number }, fresh: { p50: number }) => `+${f(long.p50 - fresh.p50, 2)}`;
-      row(`Propagation to 200 clients after ${clientIds.toLocaleString('en')} clientIDs, Zorgbeeld p50 / p99 (ms)`, pair(lo), 'same as fresh (p99 ≤ +25 %)', lo.p99 <= ours.p99 * 1.25);
+      row(`Propagation to 200 clients after ${clientIds.toLocaleString('en')} clientIDs, Zorgbeeld p50 / p99 (ms)`, pair(lo), 'same as fresh (p99 ≤ fresh × 1.25)', lo.p99 <= ours.p99 * 1.25);
       row(`Propagation to 200 clients after ${clientIds.toLocaleString('en')} clientIDs, reference p50 / p99 (ms)`, pair(lr), '', null);
       row(`Propagation to 200 clients after ${clientIds.toLocaleString('en')} clientIDs, Hocuspocus 3.4 p50 / p99 (ms)`, pair(lh), '', null);
-      row(`Ratio after ${clientIds.toLocaleString('en')} clientIDs, Zorgbeeld / reference · / Hocuspocus, p50 · p99`, `${f(lo.p50 / lr.p50, 2)} · ${f(lo.p99 / lr.p99, 2)} · ${f(lo.p50 / lh.p50, 2)} · ${f(lo.p99 / lh.p99, 2)}`, '≤ 1 (no slower)', lo.p50 <= Math.min(lr.p50, lh.p50) * 1.05 && lo.p99 <= Math.min(lr.p99, lh.p99) * 1.05);
+      row(`Ratio after ${clientIds.toLocaleString('en')} clientIDs, Zorgbeeld / reference · / Hocuspocus, p50 · p99`, `${f(lo.p50 / lr.p50, 2)} · ${f(lo.p99 / lr.p99, 2)} · ${f(lo.p50 / lh.p50, 2)} · ${f(lo.p99 / lh.p99, 2)}`, '≤ 1 (no slower)', lo.p50 <= Math.min(lr.p50, lh.p50) && lo.p99 <= Math.min(lr.p99, lh.p99));
       row('Propagation, added by the history at p50: Zorgbeeld · reference · Hocuspocus (ms)', `${more(lo, ours)} · ${more(lr, theirs)} · ${more(lh, hp)}`, '', null);
     } finally {
       await Promise.all([zorgbeeld.stop(), reference.stop(), hocuspocus.stop()]);
