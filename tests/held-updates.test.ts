@@ -228,12 +228,16 @@ describe('held report changes', () => {
       await endOfTurn();
       await endOfTurn();
       expect(transactions).toBe(0);
-      // Nothing was applied before: the least wait.
+      // Nothing was applied before: the least wait. No broadcast follows it: applied after as long again.
+      vi.advanceTimersByTime(5);
+      expect(transactions).toBe(0);
       vi.advanceTimersByTime(5);
       expect(transactions).toBe(1);
       room.receive(k1, a.change((d) => setReport(d, own[0], { impact: 'minor' })));
       await endOfTurn();
       await endOfTurn();
+      vi.advanceTimersByTime(1000);
+      expect(transactions).toBe(1);
       vi.advanceTimersByTime(999);
       expect(transactions).toBe(1);
       vi.advanceTimersByTime(1);
@@ -242,6 +246,37 @@ describe('held report changes', () => {
       vi.useRealTimers();
     }
     expect(readReport(room.doc, own[0])).toMatchObject({ impact: 'minor', stamp: { by: 'k1' } });
+  });
+
+  it('once their wait is over, are applied right after the next broadcast, with the update it sent', async () => {
+    room.close();
+    room = await openTestRoom({ incidentId, dataDir, network, logs, holding: { costlyMs: 0, waitMs: 5, share: 1e-9, maxWaitMs: 1000 } });
+    const k1 = coordinator('k1');
+    const reader = coordinator('reader');
+    room.join(k1);
+    room.join(reader);
+    const a = clientOf(room);
+    // What the reader had been sent when each transaction ended.
+    const sentAtTransaction: number[] = [];
+    room.doc.on('afterTransaction', () => sentAtTransaction.push(reader.received.length));
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      room.receive(k1, a.change((d) => setReport(d, own[0], { impact: 'major' })));
+      await endOfTurn();
+      await endOfTurn();
+      vi.advanceTimersByTime(5);
+      expect(sentAtTransaction).toEqual([]);
+      const before = reader.received.length;
+      room.receive(k1, a.change((d) => setReport(d, own[1], { impact: 'minor' })));
+      await endOfTurn();
+      await endOfTurn();
+      // One transaction for both, after the second went out; no timer was needed.
+      expect(sentAtTransaction).toEqual([before + 1]);
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(readReport(room.doc, own[0])).toMatchObject({ impact: 'major', stamp: { by: 'k1' } });
+    expect(readReport(room.doc, own[1])).toMatchObject({ impact: 'minor', stamp: { by: 'k1' } });
   });
 
   it('are not taken for what the gate refuses, nor for needs: those are judged as before', async () => {

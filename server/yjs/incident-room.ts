@@ -258,6 +258,8 @@ interface Held extends Beyond {
   stamps: Map<string, Y.ID>;
   /** The server's clock after the held stamps. */
   serverClock: number;
+  /** Their wait is over: they are applied after the next broadcast (or a while later). */
+  due: boolean;
   /** Stops the timer that would apply them. */
   cancel: () => void;
 }
@@ -985,21 +987,37 @@ export class IncidentRoom {
    * one transaction for many updates. The while grows with that cost, so that applying takes
    * about `heldUpdatesShare` of the time (a 2 ms transaction every 100 ms), from `heldUpdatesMs`
    * up to `heldUpdatesMaxMs`: a fixed 20 ms let a long incident spend a tenth of its time, and
-   * its garbage, on state vectors.
+   * its garbage, on state vectors. When the while is over they wait for the next broadcast and
+   * are applied right after it, when the next update is furthest away (an update that arrives
+   * during the transaction waits for it), or, if none comes, after as long again.
    */
   private startHolding(): Held {
     const apply = () => this.integrate();
     let cancel: () => void;
     const { costlyMs, waitMs, share, maxWaitMs } = this.holding;
     if (this.lastApplyMs >= costlyMs) {
-      const timer = setTimeout(apply, Math.min(maxWaitMs, Math.max(waitMs, this.lastApplyMs / share))).unref();
+      const wait = Math.min(maxWaitMs, Math.max(waitMs, this.lastApplyMs / share));
+      let timer = setTimeout(() => {
+        if (this.held) this.held.due = true;
+        timer = setTimeout(apply, wait).unref();
+      }, wait).unref();
       cancel = () => clearTimeout(timer);
     } else {
       const immediate = setImmediate(apply);
       cancel = () => clearImmediate(immediate);
     }
-    this.held = { updates: [], clocks: new Map(), items: new Map(), fields: new Map(), stamps: new Map(), serverClock: 0, cancel };
+    this.held = { updates: [], clocks: new Map(), items: new Map(), fields: new Map(), stamps: new Map(), serverClock: 0, due: false, cancel };
     return this.held;
+  }
+
+  /** Held updates whose wait is over are applied right after a broadcast, once the turn that sent it ends. */
+  private applyAfterBroadcast(): void {
+    const held = this.held;
+    if (!held?.due) return;
+    held.due = false;
+    setImmediate(() => {
+      if (this.held === held) this.integrate();
+    });
   }
 
   /** Applies the held updates to the document, in the order they were accepted, in one transaction. */
@@ -1369,6 +1387,7 @@ export class IncidentRoom {
     const updates = this.outbox.splice(0);
     this.wholeState?.since.push(...updates);
     this.broadcast(updateFrame(updates.length === 1 ? updates[0] : Y.mergeUpdates(updates)), null);
+    this.applyAfterBroadcast();
   }
 
   /**
