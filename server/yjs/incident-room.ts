@@ -993,21 +993,21 @@ export class IncidentRoom {
    */
   private startHolding(): Held {
     const apply = () => this.integrate();
-    let cancel: () => void;
+    const held: Held = { updates: [], clocks: new Map(), items: new Map(), fields: new Map(), stamps: new Map(), serverClock: 0, due: false, cancel: () => {} };
     const { costlyMs, waitMs, share, maxWaitMs } = this.holding;
     if (this.lastApplyMs >= costlyMs) {
       const wait = Math.min(maxWaitMs, Math.max(waitMs, this.lastApplyMs / share));
       let timer = setTimeout(() => {
-        if (this.held) this.held.due = true;
+        held.due = true;
         timer = setTimeout(apply, wait).unref();
       }, wait).unref();
-      cancel = () => clearTimeout(timer);
+      held.cancel = () => clearTimeout(timer);
     } else {
       const immediate = setImmediate(apply);
-      cancel = () => clearImmediate(immediate);
+      held.cancel = () => clearImmediate(immediate);
     }
-    this.held = { updates: [], clocks: new Map(), items: new Map(), fields: new Map(), stamps: new Map(), serverClock: 0, due: false, cancel };
-    return this.held;
+    this.held = held;
+    return held;
   }
 
   /** Held updates whose wait is over are applied right after a broadcast, once the turn that sent it ends. */

@@ -144,6 +144,12 @@ export function attachYjsEndpoint(options: YjsEndpointOptions): { close(): void 
     const early: { stored: StoredState | null; served: Uint8Array | null; asked: Promise<void> } = { stored: null, served: null, asked: new Promise<void>((resolve) => (asked = resolve)) };
     // Also when the socket ends: nobody is left to answer.
     ws.once('close', () => asked());
+    // Straight onto the connection's socket, which ws writes its own frames to as well: without
+    // compression (off here) ws queues nothing, so the order of frames holds, and ws's
+    // bufferedAmount still counts these bytes. A message handed to many sockets is framed once.
+    const write = (message: Uint8Array) => {
+      if (ws.readyState === ws.OPEN) raw.write(framedOnce(frames, message));
+    };
     const answerEarly = () => {
       if (queue.some(isSyncStep1)) asked();
       if (!early.stored || early.served || ended) return;
@@ -155,7 +161,7 @@ export function attachYjsEndpoint(options: YjsEndpointOptions): { close(): void 
         const answer = vector.length > 1 ? syncStep2Frame(Y.diffUpdate(early.stored.update, vector)) : early.stored.message;
         early.served = early.stored.vector;
         queue.splice(at, 1);
-        if (ws.readyState === ws.OPEN) raw.write(framedOnce(frames, answer));
+        write(answer);
       } catch {
         // A state vector that cannot be read is left to the room, which closes with 4400.
         early.served = null;
@@ -218,10 +224,7 @@ export function attachYjsEndpoint(options: YjsEndpointOptions): { close(): void 
           closeWith(ws, CloseCodes.SlowConsumer);
           return ws.terminate();
         }
-        // Straight onto the connection's socket, which ws writes its own frames to as well:
-        // without compression (off here) ws queues nothing, so the order of frames holds, and
-        // bufferedAmount above still counts these bytes.
-        raw.write(framedOnce(frames, message));
+        write(message);
       },
       close: (code) => {
         if (code === CloseCodes.Forbidden || code === CloseCodes.Invalid || code === CloseCodes.BadMessage || code === CloseCodes.ClientIdTaken) {
