@@ -22,11 +22,11 @@ interface StockRig {
 
 const synced = (providers: { synced: boolean }[], what: string) => until(() => providers.every((p) => p.synced), 120000, what);
 
-async function yWebsocketRig(server: BenchServer, room: string, readers: number, { cookie, location = 'loc-00001', seed }: { cookie?: string; location?: string; seed?: Uint8Array } = {}): Promise<StockRig> {
+async function yWebsocketRig(server: BenchServer, room: string, readers: number, { cookie, readerCookie = cookie, location = 'loc-00001', seed }: { cookie?: string; readerCookie?: string; location?: string; seed?: Uint8Array } = {}): Promise<StockRig> {
   const base = server.url.replace('http', 'ws');
-  const make = () => {
+  const make = (as = cookie) => {
     const doc = new Y.Doc();
-    const provider = new WebsocketProvider(cookie ? `${base}/yjs` : base, room, doc, { WebSocketPolyfill: (cookie ? cookieWebSocket(cookie, server.url) : WebSocket) as never, disableBc: true });
+    const provider = new WebsocketProvider(as ? `${base}/yjs` : base, room, doc, { WebSocketPolyfill: (as ? cookieWebSocket(as, server.url) : WebSocket) as never, disableBc: true });
     return { doc, provider };
   };
   const writer = make();
@@ -34,7 +34,7 @@ async function yWebsocketRig(server: BenchServer, room: string, readers: number,
   if (seed) Y.applyUpdate(writer.doc, seed);
   const reports = writer.doc.getMap<Y.Map<unknown>>('reports');
   if (!reports.has(location)) reports.set(location, new Y.Map());
-  const peers = Array.from({ length: readers }, make);
+  const peers = Array.from({ length: readers }, () => make(readerCookie));
   await synced(peers.map((p) => p.provider), `${server.name} stock readers synced`);
   return { name: server.name, writer: writer.doc, readers: peers.map((p) => p.doc), location, latencies: [], close: () => [writer, ...peers].forEach((p) => p.provider.destroy()) };
 }
@@ -84,11 +84,11 @@ export async function stockPropagation({ zorgbeeld, reference, hocuspocus, reade
   const ghor = await signIn(zorgbeeld.url, 'ghor', DEMO_PASSWORD);
   const observer = await signIn(zorgbeeld.url, 'observer', DEMO_PASSWORD);
   const incident = await openIncident(zorgbeeld.url, ghor);
-  // Zorgbeeld's readers sign in as an observer, its writer as GHOR.
   const location = incident.locations[0];
-  const ours = await yWebsocketRig(zorgbeeld, incident.id, 0, { cookie: ghor, location });
-  const oursReaders = await yWebsocketRig(zorgbeeld, incident.id, readers, { cookie: observer, location });
-  ours.readers = oursReaders.readers;
+  // Zorgbeeld's writer is GHOR and its readers observers, in one rig: like the peers' boards,
+  // the writer and the readers and nobody else (a second rig's own writer was a 102nd document,
+  // written to before any reader).
+  const ours = await yWebsocketRig(zorgbeeld, incident.id, readers, { cookie: ghor, readerCookie: observer, location });
   // The peers hold the same board as Zorgbeeld (its 1,061 locations), so that every reader
   // applies into a document of the same size and the three processes carry the same heap.
   const seed = Y.encodeStateAsUpdate(ours.writer);
@@ -97,7 +97,6 @@ export async function stockPropagation({ zorgbeeld, reference, hocuspocus, reade
   rigs.forEach((r) => (r.latencies = []));
   for (let i = 0; i < rounds; i++) for (const rig of inTurn(rigs, i)) await round(rig, i);
   rigs.forEach((r) => r.close());
-  oursReaders.close();
   process.setMaxListeners(maxListeners);
   return rigs.map((r) => ({ name: r.name, p50: percentile(r.latencies, 50), p99: percentile(r.latencies, 99), samples: r.latencies.length }));
 }
