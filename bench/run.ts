@@ -23,8 +23,8 @@ for (const name of only ?? []) if (!(SECTIONS as readonly string[]).includes(nam
 // Rounds measured per server in the side-by-side rows. A round's deliveries share one first byte,
 // so rounds, not deliveries, are the samples: with 100 of them the fresh board's p50 ratio to
 // the reference moved between 0.97 and 1.50 in three runs of the same code (2026-12-05), with 500
-// between 0.98 and 1.05 (docs/benchmark-notes.md).
-const SIDE_BY_SIDE_ROUNDS = 500;
+// between 0.98 and 1.20 in twelve (docs/benchmark-notes.md).
+const SIDE_BY_SIDE_ROUNDS = quick ? 30 : 500;
 const runs = (section: (typeof SECTIONS)[number]) => (only ? only.includes(section) : section !== 'browser' || !args.has('--no-browser'));
 const f = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '—');
 const pair = (x: { p50: number; p99: number }, digits = 2) => `${f(x.p50, digits)} / ${f(x.p99, digits)}`;
@@ -51,7 +51,7 @@ async function main(): Promise<void> {
   const stockSection = async () => {
     const [zorgbeeld, reference, hocuspocus] = await Promise.all([startZorgbeeld(), startReference(), startHocuspocus()]);
     try {
-      const [ours, ref, hp] = await stockPropagation({ zorgbeeld, reference, hocuspocus, rounds: quick ? 30 : SIDE_BY_SIDE_ROUNDS });
+      const [ours, ref, hp] = await stockPropagation({ zorgbeeld, reference, hocuspocus, rounds: SIDE_BY_SIDE_ROUNDS });
       row(`Stock clients: 100 WebsocketProvider readers, Zorgbeeld p50 / p99 (ms)`, `${pair(ours)} (${ours.samples} deliveries)`, '≤ both peers', ours.p50 <= Math.min(ref.p50, hp.p50) && ours.p99 <= Math.min(ref.p99, hp.p99));
       row('Stock clients: reference y-websocket@2.1.0 p50 / p99 (ms)', pair(ref), '', null);
       row('Stock clients: Hocuspocus 3.4 (auth hook, persistence; own provider) p50 / p99 (ms)', pair(hp), '', null);
@@ -77,7 +77,7 @@ async function main(): Promise<void> {
   const propagationSection = async () => {
     const [zorgbeeld, reference, hocuspocus] = await Promise.all([startZorgbeeld(), startReference(), startHocuspocus()]);
     try {
-      const [ours, theirs, hp] = await propagation({ zorgbeeld, reference, hocuspocus, rounds: quick ? 30 : SIDE_BY_SIDE_ROUNDS });
+      const [ours, theirs, hp] = await propagation({ zorgbeeld, reference, hocuspocus, rounds: SIDE_BY_SIDE_ROUNDS });
       row('Propagation to 200 clients, Zorgbeeld p50 / p99 (ms)', `${pair(ours)} (${ours.samples} deliveries)`, 'p50 ≤ 10, p99 ≤ 50', ours.p50 <= 10 && ours.p99 <= 50);
       row('Propagation to 200 clients, reference p50 / p99 (ms)', pair(theirs), '', null);
       row('Propagation to 200 clients, Hocuspocus 3.4 p50 / p99 (ms)', pair(hp), '', null);
@@ -86,7 +86,7 @@ async function main(): Promise<void> {
       // The same rounds on documents that 5,000 devices have written to (issue #16: the work per
       // update must not grow with the history). Every Yjs transaction walks every clientID.
       const clientIds = quick ? 1000 : 5000;
-      const [lo, lr, lh] = await propagation({ zorgbeeld, reference, hocuspocus, rounds: quick ? 30 : SIDE_BY_SIDE_ROUNDS, history: clientIds });
+      const [lo, lr, lh] = await propagation({ zorgbeeld, reference, hocuspocus, rounds: SIDE_BY_SIDE_ROUNDS, history: clientIds });
       const more = (long: { p50: number }, fresh: { p50: number }) => `+${f(long.p50 - fresh.p50, 2)}`;
       row(`Propagation to 200 clients after ${clientIds.toLocaleString('en')} clientIDs, Zorgbeeld p50 / p99 (ms)`, pair(lo), 'same as fresh (p99 ≤ fresh × 1.25)', lo.p99 <= ours.p99 * 1.25);
       row(`Propagation to 200 clients after ${clientIds.toLocaleString('en')} clientIDs, reference p50 / p99 (ms)`, pair(lr), '', null);
