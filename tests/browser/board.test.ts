@@ -17,10 +17,14 @@ describe('incident board in Chromium', () => {
     await expect.poll(() => ghor.getByTestId('board').getAttribute('data-synced'), { timeout: 15000 }).toBe('true');
     await expect.poll(() => ghor.getByTestId('location-map').getAttribute('data-markers')).toBe(String(total));
     expect(await ghor.getByTestId('impact-critical').textContent()).toBe('0');
+    // Who else is on the board: GHOR is not counted in its own board's presence.
+    await expect.poll(() => ghor.getByTestId('presence').textContent()).toBe('Niemand anders online');
 
     const coordinator = await signedInPage(suite.browser, suite.server.url, 'coordinator', DEMO_PASSWORD, PHONE);
     await coordinator.goto(`${suite.server.url}/incidents/${incident.id}`);
     await expect.poll(() => coordinator.getByTestId('board').getAttribute('data-synced'), { timeout: 15000 }).toBe('true');
+    await expect.poll(() => ghor.getByTestId('presence').textContent()).toBe('1 ander online');
+    await expect.poll(() => coordinator.getByTestId('presence').textContent()).toBe('1 ander online');
     const first = coordinator.getByTestId('location-list').locator('button.location').first();
     const locationId = await first.getAttribute('data-location');
     await first.click();
