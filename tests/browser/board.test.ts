@@ -43,6 +43,18 @@ describe('incident board in Chromium', () => {
     expect(await ghor.getByTestId('evacuating').textContent()).toBe('1');
     expect(await ghor.getByTestId('beds-free').textContent()).toBe('0');
     await ghor.screenshot({ path: `${SHOTS}/board-ghor-wide.png` });
+    // Printed for a meeting: the moment on top, the open tab's whole content (no scroll box cuts
+    // it to one page), no controls.
+    await ghor.emulateMedia({ media: 'print' });
+    const printed = await ghor.evaluate(() => ({
+      moment: document.querySelector('[data-testid=print-moment]')?.checkVisibility() ? document.querySelector('[data-testid=print-moment]')!.textContent : null,
+      tabs: document.querySelector('[data-testid=board] nav.tabs')?.checkVisibility() ?? null,
+      scrollBoxes: [...document.querySelectorAll('[data-testid=board] *')].filter((e) => ['auto', 'scroll'].includes(getComputedStyle(e).overflowY) && e.scrollHeight > e.clientHeight + 1).length,
+    }));
+    expect(printed.moment).toMatch(/^Stand van \d{1,2} \p{L}+ om \d\d:\d\d; het bord zelf wordt live bijgewerkt\.$/u);
+    expect(printed).toMatchObject({ tabs: false, scrollBoxes: 0 });
+    await ghor.emulateMedia({ media: 'screen' });
+    expect(await ghor.getByTestId('print-moment').isVisible()).toBe(false);
     await ghor.selectOption('[data-testid=filter-impact]', 'critical');
     await expect.poll(() => ghor.getByTestId('location-map').getAttribute('data-markers')).toBe('1');
     await ghor.getByRole('button', { name: 'Locaties', exact: true }).click();

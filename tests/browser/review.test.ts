@@ -98,6 +98,41 @@ describe('review in Chromium', () => {
     expect(have.status()).toBe(200);
     expect(await have.text()).toContain('<HospitalStatus');
 
+    // The review screen printed as it stands (Ctrl+P): the moment it shows, the map drawn again
+    // for the paper's width, no controls, and only what happened up to the moment.
+    expect(await observer.getByTestId('timeline').locator('li:not(.past)').count()).toBeGreaterThan(0);
+    const printedView = () =>
+      observer.evaluate(() => {
+        const shown = (e: Element | null) => !!e && e.checkVisibility();
+        const map = document.querySelector<HTMLElement>('.map-box .leaflet-container')!;
+        const canvas = map.querySelector<HTMLCanvasElement>('canvas')!;
+        return {
+          moment: shown(document.querySelector('[data-testid=print-moment]')) ? document.querySelector('[data-testid=print-moment]')!.textContent : null,
+          player: shown(document.querySelector('[data-testid=play]')),
+          zoom: shown(map.querySelector('.leaflet-control-zoom')),
+          later: [...document.querySelectorAll('[data-testid=timeline] > li:not(.past)')].filter(shown).length,
+          earlier: [...document.querySelectorAll('[data-testid=timeline] > li.past')].filter(shown).length,
+          // The whole region on paper: every municipality's name (at the centre of its locations) inside the map.
+          outside: [...map.querySelectorAll('.municipality-label')].filter((label) => {
+            const l = label.getBoundingClientRect();
+            const m = map.getBoundingClientRect();
+            const [x, y] = [l.left + l.width / 2, l.top + l.height / 2];
+            return x < m.left || x > m.right || y < m.top || y > m.bottom;
+          }).length,
+          // Leaflet's canvas is the map's size with 30 % on each side (padding 0.3).
+          canvasToMap: parseFloat(canvas.style.width) / map.clientWidth,
+        };
+      });
+    await observer.emulateMedia({ media: 'print' });
+    await expect.poll(async () => (await printedView()).canvasToMap).toBeCloseTo(1.6, 2);
+    const printed = await printedView();
+    expect(printed.moment).toMatch(/^Toestand op \d\d-\d\d, \d\d:\d\d:\d\d, met de gebeurtenissen tot dat moment/);
+    expect(printed).toMatchObject({ player: false, zoom: false, later: 0, outside: 0 });
+    expect(printed.earlier).toBeGreaterThan(0);
+    await observer.emulateMedia({ media: 'screen' });
+    await expect.poll(async () => (await printedView()).canvasToMap).toBeCloseTo(1.6, 2);
+    expect(await printedView()).toMatchObject({ moment: null, player: true, zoom: true });
+
     const report = await observer.context().newPage();
     await report.goto(`${suite.server.url}/api/incidents/${incident.id}/report.html`);
     expect(await report.locator('h1').textContent()).toBe('Evaluatierapport: Evaluatie oefening');
