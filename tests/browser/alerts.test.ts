@@ -82,6 +82,8 @@ describe('alerting in Chromium', () => {
         await expect.poll(() => later.getByTestId('alert-banner').count(), { timeout: 10000 }).toBe(0);
         // And the coordinator is told it went.
         expect(await later.getByTestId('answer-sent-later').textContent()).toContain('uw bewaarde antwoord "Nee, niet getroffen" is doorgegeven');
+        // The tab was gone, so the alert was not on a banner any more: the kept answer knew its incident.
+        expect(await later.getByTestId('answer-sent-later').getByRole('link', { name: 'Open het incidentbord' }).getAttribute('href')).toBe(`/incidents/${incident.id}`);
         await later.screenshot({ path: `${SHOTS}/alert-answer-sent-later-phone.png` });
         expect(await later.evaluate(() => Object.keys(localStorage).filter((key) => key.startsWith('zorgbeeld:unsent-answers:')))).toEqual([]);
       } finally {

@@ -26,7 +26,7 @@ class Alerts {
    * Answers to alerts given without a connection (a basement, a lift), by alert: kept on this
    * device and sent as soon as the socket connects, so an answer tapped once is not lost.
    */
-  unsent = $state.raw<Map<string, AckAnswer>>(new Map());
+  unsent = $state.raw<Map<string, KeptAnswer>>(new Map());
   /** The last kept answer that went once the connection was back, for the banner to say so. */
   sentLater = $state.raw<{ answer: AckAnswer; incidentId: string | null } | null>(null);
   connected = $state(false);
@@ -84,7 +84,9 @@ class Alerts {
       return 'sent';
     } catch (error) {
       if (!(error instanceof NoConnection)) throw error;
-      this.setUnsent(new Map(this.unsent).set(alertId, answer));
+      // With its incident, so that the line saying it went can lead to the board after a reload.
+      const incidentId = this.pending.find((n) => n.alert.id === alertId)?.alert.incidentId ?? null;
+      this.setUnsent(new Map(this.unsent).set(alertId, { answer, incidentId }));
       return 'kept';
     }
   }
@@ -97,9 +99,7 @@ class Alerts {
 
   /** Sends the answers kept without a connection, one by one; stops at the first that cannot go yet. */
   private async sendUnsent(): Promise<void> {
-    for (const [alertId, answer] of this.unsent) {
-      // Known when the alert is still on the banner (not after a reload before it came again).
-      const incidentId = this.pending.find((n) => n.alert.id === alertId)?.alert.incidentId ?? null;
+    for (const [alertId, { answer, incidentId }] of this.unsent) {
       try {
         await this.sendAnswer(alertId, answer);
         this.sentLater = { answer, incidentId };
@@ -113,12 +113,12 @@ class Alerts {
     }
   }
 
-  private setUnsent(next: Map<string, AckAnswer>): void {
+  private setUnsent(next: Map<string, KeptAnswer>): void {
     this.unsent = next;
     if (!this.userId) return;
     try {
       if (next.size === 0) localStorage.removeItem(unsentKey(this.userId));
-      else localStorage.setItem(unsentKey(this.userId), JSON.stringify([...next]));
+      else localStorage.setItem(unsentKey(this.userId), JSON.stringify([...next].map(([alertId, { answer, incidentId }]) => [alertId, answer, incidentId])));
     } catch {
       // No storage (private mode, full): the answer still waits in this tab.
     }
@@ -148,12 +148,25 @@ class Alerts {
   }
 }
 
-/** The answers a user gave on this device without a connection, as kept by {@link Alerts.setUnsent}. */
-function readUnsent(userId: string): Map<string, AckAnswer> {
+/** An answer given without a connection, and the incident of its alert (null when not known). */
+export interface KeptAnswer {
+  answer: AckAnswer;
+  incidentId: string | null;
+}
+
+/**
+ * The answers a user gave on this device without a connection, as kept by {@link Alerts.setUnsent}:
+ * `[alertId, answer, incidentId]` (kept before the incident was: `[alertId, answer]`).
+ */
+function readUnsent(userId: string): Map<string, KeptAnswer> {
   try {
     const kept = JSON.parse(localStorage.getItem(unsentKey(userId)) ?? '[]') as unknown;
     if (!Array.isArray(kept)) return new Map();
-    return new Map(kept.filter((e): e is [string, AckAnswer] => Array.isArray(e) && typeof e[0] === 'string' && (ACK_ANSWERS as readonly unknown[]).includes(e[1])));
+    return new Map(
+      kept
+        .filter((e): e is [string, AckAnswer, unknown] => Array.isArray(e) && typeof e[0] === 'string' && (ACK_ANSWERS as readonly unknown[]).includes(e[1]))
+        .map(([alertId, answer, incidentId]) => [alertId, { answer, incidentId: typeof incidentId === 'string' ? incidentId : null }]),
+    );
   } catch {
     return new Map();
   }
