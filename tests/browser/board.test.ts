@@ -50,9 +50,23 @@ describe('incident board in Chromium', () => {
       moment: document.querySelector('[data-testid=print-moment]')?.checkVisibility() ? document.querySelector('[data-testid=print-moment]')!.textContent : null,
       tabs: document.querySelector('[data-testid=board] nav.tabs')?.checkVisibility() ?? null,
       scrollBoxes: [...document.querySelectorAll('[data-testid=board] *')].filter((e) => ['auto', 'scroll'].includes(getComputedStyle(e).overflowY) && e.scrollHeight > e.clientHeight + 1).length,
+      map: document.querySelector('[data-testid=location-map]')?.checkVisibility() ?? false,
+      colours: getComputedStyle(document.querySelector('[data-testid=board]')!).printColorAdjust,
     }));
+    // The map above the tab shows the whole region (drawn again for its box on paper).
+    const outside = () =>
+      ghor.evaluate(() => {
+        const map = document.querySelector('[data-testid=location-map]')!;
+        const m = map.getBoundingClientRect();
+        return [...map.querySelectorAll('.municipality-label')].filter((label) => {
+          const l = label.getBoundingClientRect();
+          const [x, y] = [l.left + l.width / 2, l.top + l.height / 2];
+          return x < m.left || x > m.right || y < m.top || y > m.bottom;
+        }).length;
+      });
+    await expect.poll(outside).toBe(0);
     expect(printed.moment).toMatch(/^Stand van \d{1,2} \p{L}+ om \d\d:\d\d; het bord zelf wordt live bijgewerkt\.$/u);
-    expect(printed).toMatchObject({ tabs: false, scrollBoxes: 0 });
+    expect(printed).toMatchObject({ tabs: false, scrollBoxes: 0, map: true, colours: 'exact' });
     await ghor.emulateMedia({ media: 'screen' });
     expect(await ghor.getByTestId('print-moment').isVisible()).toBe(false);
     await ghor.selectOption('[data-testid=filter-impact]', 'critical');
