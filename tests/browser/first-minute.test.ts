@@ -68,12 +68,18 @@ describe('the coordinator’s first minute, on a phone', () => {
     const phone = await signedInPage(suite.browser, suite.server.url, 'coordinator', DEMO_PASSWORD, PHONE);
     const banner = phone.getByTestId('alert-banner');
     await expect.poll(() => banner.count(), { timeout: 10000 }).toBe(1);
+    // Notifications on this device are offered once, in the banner, not again on the page under it.
+    const offers = phone.getByRole('button', { name: 'Meldingen aanzetten op dit toestel' });
+    expect(await offers.count()).toBe(1);
+    expect(await banner.getByRole('button', { name: 'Meldingen aanzetten op dit toestel' }).count()).toBe(1);
     const taps = tapper(phone);
     await taps.click('[data-testid=alert-banner] button.answer-no');
     expect(taps.taps).toBe(1);
     // Within two seconds of the tap.
     await expect.poll(() => ghor.getByTestId('impact-none').textContent(), { timeout: 2000, interval: 50 }).toBe(String(own));
     expect(await phone.getByTestId('answered').textContent()).toContain('niet getroffen');
+    // The banner gone, the page offers it again.
+    await expect.poll(() => phone.getByTestId('push-card').getByRole('button', { name: 'Meldingen aanzetten op dit toestel' }).count()).toBe(1);
     await phone.screenshot({ path: `${SHOTS}/first-minute-not-hit-phone.png` });
     await ghor.screenshot({ path: `${SHOTS}/first-minute-not-hit-wide.png` });
   });
