@@ -78,6 +78,23 @@ function pad(n: number, width: number): string {
   return String(n).padStart(width, '0');
 }
 
+/**
+ * A location name the organisation does not use yet: two locations called alike are one to a
+ * coordinator choosing from a list, and to GHOR calling about "De Beuk in Sittard". The next
+ * place word is tried, then a number; no random draw, so the rest of the region stays the same.
+ */
+function uniqueName(taken: Set<string>, kind: string, word: string, town: string): string {
+  const first = PLACE_WORDS.indexOf(word);
+  for (let i = 0; i < PLACE_WORDS.length; i++) {
+    const name = `${kind} ${PLACE_WORDS[(first + i) % PLACE_WORDS.length]} ${town}`;
+    if (!taken.has(name)) return taken.add(name), name;
+  }
+  for (let n = 2; ; n++) {
+    const name = `${kind} ${word} ${town} ${n}`;
+    if (!taken.has(name)) return taken.add(name), name;
+  }
+}
+
 /** Generates the Zuid-Limburg demo network deterministically from a seed. */
 export function generateDemoRegion({ seed = 2026, scale = 1, now = new Date('2026-01-01T00:00:00Z') }: DemoOptions = {}): Network {
   const random = new SeededRandom(seed);
@@ -101,14 +118,16 @@ export function generateDemoRegion({ seed = 2026, scale = 1, now = new Date('202
         active: true,
       });
       const count = Math.round(random.int(plan.locations[0], plan.locations[1]) * scale);
+      const names = new Set<string>();
       for (let l = 0; l < count; l++) {
         // Most locations of an organisation lie near its home town, the rest spread by population.
         const place = random.next() < 0.5 ? home : random.weighted(ZUID_LIMBURG, weights);
         const kind = random.pick(plan.kinds);
+        const name = uniqueName(names, `${kind[0].toUpperCase()}${kind.slice(1)}`, random.pick(PLACE_WORDS), place.name);
         locations.push({
           id: `loc-${pad(locations.length + 1, 5)}`,
           organisationId: id,
-          name: `${kind[0].toUpperCase()}${kind.slice(1)} ${random.pick(PLACE_WORDS)} ${place.name}`,
+          name,
           address: `${random.pick(STREETS)} ${random.int(1, 180)}`,
           postcode: `6${random.int(200, 499)} ${String.fromCharCode(65 + random.int(0, 25))}${String.fromCharCode(65 + random.int(0, 25))}`,
           municipality: place.name,

@@ -148,6 +148,13 @@ describe('the coordinator’s first minute, on a phone', () => {
     // Own locations first; the others behind a separator.
     expect(await phone.getByTestId('location-list').locator('button.location').count()).toBe(own);
     expect(await phone.locator('details.others summary').textContent()).toContain('andere organisaties');
+    // Each own row can be told from the others at a glance: its own name, and its street.
+    const network = (await api.get(`/api/incidents/${incident.id}`)).body.data.network as { locations: { id: string; address: string; municipality: string }[] };
+    const rows = phone.getByTestId('location-list').locator('button.location');
+    const first = network.locations.find((l) => l.id === locationId)!;
+    expect(await phone.locator(`[data-testid=location-list] button.location[data-location="${first.id}"] small`).first().textContent()).toBe(`${first.address} · ${first.municipality}`);
+    const names = await rows.locator('.name').evaluateAll((spans) => spans.map((span) => span.firstChild?.textContent ?? ''));
+    expect(new Set(names).size).toBe(own);
     await phone.screenshot({ path: `${SHOTS}/first-minute-locations-phone.png` });
     expect(await smallTapTargets(phone), 'own locations').toEqual([]);
     await phone.getByRole('button', { name: 'Overzicht', exact: true }).click();
