@@ -2,7 +2,7 @@
  * The GHOR's work with the care network between crises (docs/architecture.md, "Network"):
  * contact moments per organisation, the partner-talk rule and what needs attention. Pure.
  */
-import { intakeStage, isConnected, type Coordinator, type CoordinatorKind, type Organisation } from './domain';
+import { intakeStage, isConnected, type Coordinator, type CoordinatorKind, type Location, type Organisation } from './domain';
 import { text } from './text';
 import { FieldReader, defined, type Checked, type Issue } from './validation';
 
@@ -175,7 +175,9 @@ export type AttentionItem =
   /** In the intake: waiting for the day course (ICO) or the introduction; invited since, if invited. */
   | { kind: 'not-introduced'; organisationId: string; name: string; coordinatorId: string; coordinatorName: string; coordinatorKind: CoordinatorKind; stage: 'day-course' | 'introduction'; invitedAt: string | null; waitingDays: number | null; chaptersRead?: number }
   | { kind: 'contact-missing'; organisationId: string; name: string; coordinatorId: string; coordinatorName: string; missing: ('email' | 'phone')[] }
-  | { kind: 'no-session'; organisationId: string; name: string; coordinatorId: string; coordinatorName: string };
+  | { kind: 'no-session'; organisationId: string; name: string; coordinatorId: string; coordinatorName: string }
+  /** Locations of one organisation with one name: alike in a coordinator's list, and on the phone with GHOR. */
+  | { kind: 'same-name'; organisationId: string; name: string; locationName: string; locations: { id: string; address: string; municipality: string }[] };
 
 /**
  * What in the network needs the GHOR's attention on a day, most pressing first: partner talks
@@ -183,9 +185,10 @@ export type AttentionItem =
  * follow-ups past their date; coordinators in their intake (the ICO's day course, the digital
  * introduction), longest invited first; coordinators
  * without an e-mail address or phone number; connected coordinators who never attended an
- * information session. Active organisations and coordinators only.
+ * information session; locations of one organisation that share a name (letter case and spaces
+ * aside). Active organisations, coordinators and locations only.
  */
-export function attention({ organisations, coordinators, contacts, meetings = [], today, progress }: { organisations: readonly Organisation[]; coordinators: readonly Coordinator[]; contacts: readonly ContactMoment[]; meetings?: readonly Meeting[]; today: string; /** Chapters read per coordinator in the introduction. */ progress?: ReadonlyMap<string, number> }): AttentionItem[] {
+export function attention({ organisations, coordinators, contacts, meetings = [], locations = [], today, progress }: { organisations: readonly Organisation[]; coordinators: readonly Coordinator[]; contacts: readonly ContactMoment[]; meetings?: readonly Meeting[]; locations?: readonly Location[]; today: string; /** Chapters read per coordinator in the introduction. */ progress?: ReadonlyMap<string, number> }): AttentionItem[] {
   const active = organisations.filter((o) => o.active).sort((a, b) => a.name.localeCompare(b.name, 'nl'));
   const byOrganisation = new Map<string, ContactMoment[]>();
   for (const c of contacts) byOrganisation.set(c.organisationId, [...(byOrganisation.get(c.organisationId) ?? []), c]);
@@ -224,6 +227,18 @@ export function attention({ organisations, coordinators, contacts, meetings = []
   for (const c of people) {
     if (!names.has(c.organisationId) || !isConnected(c) || attendedSession.has(c.id)) continue;
     items.push({ kind: 'no-session', organisationId: c.organisationId, name: names.get(c.organisationId)!, coordinatorId: c.id, coordinatorName: c.name });
+  }
+  const alike = new Map<string, Location[]>();
+  for (const l of locations) {
+    if (!l.active || !names.has(l.organisationId)) continue;
+    const key = `${l.organisationId}\u0000${l.name.trim().replace(/\s+/g, ' ').toLocaleLowerCase('nl')}`;
+    alike.set(key, [...(alike.get(key) ?? []), l]);
+  }
+  const twice = [...alike.values()].filter((group) => group.length > 1);
+  twice.sort((a, b) => names.get(a[0].organisationId)!.localeCompare(names.get(b[0].organisationId)!, 'nl') || a[0].name.localeCompare(b[0].name, 'nl'));
+  for (const group of twice) {
+    const { organisationId, name } = group[0];
+    items.push({ kind: 'same-name', organisationId, name: names.get(organisationId)!, locationName: name, locations: group.map(({ id, address, municipality }) => ({ id, address, municipality })) });
   }
   return items;
 }

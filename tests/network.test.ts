@@ -132,9 +132,38 @@ describe('contact moments and what needs attention, over the API', () => {
     expect(now).toContainEqual(expect.objectContaining({ kind: 'few-connected', organisationId: target, connected: 1 }));
     expect(now).toContainEqual(expect.objectContaining({ kind: 'contact-missing', coordinatorId: connected[0].id, missing: ['email'] }));
     // Pure and in order: partner talks first.
-    const pure = attention({ organisations: await server.store.list('organisations'), coordinators: await server.store.list('coordinators'), contacts: await server.store.list('contacts'), meetings: await server.store.list('meetings'), today: '2026-06-15' });
+    const pure = attention({ organisations: await server.store.list('organisations'), coordinators: await server.store.list('coordinators'), contacts: await server.store.list('contacts'), meetings: await server.store.list('meetings'), locations: await server.store.list('locations'), today: '2026-06-15' });
     expect(pure).toEqual(now);
     expect(now[0].kind).toBe('partner-talk');
+  });
+
+  it('lists locations of one organisation that share a name, until one is renamed', async () => {
+    const sameName = async () => ((await ghor.get('/api/network/attention')).body.data as AttentionItem[]).filter((i) => i.kind === 'same-name');
+    // The demo region names every location of an organisation differently.
+    expect(await sameName()).toEqual([]);
+    const locations = (await server.store.list('locations')).filter((l) => l.organisationId === 'org-009');
+    const [a, b] = locations;
+    // Letter case and spaces aside, a name is the same.
+    expect((await admin.patch(`/api/locations/${b.id}`, { name: `  ${a.name.toUpperCase()} ` })).status).toBe(200);
+    const items = await sameName();
+    expect(items).toEqual([
+      {
+        kind: 'same-name',
+        organisationId: 'org-009',
+        name: (await server.store.get('organisations', 'org-009'))!.name,
+        locationName: a.name,
+        locations: [a, b].map(({ id, address, municipality }) => ({ id, address, municipality })),
+      },
+    ]);
+    // Another organisation may use the name.
+    const other = (await server.store.list('locations')).find((l) => l.organisationId === 'org-010')!;
+    expect((await admin.patch(`/api/locations/${other.id}`, { name: a.name })).status).toBe(200);
+    expect(await sameName()).toHaveLength(1);
+    // An inactive location does not count.
+    expect((await admin.patch(`/api/locations/${b.id}`, { active: false })).status).toBe(200);
+    expect(await sameName()).toEqual([]);
+    expect((await admin.patch(`/api/locations/${b.id}`, { active: true, name: `${a.name} (Kerkstraat)` })).status).toBe(200);
+    expect(await sameName()).toEqual([]);
   });
 
   it('keeps meetings with invitations and attendance; a coordinator who attends an information session leaves the list', async () => {

@@ -71,9 +71,9 @@ export function networkRoutes({ store, now, rooms, review, mailer }: { store: St
   });
 
   router.get('/network/attention', ghor, async (_req, res) => {
-    const [organisations, coordinators, contacts, meetings, progress] = await Promise.all([store.list('organisations'), store.list('coordinators'), store.list('contacts'), store.list('meetings'), store.list('introProgress')]);
+    const [organisations, coordinators, contacts, meetings, progress, locations] = await Promise.all([store.list('organisations'), store.list('coordinators'), store.list('contacts'), store.list('meetings'), store.list('introProgress'), store.list('locations')]);
     const read = new Map(progress.map((p) => [p.id, p.chaptersRead.length]));
-    res.json({ data: attention({ organisations, coordinators, contacts, meetings, today: regionDay(now()), progress: read }) });
+    res.json({ data: attention({ organisations, coordinators, contacts, meetings, locations, today: regionDay(now()), progress: read }) });
   });
 
   // "Zorgnetwerk in beeld": the month asked for, or the current one.

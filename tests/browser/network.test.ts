@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { seriousViolations } from '../helpers/axe';
 import { PHONE, SHOTS, WIDE, browserSuite, signedInPage } from '../helpers/browser';
-import { DEMO_PASSWORD } from '../helpers/server';
+import { HttpClient } from '../helpers/http-client';
+import { ADMIN_PASSWORD, DEMO_PASSWORD } from '../helpers/server';
 
 const suite = browserSuite();
 
@@ -74,5 +75,29 @@ describe('network management in Chromium', () => {
     await expect.poll(() => row.textContent()).toMatch(/1 \/ \d+ aanwezig/);
     expect(await seriousViolations(ghor)).toEqual([]);
     await ghor.screenshot({ path: `${SHOTS}/network-meetings-wide.png` });
+  });
+
+  it('GHOR sees two locations of one organisation with one name, and the link shows both in the registry', async () => {
+    const admin = await new HttpClient(suite.server.url).signIn('admin', ADMIN_PASSWORD);
+    const locations = ((await admin.get('/api/locations')).body.data as { id: string; name: string; address: string; organisationId: string }[]).filter((l) => l.organisationId === 'org-012');
+    const [a, b] = locations;
+    // A name no other location has, so that the registry's search finds these two only.
+    a.name = 'Woonlocatie Bosrand Gulpen';
+    for (const l of [a, b]) expect((await admin.patch(`/api/locations/${l.id}`, { name: a.name })).status).toBe(200);
+    const ghor = await signedInPage(suite.browser, suite.server.url, 'ghor', DEMO_PASSWORD, WIDE);
+    await ghor.goto(`${suite.server.url}/registry/attention`);
+    const group = ghor.getByTestId('attention-same-name');
+    await expect.poll(() => group.locator('li').count(), { timeout: 15000 }).toBe(1);
+    expect(await group.locator('h2').textContent()).toBe('Locaties met dezelfde naam (1)');
+    const line = (await group.locator('li').textContent())!;
+    expect(line).toContain(`2× '${a.name}'`);
+    for (const l of [a, b]) expect(line).toContain(l.address);
+    expect(line).toContain('Geef elke locatie een eigen naam');
+    expect(await seriousViolations(ghor)).toEqual([]);
+    await group.screenshot({ path: `${SHOTS}/network-attention-same-name-wide.png` });
+    await group.locator('li a').click();
+    await ghor.waitForURL((url) => url.pathname === '/registry/locations');
+    await expect.poll(() => ghor.locator('tbody tr').count(), { timeout: 15000 }).toBe(2);
+    expect(await ghor.locator('input[type=search]').inputValue()).toBe(a.name);
   });
 });
