@@ -106,6 +106,15 @@ describe('incident board in Chromium', () => {
     await coordinator.screenshot({ path: `${SHOTS}/board-needs-phone.png`, fullPage: true });
     // Nothing on the coordinator's phone is wider than the phone.
     expect(await coordinator.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+
+    // GHOR closes the incident from the board: GHOR is pointed to the review, the coordinator to its draft.
+    ghor.once('dialog', (dialog) => void dialog.accept());
+    await ghor.getByRole('button', { name: 'Incident sluiten' }).click();
+    await expect.poll(() => ghor.getByTestId('notice').textContent()).toContain('Dit incident is zojuist gesloten');
+    expect(await ghor.getByTestId('notice').textContent()).toContain('onder Evaluatie');
+    expect(await ghor.getByRole('link', { name: 'Evaluatie' }).count()).toBe(1);
+    expect(await ghor.getByRole('button', { name: 'Incident sluiten' }).count()).toBe(0);
+    await expect.poll(() => coordinator.getByTestId('notice').textContent()).toContain('De GHOR heeft dit incident zojuist gesloten');
   });
 
   it('a report made while the server is down reaches GHOR when the server is back', async () => {

@@ -176,7 +176,8 @@ export class Board {
       this.waiting = status.storage === 'unavailable' ? CloseCodes.StorageUnavailable.text[i18n.lang] : null;
       if (status.closed) {
         this.readOnly = true;
-        this.notice = i18n.t('incidentClosedLive');
+        // A coordinator's words are of what it typed; GHOR and observers go on to the review.
+        this.notice = i18n.t(this.user.role === 'coordinator' ? 'incidentClosedLive' : 'incidentClosedLiveReview');
       }
       if (typeof status.grip === 'number' && status.grip !== this.grip) {
         this.notice = i18n.t('gripChangedLive').replace('{from}', String(this.grip)).replace('{to}', String(status.grip));
