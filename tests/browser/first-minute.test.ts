@@ -80,7 +80,15 @@ describe('the coordinator’s first minute, on a phone', () => {
     expect(await phone.getByTestId('answered').textContent()).toContain('niet getroffen');
     // The banner gone, the page offers it again.
     await expect.poll(() => phone.getByTestId('push-card').getByRole('button', { name: 'Meldingen aanzetten op dit toestel' }).count()).toBe(1);
+    // The running incident stays one tap from its board, for when the answer changes.
+    const running = phone.getByTestId('running-incidents').getByRole('link', { name: /Gaslek Heerlen/ });
+    await expect.poll(() => running.count()).toBe(1);
+    expect(await running.textContent()).toMatch(/GRIP 2 · gestart \w+ \d\d:\d\d/);
+    const box = (await running.boundingBox())!;
+    expect(box.height).toBeGreaterThanOrEqual(44);
     await phone.screenshot({ path: `${SHOTS}/first-minute-not-hit-phone.png` });
+    await running.click();
+    await phone.waitForURL((url) => url.pathname === `/incidents/${incident.id}`);
     await ghor.screenshot({ path: `${SHOTS}/first-minute-not-hit-wide.png` });
   });
 
