@@ -86,6 +86,8 @@ describe('incident board in Chromium', () => {
     await coordinator.goto(`${suite.server.url}/incidents/${incident.id}`);
     await expect.poll(() => coordinator.getByTestId('board').getAttribute('data-synced'), { timeout: 15000 }).toBe('true');
 
+    // A wide screen shows every tab; nothing fades.
+    expect(await ghor.getByTestId('tabs').getAttribute('class')).not.toMatch(/\bmore\b/);
     await ghor.getByRole('button', { name: 'Beeld', exact: true }).click();
     await ghor.getByTestId('picture-picture').pressSequentially('Hittegolf, 3 verpleeghuizen zonder koeling.');
     await coordinator.getByRole('button', { name: 'Beeld', exact: true }).click();

@@ -245,6 +245,14 @@ describe('GHOR on a phone', () => {
     const { incident } = await incidentWithAlert('Telefoon GHOR');
     const ghor = await signedInPage(suite.browser, suite.server.url, 'ghor', DEMO_PASSWORD, PHONE);
     await openBoard(ghor, incident.id);
+    // The tabs that lie beyond the row's right edge: the row fades out there until it is scrolled to its end.
+    const nav = ghor.getByTestId('tabs');
+    await expect.poll(() => nav.getAttribute('class')).toMatch(/\bmore\b/);
+    expect(await nav.evaluate((el) => getComputedStyle(el).maskImage)).toContain('linear-gradient');
+    await nav.evaluate((el) => el.scrollTo({ left: el.scrollWidth }));
+    await expect.poll(() => nav.getAttribute('class')).not.toMatch(/\bmore\b/);
+    await nav.evaluate((el) => el.scrollTo({ left: 0 }));
+    await expect.poll(() => nav.getAttribute('class')).toMatch(/\bmore\b/);
     const small: string[] = [];
     for (const tab of ['Overzicht', 'Alarmering', 'Locaties', 'Hulpvragen', 'Beeld', 'Logboek', 'Gebieden', 'Kaart']) {
       await ghor.getByRole('button', { name: tab, exact: true }).click();
