@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PHONE, WIDE, SHOTS, browserSuite, signedInPage } from '../helpers/browser';
+import { PHONE, WIDE, SHOTS, browserSuite, labelsOutsideMap, signedInPage } from '../helpers/browser';
 import { HttpClient } from '../helpers/http-client';
 import { startAgain, startProcessServer } from '../helpers/process-server';
 import { DEMO_PASSWORD } from '../helpers/server';
@@ -54,17 +54,7 @@ describe('incident board in Chromium', () => {
       colours: getComputedStyle(document.querySelector('[data-testid=board]')!).printColorAdjust,
     }));
     // The map above the tab shows the whole region (drawn again for its box on paper).
-    const outside = () =>
-      ghor.evaluate(() => {
-        const map = document.querySelector('[data-testid=location-map]')!;
-        const m = map.getBoundingClientRect();
-        return [...map.querySelectorAll('.municipality-label')].filter((label) => {
-          const l = label.getBoundingClientRect();
-          const [x, y] = [l.left + l.width / 2, l.top + l.height / 2];
-          return x < m.left || x > m.right || y < m.top || y > m.bottom;
-        }).length;
-      });
-    await expect.poll(outside).toBe(0);
+    await expect.poll(() => labelsOutsideMap(ghor, '[data-testid=location-map]')).toBe(0);
     expect(printed.moment).toMatch(/^Stand van \d{1,2} \p{L}+ om \d\d:\d\d; het bord zelf wordt live bijgewerkt\.$/u);
     expect(printed).toMatchObject({ tabs: false, scrollBoxes: 0, map: true, colours: 'exact' });
     await ghor.emulateMedia({ media: 'screen' });

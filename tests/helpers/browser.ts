@@ -47,6 +47,22 @@ export async function signedInPage(browser: Browser, baseUrl: string, username: 
   return page;
 }
 
+/**
+ * How many municipality names of the map at `mapSelector` have their centre outside the map's
+ * box: 0 when the map shows the whole region (each name stands at the centre of its locations).
+ */
+export async function labelsOutsideMap(page: Page, mapSelector: string): Promise<number> {
+  return page.evaluate((selector) => {
+    const map = document.querySelector(selector)!;
+    const m = map.getBoundingClientRect();
+    return [...map.querySelectorAll('.municipality-label')].filter((label) => {
+      const l = label.getBoundingClientRect();
+      const [x, y] = [l.left + l.width / 2, l.top + l.height / 2];
+      return x < m.left || x > m.right || y < m.top || y > m.bottom;
+    }).length;
+  }, mapSelector);
+}
+
 /** Where browser tests put their screenshots. */
 export const SHOTS = 'test-results/screenshots';
 
