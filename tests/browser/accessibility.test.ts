@@ -18,6 +18,9 @@ describe('accessibility (axe-core): no critical or serious violation', () => {
     const api = await new HttpClient(suite.server.url).signIn('ghor', DEMO_PASSWORD);
     const incident = (await api.post('/api/incidents', { title: 'Toegankelijkheid', grip: 2 })).body.data;
     await api.post(`/api/incidents/${incident.id}/alerts`, { message: 'Controle', grip: 2, target: { all: true } });
+    // A closed incident in the list: set apart from the open ones, and still readable.
+    const closed = (await api.post('/api/incidents', { title: 'Oefening vorige week', grip: 1 })).body.data;
+    expect((await api.post(`/api/incidents/${closed.id}/close`, {})).status).toBe(200);
 
     const context = await suite.browser.newContext({ viewport: PHONE, locale: 'nl-NL' });
     const login = await context.newPage();
@@ -30,6 +33,8 @@ describe('accessibility (axe-core): no critical or serious violation', () => {
       await admin.waitForLoadState('networkidle');
       await check(admin, `${path} (admin, wide)`);
     }
+    // The running incident stands above the closed one opened after it.
+    expect(await admin.locator('ul.list > li').allTextContents()).toEqual([expect.stringContaining('Toegankelijkheid'), expect.stringContaining('Oefening vorige week')]);
 
     const phone = await signedInPage(suite.browser, suite.server.url, 'coordinator', DEMO_PASSWORD, PHONE);
     await check(phone, 'home with the alert banner (coordinator, phone)');
@@ -47,6 +52,12 @@ describe('accessibility (axe-core): no critical or serious violation', () => {
     await expect.poll(() => phone.getByRole('button', { name: 'Gering' }).getAttribute('aria-pressed')).toBe('true');
     await phone.keyboard.press('ArrowLeft');
     expect(await phone.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Geen');
+    // A need filed from the location and withdrawn: a need that is over stays readable.
+    await phone.getByTestId('need-for-location').click();
+    await phone.getByTestId('need-form').locator('textarea').fill('Aggregaat');
+    await phone.getByTestId('need-form').getByRole('button', { name: 'Indienen' }).click();
+    await phone.getByTestId('need').getByRole('button', { name: 'Intrekken' }).click();
+    await expect.poll(() => phone.getByTestId('need').getAttribute('class')).toContain('status-cancelled');
     for (const tab of ['Kaart', 'Overzicht', 'Hulpvragen', 'Beeld']) {
       await phone.getByRole('button', { name: tab, exact: true }).click();
       await check(phone, `board, ${tab} (phone)`);

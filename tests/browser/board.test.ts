@@ -84,8 +84,20 @@ describe('incident board in Chromium', () => {
     await expect.poll(() => coordinator.getByTestId('picture-picture').inputValue()).toBe('Hittegolf, 3 verpleeghuizen zonder koeling.');
     expect(await coordinator.getByTestId('picture-picture').getAttribute('readonly')).not.toBeNull();
 
-    await coordinator.getByRole('button', { name: 'Hulpvragen' }).click();
+    // From a location's report straight to a need for it, the location filled in and named by its address.
+    const { locations, organisations } = (await api.get(`/api/incidents/${incident.id}`)).body.data.network as {
+      locations: { id: string; name: string; address: string; municipality: string; organisationId: string }[];
+      organisations: { id: string; name: string }[];
+    };
+    await coordinator.getByRole('button', { name: 'Mijn locaties', exact: true }).click();
+    const own = coordinator.getByTestId('location-list').locator('button.location').nth(1);
+    const ownId = (await own.getAttribute('data-location'))!;
+    const ownLocation = locations.find((l) => l.id === ownId)!;
+    await own.click();
+    await coordinator.getByTestId('need-for-location').click();
     const form = coordinator.getByTestId('need-form');
+    expect(await form.getByTestId('need-location').inputValue()).toBe(ownId);
+    expect(await form.getByTestId('need-location-chosen').textContent()).toBe(`${ownLocation.address}, ${ownLocation.municipality}`);
     await form.locator('select').nth(1).selectOption('water');
     await form.locator('select').nth(2).selectOption('immediate');
     await form.locator('textarea').fill('Drinkwater voor 40 bewoners');
@@ -94,6 +106,25 @@ describe('incident board in Chromium', () => {
     await expect.poll(() => ghor.getByTestId('need').first().textContent()).toContain('Drinkwater voor 40 bewoners');
     await ghor.getByTestId('need').first().getByRole('button', { name: 'In behandeling' }).click();
     await expect.poll(() => coordinator.getByTestId('need').first().textContent()).toContain('In behandeling');
+    expect(await ghor.getByTestId('need').first().textContent()).toContain(ownLocation.name);
+
+    // GHOR files a need on behalf of any location of the region: a search narrows the 1,000+ to the one meant.
+    const ghorForm = ghor.getByTestId('need-form');
+    await ghorForm.getByTestId('need-location-search').fill('geen locatie heet zo');
+    expect(await ghorForm.getByTestId('need-locations-found').textContent()).toContain('Geen locatie gevonden');
+    const named = (name: string) => locations.filter((l) => `${l.name} ${l.address} ${l.municipality}`.toLowerCase().includes(name.toLowerCase()));
+    const target = locations.find((l) => l.organisationId !== ownLocation.organisationId && named(l.name).length === 1)!;
+    await ghorForm.getByTestId('need-location-search').fill(target.name.toLowerCase());
+    expect(await ghorForm.getByTestId('need-locations-found').textContent()).toBe('1 gevonden');
+    expect(await ghorForm.getByTestId('need-location').inputValue()).toBe(target.id);
+    const targetOrganisation = organisations.find((o) => o.id === target.organisationId)!.name;
+    expect(await ghorForm.getByTestId('need-location-chosen').textContent()).toBe(`${targetOrganisation} · ${target.address}, ${target.municipality}`);
+    await ghorForm.locator('textarea').fill('Aggregaat voor de nacht');
+    await ghorForm.getByRole('button', { name: 'Indienen' }).click();
+    const filed = ghor.getByTestId('need').filter({ hasText: 'Aggregaat voor de nacht' });
+    await expect.poll(() => filed.count()).toBe(1);
+    expect(await filed.textContent()).toContain(`${targetOrganisation} · ${target.name}`);
+    await expect.poll(() => coordinator.getByTestId('need').filter({ hasText: 'Aggregaat voor de nacht' }).count()).toBe(1);
     await ghor.screenshot({ path: `${SHOTS}/board-needs-wide.png` });
     await coordinator.screenshot({ path: `${SHOTS}/board-needs-phone.png`, fullPage: true });
     // Nothing on the coordinator's phone is wider than the phone.
