@@ -37,6 +37,7 @@ import { introductionRoutes } from './http/introduction-routes';
 import { invitationRoutes } from './http/invitation-routes';
 import { smtpMailer } from './network/mailer';
 import { networkRoutes } from './http/network-routes';
+import { guardPipedFiles } from './http/web-files';
 import { DEFAULTS } from './defaults';
 import type { Cluster } from './cluster';
 import { memoryCountersOf } from './auth/counters';
@@ -262,7 +263,7 @@ export function createServer(deps: ServerDeps): ZorgbeeldServer {
   api.use(errorHandler(log));
   app.use('/api', api);
   app.use('/a', answerPage({ reach, now, log, limits: reachConfig.linkGuard, isAllowedOrigin: originAllowed, counters: counters('answer-links') }));
-  if (deps.web) app.use(deps.web);
+  if (deps.web) app.use(guardPipedFiles(log), deps.web);
 
   const httpServer = createHttpServer(app);
   const upgradeOriginAllowed = (req: IncomingMessage) => originAllowed(req.headers.origin, req.headers.host);
