@@ -64,6 +64,12 @@ describe('accessibility (axe-core): no critical or serious violation', () => {
     }
 
     const ghor = await signedInPage(suite.browser, suite.server.url, 'ghor', DEMO_PASSWORD, WIDE);
+    // GHOR reads the registry without the admin's buttons: a table wider than the screen is still reachable by keyboard.
+    for (const path of ['/registry/organisations', '/registry/locations', '/registry/attention']) {
+      await ghor.goto(`${suite.server.url}${path}`);
+      await ghor.waitForLoadState('networkidle');
+      await check(ghor, `${path} (GHOR, wide)`);
+    }
     await ghor.goto(`${suite.server.url}/incidents/${incident.id}`);
     await expect.poll(() => ghor.getByTestId('board').getAttribute('data-synced'), { timeout: 15000 }).toBe('true');
     await check(ghor, 'board, overview (GHOR, wide)');
@@ -80,7 +86,7 @@ describe('accessibility (axe-core): no critical or serious violation', () => {
     await expect.poll(() => ghor.locator('.timeline ol > li:not(.past)').count()).toBeGreaterThan(0);
     await check(ghor, 'review at the start, later events set apart (GHOR, wide)');
     await context.close();
-    expect(found.length).toBeGreaterThanOrEqual(21);
+    expect(found.length).toBeGreaterThanOrEqual(24);
     expect(found.filter((f) => f.violations.length > 0)).toEqual([]);
   }, 180000);
 });

@@ -38,6 +38,26 @@ describe('network management in Chromium', () => {
     await ghor.goto(`${suite.server.url}/registry/attention`);
     await expect.poll(async () => (await talks.count()) === 0 || !(await talks.textContent())!.includes(name)).toBe(true);
 
+    // Off the attention list, the organisation is still one tap away: its name in the registry opens its contact log.
+    await ghor.getByRole('link', { name: 'Organisaties', exact: true }).click();
+    const row = ghor.locator('tbody tr', { hasText: name });
+    expect(await row.getByRole('link', { name: /^\+31/ }).getAttribute('href')).toMatch(/^tel:\+31\d{9}$/);
+    expect(await row.getByRole('link', { name: /@/ }).getAttribute('href')).toMatch(/^mailto:crisis@.+\.example$/);
+    await row.getByRole('link', { name, exact: true }).click();
+    await expect.poll(() => log.locator('h1').textContent()).toContain(name);
+    await expect.poll(() => log.getByTestId('partner-talk').getAttribute('data-state')).toBe('ok');
+    expect(await log.getByTestId('contacts').textContent()).toContain('Noodstroomplan doorgenomen.');
+    // Whom the talk is about: the organisation's active coordinators, each with how to reach them.
+    const api = await new HttpClient(suite.server.url).signIn('ghor', DEMO_PASSWORD);
+    const organisationId = new URL(ghor.url()).pathname.split('/').pop();
+    const theirs = ((await api.get('/api/coordinators')).body.data as { organisationId: string; active: boolean; name: string }[]).filter((c) => c.organisationId === organisationId && c.active);
+    expect(theirs.length).toBeGreaterThan(0);
+    const people = log.getByTestId('organisation-coordinators');
+    await expect.poll(() => people.locator('li').count()).toBe(theirs.length);
+    for (const c of theirs) expect(await people.textContent()).toContain(c.name);
+    expect(await people.locator('a[href^="tel:"]').count()).toBeGreaterThan(0);
+    expect(await seriousViolations(ghor)).toEqual([]);
+
     const phone = await signedInPage(suite.browser, suite.server.url, 'ghor', DEMO_PASSWORD, PHONE);
     await phone.goto(`${suite.server.url}/registry/attention`);
     await expect.poll(() => phone.getByTestId('attention-talks').locator('li').count(), { timeout: 15000 }).toBeGreaterThan(0);

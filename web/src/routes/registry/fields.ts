@@ -11,6 +11,8 @@ export interface Field {
   column?: boolean;
   /** How a value is shown in the table. */
   show?: (row: Record<string, unknown>) => string;
+  /** Where the value in the table leads, if anywhere (an organisation's contact log, a phone number to call). */
+  href?: (row: Record<string, unknown>) => string | undefined;
   required?: boolean;
   /** Only editable when creating (ids). */
   createOnly?: boolean;
@@ -31,3 +33,7 @@ export function organisationField(): Field {
     show: (r) => registry.organisationById.get(String(r.organisationId))?.name ?? String(r.organisationId),
   };
 }
+
+/** A phone number in the table is one tap from a call; an e-mail address opens a message. */
+export const callable = (row: Record<string, unknown>) => (row.phone ? `tel:${String(row.phone).replace(/[^+\d]/g, '')}` : undefined);
+export const writable = (row: Record<string, unknown>) => (row.email ? `mailto:${String(row.email)}` : undefined);
