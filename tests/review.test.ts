@@ -282,3 +282,24 @@ describe('admin can review as well', () => {
     socket.disconnect();
   });
 });
+
+describe('the record ends with the session', () => {
+  it('opening the closed board later adds nothing to the record; who was on it at the closure is seen leaving', async () => {
+    type Event = { type: string; at: string; userName: string };
+    const events = async (): Promise<Event[]> => (await ghor.get(`/api/incidents/${incidentId}/events?limit=5000`)).body.data.events;
+    const closedAt = (await events()).find((e) => e.type === 'incident-closed')!.at;
+    clock = T0 + 300 * MIN;
+    const observer = await new HttpClient(server.url).signIn('observer', DEMO_PASSWORD);
+    const late = connectBoard(server.url, incidentId, observer.cookie);
+    await late.synced();
+    // GHOR's board, the coordinator's and the late reader's; then the server has let it leave.
+    expect(server.server.rooms.connectedTo(incidentId)).toBe(3);
+    late.destroy();
+    await waitFor(() => server.server.rooms.connectedTo(incidentId) === 2 || undefined, { what: 'the late reader gone' });
+    expect((await events()).filter((e) => e.userName === 'Evaluator' || (e.at > closedAt && e.type === 'joined'))).toEqual([]);
+
+    // The coordinator was on the board when GHOR closed it: that leaving is part of the session.
+    coordinatorBoard.destroy();
+    await waitFor(async () => (await events()).some((e) => e.type === 'left' && e.at === at(300) && e.userName === 'Crisiscoördinator (demo)'), { what: "the coordinator's leaving recorded" });
+  });
+});

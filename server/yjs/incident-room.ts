@@ -331,7 +331,8 @@ export class IncidentRoom {
   private checkpointing = false;
   /** Counts the rebuilds and the checkpoints written here: a checkpoint built elsewhere before one of them is dropped. */
   private checkpointGeneration = 0;
-  private readonly sockets = new Map<RoomSocket, { awarenessClients: Set<number>; awarenessTimes: number[]; resyncs: number }>();
+  /** Each socket on the board; `recorded` when its joining is in the log (it came while the incident was open). */
+  private readonly sockets = new Map<RoomSocket, { awarenessClients: Set<number>; awarenessTimes: number[]; resyncs: number; recorded: boolean }>();
   private readonly awareness: awarenessProtocol.Awareness;
   /** The log file of the embedded mode; null when the log is shared ({@link shared}). */
   private readonly recorder: IncidentLog | null;
@@ -758,8 +759,11 @@ export class IncidentRoom {
 
   /** Adds a socket and starts the sync handshake. */
   join(socket: RoomSocket, served?: Uint8Array): void {
-    this.sockets.set(socket, { awarenessClients: new Set(), awarenessTimes: [], resyncs: 0 });
-    this.recordEvent(socket.author.id, { type: 'joined', username: socket.author.username, role: socket.author.role, organisationId: socket.author.organisationId });
+    // Who was on the board is part of the session; opening a closed incident's board later is
+    // reading the archive, and would otherwise add to the session's record after its end.
+    const recorded = !this.options.readOnly();
+    this.sockets.set(socket, { awarenessClients: new Set(), awarenessTimes: [], resyncs: 0, recorded });
+    if (recorded) this.recordEvent(socket.author.id, { type: 'joined', username: socket.author.username, role: socket.author.role, organisationId: socket.author.organisationId });
     const vector = Y.encodeStateVector(this.doc);
     this.send(socket, syncStep1Frame(vector));
     // Answered from the stored state while the room loaded (see storedState): what the document
@@ -777,7 +781,7 @@ export class IncidentRoom {
     const entry = this.sockets.get(socket);
     if (!entry) return;
     this.sockets.delete(socket);
-    this.recordEvent(socket.author.id, { type: 'left', username: socket.author.username, organisationId: socket.author.organisationId });
+    if (entry.recorded) this.recordEvent(socket.author.id, { type: 'left', username: socket.author.username, organisationId: socket.author.organisationId });
     if (entry.awarenessClients.size > 0) {
       const removed = [...entry.awarenessClients].filter((c) => this.awareness.getStates().has(c));
       awarenessProtocol.removeAwarenessStates(this.awareness, removed, socket);

@@ -451,6 +451,11 @@ export class Rooms {
     return this.rooms.size;
   }
 
+  /** Number of sockets on an incident's board in this process (0 when its room is not loaded). */
+  connectedTo(incidentId: string): number {
+    return this.rooms.get(incidentId)?.size ?? 0;
+  }
+
   /**
    * Stops for good, as the server does: rooms still loading are waited for, and every room is
    * closed (see {@link closeAll}). What asks for a room afterwards gets an error to try again; an
