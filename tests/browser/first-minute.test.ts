@@ -4,6 +4,8 @@ import { PHONE, SHOTS, WIDE, browserSuite, signedInPage } from '../helpers/brows
 import { HttpClient } from '../helpers/http-client';
 import { startProcessServer } from '../helpers/process-server';
 import { ADMIN_PASSWORD, DEMO_PASSWORD } from '../helpers/server';
+import { connectBoard } from '../helpers/yjs-client';
+import { addNeed } from '../../shared/incident-doc';
 
 const suite = browserSuite();
 
@@ -263,6 +265,21 @@ describe('GHOR on a phone', () => {
     }
     await ghor.screenshot({ path: `${SHOTS}/ghor-phone-map.png` });
     expect([...new Set(small)]).toEqual([]);
+    // Scrolled to its end, the row widens when a count appears on Hulpvragen (a need of urgency
+    // Direct): it can scroll further now, and fades again.
+    const coordinator = await new HttpClient(suite.server.url).signIn('coordinator', DEMO_PASSWORD);
+    const organisationId = (await coordinator.get('/api/me')).body.data.organisationId;
+    const board = connectBoard(suite.server.url, incident.id, coordinator.cookie);
+    await board.synced();
+    await ghor.getByRole('button', { name: 'Overzicht', exact: true }).click();
+    await nav.evaluate((el) => el.scrollTo({ left: el.scrollWidth }));
+    await expect.poll(() => nav.getAttribute('class')).not.toMatch(/\bmore\b/);
+    addNeed(board.doc, { id: 'need-water', organisationId, kind: 'water', urgency: 'immediate', status: 'open', createdBy: 'coordinator', createdAt: new Date().toISOString() });
+    await expect.poll(() => ghor.locator('.tab-needs .count').textContent()).toBe('1');
+    // Read out as what it counts, not as "Hulpvragen1".
+    expect(await ghor.getByRole('button', { name: 'Hulpvragen (1 Direct)', exact: true }).count()).toBe(1);
+    await expect.poll(() => nav.getAttribute('class')).toMatch(/\bmore\b/);
+    board.destroy();
   });
 
   it('folds overlapping markers at region zoom into aggregates with a count; a tap on one zooms in until they stand apart', async () => {
