@@ -94,7 +94,17 @@ describe('incident board in Chromium', () => {
     const ownId = (await own.getAttribute('data-location'))!;
     const ownLocation = locations.find((l) => l.id === ownId)!;
     await own.click();
+    await coordinator.getByTestId('tabs').evaluate((el) => el.scrollTo({ left: 0 }));
     await coordinator.getByTestId('need-for-location').click();
+    // The phone's tab row brings Hulpvragen into view, clear of the fade at its right edge.
+    const clear = () =>
+      coordinator.getByTestId('tabs').evaluate((nav) => {
+        const t = nav.querySelector('[aria-pressed="true"]')!.getBoundingClientRect();
+        const n = nav.getBoundingClientRect();
+        return t.left >= n.left && (t.right <= n.right - 48 || !nav.classList.contains('more'));
+      });
+    await expect.poll(clear).toBe(true);
+    expect(await coordinator.locator('.tab[aria-pressed="true"]').textContent()).toBe('Hulpvragen');
     const form = coordinator.getByTestId('need-form');
     expect(await form.getByTestId('need-location').inputValue()).toBe(ownId);
     expect(await form.getByTestId('need-location-chosen').textContent()).toBe(`${ownLocation.address}, ${ownLocation.municipality}`);
