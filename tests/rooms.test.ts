@@ -58,6 +58,12 @@ describe('events of an incident nobody has open', () => {
       .records.filter((r) => r.type === RecordType.event)
       .map((r) => (JSON.parse(new TextDecoder().decode(r.payload)) as { type: string }).type);
     expect(events).toEqual(['incident-opened', 'grip-changed', 'alert-sent', 'incident-closed']);
+    // The opening is the log's first record, at the incident's start (a review at its first
+    // moment shows it), and no record's time is before the one's before it.
+    const records = readLogFile(incidentLogFile(server.dataDir, incidentId)).records;
+    const startedAt = Date.parse((await ghor.get(`/api/incidents/${incidentId}`)).body.data.incident.startedAt);
+    expect(records[0]).toMatchObject({ type: RecordType.event, time: startedAt });
+    expect(records.every((r, i) => i === 0 || r.time >= records[i - 1].time)).toBe(true);
     // The board opens over that log as always, closed and at GRIP 2, and the review lists the events.
     const board = connectBoard(server.url, incidentId, ghor.cookie);
     await board.synced();

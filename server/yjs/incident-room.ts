@@ -432,12 +432,13 @@ export class IncidentRoom {
   }
 
   /**
-   * Records an event (JSON) in the incident's log with server time. Never throws: while the log
+   * Records an event (JSON) in the incident's log with server time (or `time`, for the opening,
+   * which takes the incident's start and comes before any other record). Never throws: while the log
    * cannot be written the event waits in memory and is written, with its own time, before
    * anything else once the log takes writes again.
    */
-  recordEvent(user: string, event: RecordedEvent): void {
-    const record = eventRecord(this.options.now().getTime(), user, event);
+  recordEvent(user: string, event: RecordedEvent, time = this.options.now().getTime()): void {
+    const record = eventRecord(time, user, event);
     if (this.shared && this.fault && this.unrecorded.records.length >= MAX_BACKLOG) {
       if (this.droppedEvents++ % 1000 === 0) this.options.log(`LOG FAILURE: incident ${this.options.incidentId}: ${this.droppedEvents} event(s) could not be kept while the log is not writable`);
       return;

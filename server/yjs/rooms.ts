@@ -167,8 +167,9 @@ export class Rooms {
         writeFileSync(file, JSON.stringify(network));
         room = await this.open(incident, network);
       }
+      // The session's first record, at the incident's start: a review at its first moment shows it.
+      room.recordEvent(incident.createdBy, { type: 'incident-opened', title: incident.title, grip: incident.grip }, Date.parse(incident.startedAt));
       await room.serverChange((doc) => initIncidentDoc(doc, network.locations.map((l) => l.id)));
-      room.recordEvent(incident.createdBy, { type: 'incident-opened', title: incident.title, grip: incident.grip });
       room.checkpoint();
       await room.settled();
     } catch (error) {
