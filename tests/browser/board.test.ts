@@ -17,6 +17,8 @@ describe('incident board in Chromium', () => {
     await expect.poll(() => ghor.getByTestId('board').getAttribute('data-synced'), { timeout: 15000 }).toBe('true');
     await expect.poll(() => ghor.getByTestId('location-map').getAttribute('data-markers')).toBe(String(total));
     expect(await ghor.getByTestId('impact-critical').textContent()).toBe('0');
+    // Whom to phone: each organisation without a report has its number as a link to call.
+    expect(await ghor.getByTestId('orgs-not-reported').locator('a[href^="tel:+31"]').count()).toBeGreaterThan(30);
     // Who else is on the board: GHOR is not counted in its own board's presence.
     await expect.poll(() => ghor.getByTestId('presence').textContent()).toBe('Niemand anders online');
 

@@ -1,3 +1,4 @@
+import { mailHref, telHref } from '$lib/contact-links';
 import { registry } from '$lib/registry.svelte';
 import type { StringKey } from '$lib/strings';
 
@@ -35,5 +36,5 @@ export function organisationField(): Field {
 }
 
 /** A phone number in the table is one tap from a call; an e-mail address opens a message. */
-export const callable = (row: Record<string, unknown>) => (row.phone ? `tel:${String(row.phone).replace(/[^+\d]/g, '')}` : undefined);
-export const writable = (row: Record<string, unknown>) => (row.email ? `mailto:${String(row.email)}` : undefined);
+export const callable = (row: Record<string, unknown>) => (row.phone ? telHref(String(row.phone)) : undefined);
+export const writable = (row: Record<string, unknown>) => (row.email ? mailHref(String(row.email)) : undefined);
