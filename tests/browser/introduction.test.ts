@@ -140,6 +140,8 @@ describe('the digital introduction in Chromium', () => {
     // The introduction done above is this month's.
     expect(await overview.getByTestId('overview-introductions').textContent()).toMatch(/Introductie afgerond \([1-9]/);
     expect(await overview.getByTestId('overview-incidents').textContent()).toContain('Stroomstoring Maastricht');
+    // Each incident of the month opens its review.
+    expect(await overview.getByTestId('overview-incidents').getByRole('link', { name: 'Stroomstoring Maastricht' }).getAttribute('href')).toMatch(/^\/incidents\/inc-[\w-]+\/review$/);
     await accessible(ghor);
     await ghor.screenshot({ path: `${SHOTS}/network-overview-wide.png`, fullPage: true });
     await overview.getByRole('button', { name: 'Vorige maand' }).click();
