@@ -242,6 +242,29 @@ describe('a board that is still loading', () => {
   });
 });
 
+describe('a phone set to another time zone', () => {
+  it('shows the alert and the incident’s start in the region’s time, as the review and the reports do', async () => {
+    // Earlier tests left alerts unanswered; the banner shows the oldest first.
+    const answering = await new HttpClient(suite.server.url).signIn('coordinator', DEMO_PASSWORD);
+    for (const notice of (await answering.get('/api/alerts/pending')).body.data as { alert: { id: string } }[]) {
+      expect((await answering.post(`/api/alerts/${notice.alert.id}/ack`, { answer: 'unknown' })).status).toBe(200);
+    }
+    const { api, incident } = await incidentWithAlert('Storing met tijdverschil');
+    const sentAt = (await api.get(`/api/incidents/${incident.id}/events?type=alert-sent`)).body.data.events[0].at as string;
+    const clock = (iso: string, timeZone: string) => new Date(iso).toLocaleTimeString('nl-NL', { timeZone, hour: '2-digit', minute: '2-digit' });
+    const phone = await signedInPage(suite.browser, suite.server.url, 'coordinator', DEMO_PASSWORD, PHONE, 'America/Sao_Paulo');
+    const banner = phone.getByTestId('alert-banner').filter({ hasText: 'Storing met tijdverschil' });
+    await expect.poll(() => banner.count(), { timeout: 10000 }).toBe(1);
+    expect(await banner.textContent()).toContain(`GRIP 2 · ${clock(sentAt, 'Europe/Amsterdam')}`);
+    expect(await banner.textContent()).not.toContain(clock(sentAt, 'America/Sao_Paulo'));
+    await phone.goto(`${suite.server.url}/incidents`);
+    const row = phone.locator('ul.list > li', { hasText: 'Storing met tijdverschil' });
+    await expect.poll(() => row.count(), { timeout: 10000 }).toBe(1);
+    expect(await row.textContent()).toContain(clock(incident.startedAt, 'Europe/Amsterdam'));
+    expect(await row.textContent()).not.toContain(clock(incident.startedAt, 'America/Sao_Paulo'));
+  });
+});
+
 describe('GHOR on a phone', () => {
   it('every tap target of the board’s tabs is at least 44×44', async () => {
     const { incident } = await incidentWithAlert('Telefoon GHOR');

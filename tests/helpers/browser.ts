@@ -35,9 +35,9 @@ export async function launchBrowser(): Promise<Browser> {
   return browser;
 }
 
-/** Opens a page at a viewport and signs in through the login form. */
-export async function signedInPage(browser: Browser, baseUrl: string, username: string, password: string, viewport = WIDE): Promise<Page> {
-  const context = await browser.newContext({ viewport, locale: 'nl-NL' });
+/** Opens a page at a viewport (and the device's time zone, if given) and signs in through the login form. */
+export async function signedInPage(browser: Browser, baseUrl: string, username: string, password: string, viewport = WIDE, timezoneId?: string): Promise<Page> {
+  const context = await browser.newContext({ viewport, locale: 'nl-NL', timezoneId });
   const page = await context.newPage();
   await page.goto(`${baseUrl}/login`);
   await page.fill('input[name=username]', username);

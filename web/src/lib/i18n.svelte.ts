@@ -1,6 +1,7 @@
 import type { FailedSignIns } from '$shared/domain';
 import { LANGUAGES, type Language } from '$shared/text';
 import { ROLE_NAMES, SECTOR_NAMES, STRINGS, type StringKey } from './strings';
+import { regionTime } from './dates';
 import { VOCAB } from './vocab';
 
 const STORAGE_KEY = 'zorgbeeld.lang';
@@ -43,7 +44,7 @@ class I18n {
 
   /** The sentence about failed sign-in attempts since the previous sign-in. */
   failedAttempts = ({ count, lastAt, lastAddress }: FailedSignIns): string => {
-    const when = new Date(lastAt).toLocaleString(this.lang === 'nl' ? 'nl-NL' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short' });
+    const when = regionTime(lastAt, this.lang, { dateStyle: 'medium', timeStyle: 'short' });
     return this.lang === 'nl'
       ? `Sinds uw vorige aanmelding ${count === 1 ? 'is er 1 mislukte aanmeldpoging' : `zijn er ${count} mislukte aanmeldpogingen`} op uw account geweest, de laatste op ${when} vanaf ${lastAddress}. Was u dat niet? Meld het bij de beheerder.`
       : `Since your previous sign-in there ${count === 1 ? 'was 1 failed sign-in attempt' : `were ${count} failed sign-in attempts`} on your account, the last on ${when} from ${lastAddress}. Was that not you? Tell your administrator.`;
