@@ -47,13 +47,18 @@ describe('review in Chromium', () => {
     const otherOrg = ((await ghor.get('/api/organisations')).body.data as { id: string }[]).find((o) => o.id !== ownOrg)!.id;
     const alertId = (await ghor.post(`/api/incidents/${incident.id}/alerts`, { message: 'Evacuatie oefening', grip: 2, target: { organisationIds: [ownOrg, otherOrg] } })).body.data.alert.id;
     expect((await coordinator.post(`/api/alerts/${alertId}/ack`, { answer: 'yes' })).status).toBe(200);
-    board.destroy();
     await ghor.post(`/api/incidents/${incident.id}/close`);
+    // GHOR's board was still open at the closure: its leaving is recorded after the end.
+    board.destroy();
+    await waitFor(async () => ((await ghor.get(`/api/incidents/${incident.id}/events?type=left`)).body.data.events as unknown[]).length > 0, { what: 'the leaving recorded' });
 
     const observer = await signedInPage(suite.browser, suite.server.url, 'observer', DEMO_PASSWORD, WIDE);
     await observer.goto(`${suite.server.url}/incidents/${incident.id}/review`);
     await expect.poll(() => observer.getByTestId('impact-critical').textContent(), { timeout: 15000 }).toBe('1');
     expect(await observer.getByTestId('timeline').textContent()).toContain('impact: Kritiek, bedrijfsvoering: Evacueert');
+    // At the slider's end the whole record is behind it, the leaving after the closure too.
+    expect(await observer.getByTestId('timeline').textContent()).toContain('verliet het bord');
+    expect(await observer.getByTestId('timeline').locator(':scope > li:not(.past)').count()).toBe(0);
     const tapped = observer.getByTestId('timeline').locator('button', { hasText: second.name });
     expect(await tapped.count()).toBe(1);
     expect(await tapped.getAttribute('data-count')).toBe('3');
