@@ -137,6 +137,15 @@ describe('incident board in Chromium', () => {
     await expect.poll(() => filed.count()).toBe(1);
     expect(await filed.textContent()).toContain(`${targetOrganisation} · ${target.name}`);
     await expect.poll(() => coordinator.getByTestId('need').filter({ hasText: 'Aggregaat voor de nacht' }).count()).toBe(1);
+    // Or for the organisation as a whole, no particular location.
+    await ghorForm.getByTestId('need-location-search').fill(targetOrganisation);
+    await ghorForm.getByTestId('need-location').selectOption(`org:${target.organisationId}`);
+    expect(await ghorForm.getByTestId('need-location-chosen').textContent()).toBe(`${targetOrganisation} · Hele organisatie (geen bepaalde locatie)`);
+    await ghorForm.locator('textarea').fill('Brandstof voor alle locaties');
+    await ghorForm.getByRole('button', { name: 'Indienen' }).click();
+    const whole = ghor.getByTestId('need').filter({ hasText: 'Brandstof voor alle locaties' });
+    await expect.poll(() => whole.count()).toBe(1);
+    expect(await whole.locator('p.muted').first().textContent()).toBe(targetOrganisation);
     await ghor.screenshot({ path: `${SHOTS}/board-needs-wide.png` });
     await coordinator.screenshot({ path: `${SHOTS}/board-needs-phone.png`, fullPage: true });
     // Nothing on the coordinator's phone is wider than the phone.
