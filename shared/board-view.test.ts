@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Need, Report } from './board-schema';
-import { computeFigures, filterLocations, isStale } from './board-view';
+import { computeFigures, filterLocations, isStale, recentReports } from './board-view';
 import { generateDemoRegion } from './demo-region';
 
 const network = generateDemoRegion();
@@ -53,5 +53,45 @@ describe('board figures', () => {
     expect(filterLocations({ ...base, filter: { notReported: true } })).toHaveLength(network.locations.length - 2);
     expect(filterLocations({ ...base, filter: { q: a.name } }).map((l) => l.id)).toContain(a.id);
     expect(filterLocations({ ...base, filter: { sector: 'hospital' } }).every((l) => organisations.get(l.organisationId)?.sector === 'hospital')).toBe(true);
+  });
+});
+
+describe('recent reports', () => {
+  // The organisation with the most locations (a nursing-home group of about 50).
+  const counts = new Map<string, number>();
+  for (const l of network.locations) counts.set(l.organisationId, (counts.get(l.organisationId) ?? 0) + 1);
+  const big = [...counts].sort((x, y) => y[1] - x[1])[0][0];
+  const own = network.locations.filter((l) => l.organisationId === big);
+  const other = network.locations.find((l) => l.organisationId !== big)!;
+  const by = (byName: string, at: string, via?: 'alert-answer') => ({ by: byName, byName, organisationId: big, onBehalf: false, at, ...(via ? { via } : {}) });
+
+  it('lists the newest first, a burst of one person on one organisation as one entry', () => {
+    const reports = new Map<string, Report>([
+      // 10:00 the organisation answers "niet getroffen": its locations turn green together.
+      ...own.slice(1).map((l, i) => [l.id, { impact: 'none', operation: 'normal', stamp: by('Coördinator', `2026-03-01T10:00:${String(i % 60).padStart(2, '0')}Z`, 'alert-answer') }] as [string, Report]),
+      // 10:05 one location of it critical after all; 10:07 another organisation, minor.
+      [own[0].id, { impact: 'critical', operation: 'evacuating', stamp: by('Coördinator', '2026-03-01T10:05:00Z') }],
+      [other.id, { impact: 'minor', stamp: { ...by('Andere', '2026-03-01T10:07:00Z'), organisationId: other.organisationId } }],
+    ]);
+    const entries = recentReports({ locations: network.locations, reports, limit: 5 });
+    expect(entries.map((e) => [e.impact, e.locationIds.length, e.at])).toEqual([
+      ['minor', 1, '2026-03-01T10:07:00Z'],
+      ['critical', 1, '2026-03-01T10:05:00Z'],
+      ['none', own.length - 1, `2026-03-01T10:00:${String(Math.min(own.length - 2, 59)).padStart(2, '0')}Z`],
+    ]);
+    expect(entries[1]).toMatchObject({ locationIds: [own[0].id], operation: 'evacuating', fromAnswer: false });
+    expect(entries[2].fromAnswer).toBe(true);
+    // At most `limit` entries; a location never reported is not in them.
+    expect(recentReports({ locations: network.locations, reports, limit: 2 })).toHaveLength(2);
+    expect(recentReports({ locations: network.locations, reports: new Map(), limit: 5 })).toEqual([]);
+  });
+
+  it('keeps changes a minute or more apart, or to another impact, as entries of their own', () => {
+    const reports = new Map<string, Report>([
+      [own[0].id, { impact: 'major', stamp: by('C', '2026-03-01T10:00:00Z') }],
+      [own[1].id, { impact: 'major', stamp: by('C', '2026-03-01T10:01:00Z') }],
+      [own[2].id, { impact: 'minor', stamp: by('C', '2026-03-01T10:01:10Z') }],
+    ]);
+    expect(recentReports({ locations: network.locations, reports, limit: 5 }).map((e) => e.locationIds)).toEqual([[own[2].id], [own[1].id], [own[0].id]]);
   });
 });

@@ -149,3 +149,56 @@ export function computeFigures({
   figures.organisationsNotReported = organisations.filter((o) => !reportedOrganisations.has(o.id));
   return figures;
 }
+
+/** Reports that came in together: one person's changes of one organisation's locations to the same impact within a minute. */
+export interface RecentReports {
+  locationIds: string[];
+  organisationId: string;
+  impact: Impact;
+  operation?: Operation;
+  /** The latest change's stamp: who and when. */
+  at: string;
+  byName: string;
+  onBehalf: boolean;
+  /** Set when they came from the organisation's answer to an alert ("niet getroffen"). */
+  fromAnswer: boolean;
+}
+
+/**
+ * The latest reports, newest first, for GHOR's "what just came in": changes that one person made
+ * to one organisation's locations with the same impact within a minute are one entry (an answer
+ * "niet getroffen" turns 50 locations green at once; that is one thing that happened).
+ */
+export function recentReports({ locations, reports, limit }: { locations: readonly Location[]; reports: ReadonlyMap<string, Report>; limit: number }): RecentReports[] {
+  const stamped = locations
+    .map((l) => ({ location: l, report: reports.get(l.id) }))
+    .filter((x): x is { location: Location; report: Report & { stamp: NonNullable<Report['stamp']> } } => x.report?.stamp !== undefined)
+    .sort((x, y) => y.report.stamp.at.localeCompare(x.report.stamp.at));
+  const entries: RecentReports[] = [];
+  for (const { location, report } of stamped) {
+    const impact = impactOf(report);
+    const last = entries.at(-1);
+    const together =
+      last &&
+      last.organisationId === location.organisationId &&
+      last.impact === impact &&
+      last.byName === report.stamp.byName &&
+      Date.parse(last.at) - Date.parse(report.stamp.at) < 60000;
+    if (together) {
+      last.locationIds.push(location.id);
+      continue;
+    }
+    if (entries.length === limit) break;
+    entries.push({
+      locationIds: [location.id],
+      organisationId: location.organisationId,
+      impact,
+      operation: report.operation,
+      at: report.stamp.at,
+      byName: report.stamp.byName,
+      onBehalf: report.stamp.onBehalf,
+      fromAnswer: report.stamp.via === 'alert-answer',
+    });
+  }
+  return entries;
+}

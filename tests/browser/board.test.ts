@@ -44,6 +44,10 @@ describe('incident board in Chromium', () => {
     await expect.poll(() => ghor.getByTestId('to-evacuate').textContent()).toBe('12');
     expect(await ghor.getByTestId('evacuating').textContent()).toBe('1');
     expect(await ghor.getByTestId('beds-free').textContent()).toBe('0');
+    // What just came in: the location, its organisation, what it reported and who, newest first.
+    const recent = ghor.getByTestId('recent-reports').locator('li').first();
+    await expect.poll(() => recent.textContent()).toMatch(/Kritiek, evacueert\s*\d\d:\d\d · Crisiscoördinator \(demo\)/);
+    expect(await ghor.getByTestId('recent-reports').locator('li').count()).toBe(1);
     await ghor.screenshot({ path: `${SHOTS}/board-ghor-wide.png` });
     // Printed for a meeting: the moment on top, the open tab's whole content (no scroll box cuts
     // it to one page), no controls.
@@ -60,6 +64,11 @@ describe('incident board in Chromium', () => {
     expect(printed.moment).toMatch(/^Stand van \d{1,2} \p{L}+ om \d\d:\d\d; het bord zelf wordt live bijgewerkt\.$/u);
     expect(printed).toMatchObject({ tabs: false, scrollBoxes: 0, map: true, colours: 'exact' });
     await ghor.emulateMedia({ media: 'screen' });
+    // A tap on the recent report opens that location's report.
+    await recent.getByRole('button').click();
+    await expect.poll(() => ghor.getByTestId('report-form').getAttribute('data-location')).toBe(locationId);
+    await ghor.getByRole('button', { name: /Terug naar de lijst/ }).click();
+    await ghor.getByRole('button', { name: 'Overzicht', exact: true }).click();
     expect(await ghor.getByTestId('print-moment').isVisible()).toBe(false);
     await ghor.selectOption('[data-testid=filter-impact]', 'critical');
     await expect.poll(() => ghor.getByTestId('location-map').getAttribute('data-markers')).toBe('1');

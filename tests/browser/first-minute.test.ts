@@ -80,6 +80,9 @@ describe('the coordinator’s first minute, on a phone', () => {
     // Within two seconds of the tap.
     await expect.poll(() => ghor.getByTestId('impact-none').textContent(), { timeout: 2000, interval: 50 }).toBe(String(own));
     expect(await phone.getByTestId('answered').textContent()).toContain('niet getroffen');
+    // GHOR's "what just came in": the answer's locations as one entry, said to come from the answer.
+    await expect.poll(() => ghor.getByTestId('recent-reports').locator('li').first().textContent()).toContain(`${own} locaties`);
+    expect(await ghor.getByTestId('recent-reports').locator('li').first().textContent()).toMatch(/Geen, normaal\s.*via het antwoord op het alarm/s);
     // The banner gone, the page offers it again.
     await expect.poll(() => phone.getByTestId('push-card').getByRole('button', { name: 'Meldingen aanzetten op dit toestel' }).count()).toBe(1);
     // The running incident stays one tap from its board, for when the answer changes.
