@@ -175,13 +175,17 @@ describe('the coordinator’s first minute, on a phone', () => {
   });
 
   it('shows the map on a phone, and announces GRIP changes and closure live, keeping what was typed as a draft', async () => {
-    const { api, incident } = await incidentWithAlert('Overstroming Maasdal');
+    const { api, incident, own } = await incidentWithAlert('Overstroming Maasdal');
     const phone = await signedInPage(suite.browser, suite.server.url, 'coordinator', DEMO_PASSWORD, PHONE);
     await phone.getByTestId('alert-banner').locator('button.answer-unknown').click();
     await openBoard(phone, incident.id);
     await phone.getByRole('button', { name: 'Kaart', exact: true }).click();
     const map = phone.getByTestId('location-map');
     await expect.poll(() => map.getAttribute('data-markers')).not.toBe('0');
+    // The organisation's own locations stand each on its own, edged, among the region's aggregates.
+    await expect.poll(async () => Number(await map.getAttribute('data-drawn'))).toBeGreaterThanOrEqual(own);
+    expect(Number(await map.getAttribute('data-groups'))).toBeGreaterThan(0);
+    expect(await phone.getByTestId('legend-own').textContent()).toBe('Eigen locatie');
     const box = await phone.locator('[data-testid=location-map] canvas').first().boundingBox();
     expect(box?.width).toBeGreaterThan(300);
     expect(box?.height).toBeGreaterThan(200);
