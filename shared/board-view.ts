@@ -156,8 +156,9 @@ export interface RecentReports {
   organisationId: string;
   impact: Impact;
   operation?: Operation;
-  /** The latest change's stamp: who and when. */
+  /** The latest change's stamp: who (username and name) and when. */
   at: string;
+  by: string;
   byName: string;
   onBehalf: boolean;
   /** Set when they came from the organisation's answer to an alert ("niet getroffen"). */
@@ -182,7 +183,7 @@ export function recentReports({ locations, reports, limit }: { locations: readon
       last &&
       last.organisationId === location.organisationId &&
       last.impact === impact &&
-      last.byName === report.stamp.byName &&
+      last.by === report.stamp.by &&
       Date.parse(last.at) - Date.parse(report.stamp.at) < 60000;
     if (together) {
       last.locationIds.push(location.id);
@@ -195,6 +196,7 @@ export function recentReports({ locations, reports, limit }: { locations: readon
       impact,
       operation: report.operation,
       at: report.stamp.at,
+      by: report.stamp.by,
       byName: report.stamp.byName,
       onBehalf: report.stamp.onBehalf,
       fromAnswer: report.stamp.via === 'alert-answer',

@@ -49,7 +49,15 @@ export function regionDay(at: Date | string): string {
   return (typeof at === 'string' ? new Date(at) : at).toLocaleDateString('sv-SE', { timeZone: REGION_TIME_ZONE });
 }
 
+/**
+ * A moment as the people of the region read it, whatever the reader's own time zone: in the
+ * region's zone and the reader's language. Hours and minutes unless `options` say otherwise.
+ */
+export function regionTime(at: string | number | Date, lang: Language, options: Intl.DateTimeFormatOptions = { hour: '2-digit', minute: '2-digit' }): string {
+  return new Date(at).toLocaleString(lang === 'en' ? 'en-GB' : 'nl-NL', { timeZone: REGION_TIME_ZONE, ...options });
+}
+
 /** A moment as a short date and time in the region, e.g. "01-12-2026 22:18". */
 export function regionDateTime(iso: string, lang: Language): string {
-  return new Date(iso).toLocaleString(lang === 'en' ? 'en-GB' : 'nl-NL', { timeZone: REGION_TIME_ZONE, dateStyle: 'short', timeStyle: 'short' });
+  return regionTime(iso, lang, { dateStyle: 'short', timeStyle: 'short' });
 }

@@ -1,7 +1,7 @@
 import express, { Router, type Request, type Response } from 'express';
 import { ACK_ANSWERS, type AckAnswer } from '../../shared/alert';
 import { escapeMarkup as escape } from '../../shared/markup';
-import { REGION_TIME_ZONE, regionDateTime } from '../../shared/text';
+import { regionDateTime, regionTime } from '../../shared/text';
 import { memoryCounters, recentCount, type Counters } from '../auth/counters';
 import { HttpError } from '../http/http-error';
 import { clientAddress } from '../http/session-routes';
@@ -121,7 +121,7 @@ function answerForms(w: Words): string {
 
 function standing(view: LinkView, w: Words, lang: string): string {
   const ack = view.answered!;
-  const at = new Date(ack.at).toLocaleTimeString(lang === 'en' ? 'en-GB' : 'nl-NL', { timeZone: REGION_TIME_ZONE, hour: '2-digit', minute: '2-digit' });
+  const at = regionTime(ack.at, lang === 'en' ? 'en' : 'nl');
   return `${w.answers[ack.answer]} (${w.by} ${escape(ack.displayName)}, ${at})`;
 }
 

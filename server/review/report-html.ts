@@ -4,7 +4,7 @@ import type { Incident } from '../../shared/incident';
 import { escapeMarkup as html } from '../../shared/markup';
 import type { PlainStateAnswer } from '../../shared/replay-index';
 import { formatDuration as duration, type ReviewMetrics, type SeriesPoint, type TimelineEvent } from '../../shared/review';
-import { REGION_TIME_ZONE as ZONE, type Language } from '../../shared/text';
+import { regionTime, type Language } from '../../shared/text';
 import { vocabName } from '../../shared/vocab';
 
 const LABELS = {
@@ -145,9 +145,8 @@ const COLOURS: Record<string, string> = { unknown: '#9aa3ad', none: '#2e9d5b', m
 
 /** Clock time in the region's zone, with the date only when it differs from `day` (the incident's first day). */
 function clock(iso: string, lang: Language, day?: string): string {
-  const locale = lang === 'nl' ? 'nl-NL' : 'en-GB';
-  const date = new Date(iso).toLocaleDateString(locale, { timeZone: ZONE, day: 'numeric', month: 'short' });
-  const time = new Date(iso).toLocaleTimeString(locale, { timeZone: ZONE, hour: '2-digit', minute: '2-digit' });
+  const date = regionTime(iso, lang, { day: 'numeric', month: 'short' });
+  const time = regionTime(iso, lang);
   return day !== undefined && date === day ? time : `${date} ${time}`;
 }
 
@@ -273,9 +272,9 @@ export function reportHtml({
   now: Date;
 }): string {
   const L = LABELS[lang];
-  const day = new Date(incident.startedAt).toLocaleDateString(lang === 'nl' ? 'nl-NL' : 'en-GB', { timeZone: ZONE, day: 'numeric', month: 'short' });
+  const day = regionTime(incident.startedAt, lang, { day: 'numeric', month: 'short' });
   const time = (iso: string | null) => (iso ? clock(iso, lang, day) : L.none);
-  const full = (iso: string | null) => (iso ? new Date(iso).toLocaleString(lang === 'nl' ? 'nl-NL' : 'en-GB', { timeZone: ZONE, dateStyle: 'long', timeStyle: 'short' }) : L.none);
+  const full = (iso: string | null) => (iso ? regionTime(iso, lang, { dateStyle: 'long', timeStyle: 'short' }) : L.none);
   const nameOf = new Map(organisations.map((o) => [o.id, o.name]));
   const answerWord = (answer: string | null) => (answer ? vocabName(lang, 'answer', answer) : L.none);
 

@@ -121,6 +121,11 @@ export class Board {
     return !this.readOnly && location !== undefined && mayWrite({ root: 'reports', writer: this.user, owner: location.organisationId });
   }
 
+  /** Whether the user may file a need for an organisation here (GHOR for any, a coordinator for its own), the board taking writes. */
+  canFileNeed(organisationId: string): boolean {
+    return !this.readOnly && mayWrite({ root: 'needs', writer: this.user, owner: organisationId });
+  }
+
   /** Whether the user is GHOR staff (or admin) on an open incident: may write the picture, areas and logbook. */
   get isGhor(): boolean {
     return !this.readOnly && mayWrite({ root: 'picture', writer: this.user });

@@ -1,7 +1,6 @@
 import type { FailedSignIns } from '$shared/domain';
-import { LANGUAGES, type Language } from '$shared/text';
+import { LANGUAGES, regionTime, type Language } from '$shared/text';
 import { ROLE_NAMES, SECTOR_NAMES, STRINGS, type StringKey } from './strings';
-import { regionTime } from './dates';
 import { VOCAB } from './vocab';
 
 const STORAGE_KEY = 'zorgbeeld.lang';

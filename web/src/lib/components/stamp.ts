@@ -1,5 +1,5 @@
 import type { Stamp } from '$shared/board-schema';
-import { regionTime } from '$lib/dates';
+import { regionTime } from '$shared/text';
 import { i18n } from '$lib/i18n.svelte';
 
 /** "Last changed by X (on behalf) · 12 min ago", for a stamp. */
