@@ -4,7 +4,7 @@
  */
 import { decodeUtf8, parseCsv, toCsv } from './csv';
 import { attendanceProblem, checkContact, checkMeeting, type ContactMoment, type FollowUp, type Meeting } from './network';
-import type { ImportProblem } from './registry-io';
+import { rowProblems, type ImportProblem } from './registry-io';
 import { text } from './text';
 import { isValidId } from './validation';
 
@@ -80,11 +80,11 @@ export function planNetworkImport(file: NetworkFile, bytes: Uint8Array, known: {
     }
     const id = (values.id ?? '').trim();
     if (id !== '' && !isValidId(id)) {
-      problems.push({ line, path: 'id', text: text('mag alleen letters, cijfers, - _ en . bevatten (maximaal 64)', 'may only contain letters, digits, - _ and . (at most 64)') });
+      problems.push(...rowProblems(line, values, [{ path: 'id', text: text('mag alleen letters, cijfers, - _ en . bevatten (maximaal 64)', 'may only contain letters, digits, - _ and . (at most 64)') }]));
       continue;
     }
     if (id !== '' && seen.has(id)) {
-      problems.push({ line, path: 'id', text: text(`id '${id}' staat al op regel ${seen.get(id)}`, `id '${id}' already occurs on line ${seen.get(id)}`) });
+      problems.push(...rowProblems(line, values, [{ path: 'id', text: text(`id '${id}' staat al op regel ${seen.get(id)}`, `id '${id}' already occurs on line ${seen.get(id)}`) }]));
       continue;
     }
     if (id !== '') seen.set(id, line);
@@ -97,14 +97,14 @@ export function planNetworkImport(file: NetworkFile, bytes: Uint8Array, known: {
         else followUps.push({ id: `f${i + 1}`, due: m[1], done: m[2].toLowerCase() !== 'open', text: m[3] });
       });
       const checked = checkContact({ ...values, followUps });
-      if (!checked.ok) for (const issue of checked.issues) problems.push({ line, path: issue.path, text: issue.text });
+      if (!checked.ok) problems.push(...rowProblems(line, values, checked.issues));
       const organisationId = (values.organisationId ?? '').trim();
-      if (!known.organisations!.has(organisationId)) problems.push({ line, path: 'organisationId', text: text(`organisatie '${organisationId.slice(0, 64)}' bestaat niet`, `organisation '${organisationId.slice(0, 64)}' does not exist`) });
+      if (!known.organisations!.has(organisationId)) problems.push(...rowProblems(line, values, [{ path: 'organisationId', text: text(`organisatie '${organisationId.slice(0, 64)}' bestaat niet`, `organisation '${organisationId.slice(0, 64)}' does not exist`) }]));
       if (problems.length === before && checked.ok) valid.push({ line, id, value: { ...(checked.value as Omit<ContactFields, 'organisationId'>), organisationId } });
     } else {
       const ids = (cell: string | undefined) => (cell ?? '').split(/[\s,;]+/).filter(Boolean);
       const checked = checkMeeting({ ...values, invited: ids(values.invited), attended: ids(values.attended) }, known.coordinators!);
-      if (!checked.ok) for (const issue of checked.issues) problems.push({ line, path: issue.path, text: issue.text });
+      if (!checked.ok) problems.push(...rowProblems(line, values, checked.issues));
       else {
         const meeting = { place: '', theme: '', invited: [], attended: [], ...checked.value } as MeetingFields;
         const problem = attendanceProblem(meeting);

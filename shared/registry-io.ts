@@ -36,6 +36,24 @@ export interface ImportProblem {
   line: number;
   path: string;
   text: Text;
+  /** The cell as the file has it (shortened), so that it can be found in the file; '' when empty. */
+  value?: string;
+}
+
+/** Longest cell value a problem repeats. */
+const PROBLEM_VALUE_CHARS = 60;
+
+/**
+ * The problems a row check found, each with the cell it is about: a field's path may go into
+ * it (`channels.1`), the cell is the path's first part.
+ */
+export function rowProblems(line: number, values: Record<string, unknown>, issues: readonly { path: string; text: Text }[]): ImportProblem[] {
+  return issues.map((issue) => {
+    const cell = issue.path === '' ? undefined : values[issue.path.split('.')[0]];
+    const raw = cell === undefined || cell === null ? '' : typeof cell === 'string' ? cell : JSON.stringify(cell);
+    const value = raw.length > PROBLEM_VALUE_CHARS ? `${raw.slice(0, PROBLEM_VALUE_CHARS - 1)}…` : raw;
+    return issue.path === '' ? { line, path: '', text: issue.text } : { line, path: issue.path, text: issue.text, value };
+  });
 }
 
 /** The checked content of an import file. */
@@ -149,22 +167,18 @@ export function* planImportSteps<K extends RegistryKind>(kind: K, rows: CsvRow[]
     }
     const checked = checkRow(kind, values) as Checked<RowOf<K>>;
     if (!checked.ok) {
-      for (const issue of checked.issues) problems.push({ line, path: issue.path, text: issue.text });
+      problems.push(...rowProblems(line, values, checked.issues));
       continue;
     }
     const row = checked.value;
     const earlier = seen.get(row.id);
     if (earlier !== undefined) {
-      problems.push({ line, path: 'id', text: text(`id '${row.id}' staat al op regel ${earlier}`, `id '${row.id}' already occurs on line ${earlier}`) });
+      problems.push(...rowProblems(line, values, [{ path: 'id', text: text(`id '${row.id}' staat al op regel ${earlier}`, `id '${row.id}' already occurs on line ${earlier}`) }]));
       continue;
     }
     seen.set(row.id, line);
     if ('organisationId' in row && !organisationIds.has(row.organisationId)) {
-      problems.push({
-        line,
-        path: 'organisationId',
-        text: text(`organisatie '${row.organisationId}' bestaat niet`, `organisation '${row.organisationId}' does not exist`),
-      });
+      problems.push(...rowProblems(line, values, [{ path: 'organisationId', text: text(`organisatie '${row.organisationId}' bestaat niet`, `organisation '${row.organisationId}' does not exist`) }]));
       continue;
     }
     const before = existing.get(row.id);

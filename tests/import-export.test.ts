@@ -36,15 +36,18 @@ describe('import', () => {
       'imp-3;org-006;Buiten Nederland;Straat 3;;Parijs;48.85;2.35;verpleeghuis;30',
       'imp-1;org-006;Dubbel id;Straat 4;;Maastricht;50.85;5.69;verpleeghuis;30',
       'imp-5;org-006;Negatief;Straat 5;;Maastricht;50.85;5.69;verpleeghuis;-4',
+      'imp-6;org-006;;Straat 6;;Maastricht;50.85;5.69;verpleeghuis;8',
     ].join('\n');
     const check = await admin.post('/api/import/locations?format=csv', csv, { 'content-type': 'text/csv' });
     expect(check.status).toBe(200);
-    expect(check.body.data).toMatchObject({ rows: 5, valid: 1, created: 1, committed: false });
+    expect(check.body.data).toMatchObject({ rows: 6, valid: 1, created: 1, committed: false });
+    // Each problem repeats the cell as the file has it, so that the admin finds it there.
     expect(check.body.data.problems).toEqual([
-      { line: 3, path: 'organisationId', message: "organisatie 'org-999' bestaat niet" },
-      { line: 4, path: 'lat', message: expect.stringMatching(/buiten Nederland/) },
-      { line: 5, path: 'id', message: "id 'imp-1' staat al op regel 2" },
-      { line: 6, path: 'capacity', message: 'moet minstens 0 zijn' },
+      { line: 3, path: 'organisationId', value: 'org-999', message: "organisatie 'org-999' bestaat niet" },
+      { line: 4, path: 'lat', value: '48.85', message: expect.stringMatching(/buiten Nederland/) },
+      { line: 5, path: 'id', value: 'imp-1', message: "id 'imp-1' staat al op regel 2" },
+      { line: 6, path: 'capacity', value: '-4', message: 'moet minstens 0 zijn' },
+      { line: 7, path: 'name', value: '', message: expect.any(String) },
     ]);
     const commit = await admin.post('/api/import/locations?format=csv&commit=true', csv);
     expect(commit.status).toBe(422);

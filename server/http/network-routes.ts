@@ -175,7 +175,7 @@ export function networkRoutes({ store, now, rooms, review, mailer }: { store: St
       throw new HttpError(422, 'invalid-import', text(`${problems.total} fout(en) gevonden; er is niets geïmporteerd. Verbeter het bestand of kies "alleen geldige regels".`, `${problems.total} problem(s) found; nothing was imported. Fix the file or choose "valid rows only".`), problems.shown.map((p) => ({ path: `line ${p.line}${p.path ? ` ${p.path}` : ''}`, text: p.text })));
     }
     if (commit) await write();
-    res.json({ data: { file, rows, valid: created + updated, created, updated, problemCount: problems.total, problemKinds: problems.kinds.map((k) => ({ path: k.path, message: k.text[lang], count: k.count })), problems: problems.shown.map((p) => ({ line: p.line, path: p.path, message: p.text[lang] })), committed: commit } });
+    res.json({ data: { file, rows, valid: created + updated, created, updated, problemCount: problems.total, problemKinds: problems.kinds.map((k) => ({ path: k.path, message: k.text[lang], count: k.count })), problems: problems.shown.map((p) => ({ line: p.line, path: p.path, value: p.value, message: p.text[lang] })), committed: commit } });
   });
 
   // Information sessions and theme meetings: whom they invited and who came.

@@ -260,7 +260,7 @@ export function registryRoutes({ store, now, log }: { store: Store; now: () => D
         moves: plan.moves.slice(0, 200),
         problemCount: problems.total,
         problemKinds: problems.kinds.map((k) => ({ path: k.path, message: k.text[lang], count: k.count })),
-        problems: problems.shown.map((p) => ({ line: p.line, path: p.path, message: p.text[lang] })),
+        problems: problems.shown.map((p) => ({ line: p.line, path: p.path, value: p.value, message: p.text[lang] })),
         committed: false,
       };
       if (commit) {
