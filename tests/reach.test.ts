@@ -361,7 +361,7 @@ describe('the registry keeps how each coordinator is reached', () => {
     const dry = await admin.post('/api/import/coordinators?format=csv', line, { 'content-type': 'text/csv' });
     expect(dry.status).toBe(200);
     expect(dry.body.data).toMatchObject({ rows: 2, valid: 1, committed: false });
-    expect(dry.body.data.problems).toEqual([{ line: 3, path: 'channels', message: expect.stringContaining('mobiel nummer') }]);
+    expect(dry.body.data.problems).toEqual([{ line: 3, path: 'channels', value: 'sms', message: expect.stringContaining('mobiel nummer') }]);
     const commit = await admin.post('/api/import/coordinators?format=csv&commit=true&skipInvalid=true', line, { 'content-type': 'text/csv' });
     expect(commit.status).toBe(200);
     expect(await server.store.get('coordinators', 'coo-new-1')).toMatchObject({ channels: ['email', 'sms'], phone: '06 1111 2222' });

@@ -25,6 +25,10 @@ export function cookieWebSocket(cookie: string, origin: string): typeof WebSocke
 /** Connects a stock WebsocketProvider to an incident's document. */
 export function connectBoard(baseUrl: string, incidentId: string, cookie: string, { doc = new Y.Doc(), connect = true } = {}): BoardClient {
   const closes: { code: number; reason: string }[] = [];
+  // A stock provider listens for the process' exit (to take its awareness state along): one
+  // listener per board client, so a test with a dozen clients at once is not a leak.
+  process.setMaxListeners(process.getMaxListeners() + 1);
+  let destroyed = false;
   const provider = new WebsocketProvider(baseUrl.replace(/^http/, 'ws') + '/yjs', incidentId, doc, {
     WebSocketPolyfill: cookieWebSocket(cookie, baseUrl) as never,
     disableBc: true,
@@ -40,6 +44,9 @@ export function connectBoard(baseUrl: string, incidentId: string, cookie: string
     closes,
     synced: () => waitFor(() => provider.synced, { what: `sync of ${incidentId}` }).then(() => undefined),
     destroy: () => {
+      if (destroyed) return;
+      destroyed = true;
+      process.setMaxListeners(process.getMaxListeners() - 1);
       provider.destroy();
     },
   };
