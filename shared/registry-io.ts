@@ -166,8 +166,12 @@ export function* planImportSteps<K extends RegistryKind>(kind: K, rows: CsvRow[]
       continue;
     }
     const checked = checkRow(kind, values) as Checked<RowOf<K>>;
+    const unknownOrganisation = (organisationId: string) => rowProblems(line, values, [{ path: 'organisationId', text: text(`organisatie '${organisationId}' bestaat niet`, `organisation '${organisationId}' does not exist`) }]);
     if (!checked.ok) {
       problems.push(...rowProblems(line, values, checked.issues));
+      // All of a row's problems at once: an unknown organisation too, so that a fixed row does not come back with a new one.
+      const organisationId = kind === 'organisations' || typeof values.organisationId !== 'string' ? '' : values.organisationId.trim();
+      if (organisationId !== '' && !organisationIds.has(organisationId) && !checked.issues.some((issue) => issue.path === 'organisationId')) problems.push(...unknownOrganisation(organisationId.slice(0, 64)));
       continue;
     }
     const row = checked.value;
@@ -178,7 +182,7 @@ export function* planImportSteps<K extends RegistryKind>(kind: K, rows: CsvRow[]
     }
     seen.set(row.id, line);
     if ('organisationId' in row && !organisationIds.has(row.organisationId)) {
-      problems.push(...rowProblems(line, values, [{ path: 'organisationId', text: text(`organisatie '${row.organisationId}' bestaat niet`, `organisation '${row.organisationId}' does not exist`) }]));
+      problems.push(...unknownOrganisation(row.organisationId));
       continue;
     }
     const before = existing.get(row.id);

@@ -37,10 +37,11 @@ describe('import', () => {
       'imp-1;org-006;Dubbel id;Straat 4;;Maastricht;50.85;5.69;verpleeghuis;30',
       'imp-5;org-006;Negatief;Straat 5;;Maastricht;50.85;5.69;verpleeghuis;-4',
       'imp-6;org-006;;Straat 6;;Maastricht;50.85;5.69;verpleeghuis;8',
+      'imp-7;org-998;Twee fouten;Straat 7;;Maastricht;50.85;5.69;verpleeghuis;veel',
     ].join('\n');
     const check = await admin.post('/api/import/locations?format=csv', csv, { 'content-type': 'text/csv' });
     expect(check.status).toBe(200);
-    expect(check.body.data).toMatchObject({ rows: 6, valid: 1, created: 1, committed: false });
+    expect(check.body.data).toMatchObject({ rows: 7, valid: 1, created: 1, committed: false });
     // Each problem repeats the cell as the file has it, so that the admin finds it there.
     expect(check.body.data.problems).toEqual([
       { line: 3, path: 'organisationId', value: 'org-999', message: "organisatie 'org-999' bestaat niet" },
@@ -48,6 +49,9 @@ describe('import', () => {
       { line: 5, path: 'id', value: 'imp-1', message: "id 'imp-1' staat al op regel 2" },
       { line: 6, path: 'capacity', value: '-4', message: 'moet minstens 0 zijn' },
       { line: 7, path: 'name', value: '', message: expect.any(String) },
+      // A row's problems all at once, the unknown organisation with its bad fields.
+      { line: 8, path: 'capacity', value: 'veel', message: expect.any(String) },
+      { line: 8, path: 'organisationId', value: 'org-998', message: "organisatie 'org-998' bestaat niet" },
     ]);
     const commit = await admin.post('/api/import/locations?format=csv&commit=true', csv);
     expect(commit.status).toBe(422);
