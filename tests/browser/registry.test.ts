@@ -75,6 +75,14 @@ describe('registry pages in Chromium', () => {
     await expect.poll(() => page.getByRole('status').textContent()).toContain('Geïmporteerd. 1 nieuw');
     expect((await api.get('/api/locations/new-1')).body.data.municipality).toBe('Gulpen');
     expect((await api.get('/api/locations/new-2')).status).toBe(404);
+
+    // A GeoJSON file has numbered features, not lines: the table says which.
+    await page.getByLabel('Formaat').selectOption('geojson');
+    const feature = (capacity: number) => ({ type: 'Feature', geometry: { type: 'Point', coordinates: [5.89, 50.81] }, properties: { id: `geo-${capacity}`, organisationId: 'org-006', name: 'Geo huis', municipality: 'Gulpen', capacity } });
+    await page.setInputFiles('input[type=file]', { name: 'locaties.geojson', mimeType: 'application/geo+json', buffer: Buffer.from(JSON.stringify({ type: 'FeatureCollection', features: [feature(5), feature(-2)] })) });
+    await page.getByRole('button', { name: 'Controleren' }).click();
+    await expect.poll(() => page.getByTestId('import-problems').locator('thead th').allTextContents()).toEqual(['Object nr.', 'Veld', 'In het bestand', 'Reden']);
+    expect(await page.getByTestId('import-problems').locator('tbody tr').first().locator('td').allTextContents()).toEqual(['2', 'capacity', '-2', 'moet minstens 0 zijn']);
   });
 
   it('shows the coordinators list with connection status on a phone', async () => {
