@@ -4,7 +4,7 @@
  */
 import { decodeUtf8, parseCsv, toCsv } from './csv';
 import { attendanceProblem, checkContact, checkMeeting, type ContactMoment, type FollowUp, type Meeting } from './network';
-import { rowProblems, type ImportProblem } from './registry-io';
+import { duplicateId, rowProblems, unknownOrganisation, type ImportProblem } from './registry-io';
 import { text } from './text';
 import { isValidId } from './validation';
 
@@ -84,7 +84,7 @@ export function planNetworkImport(file: NetworkFile, bytes: Uint8Array, known: {
       continue;
     }
     if (id !== '' && seen.has(id)) {
-      problems.push(...rowProblems(line, values, [{ path: 'id', text: text(`id '${id}' staat al op regel ${seen.get(id)}`, `id '${id}' already occurs on line ${seen.get(id)}`) }]));
+      problems.push(...duplicateId(line, values, id, seen.get(id)!));
       continue;
     }
     if (id !== '') seen.set(id, line);
@@ -99,7 +99,7 @@ export function planNetworkImport(file: NetworkFile, bytes: Uint8Array, known: {
       const checked = checkContact({ ...values, followUps });
       if (!checked.ok) problems.push(...rowProblems(line, values, checked.issues));
       const organisationId = (values.organisationId ?? '').trim();
-      if (!known.organisations!.has(organisationId)) problems.push(...rowProblems(line, values, [{ path: 'organisationId', text: text(`organisatie '${organisationId.slice(0, 64)}' bestaat niet`, `organisation '${organisationId.slice(0, 64)}' does not exist`) }]));
+      if (!known.organisations!.has(organisationId)) problems.push(...unknownOrganisation(line, values, organisationId));
       if (problems.length === before && checked.ok) valid.push({ line, id, value: { ...(checked.value as Omit<ContactFields, 'organisationId'>), organisationId } });
     } else {
       const ids = (cell: string | undefined) => (cell ?? '').split(/[\s,;]+/).filter(Boolean);

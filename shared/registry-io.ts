@@ -56,6 +56,17 @@ export function rowProblems(line: number, values: Record<string, unknown>, issue
   });
 }
 
+/** The problem of a row naming an organisation the network does not have. */
+export function unknownOrganisation(line: number, values: Record<string, unknown>, organisationId: string): ImportProblem[] {
+  const id = organisationId.slice(0, 64);
+  return rowProblems(line, values, [{ path: 'organisationId', text: text(`organisatie '${id}' bestaat niet`, `organisation '${id}' does not exist`) }]);
+}
+
+/** The problem of a row whose id an earlier line of the file already has. */
+export function duplicateId(line: number, values: Record<string, unknown>, id: string, earlier: number): ImportProblem[] {
+  return rowProblems(line, values, [{ path: 'id', text: text(`id '${id}' staat al op regel ${earlier}`, `id '${id}' already occurs on line ${earlier}`) }]);
+}
+
 /** The checked content of an import file. */
 export interface ImportPlan<K extends RegistryKind> {
   kind: K;
@@ -166,23 +177,22 @@ export function* planImportSteps<K extends RegistryKind>(kind: K, rows: CsvRow[]
       continue;
     }
     const checked = checkRow(kind, values) as Checked<RowOf<K>>;
-    const unknownOrganisation = (organisationId: string) => rowProblems(line, values, [{ path: 'organisationId', text: text(`organisatie '${organisationId}' bestaat niet`, `organisation '${organisationId}' does not exist`) }]);
     if (!checked.ok) {
       problems.push(...rowProblems(line, values, checked.issues));
       // All of a row's problems at once: an unknown organisation too, so that a fixed row does not come back with a new one.
       const organisationId = kind === 'organisations' || typeof values.organisationId !== 'string' ? '' : values.organisationId.trim();
-      if (organisationId !== '' && !organisationIds.has(organisationId) && !checked.issues.some((issue) => issue.path === 'organisationId')) problems.push(...unknownOrganisation(organisationId.slice(0, 64)));
+      if (organisationId !== '' && !organisationIds.has(organisationId) && !checked.issues.some((issue) => issue.path === 'organisationId')) problems.push(...unknownOrganisation(line, values, organisationId));
       continue;
     }
     const row = checked.value;
     const earlier = seen.get(row.id);
     if (earlier !== undefined) {
-      problems.push(...rowProblems(line, values, [{ path: 'id', text: text(`id '${row.id}' staat al op regel ${earlier}`, `id '${row.id}' already occurs on line ${earlier}`) }]));
+      problems.push(...duplicateId(line, values, row.id, earlier));
       continue;
     }
     seen.set(row.id, line);
     if ('organisationId' in row && !organisationIds.has(row.organisationId)) {
-      problems.push(...unknownOrganisation(row.organisationId));
+      problems.push(...unknownOrganisation(line, values, row.organisationId));
       continue;
     }
     const before = existing.get(row.id);
