@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PHONE, WIDE, SHOTS, browserSuite, labelsOutsideMap, signedInPage } from '../helpers/browser';
+import { PHONE, WIDE, SHOTS, browserSuite, labelsOutsideMap, municipalityLabels, signedInPage } from '../helpers/browser';
 import { HttpClient } from '../helpers/http-client';
 import { startAgain, startProcessServer } from '../helpers/process-server';
 import { DEMO_PASSWORD } from '../helpers/server';
@@ -17,6 +17,12 @@ describe('incident board in Chromium', () => {
     await expect.poll(() => ghor.getByTestId('board').getAttribute('data-synced'), { timeout: 15000 }).toBe('true');
     await expect.poll(() => ghor.getByTestId('location-map').getAttribute('data-markers')).toBe(String(total));
     expect(await ghor.getByTestId('impact-critical').textContent()).toBe('0');
+    // Without tiles the municipality names orient GHOR: at region zoom all twenty stand beside
+    // the aggregates, none with a marker drawn over it.
+    await expect.poll(() => ghor.getByTestId('location-map').getAttribute('data-labels-left-out')).toBe('0');
+    const names = await municipalityLabels(ghor, '[data-testid=location-map]');
+    expect(names).toHaveLength(20);
+    expect(names.filter((n) => n.underMarker)).toEqual([]);
     // Whom to phone: each organisation without a report has its number as a link to call.
     expect(await ghor.getByTestId('orgs-not-reported').locator('a[href^="tel:+31"]').count()).toBeGreaterThan(30);
     // Who else is on the board: GHOR is not counted in its own board's presence.

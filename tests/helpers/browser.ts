@@ -63,6 +63,34 @@ export async function labelsOutsideMap(page: Page, mapSelector: string): Promise
   }, mapSelector);
 }
 
+/**
+ * The municipality names of the map at `mapSelector`, each with whether a marker or an aggregate
+ * is drawn over its text: read from the canvas' own pixels under the name's box (less its halo),
+ * not from the placement the map computed.
+ */
+export async function municipalityLabels(page: Page, mapSelector: string): Promise<{ name: string; underMarker: boolean }[]> {
+  return page.evaluate((selector) => {
+    const map = document.querySelector(selector)!;
+    const canvases = [...map.querySelectorAll<HTMLCanvasElement>('.leaflet-overlay-pane canvas')];
+    return [...map.querySelectorAll<HTMLElement>('.municipality-label')].map((label) => {
+      const l = label.getBoundingClientRect();
+      const underMarker = canvases.some((canvas) => {
+        const c = canvas.getBoundingClientRect();
+        const scale = canvas.width / c.width;
+        const x = Math.round((l.left + 3 - c.left) * scale);
+        const y = Math.round((l.top + 2 - c.top) * scale);
+        const width = Math.round((l.width - 6) * scale);
+        const height = Math.round((l.height - 4) * scale);
+        if (x + width <= 0 || y + height <= 0 || x >= canvas.width || y >= canvas.height) return false;
+        const pixels = canvas.getContext('2d')!.getImageData(Math.max(0, x), Math.max(0, y), Math.min(width, canvas.width - Math.max(0, x)), Math.min(height, canvas.height - Math.max(0, y))).data;
+        for (let i = 3; i < pixels.length; i += 4) if (pixels[i] > 0) return true;
+        return false;
+      });
+      return { name: label.textContent ?? '', underMarker };
+    });
+  }, mapSelector);
+}
+
 /** Where browser tests put their screenshots. */
 export const SHOTS = 'test-results/screenshots';
 
