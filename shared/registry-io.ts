@@ -182,6 +182,13 @@ export function* planImportSteps<K extends RegistryKind>(kind: K, rows: CsvRow[]
       // All of a row's problems at once: an unknown organisation too, so that a fixed row does not come back with a new one.
       const organisationId = kind === 'organisations' || typeof values.organisationId !== 'string' ? '' : values.organisationId.trim();
       if (organisationId !== '' && !organisationIds.has(organisationId) && !checked.issues.some((issue) => issue.path === 'organisationId')) problems.push(...unknownOrganisation(line, values, organisationId));
+      // Its id still counts: once this row is fixed, a later row with the same id would be a duplicate.
+      const id = typeof values.id === 'string' ? values.id.trim() : '';
+      if (id !== '' && !checked.issues.some((issue) => issue.path === 'id')) {
+        const earlier = seen.get(id);
+        if (earlier !== undefined) problems.push(...duplicateId(line, values, id, earlier));
+        else seen.set(id, line);
+      }
       continue;
     }
     const row = checked.value;

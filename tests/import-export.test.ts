@@ -38,10 +38,11 @@ describe('import', () => {
       'imp-5;org-006;Negatief;Straat 5;;Maastricht;50.85;5.69;verpleeghuis;-4',
       'imp-6;org-006;;Straat 6;;Maastricht;50.85;5.69;verpleeghuis;8',
       'imp-7;org-998;Twee fouten;Straat 7;;Maastricht;50.85;5.69;verpleeghuis;veel',
+      'imp-5;org-006;Zelfde id als een foute regel;Straat 9;;Maastricht;50.85;5.69;verpleeghuis;10',
     ].join('\n');
     const check = await admin.post('/api/import/locations?format=csv', csv, { 'content-type': 'text/csv' });
     expect(check.status).toBe(200);
-    expect(check.body.data).toMatchObject({ rows: 7, valid: 1, created: 1, committed: false });
+    expect(check.body.data).toMatchObject({ rows: 8, valid: 1, created: 1, committed: false });
     // Each problem repeats the cell as the file has it, so that the admin finds it there.
     expect(check.body.data.problems).toEqual([
       { line: 3, path: 'organisationId', value: 'org-999', message: "organisatie 'org-999' bestaat niet" },
@@ -52,6 +53,8 @@ describe('import', () => {
       // A row's problems all at once, the unknown organisation with its bad fields.
       { line: 8, path: 'capacity', value: 'veel', message: expect.any(String) },
       { line: 8, path: 'organisationId', value: 'org-998', message: "organisatie 'org-998' bestaat niet" },
+      // A bad row's id counts too: fixing line 6 would otherwise make line 9 a new problem.
+      { line: 9, path: 'id', value: 'imp-5', message: "id 'imp-5' staat al op regel 6" },
     ]);
     const commit = await admin.post('/api/import/locations?format=csv&commit=true', csv);
     expect(commit.status).toBe(422);
