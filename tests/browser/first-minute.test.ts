@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { PHONE, SHOTS, WIDE, browserSuite, signedInPage } from '../helpers/browser';
+import { PHONE, SHOTS, WIDE, aggregatesShowing, browserSuite, signedInPage } from '../helpers/browser';
+import { IMPACT_COLOURS } from '../../web/src/lib/vocab';
 import { HttpClient } from '../helpers/http-client';
 import { startProcessServer } from '../helpers/process-server';
 import { ADMIN_PASSWORD, DEMO_PASSWORD } from '../helpers/server';
@@ -67,6 +68,9 @@ describe('the coordinator’s first minute, on a phone', () => {
     const ghor = await signedInPage(suite.browser, suite.server.url, 'ghor', DEMO_PASSWORD, WIDE);
     await openBoard(ghor, incident.id);
     expect(await ghor.getByTestId('impact-none').textContent()).toBe('0');
+    const map = '[data-testid=location-map]';
+    await expect.poll(() => ghor.getByTestId('location-map').getAttribute('data-groups')).not.toBe('0');
+    expect(await aggregatesShowing(ghor, map, IMPACT_COLOURS.none)).toBe(0);
     const phone = await signedInPage(suite.browser, suite.server.url, 'coordinator', DEMO_PASSWORD, PHONE);
     const banner = phone.getByTestId('alert-banner');
     await expect.poll(() => banner.count(), { timeout: 10000 }).toBe(1);
@@ -80,6 +84,9 @@ describe('the coordinator’s first minute, on a phone', () => {
     // Within two seconds of the tap.
     await expect.poll(() => ghor.getByTestId('impact-none').textContent(), { timeout: 2000, interval: 50 }).toBe(String(own));
     expect(await phone.getByTestId('answered').textContent()).toContain('niet getroffen');
+    // At region zoom the organisation's locations lie in aggregates with others not yet reported,
+    // which keep the grey of "unknown": each such aggregate shows its green share in its ring.
+    await expect.poll(() => aggregatesShowing(ghor, map, IMPACT_COLOURS.none)).toBeGreaterThanOrEqual(5);
     // GHOR's "what just came in": the answer's locations as one entry, said to come from the answer.
     await expect.poll(() => ghor.getByTestId('recent-reports').locator('li').first().textContent()).toContain(`${own} locaties`);
     expect(await ghor.getByTestId('recent-reports').locator('li').first().textContent()).toMatch(/Geen, normaal\s.*via het antwoord op het alarm/s);

@@ -91,6 +91,38 @@ export async function municipalityLabels(page: Page, mapSelector: string): Promi
   }, mapSelector);
 }
 
+/**
+ * How many of the aggregates of the map at `mapSelector` show `colour` (`#rrggbb`) somewhere in
+ * their circle: read from the canvas' pixels around each aggregate the map lists in
+ * `data-group-points`.
+ */
+export async function aggregatesShowing(page: Page, mapSelector: string, colour: string): Promise<number> {
+  return page.evaluate(
+    ({ selector, colour }) => {
+      const map = document.querySelector<HTMLElement>(selector)!;
+      const [r, g, b] = [1, 3, 5].map((i) => parseInt(colour.slice(i, i + 2), 16));
+      const points = JSON.parse(map.dataset.groupPoints ?? '[]') as [number, number, number][];
+      const m = map.getBoundingClientRect();
+      const canvas = map.querySelector<HTMLCanvasElement>('.leaflet-overlay-pane canvas')!;
+      const c = canvas.getBoundingClientRect();
+      const scale = canvas.width / c.width;
+      const context = canvas.getContext('2d')!;
+      return points.filter(([x, y]) => {
+        const left = Math.round((m.left + x - 16 - c.left) * scale);
+        const top = Math.round((m.top + y - 16 - c.top) * scale);
+        const size = Math.round(32 * scale);
+        if (left < 0 || top < 0 || left + size > canvas.width || top + size > canvas.height) return false;
+        const pixels = context.getImageData(left, top, size, size).data;
+        for (let i = 0; i < pixels.length; i += 4) {
+          if (pixels[i + 3] > 200 && Math.abs(pixels[i] - r) < 12 && Math.abs(pixels[i + 1] - g) < 12 && Math.abs(pixels[i + 2] - b) < 12) return true;
+        }
+        return false;
+      }).length;
+    },
+    { selector: mapSelector, colour },
+  );
+}
+
 /** Where browser tests put their screenshots. */
 export const SHOTS = 'test-results/screenshots';
 
