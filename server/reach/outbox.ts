@@ -69,20 +69,27 @@ export class Outbox {
 
   /** Runs every channel that has due messages; a runner already busy runs once more after. */
   kick(): void {
+    for (const channel of this.deps.senders.keys()) this.run(channel);
+  }
+
+  /**
+   * Runs one channel's runner, or has it run once more after if it is busy. Only that channel:
+   * a runner that ended kicking every channel marked the others, still busy, to run again, and
+   * two channels then kept each other running for ever (a core at 100 % with nothing to send).
+   */
+  private run(channel: Channel): void {
     if (this.stopped || (this.deps.duty && !this.deps.duty.held())) return;
-    for (const channel of this.deps.senders.keys()) {
-      if (this.running.has(channel)) {
-        this.again.add(channel);
-        continue;
-      }
-      const run = this.drain(channel)
-        .catch((error: Error) => this.deps.log(`OUTBOX FAILURE: ${channel}: ${error.message}`))
-        .finally(() => {
-          this.running.delete(channel);
-          if (this.again.delete(channel)) this.kick();
-        });
-      this.running.set(channel, run);
+    if (this.running.has(channel)) {
+      this.again.add(channel);
+      return;
     }
+    const run = this.drain(channel)
+      .catch((error: Error) => this.deps.log(`OUTBOX FAILURE: ${channel}: ${error.message}`))
+      .finally(() => {
+        this.running.delete(channel);
+        if (this.again.delete(channel)) this.run(channel);
+      });
+    this.running.set(channel, run);
   }
 
   /** Waits until the runners are idle (tests, shutdown). */
