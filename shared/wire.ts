@@ -8,11 +8,15 @@ export const YMessage = {
   queryAwareness: 3,
   /**
    * Zorgbeeld's own message (not y-protocols): a JSON {@link BoardStatus}, sent when the board
-   * stops or starts taking writes, is closed, or its GRIP level changes. The stock client logs
-   * and ignores it.
+   * stops or starts taking writes, is closed, or its GRIP level changes. Sent only to a
+   * connection that asked for it with {@link BOARD_STATUS_PARAM}: the stock client would log
+   * "Unable to compute message" for each one.
    */
   boardStatus: 4,
 } as const;
+
+/** Query parameter of the Yjs endpoint (`?boardStatus=1`) by which a client takes {@link YMessage.boardStatus} messages. */
+export const BOARD_STATUS_PARAM = 'boardStatus';
 
 /** What the server says about a board on its own message type ({@link YMessage.boardStatus}). */
 export interface BoardStatus {

@@ -47,7 +47,7 @@ const DURING = `tijdens de volle schijf ${'x'.repeat(1900)}`;
 function statusWatcher(url: string, incidentId: string, cookie: string): { statuses: string[]; ws: WebSocket; synced: () => boolean } {
   const statuses: string[] = [];
   let synced = false;
-  const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/yjs/${incidentId}`, { headers: { cookie, origin: url } });
+  const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/yjs/${incidentId}?boardStatus=1`, { headers: { cookie, origin: url } });
   ws.on('message', (data: Buffer) => {
     if (data[0] === YMessage.sync && data[1] === YSyncMessage.step2) synced = true;
     if (data[0] !== YMessage.boardStatus) return;

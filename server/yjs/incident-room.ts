@@ -22,6 +22,8 @@ import type { IncidentRecorder } from '../recorder/recorder';
 /** The tiny socket interface a room needs from a connection. */
 export interface RoomSocket {
   readonly author: Author & { displayName: string };
+  /** Whether the client takes Zorgbeeld's own board-status message (it asked with `?boardStatus=1`). */
+  readonly boardStatus?: boolean;
   send(message: Uint8Array): void;
   close(code: CloseCode): void;
 }
@@ -484,7 +486,7 @@ export class IncidentRoom {
     }
     this.fault = { code: error.code, since: this.options.now().toISOString(), failedWrites: 1 };
     this.options.log(`LOG FAILURE: incident ${this.options.incidentId}: ${error.message}; the board is read-only until writing works again`);
-    this.broadcast(this.statusMessage(), null);
+    this.broadcastStatus(this.statusMessage());
     // Nobody may write meanwhile, so nothing else would find out that space has returned.
     this.retryTimer = setInterval(() => this.retryWriting(), this.options.storageRetryMs ?? DEFAULTS.storageRetryMs);
     this.retryTimer.unref();
@@ -495,7 +497,7 @@ export class IncidentRoom {
     this.fault = null;
     clearInterval(this.retryTimer);
     this.retryTimer = undefined;
-    this.broadcast(this.statusMessage(), null);
+    this.broadcastStatus(this.statusMessage());
   }
 
   /**
@@ -533,7 +535,7 @@ export class IncidentRoom {
 
   /** Tells everyone on the board at once that the incident was closed or its GRIP level changed. */
   announce(changed: Omit<BoardStatus, 'storage'>): void {
-    this.broadcast(this.statusMessage(changed), null);
+    this.broadcastStatus(this.statusMessage(changed));
   }
 
   /**
@@ -771,7 +773,7 @@ export class IncidentRoom {
     // holds beyond that follows, and the board's status as after any sync.
     if (served) {
       if (!sameBytes(vector, served)) this.send(socket, updateFrame(Y.encodeStateAsUpdate(this.doc, served)));
-      if (this.fault) this.send(socket, this.statusMessage());
+      if (this.fault && socket.boardStatus) this.send(socket, this.statusMessage());
     }
     const states = [...this.awareness.getStates().keys()];
     if (states.length > 0) this.send(socket, this.awarenessMessage(states));
@@ -827,7 +829,7 @@ export class IncidentRoom {
         if (subtype === YSyncMessage.step1) {
           this.answerStep1(socket, decoding.readVarUint8Array(decoder));
           // After the reply that makes the client synced, so that it learns the board is read-only for now.
-          if (this.fault) this.send(socket, this.statusMessage());
+          if (this.fault && socket.boardStatus) this.send(socket, this.statusMessage());
         } else {
           socket.close(CloseCodes.BadMessage);
         }
@@ -1510,6 +1512,11 @@ export class IncidentRoom {
 
   private broadcast(message: Uint8Array, except: RoomSocket | null): void {
     for (const socket of this.sockets.keys()) if (socket !== except) this.send(socket, message);
+  }
+
+  /** Sends a board-status message to the sockets that take it. */
+  private broadcastStatus(message: Uint8Array): void {
+    for (const socket of this.sockets.keys()) if (socket.boardStatus) this.send(socket, message);
   }
 
   private send(socket: RoomSocket, message: Uint8Array): void {

@@ -4,7 +4,7 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { isValidId } from '../../shared/validation';
 import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
-import { CloseCodes, YJS_MAX_PAYLOAD, YJS_PATH, YMessage, YSyncMessage, type CloseCode } from '../../shared/wire';
+import { BOARD_STATUS_PARAM, CloseCodes, YJS_MAX_PAYLOAD, YJS_PATH, YMessage, YSyncMessage, type CloseCode } from '../../shared/wire';
 import { syncStep2Frame } from '../../shared/y-frames';
 import { AddressCounter } from '../auth/address-counter';
 import type { Sessions } from '../auth/sessions';
@@ -216,6 +216,7 @@ export function attachYjsEndpoint(options: YjsEndpointOptions): { close(): void 
     if (!loaded) return closeWith(ws, CloseCodes.NotFound);
     const socket: RoomSocket = {
       author: { id: user.id, username: user.username, role: user.role, organisationId: user.organisationId, displayName: user.displayName },
+      boardStatus: new URLSearchParams((req.url ?? '').split('?')[1] ?? '').get(BOARD_STATUS_PARAM) === '1',
       send(message) {
         if (ws.readyState !== ws.OPEN) return;
         if (ws.bufferedAmount > maxBuffered) {

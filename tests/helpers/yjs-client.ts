@@ -23,7 +23,7 @@ export function cookieWebSocket(cookie: string, origin: string): typeof WebSocke
 }
 
 /** Connects a stock WebsocketProvider to an incident's document. */
-export function connectBoard(baseUrl: string, incidentId: string, cookie: string, { doc = new Y.Doc(), connect = true } = {}): BoardClient {
+export function connectBoard(baseUrl: string, incidentId: string, cookie: string, { doc = new Y.Doc(), connect = true, params = {} as Record<string, string> } = {}): BoardClient {
   const closes: { code: number; reason: string }[] = [];
   // A stock provider listens for the process' exit (to take its awareness state along): one
   // listener per board client, so a test with a dozen clients at once is not a leak.
@@ -34,6 +34,7 @@ export function connectBoard(baseUrl: string, incidentId: string, cookie: string
     disableBc: true,
     connect,
     maxBackoffTime: 200,
+    params,
   });
   provider.on('connection-close', (event) => {
     if (event) closes.push({ code: event.code, reason: event.reason });

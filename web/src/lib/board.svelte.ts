@@ -24,7 +24,7 @@ import {
 } from '$shared/incident-doc';
 import * as decoding from 'lib0/decoding';
 import { mayWrite } from '$shared/board-rights';
-import { CloseCodes, YMessage, closeCodeOf, type BoardStatus } from '$shared/wire';
+import { BOARD_STATUS_PARAM, CloseCodes, YMessage, closeCodeOf, type BoardStatus } from '$shared/wire';
 import { beep } from './beep';
 import { i18n } from './i18n.svelte';
 
@@ -147,7 +147,7 @@ export class Board {
       if (doc === this.doc && reportsRoot(doc).size > 0) this.loaded = true;
     });
     const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/yjs`;
-    this.provider = new WebsocketProvider(url, this.incident.id, this.doc, { disableBc: true, maxBackoffTime: 5000 });
+    this.provider = new WebsocketProvider(url, this.incident.id, this.doc, { disableBc: true, maxBackoffTime: 5000, params: { [BOARD_STATUS_PARAM]: '1' } });
     this.provider.awareness.setLocalState({ at: Date.now() });
     // Once the board has been connected, or its first try failed (a board opened without a
     // network, on its browser copy), trying again is being offline for the user: the pill says
