@@ -67,7 +67,14 @@ export async function startProcessServer({ dataDir, env = {}, nodeArgs = [], bui
       if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
         child.kill(signal);
-        await exited;
+        // A server that does not end on SIGTERM (its event loop stuck) is killed, so that it does
+        // not outlive the tests at full CPU, and the stop fails: that is a defect to see.
+        const stuck = await Promise.race([exited.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), 15000).unref())]);
+        if (stuck) {
+          child.kill('SIGKILL');
+          await exited;
+          throw new Error(`the server did not stop within 15 s of ${signal}; killed. Its last output:\n${output.join('').slice(-2000)}`);
+        }
       }
       if (!keepData) {
         if (database) await dropTestDatabase(database);
