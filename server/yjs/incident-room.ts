@@ -773,7 +773,7 @@ export class IncidentRoom {
     // holds beyond that follows, and the board's status as after any sync.
     if (served) {
       if (!sameBytes(vector, served)) this.send(socket, updateFrame(Y.encodeStateAsUpdate(this.doc, served)));
-      if (this.fault && socket.boardStatus) this.send(socket, this.statusMessage());
+      if (this.fault) this.sendStatus(socket, this.statusMessage());
     }
     const states = [...this.awareness.getStates().keys()];
     if (states.length > 0) this.send(socket, this.awarenessMessage(states));
@@ -829,7 +829,7 @@ export class IncidentRoom {
         if (subtype === YSyncMessage.step1) {
           this.answerStep1(socket, decoding.readVarUint8Array(decoder));
           // After the reply that makes the client synced, so that it learns the board is read-only for now.
-          if (this.fault && socket.boardStatus) this.send(socket, this.statusMessage());
+          if (this.fault) this.sendStatus(socket, this.statusMessage());
         } else {
           socket.close(CloseCodes.BadMessage);
         }
@@ -1516,7 +1516,12 @@ export class IncidentRoom {
 
   /** Sends a board-status message to the sockets that take it. */
   private broadcastStatus(message: Uint8Array): void {
-    for (const socket of this.sockets.keys()) if (socket.boardStatus) this.send(socket, message);
+    for (const socket of this.sockets.keys()) this.sendStatus(socket, message);
+  }
+
+  /** Sends a board-status message to a socket if it asked for them (`?boardStatus=1`). */
+  private sendStatus(socket: RoomSocket, message: Uint8Array): void {
+    if (socket.boardStatus) this.send(socket, message);
   }
 
   private send(socket: RoomSocket, message: Uint8Array): void {
