@@ -177,27 +177,24 @@ export function* planImportSteps<K extends RegistryKind>(kind: K, rows: CsvRow[]
       continue;
     }
     const checked = checkRow(kind, values) as Checked<RowOf<K>>;
+    // A row's id counts also when the row has other problems: once it is fixed, a later row with
+    // the same id would be a duplicate.
+    const id = checked.ok ? checked.value.id : typeof values.id === 'string' && !checked.issues.some((issue) => issue.path === 'id') ? values.id.trim() : '';
+    const earlier = id === '' ? undefined : seen.get(id);
+    if (id !== '' && earlier === undefined) seen.set(id, line);
     if (!checked.ok) {
       problems.push(...rowProblems(line, values, checked.issues));
       // All of a row's problems at once: an unknown organisation too, so that a fixed row does not come back with a new one.
       const organisationId = kind === 'organisations' || typeof values.organisationId !== 'string' ? '' : values.organisationId.trim();
       if (organisationId !== '' && !organisationIds.has(organisationId) && !checked.issues.some((issue) => issue.path === 'organisationId')) problems.push(...unknownOrganisation(line, values, organisationId));
-      // Its id still counts: once this row is fixed, a later row with the same id would be a duplicate.
-      const id = typeof values.id === 'string' ? values.id.trim() : '';
-      if (id !== '' && !checked.issues.some((issue) => issue.path === 'id')) {
-        const earlier = seen.get(id);
-        if (earlier !== undefined) problems.push(...duplicateId(line, values, id, earlier));
-        else seen.set(id, line);
-      }
+      if (earlier !== undefined) problems.push(...duplicateId(line, values, id, earlier));
       continue;
     }
     const row = checked.value;
-    const earlier = seen.get(row.id);
     if (earlier !== undefined) {
       problems.push(...duplicateId(line, values, row.id, earlier));
       continue;
     }
-    seen.set(row.id, line);
     if ('organisationId' in row && !organisationIds.has(row.organisationId)) {
       problems.push(...unknownOrganisation(line, values, row.organisationId));
       continue;
