@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { PHONE, SHOTS, WIDE, aggregatesShowing, browserSuite, signedInPage } from '../helpers/browser';
+import { PHONE, SHOTS, WIDE, aggregatesShowing, browserSuite, groupTooltips, signedInPage } from '../helpers/browser';
 import { IMPACT_COLOURS } from '../../web/src/lib/vocab';
 import { HttpClient } from '../helpers/http-client';
 import { startProcessServer } from '../helpers/process-server';
@@ -87,6 +87,13 @@ describe('the coordinator’s first minute, on a phone', () => {
     // At region zoom the organisation's locations lie in aggregates with others not yet reported,
     // which keep the grey of "unknown": each such aggregate shows its green share in its ring.
     await expect.poll(() => aggregatesShowing(ghor, map, IMPACT_COLOURS.none)).toBeGreaterThanOrEqual(5);
+    // Pointing at an aggregate says how many of its locations have each colour, most urgent first.
+    const tips = await groupTooltips(ghor, map);
+    expect(tips.length).toBeGreaterThan(0);
+    for (const tip of tips) expect(tip).toMatch(/^(\d+) locaties op elkaar — tik om in te zoomen(Onbekend|Geen|Gering|Groot|Kritiek) \d+( · (Onbekend|Geen|Gering|Groot|Kritiek) \d+)*$/);
+    const counts = (tip: string) => [...tip.matchAll(/(Onbekend|Geen|Gering|Groot|Kritiek) (\d+)/g)].map((m) => Number(m[2]));
+    for (const tip of tips) expect(counts(tip).reduce((a, b) => a + b, 0)).toBe(Number(tip.match(/^\d+/)![0]));
+    expect(tips.some((tip) => /Onbekend \d+ · Geen \d+/.test(tip))).toBe(true);
     // GHOR's "what just came in": the answer's locations as one entry, said to come from the answer.
     await expect.poll(() => ghor.getByTestId('recent-reports').locator('li').first().textContent()).toContain(`${own} locaties`);
     expect(await ghor.getByTestId('recent-reports').locator('li').first().textContent()).toMatch(/Geen, normaal\s.*via het antwoord op het alarm/s);

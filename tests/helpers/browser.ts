@@ -123,6 +123,25 @@ export async function aggregatesShowing(page: Page, mapSelector: string, colour:
   );
 }
 
+/**
+ * The tooltip texts of the aggregates of the map at `mapSelector` (at most `limit`), read by
+ * pointing the mouse at each one `data-group-points` lists.
+ */
+export async function groupTooltips(page: Page, mapSelector: string, limit = 3): Promise<string[]> {
+  const map = page.locator(mapSelector);
+  const box = (await map.boundingBox())!;
+  const points = (JSON.parse((await map.getAttribute('data-group-points')) ?? '[]') as [number, number, number][]).filter(([x, y]) => x > 20 && y > 20 && x < box.width - 20 && y < box.height - 20);
+  const tips: string[] = [];
+  for (const [x, y, count] of points.slice(0, limit)) {
+    await page.mouse.move(box.x + x, box.y + y);
+    const tip = page.locator(`${mapSelector} .leaflet-tooltip`).filter({ hasText: new RegExp(`^${count} `) });
+    // A single marker drawn over the aggregate's centre takes the pointer: then no tooltip comes.
+    if (!(await tip.waitFor({ timeout: 3000 }).then(() => true, () => false))) continue;
+    tips.push((await tip.first().textContent()) ?? '');
+  }
+  return tips;
+}
+
 /** Where browser tests put their screenshots. */
 export const SHOTS = 'test-results/screenshots';
 

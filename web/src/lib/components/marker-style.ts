@@ -8,4 +8,6 @@ export interface MarkerStyle {
   keep?: boolean;
   /** How urgent: an aggregate takes the colour of its highest-ranked member. */
   rank?: number;
+  /** What the fill stands for, as the legend names it: an aggregate's tooltip counts its members per label. */
+  label?: string;
 }
