@@ -43,11 +43,12 @@ describe('ending a session closes its websockets', () => {
   });
 
   it('an expiring session closes its websockets when its time is up, not at the next sweep', async () => {
-    server = await startServer({ sessionTtlMs: 2000 });
+    // Long enough that signing in and opening both connections fit in it on a busy CI machine.
+    server = await startServer({ sessionTtlMs: 4000 });
     const ghor = await new HttpClient(server.url).signIn('ghor', DEMO_PASSWORD);
     const { board, disconnected } = await boardAndSocket(ghor);
     // The sweep runs once a minute; the session's own timer closes both within seconds.
-    expect((await waitFor(() => board.closes[0], { timeoutMs: 8000, what: 'the board closed at expiry' })).code).toBe(CloseCodes.Unauthenticated.code);
+    expect((await waitFor(() => board.closes[0], { timeoutMs: 12000, what: 'the board closed at expiry' })).code).toBe(CloseCodes.Unauthenticated.code);
     expect(await disconnected).toBe('io server disconnect');
     expect((await ghor.get('/api/me')).status).toBe(401);
     board.destroy();
