@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { groupPoints, type MapPoint } from '../web/src/lib/components/map-clusters';
+import { SINGLE_RADIUS, groupPoints, groupRadius, type MapPoint } from '../web/src/lib/components/map-clusters';
 import { SeededRandom } from '../shared/random';
 
 const REACH = 14;
@@ -43,5 +43,52 @@ describe('overlapping markers at region zoom', () => {
     }
     // Dense enough that grouping matters: far fewer things drawn than points.
     expect(single.length + groups.length).toBeLessThan(700);
+  });
+
+  it('folds aggregates that their means bring onto another circle, so that no count is covered', () => {
+    // Two aggregates seeded 36 px apart whose members lean towards each other: their means are
+    // 21 px apart, where two circles of 14 px would cover each other's counts.
+    const near: MapPoint[] = [
+      { id: 'a1', x: 100, y: 100 },
+      { id: 'a2', x: 126, y: 100 },
+      { id: 'a3', x: 126, y: 104 },
+      { id: 'b1', x: 136, y: 100 },
+      { id: 'b2', x: 140, y: 100 },
+    ];
+    const { groups, single } = groupPoints(near, 36);
+    expect(single).toEqual([]);
+    expect(groups.map((g) => g.ids.sort())).toEqual([['a1', 'a2', 'a3', 'b1', 'b2']]);
+    expect(groups[0].x).toBeCloseTo(125.6);
+    // Apart enough, they stay two.
+    const apart = groupPoints([...near.slice(0, 3), { id: 'b1', x: 150, y: 100 }, { id: 'b2', x: 170, y: 100 }], 36);
+    expect(apart.groups).toHaveLength(2);
+  });
+
+  it('draws no circle over another, kept points aside (10,000 points as dense as the region at its widest zoom)', () => {
+    const random = new SeededRandom(11);
+    const reach = 36;
+    // Clumps as towns make them, and scattered points between.
+    const towns = Array.from({ length: 40 }, () => ({ x: random.next() * 900, y: random.next() * 700 }));
+    const points: MapPoint[] = Array.from({ length: 10000 }, (_, i) => {
+      const town = towns[i % towns.length];
+      const spread = i % 3 === 0 ? 400 : 30;
+      return { id: `p${i}`, x: town.x + (random.next() - 0.5) * spread, y: town.y + (random.next() - 0.5) * spread, keep: i % 211 === 0, r: i % 5 === 0 ? 8 : undefined };
+    });
+    const { groups, single } = groupPoints(points, reach);
+    const byId = new Map(points.map((p) => [p.id, p]));
+    const seen = [...single, ...groups.flatMap((g) => g.ids)];
+    expect(new Set(seen).size).toBe(points.length);
+    expect(seen).toHaveLength(points.length);
+    const circles = [
+      ...groups.map((g) => ({ what: `aggregate of ${g.ids.length}`, x: g.x, y: g.y, r: groupRadius(g.ids.length) + 1 })),
+      ...single.map((id) => byId.get(id)!).filter((p) => !p.keep).map((p) => ({ what: p.id, x: p.x, y: p.y, r: p.r ?? SINGLE_RADIUS })),
+    ];
+    expect(groups.length).toBeGreaterThan(10);
+    for (let i = 0; i < circles.length; i += 1) {
+      for (let j = i + 1; j < circles.length; j += 1) {
+        const [a, b] = [circles[i], circles[j]];
+        expect(Math.hypot(a.x - b.x, a.y - b.y), `${a.what} and ${b.what}`).toBeGreaterThanOrEqual(a.r + b.r);
+      }
+    }
   });
 });

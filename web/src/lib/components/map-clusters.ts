@@ -10,7 +10,22 @@ export interface MapPoint {
   y: number;
   /** Drawn on its own whatever the zoom: a critical location is never folded away. */
   keep?: boolean;
+  /** Its marker's radius on screen, stroke included; {@link SINGLE_RADIUS} when not told. */
+  r?: number;
 }
+
+/** A single marker's radius on screen, stroke included, when its point does not say. */
+export const SINGLE_RADIUS = 6;
+/** Room left between two circles drawn side by side, in pixels. */
+const CLEARANCE = 2;
+
+/** The radius of an aggregate of `count` locations: larger with more, within 11 and 16 pixels. */
+export function groupRadius(count: number): number {
+  return 9 + Math.min(7, Math.round(2.5 * Math.log2(count)));
+}
+
+/** An aggregate's radius on screen with its 2-pixel white ring. */
+const drawnRadius = (count: number) => groupRadius(count) + 1;
 
 export interface PointGroup {
   ids: string[];
@@ -28,7 +43,9 @@ export interface Grouping {
 /**
  * Greedy distance grouping on a grid of `reach` pixels. Each group is seeded by its first
  * point and a later point joins the nearest seed within `reach`, so two points left single
- * are always at least `reach` apart: what stays single never hides another single.
+ * are always at least `reach` apart: what stays single never hides another single. An
+ * aggregate is drawn at its members' mean, which can bring it onto another aggregate or a
+ * single; those are then folded into one ({@link separate}), so that no count is covered.
  */
 export function groupPoints(points: readonly MapPoint[], reach: number): Grouping {
   const seeds: { x: number; y: number; members: MapPoint[] }[] = [];
@@ -63,19 +80,64 @@ export function groupPoints(points: readonly MapPoint[], reach: number): Groupin
     grid.set(key, [...(grid.get(key) ?? []), seeds.length]);
     seeds.push({ x: point.x, y: point.y, members: [point] });
   }
+  const drawn = separate(seeds.map(({ members }) => ({ members, ...meanOf(members) })));
   const groups: PointGroup[] = [];
   const alone = new Set(kept);
-  for (const seed of seeds) {
-    if (seed.members.length === 1) {
-      alone.add(seed.members[0].id);
-      continue;
-    }
-    const n = seed.members.length;
-    groups.push({
-      ids: seed.members.map((m) => m.id),
-      x: seed.members.reduce((sum, m) => sum + m.x, 0) / n,
-      y: seed.members.reduce((sum, m) => sum + m.y, 0) / n,
-    });
+  for (const { members, x, y } of drawn) {
+    if (members.length === 1) alone.add(members[0].id);
+    else groups.push({ ids: members.map((m) => m.id), x, y });
   }
   return { groups, single: points.filter((p) => alone.has(p.id)).map((p) => p.id) };
+}
+
+interface Drawn {
+  members: MapPoint[];
+  x: number;
+  y: number;
+}
+
+function meanOf(members: readonly MapPoint[]): { x: number; y: number } {
+  return { x: members.reduce((sum, m) => sum + m.x, 0) / members.length, y: members.reduce((sum, m) => sum + m.y, 0) / members.length };
+}
+
+const radiusOf = (d: Drawn) => (d.members.length === 1 ? (d.members[0].r ?? SINGLE_RADIUS) : drawnRadius(d.members.length));
+
+/**
+ * Folds every aggregate that its circle would draw onto another circle (an aggregate or a
+ * single) into one with it, at their members' mean, until none touch. Two singles never
+ * touch (they are `reach` apart), so each fold involves an aggregate and the number of
+ * circles only goes down. Neighbours are looked up on a grid as wide as the largest overlap.
+ */
+function separate(items: Drawn[]): Drawn[] {
+  let live = items;
+  for (let changed = true; changed; ) {
+    changed = false;
+    const cell = 2 * live.reduce((widest, item) => Math.max(widest, radiusOf(item)), SINGLE_RADIUS) + CLEARANCE;
+    const grid = new Map<string, Drawn[]>();
+    const gone = new Set<Drawn>();
+    for (const item of live) {
+      const cx = Math.floor(item.x / cell);
+      const cy = Math.floor(item.y / cell);
+      let merged = false;
+      for (let dx = -1; dx <= 1 && !merged; dx += 1) {
+        for (let dy = -1; dy <= 1 && !merged; dy += 1) {
+          for (const other of grid.get(`${cx + dx}:${cy + dy}`) ?? []) {
+            if (gone.has(other) || (item.members.length === 1 && other.members.length === 1)) continue;
+            if (Math.hypot(item.x - other.x, item.y - other.y) >= radiusOf(item) + radiusOf(other) + CLEARANCE) continue;
+            // Folded into the one already placed; it moves to the mean and is checked again next pass.
+            other.members.push(...item.members);
+            Object.assign(other, meanOf(other.members));
+            gone.add(item);
+            merged = changed = true;
+            break;
+          }
+        }
+      }
+      if (merged) continue;
+      const key = `${cx}:${cy}`;
+      grid.set(key, [...(grid.get(key) ?? []), item]);
+    }
+    live = live.filter((item) => !gone.has(item));
+  }
+  return live;
 }
