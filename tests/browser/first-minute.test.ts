@@ -203,6 +203,10 @@ describe('the coordinator’s first minute, on a phone', () => {
     const box = await phone.locator('[data-testid=location-map] canvas').first().boundingBox();
     expect(box?.width).toBeGreaterThan(300);
     expect(box?.height).toBeGreaterThan(200);
+    // No tiles here: the notice that says so stands clear of Leaflet's attribution, both readable.
+    const notice = await phone.locator('.map-wrap .notice').boundingBox();
+    const attribution = await phone.locator('.leaflet-control-attribution').boundingBox();
+    expect(notice && attribution && (notice.y + notice.height <= attribution.y || attribution.x + attribution.width <= notice.x), `notice ${JSON.stringify(notice)}, attribution ${JSON.stringify(attribution)}`).toBe(true);
     await phone.screenshot({ path: `${SHOTS}/first-minute-map-phone.png` });
     expect(await smallTapTargets(phone), 'map tab').toEqual([]);
 
