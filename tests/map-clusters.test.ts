@@ -91,4 +91,58 @@ describe('overlapping markers at region zoom', () => {
       }
     }
   });
+
+  it('folds a family only with its own (a coordinator’s locations), and no circle of a family over another of it', () => {
+    const random = new SeededRandom(13);
+    // As on a coordinator's phone: the region's 1,000 locations, and the organisation's 50, most
+    // of them in its home town.
+    const rest: MapPoint[] = Array.from({ length: 1000 }, (_, i) => ({ id: `p${i}`, x: random.next() * 400, y: random.next() * 500 }));
+    const home = { x: 200, y: 150 };
+    const mine: MapPoint[] = Array.from({ length: 50 }, (_, i) => {
+      const spread = i < 30 ? 40 : 400;
+      return { id: `own${i}`, x: home.x + (random.next() - 0.5) * spread, y: home.y + (random.next() - 0.5) * spread, family: 'own', r: 7 };
+    });
+    const points = [...rest, ...mine];
+    const { groups, single } = groupPoints(points, 36);
+    const byId = new Map(points.map((p) => [p.id, p]));
+    expect(groups.every((g) => g.ids.every((id) => byId.get(id)!.family === g.family))).toBe(true);
+    const own = groups.filter((g) => g.family === 'own');
+    expect(own.length).toBeGreaterThan(0);
+    expect(own.reduce((n, g) => n + g.ids.length, 0) + single.filter((id) => byId.get(id)!.family === 'own').length).toBe(points.filter((p) => p.family === 'own').length);
+    // The rest's aggregates stand clear of the family's circles, which are drawn over them.
+    const circleOf = (g: { ids: string[]; x: number; y: number }) => ({ x: g.x, y: g.y, r: g.ids.length === 1 ? (byId.get(g.ids[0])!.r ?? SINGLE_RADIUS) : groupRadius(g.ids.length) + 1 });
+    const ownCircles = [...own, ...single.filter((id) => byId.get(id)!.family === 'own').map((id) => ({ ids: [id], x: byId.get(id)!.x, y: byId.get(id)!.y }))].map(circleOf);
+    const covered = groups.filter((g) => g.family === undefined).map(circleOf).filter((a) => ownCircles.some((b) => Math.hypot(a.x - b.x, a.y - b.y) < a.r + b.r));
+    expect(covered).toEqual([]);
+    for (const family of [undefined, 'own']) {
+      const circles = [
+        ...groups.filter((g) => g.family === family).map((g) => ({ what: `aggregate of ${g.ids.length}`, x: g.x, y: g.y, r: groupRadius(g.ids.length) + 1 })),
+        ...single.map((id) => byId.get(id)!).filter((p) => p.family === family).map((p) => ({ what: p.id, x: p.x, y: p.y, r: p.r ?? SINGLE_RADIUS })),
+      ];
+      for (let i = 0; i < circles.length; i += 1) {
+        for (let j = i + 1; j < circles.length; j += 1) {
+          const [a, b] = [circles[i], circles[j]];
+          expect(Math.hypot(a.x - b.x, a.y - b.y), `${family ?? 'rest'}: ${a.what} and ${b.what}`).toBeGreaterThanOrEqual(a.r + b.r);
+        }
+      }
+    }
+  });
+
+  it('moves an aggregate of the rest off a family’s marker drawn over it, no further than needed', () => {
+    const points: MapPoint[] = [
+      { id: 'a', x: 100, y: 100 },
+      { id: 'b', x: 110, y: 100 },
+      { id: 'c', x: 105, y: 108 },
+      { id: 'mine', x: 106, y: 96, family: 'own', r: 7 },
+    ];
+    const { groups, single } = groupPoints(points, 36);
+    expect(single).toEqual(['mine']);
+    expect(groups).toHaveLength(1);
+    const [g] = groups;
+    const distance = Math.hypot(g.x - 106, g.y - 96);
+    expect(distance).toBeGreaterThanOrEqual(groupRadius(3) + 1 + 7);
+    expect(distance).toBeLessThan(groupRadius(3) + 1 + 7 + 3);
+    // Away from the marker: it was above the aggregate's mean, so the aggregate went down.
+    expect(g.y).toBeGreaterThan(101);
+  });
 });

@@ -196,8 +196,13 @@ describe('the coordinator’s first minute, on a phone', () => {
     await phone.getByRole('button', { name: 'Kaart', exact: true }).click();
     const map = phone.getByTestId('location-map');
     await expect.poll(() => map.getAttribute('data-markers')).not.toBe('0');
-    // The organisation's own locations stand each on its own, edged, among the region's aggregates.
-    await expect.poll(async () => Number(await map.getAttribute('data-drawn'))).toBeGreaterThanOrEqual(own);
+    // The organisation's own locations, edged, among the region's aggregates: every one of them
+    // alone or in an aggregate of its own, none folded in with other organisations'; where they
+    // lie on one town they fold together rather than cover each other.
+    await expect.poll(async () => JSON.parse((await map.getAttribute('data-families')) ?? '{}').own).toMatchObject({ grouped: expect.any(Number) });
+    const families = JSON.parse((await map.getAttribute('data-families'))!) as { own: { alone: number; grouped: number } };
+    expect(families.own.alone + families.own.grouped).toBe(own);
+    expect(families.own.grouped).toBeGreaterThan(0);
     expect(Number(await map.getAttribute('data-groups'))).toBeGreaterThan(0);
     expect(await phone.getByTestId('legend-own').textContent()).toBe('Eigen locatie');
     const box = await phone.locator('[data-testid=location-map] canvas').first().boundingBox();

@@ -12,6 +12,8 @@ export interface MapPoint {
   keep?: boolean;
   /** Its marker's radius on screen, stroke included; {@link SINGLE_RADIUS} when not told. */
   r?: number;
+  /** Points of one family group only with each other (a coordinator's own locations); none: the rest. */
+  family?: string;
 }
 
 /** A single marker's radius on screen, stroke included, when its point does not say. */
@@ -29,6 +31,8 @@ const drawnRadius = (count: number) => groupRadius(count) + 1;
 
 export interface PointGroup {
   ids: string[];
+  /** The family of its members. */
+  family?: string;
   /** Where the aggregate is drawn: the mean of its members. */
   x: number;
   y: number;
@@ -45,7 +49,8 @@ export interface Grouping {
  * point and a later point joins the nearest seed within `reach`, so two points left single
  * are always at least `reach` apart: what stays single never hides another single. An
  * aggregate is drawn at its members' mean, which can bring it onto another aggregate or a
- * single; those are then folded into one ({@link separate}), so that no count is covered.
+ * single; those are then folded into one, or moved off a family's circle ({@link separate}),
+ * so that no count is covered. Points of a family group only with each other.
  */
 export function groupPoints(points: readonly MapPoint[], reach: number): Grouping {
   const seeds: { x: number; y: number; members: MapPoint[] }[] = [];
@@ -58,11 +63,12 @@ export function groupPoints(points: readonly MapPoint[], reach: number): Groupin
       continue;
     }
     const [cx, cy] = cellOf(point.x, point.y);
+    const family = point.family ?? '';
     let best = -1;
     let bestDistance = reach * reach;
     for (let dx = -1; dx <= 1; dx += 1) {
       for (let dy = -1; dy <= 1; dy += 1) {
-        for (const index of grid.get(`${cx + dx}:${cy + dy}`) ?? []) {
+        for (const index of grid.get(`${family}|${cx + dx}:${cy + dy}`) ?? []) {
           const seed = seeds[index];
           const distance = (seed.x - point.x) ** 2 + (seed.y - point.y) ** 2;
           if (distance < bestDistance) {
@@ -76,7 +82,7 @@ export function groupPoints(points: readonly MapPoint[], reach: number): Groupin
       seeds[best].members.push(point);
       continue;
     }
-    const key = `${cx}:${cy}`;
+    const key = `${family}|${cx}:${cy}`;
     grid.set(key, [...(grid.get(key) ?? []), seeds.length]);
     seeds.push({ x: point.x, y: point.y, members: [point] });
   }
@@ -85,7 +91,7 @@ export function groupPoints(points: readonly MapPoint[], reach: number): Groupin
   const alone = new Set(kept);
   for (const { members, x, y } of drawn) {
     if (members.length === 1) alone.add(members[0].id);
-    else groups.push({ ids: members.map((m) => m.id), x, y });
+    else groups.push({ ids: members.map((m) => m.id), x, y, ...(members[0].family !== undefined ? { family: members[0].family } : {}) });
   }
   return { groups, single: points.filter((p) => alone.has(p.id)).map((p) => p.id) };
 }
@@ -102,13 +108,54 @@ function meanOf(members: readonly MapPoint[]): { x: number; y: number } {
 
 const radiusOf = (d: Drawn) => (d.members.length === 1 ? (d.members[0].r ?? SINGLE_RADIUS) : drawnRadius(d.members.length));
 
+/** How often the rest's aggregates are moved off a family's circles and folded again, at most. */
+const SEPARATE_ROUNDS = 4;
+
 /**
- * Folds every aggregate that its circle would draw onto another circle (an aggregate or a
- * single) into one with it, at their members' mean, until none touch. Two singles never
- * touch (they are `reach` apart), so each fold involves an aggregate and the number of
- * circles only goes down. Neighbours are looked up on a grid as wide as the largest overlap.
+ * Circles that touch no other: within a family by folding ({@link fold}); across families by
+ * moving the rest's aggregate off the family's circle, which is drawn over it ({@link makeRoom}),
+ * then folding again, as long as anything moved, at most {@link SEPARATE_ROUNDS} times.
  */
 function separate(items: Drawn[]): Drawn[] {
+  let live = fold(items);
+  for (let round = 1; round < SEPARATE_ROUNDS && makeRoom(live); round += 1) live = fold(live);
+  return live;
+}
+
+/**
+ * Moves each aggregate of the rest (no family) that a family's circle would cover straight away
+ * from that circle until they no longer touch: the family's markers are what its reader looks
+ * for and stay where they are, and an aggregate only says "this many around here" (its members
+ * lie up to `reach` from it anyway). True when anything moved.
+ */
+function makeRoom(live: Drawn[]): boolean {
+  const fixed = live.filter((item) => item.members[0].family !== undefined);
+  let moved = false;
+  for (const item of live) {
+    if (item.members.length === 1 || item.members[0].family !== undefined) continue;
+    for (const obstacle of fixed) {
+      const need = radiusOf(item) + radiusOf(obstacle) + CLEARANCE;
+      const dx = item.x - obstacle.x;
+      const dy = item.y - obstacle.y;
+      const distance = Math.hypot(dx, dy);
+      if (distance >= need) continue;
+      const [ux, uy] = distance > 0 ? [dx / distance, dy / distance] : [0, -1];
+      item.x = obstacle.x + ux * need;
+      item.y = obstacle.y + uy * need;
+      moved = true;
+    }
+  }
+  return moved;
+}
+
+/**
+ * Folds every aggregate that its circle would draw onto another circle of its family (an
+ * aggregate or a single) into one with it, at their members' mean, until none touch. Two
+ * singles never touch (they are `reach` apart), so each fold involves an aggregate and the
+ * number of circles only goes down. Neighbours are looked up on a grid as wide as the largest
+ * overlap.
+ */
+function fold(items: Drawn[]): Drawn[] {
   let live = items;
   for (let changed = true; changed; ) {
     changed = false;
@@ -122,7 +169,7 @@ function separate(items: Drawn[]): Drawn[] {
       for (let dx = -1; dx <= 1 && !merged; dx += 1) {
         for (let dy = -1; dy <= 1 && !merged; dy += 1) {
           for (const other of grid.get(`${cx + dx}:${cy + dy}`) ?? []) {
-            if (gone.has(other) || (item.members.length === 1 && other.members.length === 1)) continue;
+            if (gone.has(other) || (item.members.length === 1 && other.members.length === 1) || item.members[0].family !== other.members[0].family) continue;
             if (Math.hypot(item.x - other.x, item.y - other.y) >= radiusOf(item) + radiusOf(other) + CLEARANCE) continue;
             // Folded into the one already placed; it moves to the mean and is checked again next pass.
             other.members.push(...item.members);

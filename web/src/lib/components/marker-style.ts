@@ -10,4 +10,8 @@ export interface MarkerStyle {
   rank?: number;
   /** What the fill stands for, as the legend names it: an aggregate's tooltip counts its members per label. */
   label?: string;
+  /** Markers of a family fold only into aggregates of their own, edged as they are (a coordinator's own locations). */
+  family?: string;
+  /** A family's aggregate's tooltip head, `{n}` for the count. */
+  familyName?: string;
 }
