@@ -1,8 +1,34 @@
 import { describe, expect, it } from 'vitest';
-import { SINGLE_RADIUS, groupPoints, groupRadius, type MapPoint } from '../web/src/lib/components/map-clusters';
+import { SINGLE_RADIUS, drawnRadius, groupPoints, type Grouping, type MapPoint } from '../web/src/lib/components/map-clusters';
 import { SeededRandom } from '../shared/random';
 
 const REACH = 14;
+
+interface Circle {
+  what: string;
+  x: number;
+  y: number;
+  r: number;
+  family?: string;
+}
+
+/** The circles a grouping has the map draw, as it draws them; kept points, drawn over the rest, left out. */
+function drawnCircles({ groups, single }: Grouping, byId: Map<string, MapPoint>): Circle[] {
+  return [
+    ...groups.map((g) => ({ what: `aggregate of ${g.ids.length}`, x: g.x, y: g.y, r: drawnRadius(g.ids.length), family: g.family })),
+    ...single.map((id) => byId.get(id)!).filter((p) => !p.keep).map((p) => ({ what: p.id, x: p.x, y: p.y, r: p.r ?? SINGLE_RADIUS, family: p.family })),
+  ];
+}
+
+/** That no two of the circles touch. */
+function expectApart(circles: readonly Circle[], label: string): void {
+  for (let i = 0; i < circles.length; i += 1) {
+    for (let j = i + 1; j < circles.length; j += 1) {
+      const [a, b] = [circles[i], circles[j]];
+      expect(Math.hypot(a.x - b.x, a.y - b.y), `${label}: ${a.what} and ${b.what}`).toBeGreaterThanOrEqual(a.r + b.r);
+    }
+  }
+}
 
 describe('overlapping markers at region zoom', () => {
   it('folds points within reach into one aggregate at their mean, and leaves points apart alone', () => {
@@ -74,22 +100,13 @@ describe('overlapping markers at region zoom', () => {
       const spread = i % 3 === 0 ? 400 : 30;
       return { id: `p${i}`, x: town.x + (random.next() - 0.5) * spread, y: town.y + (random.next() - 0.5) * spread, keep: i % 211 === 0, r: i % 5 === 0 ? 8 : undefined };
     });
-    const { groups, single } = groupPoints(points, reach);
-    const byId = new Map(points.map((p) => [p.id, p]));
+    const grouping = groupPoints(points, reach);
+    const { groups, single } = grouping;
     const seen = [...single, ...groups.flatMap((g) => g.ids)];
     expect(new Set(seen).size).toBe(points.length);
     expect(seen).toHaveLength(points.length);
-    const circles = [
-      ...groups.map((g) => ({ what: `aggregate of ${g.ids.length}`, x: g.x, y: g.y, r: groupRadius(g.ids.length) + 1 })),
-      ...single.map((id) => byId.get(id)!).filter((p) => !p.keep).map((p) => ({ what: p.id, x: p.x, y: p.y, r: p.r ?? SINGLE_RADIUS })),
-    ];
     expect(groups.length).toBeGreaterThan(10);
-    for (let i = 0; i < circles.length; i += 1) {
-      for (let j = i + 1; j < circles.length; j += 1) {
-        const [a, b] = [circles[i], circles[j]];
-        expect(Math.hypot(a.x - b.x, a.y - b.y), `${a.what} and ${b.what}`).toBeGreaterThanOrEqual(a.r + b.r);
-      }
-    }
+    expectApart(drawnCircles(grouping, new Map(points.map((p) => [p.id, p]))), 'all');
   });
 
   it('folds a family only with its own (a coordinator’s locations), and no circle of a family over another of it', () => {
@@ -103,29 +120,19 @@ describe('overlapping markers at region zoom', () => {
       return { id: `own${i}`, x: home.x + (random.next() - 0.5) * spread, y: home.y + (random.next() - 0.5) * spread, family: 'own', r: 7 };
     });
     const points = [...rest, ...mine];
-    const { groups, single } = groupPoints(points, 36);
+    const grouping = groupPoints(points, 36);
+    const { groups, single } = grouping;
     const byId = new Map(points.map((p) => [p.id, p]));
     expect(groups.every((g) => g.ids.every((id) => byId.get(id)!.family === g.family))).toBe(true);
     const own = groups.filter((g) => g.family === 'own');
     expect(own.length).toBeGreaterThan(0);
     expect(own.reduce((n, g) => n + g.ids.length, 0) + single.filter((id) => byId.get(id)!.family === 'own').length).toBe(points.filter((p) => p.family === 'own').length);
+    const circles = drawnCircles(grouping, byId);
     // The rest's aggregates stand clear of the family's circles, which are drawn over them.
-    const circleOf = (g: { ids: string[]; x: number; y: number }) => ({ x: g.x, y: g.y, r: g.ids.length === 1 ? (byId.get(g.ids[0])!.r ?? SINGLE_RADIUS) : groupRadius(g.ids.length) + 1 });
-    const ownCircles = [...own, ...single.filter((id) => byId.get(id)!.family === 'own').map((id) => ({ ids: [id], x: byId.get(id)!.x, y: byId.get(id)!.y }))].map(circleOf);
-    const covered = groups.filter((g) => g.family === undefined).map(circleOf).filter((a) => ownCircles.some((b) => Math.hypot(a.x - b.x, a.y - b.y) < a.r + b.r));
+    const ownCircles = circles.filter((c) => c.family === 'own');
+    const covered = circles.filter((a) => a.family === undefined && a.what.startsWith('aggregate')).filter((a) => ownCircles.some((b) => Math.hypot(a.x - b.x, a.y - b.y) < a.r + b.r));
     expect(covered).toEqual([]);
-    for (const family of [undefined, 'own']) {
-      const circles = [
-        ...groups.filter((g) => g.family === family).map((g) => ({ what: `aggregate of ${g.ids.length}`, x: g.x, y: g.y, r: groupRadius(g.ids.length) + 1 })),
-        ...single.map((id) => byId.get(id)!).filter((p) => p.family === family).map((p) => ({ what: p.id, x: p.x, y: p.y, r: p.r ?? SINGLE_RADIUS })),
-      ];
-      for (let i = 0; i < circles.length; i += 1) {
-        for (let j = i + 1; j < circles.length; j += 1) {
-          const [a, b] = [circles[i], circles[j]];
-          expect(Math.hypot(a.x - b.x, a.y - b.y), `${family ?? 'rest'}: ${a.what} and ${b.what}`).toBeGreaterThanOrEqual(a.r + b.r);
-        }
-      }
-    }
+    for (const family of [undefined, 'own']) expectApart(circles.filter((c) => c.family === family), family ?? 'rest');
   });
 
   it('moves an aggregate of the rest off a family’s marker drawn over it, no further than needed', () => {
@@ -140,8 +147,8 @@ describe('overlapping markers at region zoom', () => {
     expect(groups).toHaveLength(1);
     const [g] = groups;
     const distance = Math.hypot(g.x - 106, g.y - 96);
-    expect(distance).toBeGreaterThanOrEqual(groupRadius(3) + 1 + 7);
-    expect(distance).toBeLessThan(groupRadius(3) + 1 + 7 + 3);
+    expect(distance).toBeGreaterThanOrEqual(drawnRadius(3) + 7);
+    expect(distance).toBeLessThan(drawnRadius(3) + 7 + 3);
     // Away from the marker: it was above the aggregate's mean, so the aggregate went down.
     expect(g.y).toBeGreaterThan(101);
   });

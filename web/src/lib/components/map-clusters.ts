@@ -26,8 +26,8 @@ export function groupRadius(count: number): number {
   return 9 + Math.min(7, Math.round(2.5 * Math.log2(count)));
 }
 
-/** An aggregate's radius on screen with its 2-pixel white ring. */
-const drawnRadius = (count: number) => groupRadius(count) + 1;
+/** An aggregate's radius on screen, its 2-pixel ring included. */
+export const drawnRadius = (count: number) => groupRadius(count) + 1;
 
 export interface PointGroup {
   ids: string[];
@@ -107,6 +107,8 @@ function meanOf(members: readonly MapPoint[]): { x: number; y: number } {
 }
 
 const radiusOf = (d: Drawn) => (d.members.length === 1 ? (d.members[0].r ?? SINGLE_RADIUS) : drawnRadius(d.members.length));
+/** How far apart two circles' centres must be for them not to touch. */
+const apart = (a: Drawn, b: Drawn) => radiusOf(a) + radiusOf(b) + CLEARANCE;
 
 /** How often the rest's aggregates are moved off a family's circles and folded again, at most. */
 const SEPARATE_ROUNDS = 4;
@@ -134,7 +136,7 @@ function makeRoom(live: Drawn[]): boolean {
   for (const item of live) {
     if (item.members.length === 1 || item.members[0].family !== undefined) continue;
     for (const obstacle of fixed) {
-      const need = radiusOf(item) + radiusOf(obstacle) + CLEARANCE;
+      const need = apart(item, obstacle);
       const dx = item.x - obstacle.x;
       const dy = item.y - obstacle.y;
       const distance = Math.hypot(dx, dy);
@@ -170,7 +172,7 @@ function fold(items: Drawn[]): Drawn[] {
         for (let dy = -1; dy <= 1 && !merged; dy += 1) {
           for (const other of grid.get(`${cx + dx}:${cy + dy}`) ?? []) {
             if (gone.has(other) || (item.members.length === 1 && other.members.length === 1) || item.members[0].family !== other.members[0].family) continue;
-            if (Math.hypot(item.x - other.x, item.y - other.y) >= radiusOf(item) + radiusOf(other) + CLEARANCE) continue;
+            if (Math.hypot(item.x - other.x, item.y - other.y) >= apart(item, other)) continue;
             // Folded into the one already placed; it moves to the mean and is checked again next pass.
             other.members.push(...item.members);
             Object.assign(other, meanOf(other.members));
