@@ -645,7 +645,9 @@ export class IncidentRoom {
     let done: Deferred | null = null;
     try {
       const head = await shared.recorder.turn((missed) => {
-        this.applyRemote(missed);
+        // What others committed goes out after the turn with its own updates, as one message:
+        // not from inside the turn, which holds the incident's order for every server meanwhile.
+        this.applyRemote(missed, false);
         this.inTurn = true;
         try {
           this.receiveFrames(batch);
@@ -684,6 +686,8 @@ export class IncidentRoom {
       const dropped = [judged ?? nothingPending(), this.unrecorded];
       this.unrecorded = { ...nothingPending(), records: dropped.flatMap((p) => p.records).filter((r) => r.type === RecordType.event && !this.changeEvents.has(r)) };
       this.adopt(this.fromMemory(this.unrecorded.records));
+      // What others committed, applied at the turn's start, is in the log: it goes out all the same.
+      this.sendQueued();
       this.markFault(failure);
       for (const p of dropped) for (const socket of p.writers) socket.close(CloseCodes.StorageUnavailable);
       // A batch the turn never came to judge is refused now, as the fault refuses every write.
@@ -711,7 +715,7 @@ export class IncidentRoom {
    * Records other servers committed: their updates are applied and sent to this room's sockets
    * (they are in the log already), their clientIDs bound to their authors, their events acted on.
    */
-  private applyRemote(records: readonly LogRecord[]): void {
+  private applyRemote(records: readonly LogRecord[], send = true): void {
     for (const record of records) {
       if (record.type === RecordType.update) {
         const clients = [...Y.parseUpdateMeta(record.payload).to.keys()];
@@ -737,7 +741,7 @@ export class IncidentRoom {
       }
       this.remember(record);
     }
-    if (records.length > 0) this.flush();
+    if (send && records.length > 0) this.flush();
   }
 
   /** Another server committed records up to `head`: this room reads them when it is behind. */
