@@ -42,6 +42,8 @@ export const DEFAULTS = {
   escalationTickMs: 5000,
   /** While the servers' bus (Redis) is down, how often a loaded board asks the shared log for what other servers committed. */
   sharedPollMs: 2000,
+  /** A turn's records up to this size (payloads together) go to the other servers on the bus, which then need not read them from the database; larger ones (a checkpoint) are read there. */
+  busRecordsMaxBytes: 64 * 1024,
   /** How often the outbox looks for messages due (retries). */
   outboxTickMs: 1000,
 } as const;

@@ -39,6 +39,10 @@ describe('a turn of a shared log', () => {
   let failNext: boolean;
   let read: number;
   let judging: boolean;
+  /** Reads of the log outside turns (catching up after a head notice). */
+  let reads: number;
+  /** How many records of others each turn got. */
+  let missedInTurns: number[];
 
   const coordinator = (): TestSocket => {
     const socket: TestSocket = {
@@ -62,17 +66,29 @@ describe('a turn of a shared log', () => {
     failNext = false;
     read = 0;
     judging = false;
+    reads = 0;
+    missedInTurns = [];
     const shared: IncidentRecorder = {
       get head() {
         return read;
       },
       fromCheckpoint: (skip) => recorder.fromCheckpoint(skip),
-      after: (seq) => recorder.after(seq),
+      after: (seq) => {
+        reads++;
+        return recorder.after(seq).then((records) => {
+          if (records.length > 0) read = Math.max(read, records[records.length - 1].index);
+          return records;
+        });
+      },
       append: (records, after) => recorder.append(records, after),
       appendAtEnd: (records) => recorder.appendAtEnd(records),
+      passed(head) {
+        read = Math.max(read, head);
+      },
       close: () => recorder.close(),
       async turn(judge) {
         const missed = await recorder.after(read);
+        missedInTurns.push(missed.length);
         judging = true;
         let records: readonly NewRecord[];
         try {
@@ -129,25 +145,38 @@ describe('a turn of a shared log', () => {
     return { client, frame: frame! };
   };
 
-  /** Another server commits GHOR's change of another organisation's location; the room has not heard of it. */
-  const otherServerCommits = async (): Promise<string> => {
-    const other = network.locations.find((l) => l.organisationId !== organisation.id)!.id;
+  const others = network.locations.filter((l) => l.organisationId !== organisation.id).map((l) => l.id);
+
+  /**
+   * Another server commits GHOR's change of another organisation's location (the `n`th); the
+   * room has not heard of it. Returns the location and what was appended, after which record.
+   */
+  const otherServerCommits = async (n = 0): Promise<{ location: string; after: number; records: NewRecord[] }> => {
+    const location = others[n];
     const ghor = new Y.Doc();
     Y.applyUpdate(ghor, Y.encodeStateAsUpdate(room.doc));
     const since = Y.encodeStateVector(ghor);
-    setReport(ghor, other, { remarks: 'brandweer ter plaatse' });
-    await recorder.appendAtEnd([{ type: RecordType.update, time: Date.now(), user: 'u-ghor', payload: Y.encodeStateAsUpdate(ghor, since) }]);
-    return other;
+    setReport(ghor, location, { remarks: `brandweer ter plaatse ${n}` });
+    const records: NewRecord[] = [{ type: RecordType.update, time: Date.now(), user: 'u-ghor', payload: Y.encodeStateAsUpdate(ghor, since) }];
+    const head = await recorder.appendAtEnd(records);
+    return { location, after: head - records.length, records };
+  };
+
+  /** A socket that has joined the board, its first updates (the join's) behind it. */
+  const joined = async (): Promise<TestSocket> => {
+    const socket = coordinator();
+    room.join(socket);
+    await waitFor(() => records().some((r) => r.type === RecordType.event));
+    await room.settled();
+    socket.updates.length = 0;
+    return socket;
   };
 
   it('sends what another server committed with its own updates, as one message, once the turn is over', async () => {
-    const first = coordinator();
-    room.join(first);
-    await waitFor(() => records().some((r) => r.type === RecordType.event));
+    const first = await joined();
     const before = Y.encodeStateAsUpdate(room.doc);
-    const other = await otherServerCommits();
+    const { location: other } = await otherServerCommits();
     const { frame } = ownChange();
-    first.updates.length = 0;
     room.receive(first, frame);
     await waitFor(() => updatesOf('u-k1').length > 0);
     await room.settled();
@@ -157,19 +186,16 @@ describe('a turn of a shared log', () => {
     const seen = new Y.Doc();
     Y.applyUpdate(seen, before);
     Y.applyUpdate(seen, first.updates[0].update);
-    expect(readReport(seen, other).remarks).toBe('brandweer ter plaatse');
+    expect(readReport(seen, other).remarks).toBe('brandweer ter plaatse 0');
     expect(readReport(seen, own).remarks).toBe('stroom uitgevallen');
     expect(first.closedWith).toBeNull();
   });
 
   it('sends what another server committed also when its own commit fails', async () => {
-    const first = coordinator();
-    room.join(first);
-    await waitFor(() => records().some((r) => r.type === RecordType.event));
+    const first = await joined();
     const before = Y.encodeStateAsUpdate(room.doc);
-    const other = await otherServerCommits();
+    const { location: other } = await otherServerCommits();
     const { frame } = ownChange();
-    first.updates.length = 0;
     failNext = true;
     room.receive(first, frame);
     await waitFor(() => first.closedWith);
@@ -180,7 +206,7 @@ describe('a turn of a shared log', () => {
     const seen = new Y.Doc();
     Y.applyUpdate(seen, before);
     Y.applyUpdate(seen, first.updates[0].update);
-    expect(readReport(seen, other).remarks).toBe('brandweer ter plaatse');
+    expect(readReport(seen, other).remarks).toBe('brandweer ter plaatse 0');
     expect(readReport(seen, own).remarks).toBeUndefined();
     expect(readReport(room.doc, own).remarks).toBeUndefined();
     expect(updatesOf('u-k1')).toHaveLength(0);
@@ -215,5 +241,48 @@ describe('a turn of a shared log', () => {
     const changed = events().filter((e): e is Extract<RecordedEvent, { type: 'changed' }> => e.type === 'changed');
     expect(changed.map((e) => [e.username, e.reports.map((r) => [r.locationId, r.fields])])).toEqual([['k1', [[own, { remarks: 'stroom uitgevallen' }]]]]);
     expect(again.closedWith).toBeNull();
+  });
+  it('sends on what another server committed as the bus carried it, without reading the log', async () => {
+    const reader = await joined();
+    const before = Y.encodeStateAsUpdate(room.doc);
+    const { location, after, records: carried } = await otherServerCommits();
+    room.remoteRecords(after, carried);
+    await waitFor(() => reader.updates.length > 0);
+    await room.settled();
+    expect(reads).toBe(0);
+    const seen = new Y.Doc();
+    Y.applyUpdate(seen, before);
+    for (const { update } of reader.updates) Y.applyUpdate(seen, update);
+    expect(readReport(seen, location).remarks).toBe('brandweer ter plaatse 0');
+    // Its next turn reads on after them: nothing of it applied twice.
+    const { frame } = ownChange();
+    reader.updates.length = 0;
+    room.receive(reader, frame);
+    await waitFor(() => updatesOf('u-k1').length > 0);
+    await room.settled();
+    expect(missedInTurns.at(-1)).toBe(0);
+    expect(reader.updates).toHaveLength(1);
+  });
+
+  it('reads the log when a message of the bus is missing, and ignores it when it comes late', async () => {
+    const reader = await joined();
+    const before = Y.encodeStateAsUpdate(room.doc);
+    const first = await otherServerCommits(0);
+    const second = await otherServerCommits(1);
+    // The second server's message comes first: the first's records are not here, so the log is read.
+    room.remoteRecords(second.after, second.records);
+    await waitFor(() => reads > 0);
+    await room.settled();
+    const seen = new Y.Doc();
+    Y.applyUpdate(seen, before);
+    for (const { update } of reader.updates) Y.applyUpdate(seen, update);
+    expect(readReport(seen, first.location).remarks).toBe('brandweer ter plaatse 0');
+    expect(readReport(seen, second.location).remarks).toBe('brandweer ter plaatse 1');
+    // The first message, late: already read, nothing sent again.
+    const sent = reader.updates.length;
+    room.remoteRecords(first.after, first.records);
+    await room.settled();
+    expect(reader.updates).toHaveLength(sent);
+    expect(reads).toBe(1);
   });
 });

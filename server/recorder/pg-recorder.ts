@@ -145,6 +145,10 @@ export class PgRecorder implements IncidentRecorder {
     });
   }
 
+  passed(head: number): void {
+    this.last = Math.max(this.last, head);
+  }
+
   async appendAtEnd(records: readonly NewRecord[]): Promise<number> {
     return this.holdingOrder(async (client) => {
       await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${ORDER_LOCK}, hashtext(${client.escapeLiteral(this.incidentId)}))`);

@@ -36,6 +36,11 @@ export interface IncidentRecorder {
   turn(judge: (missed: LogRecord[]) => readonly NewRecord[]): Promise<number>;
   /** Appends records at the end, whatever is there (server events of an incident not loaded here). */
   appendAtEnd(records: readonly NewRecord[]): Promise<number>;
+  /**
+   * The records up to `head` were had another way (another server's bus message carried them):
+   * {@link head}, and with it the next read and turn, moves on past them.
+   */
+  passed(head: number): void;
   close(): Promise<void>;
 }
 
@@ -100,6 +105,10 @@ export class FileRecorder implements IncidentRecorder {
 
   async appendAtEnd(records: readonly NewRecord[]): Promise<number> {
     return this.append(records, this.count);
+  }
+
+  passed(): void {
+    // This process is the file's one writer: its head is the file's end, never behind.
   }
 
   async close(): Promise<void> {

@@ -228,8 +228,8 @@ export interface SharedLog {
   recorder: IncidentRecorder;
   /** The state the log ends in, and the records it was built from (a checkpoint that can be read and every record after it, or the whole log). */
   start: { state: ReplayedState; records: LogRecord[] };
-  /** Called after each turn that appended records, with the new head: the other servers catch up. */
-  committed(head: number): void;
+  /** Called after each turn that appended records, with the new head and the records: the other servers catch up. */
+  committed(head: number, records: readonly NewRecord[]): void;
   /** Relays an awareness frame to this incident's sockets on the other servers. */
   relay(frame: Uint8Array): void;
   /** An event another server recorded in this incident's log (closing it, for one). */
@@ -344,6 +344,8 @@ export class IncidentRoom {
   private readonly inbox: { socket: RoomSocket; frame: Uint8Array }[] = [];
   private unrecorded: Pending = nothingPending();
   private memory: LogRecord[] = [];
+  /** Records of other servers as the bus carried them, by the head they follow (see {@link remoteRecords}). */
+  private readonly carried = new Map<number, readonly NewRecord[]>();
   private pumping = false;
   private inTurn = false;
   private probing = false;
@@ -672,7 +674,7 @@ export class IncidentRoom {
       this.outbox.push(...turned.updates);
       this.flush();
       for (const after of turned.after) after();
-      if (turned.records.length > 0) shared.committed(head);
+      if (turned.records.length > 0) shared.committed(head, turned.records);
       (done as Deferred | null)?.resolve();
     } catch (error) {
       const failure = error instanceof StorageError ? error : new StorageError(`turn failed: ${(error as Error).message}`, 'ETURN');
@@ -701,14 +703,57 @@ export class IncidentRoom {
     }
   }
 
-  /** Applies what another server committed since this room's head (no turn needed to read). */
+  /**
+   * Applies what another server committed since this room's head (no turn needed to read): as
+   * the bus carried it when every record up to the head asked for came that way, else read from
+   * the log.
+   */
   private async catchUp(): Promise<void> {
+    const recorder = this.shared!.recorder;
     try {
-      this.applyRemote(await this.shared!.recorder.after(this.shared!.recorder.head));
+      const carried = this.carriedFrom(recorder.head);
+      if (carried) {
+        recorder.passed(recorder.head + carried.length);
+        this.applyRemote(carried);
+      } else {
+        this.applyRemote(await recorder.after(recorder.head));
+      }
     } catch (error) {
       this.options.log(`yjs ${this.options.incidentId}: catching up with the shared log failed: ${(error as Error).message}`);
       this.wantHead = 0;
     }
+    this.forgetCarried();
+  }
+
+  /** The records after `head` up to the head asked for, as bus messages carried them; null when one of them did not come. */
+  private carriedFrom(head: number): LogRecord[] | null {
+    const records: LogRecord[] = [];
+    for (let at = head; at < this.wantHead; ) {
+      const next = this.carried.get(at);
+      if (!next) return null;
+      for (const record of next) records.push({ ...record, index: ++at });
+    }
+    return records;
+  }
+
+  /** Drops carried records this room has read or applied meanwhile. */
+  private forgetCarried(): void {
+    const head = this.shared!.recorder.head;
+    for (const [after, records] of this.carried) if (after + records.length <= head) this.carried.delete(after);
+  }
+
+  /**
+   * Records another server committed, the next ones after `after`, as its bus message carried
+   * them: applied without reading the log when every record up to them is here (messages of
+   * several servers may come in any order, or not at all: then the log is read, as after a head).
+   */
+  remoteRecords(after: number, records: readonly NewRecord[]): void {
+    if (!this.shared) return;
+    if (records.length === 0) return this.remoteHead(after);
+    this.forgetCarried();
+    if (after + records.length <= this.shared.recorder.head) return;
+    this.carried.set(after, records);
+    this.remoteHead(after + records.length);
   }
 
   /**

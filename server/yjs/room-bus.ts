@@ -3,6 +3,7 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { Redis } from 'ioredis';
 import type { BoardStatus } from '../../shared/wire';
+import { RecordType, type NewRecord } from '../recorder/incident-log';
 
 /**
  * What the servers of one database tell each other about the boards they hold
@@ -11,8 +12,12 @@ import type { BoardStatus } from '../../shared/wire';
  * what the other servers send their sockets until their next turn or poll.
  */
 export type BusMessage =
-  /** An incident's log has committed records up to `head`. */
-  | { kind: 'head'; incidentId: string; head: number }
+  /**
+   * An incident's log has committed records up to `head`; with `records`, those records (the last
+   * ones up to `head`), so that a server that has read up to them need not read them again.
+   * Appended after the head, where a server that does not know them stops reading.
+   */
+  | { kind: 'head'; incidentId: string; head: number; records?: NewRecord[] }
   /** An awareness frame for the incident's sockets. */
   | { kind: 'awareness'; incidentId: string; frame: Uint8Array }
   /** The incident's GRIP level changed or it was closed. */
@@ -33,6 +38,7 @@ export interface RoomBus {
 }
 
 const KIND = { head: 1, awareness: 2, status: 3, 'sessions-ended': 4, outbox: 5 } as const;
+const RECORD_KINDS: ReadonlySet<number> = new Set(Object.values(RecordType));
 
 /** Encodes a message with the sending server's id first, so that a server drops its own. */
 export function encodeBusMessage(sender: string, message: BusMessage): Uint8Array {
@@ -42,8 +48,17 @@ export function encodeBusMessage(sender: string, message: BusMessage): Uint8Arra
   if (message.kind === 'sessions-ended') encoding.writeVarString(encoder, JSON.stringify(message.sessionIds));
   if (message.kind === 'sessions-ended' || message.kind === 'outbox') return encoding.toUint8Array(encoder);
   encoding.writeVarString(encoder, message.incidentId);
-  if (message.kind === 'head') encoding.writeVarUint(encoder, message.head);
-  else if (message.kind === 'awareness') encoding.writeVarUint8Array(encoder, message.frame);
+  if (message.kind === 'head') {
+    encoding.writeVarUint(encoder, message.head);
+    if (!message.records) return encoding.toUint8Array(encoder);
+    encoding.writeVarUint(encoder, message.records.length);
+    for (const record of message.records) {
+      encoding.writeVarUint(encoder, record.type);
+      encoding.writeFloat64(encoder, record.time);
+      encoding.writeVarString(encoder, record.user);
+      encoding.writeVarUint8Array(encoder, record.payload);
+    }
+  } else if (message.kind === 'awareness') encoding.writeVarUint8Array(encoder, message.frame);
   else encoding.writeVarString(encoder, JSON.stringify(message.status));
   return encoding.toUint8Array(encoder);
 }
@@ -59,7 +74,18 @@ export function decodeBusMessage(bytes: Uint8Array): { sender: string; message: 
   }
   if (kind === KIND.outbox) return { sender, message: { kind: 'outbox' } };
   const incidentId = decoding.readVarString(decoder);
-  if (kind === KIND.head) return { sender, message: { kind: 'head', incidentId, head: decoding.readVarUint(decoder) } };
+  if (kind === KIND.head) {
+    const head = decoding.readVarUint(decoder);
+    if (!decoding.hasContent(decoder)) return { sender, message: { kind: 'head', incidentId, head } };
+    const records: NewRecord[] = [];
+    for (let n = decoding.readVarUint(decoder); n > 0; n--) {
+      const type = decoding.readVarUint(decoder);
+      if (!RECORD_KINDS.has(type)) throw new Error(`unknown record type ${type}`);
+      records.push({ type: type as NewRecord['type'], time: decoding.readFloat64(decoder), user: decoding.readVarString(decoder), payload: decoding.readVarUint8Array(decoder) });
+    }
+    if (records.length > head) throw new Error(`${records.length} records up to head ${head}`);
+    return { sender, message: { kind: 'head', incidentId, head, records } };
+  }
   if (kind === KIND.awareness) return { sender, message: { kind: 'awareness', incidentId, frame: decoding.readVarUint8Array(decoder) } };
   if (kind === KIND.status) {
     const status = JSON.parse(decoding.readVarString(decoder)) as Record<string, unknown>;

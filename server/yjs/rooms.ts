@@ -5,7 +5,7 @@ import { initIncidentDoc } from '../../shared/incident-doc';
 import type { Store } from '../store/store';
 import { text } from '../../shared/text';
 import { HttpError } from '../http/http-error';
-import { IncidentLog, StorageError, eventRecord } from '../recorder/incident-log';
+import { IncidentLog, StorageError, eventRecord, type NewRecord } from '../recorder/incident-log';
 import type { RecordedEvent } from '../../shared/recorded-event';
 import type pg from 'pg';
 import * as Y from 'yjs';
@@ -82,8 +82,10 @@ export class Rooms {
       shared.bus.listen((message) => {
         if (message.kind === 'sessions-ended' || message.kind === 'outbox') return;
         const room = this.rooms.get(message.incidentId);
-        if (message.kind === 'head') room?.remoteHead(message.head);
-        else if (message.kind === 'awareness') room?.remoteAwareness(message.frame);
+        if (message.kind === 'head') {
+          if (message.records) room?.remoteRecords(message.head - message.records.length, message.records);
+          else room?.remoteHead(message.head);
+        } else if (message.kind === 'awareness') room?.remoteAwareness(message.frame);
         else {
           if (message.status.closed) this.readOnly.add(message.incidentId);
           room?.announce(message.status);
@@ -301,7 +303,7 @@ export class Rooms {
     const shared: SharedLog = {
       recorder,
       start,
-      committed: (head) => bus.publish({ kind: 'head', incidentId: incident.id, head }),
+      committed: (head, records) => this.tellCommitted(incident.id, head, records),
       relay: (frame) => bus.publish({ kind: 'awareness', incidentId: incident.id, frame }),
       onEvent: (event) => {
         // Closed on another server: no more writes here either, from this record on.
@@ -359,12 +361,23 @@ export class Rooms {
    * not take it, as the store's writes of the same request would.
    */
   private async recordSharedEvent(incidentId: string, user: string, event: RecordedEvent): Promise<void> {
-    const { pool, bus } = this.options.shared!;
+    const { pool } = this.options.shared!;
     const room = this.rooms.get(incidentId) ?? (await this.loading.get(incidentId));
     if (room) return room.recordEvent(user, event);
     if (!(await this.options.store.get('incidents', incidentId))) return;
-    const head = await PgRecorder.atEnd(pool, incidentId).appendAtEnd([eventRecord(this.options.now().getTime(), user, event)]);
-    bus.publish({ kind: 'head', incidentId, head });
+    const record = eventRecord(this.options.now().getTime(), user, event);
+    this.tellCommitted(incidentId, await PgRecorder.atEnd(pool, incidentId).appendAtEnd([record]), [record]);
+  }
+
+  /**
+   * Tells the other servers that an incident's log has committed `records`, up to `head`: with
+   * the records themselves, so that a server holding the board sends them on without reading
+   * them from the database, unless they are large (a checkpoint); then only the new head.
+   */
+  private tellCommitted(incidentId: string, head: number, records: readonly NewRecord[]): void {
+    const { bus } = this.options.shared!;
+    const bytes = records.reduce((n, r) => n + r.payload.length, 0);
+    bus.publish({ kind: 'head', incidentId, head, ...(bytes <= DEFAULTS.busRecordsMaxBytes ? { records: [...records] } : {}) });
   }
 
   private eventLog(incidentId: string): IncidentLog {
