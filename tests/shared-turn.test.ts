@@ -162,6 +162,14 @@ describe('a turn of a shared log', () => {
     return { location, after: head - records.length, records };
   };
 
+  /** The board as a client holding `before` sees it after applying every update sent to `socket`. */
+  const seenBy = (socket: TestSocket, before: Uint8Array): Y.Doc => {
+    const seen = new Y.Doc();
+    Y.applyUpdate(seen, before);
+    for (const { update } of socket.updates) Y.applyUpdate(seen, update);
+    return seen;
+  };
+
   /** A socket that has joined the board, its first updates (the join's) behind it. */
   const joined = async (): Promise<TestSocket> => {
     const socket = coordinator();
@@ -183,9 +191,7 @@ describe('a turn of a shared log', () => {
 
     // Nothing went out while the turn held the incident's order; then both changes in one message.
     expect(first.updates.map((u) => u.inTurn)).toEqual([false]);
-    const seen = new Y.Doc();
-    Y.applyUpdate(seen, before);
-    Y.applyUpdate(seen, first.updates[0].update);
+    const seen = seenBy(first, before);
     expect(readReport(seen, other).remarks).toBe('brandweer ter plaatse 0');
     expect(readReport(seen, own).remarks).toBe('stroom uitgevallen');
     expect(first.closedWith).toBeNull();
@@ -203,9 +209,7 @@ describe('a turn of a shared log', () => {
     // By the time the writer's connection is closed, the other server's change went out: it is recorded.
     expect(first.closedWith).toBe(CloseCodes.StorageUnavailable);
     expect(first.updates.map((u) => u.inTurn)).toEqual([false]);
-    const seen = new Y.Doc();
-    Y.applyUpdate(seen, before);
-    Y.applyUpdate(seen, first.updates[0].update);
+    const seen = seenBy(first, before);
     expect(readReport(seen, other).remarks).toBe('brandweer ter plaatse 0');
     expect(readReport(seen, own).remarks).toBeUndefined();
     expect(readReport(room.doc, own).remarks).toBeUndefined();
@@ -242,6 +246,7 @@ describe('a turn of a shared log', () => {
     expect(changed.map((e) => [e.username, e.reports.map((r) => [r.locationId, r.fields])])).toEqual([['k1', [[own, { remarks: 'stroom uitgevallen' }]]]]);
     expect(again.closedWith).toBeNull();
   });
+
   it('sends on what another server committed as the bus carried it, without reading the log', async () => {
     const reader = await joined();
     const before = Y.encodeStateAsUpdate(room.doc);
@@ -250,9 +255,7 @@ describe('a turn of a shared log', () => {
     await waitFor(() => reader.updates.length > 0);
     await room.settled();
     expect(reads).toBe(0);
-    const seen = new Y.Doc();
-    Y.applyUpdate(seen, before);
-    for (const { update } of reader.updates) Y.applyUpdate(seen, update);
+    const seen = seenBy(reader, before);
     expect(readReport(seen, location).remarks).toBe('brandweer ter plaatse 0');
     // Its next turn reads on after them: nothing of it applied twice.
     const { frame } = ownChange();
@@ -273,9 +276,7 @@ describe('a turn of a shared log', () => {
     room.remoteRecords(second.after, second.records);
     await waitFor(() => reads > 0);
     await room.settled();
-    const seen = new Y.Doc();
-    Y.applyUpdate(seen, before);
-    for (const { update } of reader.updates) Y.applyUpdate(seen, update);
+    const seen = seenBy(reader, before);
     expect(readReport(seen, first.location).remarks).toBe('brandweer ter plaatse 0');
     expect(readReport(seen, second.location).remarks).toBe('brandweer ter plaatse 1');
     // The first message, late: already read, nothing sent again.

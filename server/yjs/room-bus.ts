@@ -17,7 +17,7 @@ export type BusMessage =
    * ones up to `head`), so that a server that has read up to them need not read them again.
    * Appended after the head, where a server that does not know them stops reading.
    */
-  | { kind: 'head'; incidentId: string; head: number; records?: NewRecord[] }
+  | { kind: 'head'; incidentId: string; head: number; records?: readonly NewRecord[] }
   /** An awareness frame for the incident's sockets. */
   | { kind: 'awareness'; incidentId: string; frame: Uint8Array }
   /** The incident's GRIP level changed or it was closed. */

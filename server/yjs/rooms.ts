@@ -377,7 +377,7 @@ export class Rooms {
   private tellCommitted(incidentId: string, head: number, records: readonly NewRecord[]): void {
     const { bus } = this.options.shared!;
     const bytes = records.reduce((n, r) => n + r.payload.length, 0);
-    bus.publish({ kind: 'head', incidentId, head, ...(bytes <= DEFAULTS.busRecordsMaxBytes ? { records: [...records] } : {}) });
+    bus.publish({ kind: 'head', incidentId, head, ...(bytes <= DEFAULTS.busRecordsMaxBytes ? { records } : {}) });
   }
 
   private eventLog(incidentId: string): IncidentLog {
