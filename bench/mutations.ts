@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 
@@ -265,7 +265,72 @@ const MUTATIONS: Mutation[] = [
     file: 'server/yjs/incident-room.ts',
     find: 'r.type === RecordType.event && !this.changeEvents.has(r)',
     replace: 'r.type === RecordType.event',
-    test: 'tests/shared-turn-failure.test.ts',
+    test: 'tests/shared-turn.test.ts',
+    name: "drops a change's event",
+  },
+  {
+    protection: 'An update goes out only once it is in the log (recorded before broadcast)',
+    file: 'server/yjs/incident-room.ts',
+    find: "    if (this.closed || updates.length === 0) return;\n    const time = this.options.now().getTime();",
+    replace: "    if (this.closed || updates.length === 0) return;\n    if (!this.shared) this.outbox.push(...updates.map((u) => u.update));\n    const time = this.options.now().getTime();",
+    also: [{ file: 'server/yjs/incident-room.ts', find: '(this.shared ? this.unrecorded.updates : this.outbox).push(update);', replace: 'if (this.shared) this.unrecorded.updates.push(update);' }],
+    test: 'tests/storage.test.ts',
+    name: 'full disk',
+  },
+  {
+    protection: "On a shared log a turn's own updates go out only after its commit",
+    file: 'server/yjs/incident-room.ts',
+    find: '(this.shared ? this.unrecorded.updates : this.outbox).push(update);',
+    replace: 'this.outbox.push(update);',
+    test: 'tests/shared-turn.test.ts',
+    name: 'also when its own commit fails',
+  },
+  {
+    protection: "Nothing is sent while a turn holds the incident's order: what others committed goes out with the turn's own updates",
+    file: 'server/yjs/incident-room.ts',
+    find: 'this.applyRemote(missed, false);',
+    replace: 'this.applyRemote(missed, true);',
+    test: 'tests/shared-turn.test.ts',
+    name: 'as one message',
+  },
+  {
+    protection: 'Records carried on the bus are applied only when every record before them came too; else the log is read',
+    file: 'server/yjs/incident-room.ts',
+    find: '      if (!next) return null;',
+    replace: '      if (!next) {\n        at++;\n        continue;\n      }',
+    test: 'tests/shared-turn.test.ts',
+    name: 'a message of the bus is missing',
+  },
+  {
+    protection: "After applying carried records the room's head moves on, so its next turn does not get them again",
+    file: 'server/yjs/incident-room.ts',
+    find: '        recorder.passed(recorder.head + carried.length);',
+    replace: '',
+    test: 'tests/shared-turn.test.ts',
+    name: 'as the bus carried it',
+  },
+  {
+    protection: "A report change is held (judged without applying) only when its clientIDs are the author's own",
+    file: 'server/yjs/incident-room.ts',
+    find: ' || (owner !== undefined && owner !== author.id)) return false;',
+    replace: ') return false;',
+    test: 'tests/board-gate.test.ts',
+    name: 'clientID another user wrote with',
+  },
+  {
+    protection: "A held report change carries the server's stamp",
+    file: 'server/yjs/incident-room.ts',
+    find: 'encodeStructs([...(read.structs as Y.Item[]), ...stamps.values()], read.ds.clients)',
+    replace: 'encodeStructs([...(read.structs as Y.Item[])], read.ds.clients)',
+    test: 'tests/board-sync.test.ts',
+    name: 'stamp',
+  },
+  {
+    protection: 'Held updates are applied before anything reads the document',
+    file: 'server/yjs/incident-room.ts',
+    find: '  get doc(): Y.Doc {\n    this.integrate();',
+    replace: '  get doc(): Y.Doc {',
+    test: 'tests/held-updates.test.ts',
   },
   {
     protection: 'A lone update in its turn goes out once recorded, before Yjs ends its transaction',
@@ -435,7 +500,7 @@ const MUTATIONS: Mutation[] = [
     protection: 'Everyone on the board is told it is read-only for now',
     file: 'server/yjs/incident-room.ts',
     find: `the board is read-only until writing works again\`);
-    this.broadcast(this.statusMessage(), null);`,
+    this.broadcastStatus(this.statusMessage());`,
     replace: 'the board is read-only until writing works again`);',
     test: 'tests/storage.test.ts',
     name: 'full disk',
@@ -828,13 +893,16 @@ process.on('SIGINT', () => {
 const editsOf = (m: Mutation): Edit[] => [m, ...(m.also ?? [])];
 
 // Each edit must name its text exactly once, or the list has drifted from the code.
-// `npm run mutations -- --check` checks only that, in a second.
+// `npm run mutations -- --check` checks only that (and that each test file exists), in a second;
+// `npm run check` runs it, so CI sees the list drift.
 const drifted = MUTATIONS.flatMap((m) =>
   editsOf(m)
     .map((edit) => ({ m, edit, count: readFileSync(join(ROOT, edit.file), 'utf8').split(edit.find).length - 1 }))
     .filter(({ count }) => count !== 1)
     .map(({ m, edit, count }) => `${m.protection}: the text to change occurs ${count} times in ${edit.file}`),
 );
+// A test file that was renamed or removed would fail the baseline, not the mutation.
+for (const test of new Set(MUTATIONS.map((m) => m.test))) if (!existsSync(join(ROOT, test))) drifted.push(`${test}: no such test file`);
 if (drifted.length > 0) throw new Error(drifted.join('\n'));
 if (process.argv.includes('--check')) {
   console.log(`${MUTATIONS.length} mutations, every text found once.`);
