@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
-import { readReport, setReport } from '../shared/incident-doc';
+import { addNeed, readNeeds, readReport, setReport } from '../shared/incident-doc';
 import { CloseCodes, YMessage, YSyncMessage } from '../shared/wire';
 import { IncidentLog, RecordType, StorageError, readLogFile } from '../server/recorder/incident-log';
 import { incidentLogFile } from '../server/yjs/incident-room';
@@ -134,6 +134,37 @@ describe('storage faults degrade, never crash', () => {
     await late.synced();
     expect(readReport(late.doc, location)).toMatchObject({ impact: 'critical', remarks: DURING });
     late.destroy();
+  });
+
+  // A need is judged on the document after applying it (a change of report fields is judged
+  // before): here the append fails with the change already in the document.
+  it('refuses needs filed on a full disk with the same retryable code; nobody gets them and the board forgets them', async () => {
+    const dir = mountTmpfs('8m');
+    server = await startServer({ dataDir: dir, storageRetryMs: 100 });
+    const { ghor, coordinator, id, ownOrg, own } = await incidentWithOwnLocations(server.url, 'Schijf vol, hulpvragen');
+    const writer = connectBoard(server.url, id, coordinator.cookie);
+    const reader = connectBoard(server.url, id, ghor.cookie);
+    await Promise.all([writer.synced(), reader.synced()]);
+    fill(dir);
+    // More than the last page of the log file can still take.
+    writer.doc.transact(() => {
+      for (const [i, locationId] of own.slice(0, 5).entries()) {
+        addNeed(writer.doc, { id: `need-vol-${i}`, organisationId: ownOrg, locationId, kind: 'oxygen', urgency: 'immediate', status: 'open', description: 'x'.repeat(1000), createdBy: 'coordinator', createdAt: new Date().toISOString() });
+      }
+    });
+    const refused = await waitFor(() => writer.closes.find((c) => c.code === CloseCodes.StorageUnavailable.code), { what: 'the retryable refusal' });
+    expect(refused?.reason).toBe(CloseCodes.StorageUnavailable.reason);
+    writer.destroy();
+    // A joiner that already holds the board is answered from the server's document itself (one
+    // with nothing gets the whole state encoded before).
+    const held = new Y.Doc();
+    Y.applyUpdate(held, Y.encodeStateAsUpdate(reader.doc));
+    const late = connectBoard(server.url, id, ghor.cookie, { doc: held });
+    await late.synced();
+    expect(readNeeds(late.doc)).toEqual([]);
+    expect(readNeeds(reader.doc)).toEqual([]);
+    late.destroy();
+    reader.destroy();
   });
 
   it('cuts a write that the full disk cut short back to the last whole record', () => {

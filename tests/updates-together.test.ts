@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { generateDemoRegion } from '../shared/demo-region';
 import { addNeed, initIncidentDoc, readNeeds, readReport, setReport, updateNeed } from '../shared/incident-doc';
+import type { NeedKind } from '../shared/board-schema';
 import type { RecordedEvent } from '../shared/recorded-event';
 import { CloseCodes } from '../shared/wire';
 import { RecordType, readLogFile } from '../server/recorder/incident-log';
@@ -110,6 +111,75 @@ describe('updates that arrive together', () => {
     // And what went out gives everyone the same board.
     for (const socket of [ghor, k2, watcher]) expect(seenBy(socket, start).getMap('reports').toJSON()).toEqual(room.doc.getMap('reports').toJSON());
     expect([ghor, k2, watcher].map((s) => s.closedWith)).toEqual([null, null, null]);
+  });
+
+  // Needs cannot be held: the gate judges them on the document after applying. They take the
+  // transaction's path, which must keep the same promises.
+  it('applies changes that cannot be held (needs) in one transaction, yet records each with its change and sends it on its own', async () => {
+    const ghor = staff();
+    const k1 = first();
+    const k2 = second();
+    const watcher = socketOf({ id: 'u-obs', username: 'observer', displayName: 'Evaluator', role: 'observer', organisationId: null });
+    for (const socket of [ghor, k1, k2, watcher]) room.join(socket);
+    const start = Y.encodeStateAsUpdate(room.doc);
+    const [a, b, g] = [clientOf(room), clientOf(room), clientOf(room)];
+    let transactions = 0;
+    room.doc.on('afterTransaction', () => transactions++);
+    const need = (id: string, by: string, locationId: string, kind: NeedKind) => ({ id, organisationId: organisation.id, locationId, kind, urgency: 'high' as const, status: 'open' as const, createdBy: by, createdAt: new Date().toISOString() });
+
+    // A lone one goes out once recorded, while its transaction is still open.
+    let sentDuringTransaction: boolean | null = null;
+    const send = watcher.send;
+    watcher.send = (message) => {
+      sentDuringTransaction ??= transactions === 0;
+      send(message);
+    };
+    room.receive(k1, a.change((d) => addNeed(d, need('need-a', 'k1', ownA, 'power'))));
+    await endOfTurn();
+    expect(sentDuringTransaction).toBe(true);
+    expect(transactions).toBe(1);
+    transactions = 0;
+
+    room.receive(k2, b.change((d) => addNeed(d, need('need-b', 'k2', ownB, 'water'))));
+    room.receive(k1, a.change((d) => updateNeed(d, 'need-a', { urgency: 'immediate', quantity: 2 })));
+    room.receive(ghor, g.change((d) => addNeed(d, need('need-g', 'ghor', ownB, 'transport'))));
+    room.receive(k2, b.change((d) => updateNeed(d, 'need-b', { status: 'cancelled' })));
+    await endOfTurn();
+
+    expect(transactions).toBe(1);
+    const needs = new Map(readNeeds(room.doc).map((n) => [n.id, n]));
+    expect(needs.get('need-a')).toMatchObject({ urgency: 'immediate', quantity: 2, stamp: { by: 'k1' } });
+    expect(needs.get('need-b')).toMatchObject({ status: 'cancelled', stamp: { by: 'k2' } });
+    expect(needs.get('need-g')).toMatchObject({ kind: 'transport', stamp: { by: 'ghor', onBehalf: true } });
+    // Each update recorded with its author and, in the same write, the change it made.
+    const written = records().filter((r) => (r.type === RecordType.update && r.user !== 'server') || r.type === RecordType.event);
+    const told = written.flatMap((r) => {
+      if (r.type === RecordType.update) return [`update ${r.user}`];
+      const event = JSON.parse(new TextDecoder().decode(r.payload)) as RecordedEvent;
+      return event.type === 'changed' ? [`changed ${event.username} ${event.needs.map((n) => `${n.needId}:${Object.keys(n.fields).sort().join(',')}`).join(' ')}`] : [];
+    });
+    expect(told).toEqual([
+      'update u-k1',
+      'changed k1 need-a:createdAt,createdBy,id,kind,locationId,organisationId,status,urgency',
+      'update u-k2',
+      'changed k2 need-b:createdAt,createdBy,id,kind,locationId,organisationId,status,urgency',
+      'update u-k1',
+      'changed k1 need-a:quantity,urgency',
+      'update u-ghor',
+      'changed ghor need-g:createdAt,createdBy,id,kind,locationId,organisationId,status,urgency',
+      'update u-k2',
+      'changed k2 need-b:status',
+    ]);
+    // Every struct is recorded once, in the update that made it: none twice, none missing.
+    const recorded = new Map<number, number>();
+    for (const r of records().filter((r) => r.type === RecordType.update)) {
+      const { from, to } = Y.parseUpdateMeta(r.payload);
+      for (const [client, clock] of to) recorded.set(client, (recorded.get(client) ?? 0) + clock - (from.get(client) ?? 0));
+    }
+    expect(recorded).toEqual(new Map([...room.doc.store.clients.keys()].map((client) => [client, Y.getState(room.doc.store, client)])));
+    expect(replayRecords(records(), () => {}).doc.getMap('needs').toJSON()).toEqual(room.doc.getMap('needs').toJSON());
+    for (const socket of [ghor, k1, k2, watcher]) expect(seenBy(socket, start).getMap('needs').toJSON()).toEqual(room.doc.getMap('needs').toJSON());
+    expect([ghor, k1, k2, watcher].map((s) => s.closedWith)).toEqual([null, null, null, null]);
   });
 
   it('undoes one that only applying can refuse, keeps those before it, and goes on with those after it', async () => {
