@@ -27,6 +27,7 @@ const incidentId = 'inc-together';
 const staff = () => socketOf({ id: 'u-ghor', username: 'ghor', displayName: 'GHOR', role: 'ghor', organisationId: null });
 const first = () => socketOf({ id: 'u-k1', username: 'k1', displayName: 'K1', role: 'coordinator', organisationId: organisation.id });
 const second = () => socketOf({ id: 'u-k2', username: 'k2', displayName: 'K2', role: 'coordinator', organisationId: organisation.id });
+const observer = () => socketOf({ id: 'u-obs', username: 'observer', displayName: 'Evaluator', role: 'observer', organisationId: null });
 
 describe('updates that arrive together', () => {
   let dataDir: string;
@@ -50,11 +51,21 @@ describe('updates that arrive together', () => {
       .filter((r) => r.type === RecordType.event)
       .map((r) => JSON.parse(new TextDecoder().decode(r.payload)) as RecordedEvent)
       .filter((e): e is Extract<RecordedEvent, { type: 'changed' }> => e.type === 'changed');
+  /** How many structs of each client the log's updates hold, added up over the updates. */
+  const structsRecorded = () => {
+    const recorded = new Map<number, number>();
+    for (const r of records().filter((r) => r.type === RecordType.update)) {
+      const { from, to } = Y.parseUpdateMeta(r.payload);
+      for (const [client, clock] of to) recorded.set(client, (recorded.get(client) ?? 0) + clock - (from.get(client) ?? 0));
+    }
+    return recorded;
+  };
+  const structsOf = (doc: Y.Doc) => new Map([...doc.store.clients.keys()].map((client) => [client, Y.getState(doc.store, client)]));
 
   it('applies them in one transaction, yet judges, stamps, records and sends each on its own', async () => {
     const ghor = staff();
     const k2 = second();
-    const watcher = socketOf({ id: 'u-obs', username: 'observer', displayName: 'Evaluator', role: 'observer', organisationId: null });
+    const watcher = observer();
     for (const socket of [ghor, k2, watcher]) room.join(socket);
     const start = Y.encodeStateAsUpdate(room.doc);
     const g = clientOf(room);
@@ -99,12 +110,7 @@ describe('updates that arrive together', () => {
       ['k2', [{ operation: 'limited' }]],
     ]);
     // Every struct is recorded once, in the update that made it: none twice, none missing.
-    const recorded = new Map<number, number>();
-    for (const r of records().filter((r) => r.type === RecordType.update)) {
-      const { from, to } = Y.parseUpdateMeta(r.payload);
-      for (const [client, clock] of to) recorded.set(client, (recorded.get(client) ?? 0) + clock - (from.get(client) ?? 0));
-    }
-    expect(recorded).toEqual(new Map([...room.doc.store.clients.keys()].map((client) => [client, Y.getState(room.doc.store, client)])));
+    expect(structsRecorded()).toEqual(structsOf(room.doc));
     // Every recorded update holds its own stamps: replaying the log gives the room's document.
     const replayed = replayRecords(records(), () => {});
     expect(replayed.doc.getMap('reports').toJSON()).toEqual(room.doc.getMap('reports').toJSON());
@@ -119,7 +125,7 @@ describe('updates that arrive together', () => {
     const ghor = staff();
     const k1 = first();
     const k2 = second();
-    const watcher = socketOf({ id: 'u-obs', username: 'observer', displayName: 'Evaluator', role: 'observer', organisationId: null });
+    const watcher = observer();
     for (const socket of [ghor, k1, k2, watcher]) room.join(socket);
     const start = Y.encodeStateAsUpdate(room.doc);
     const [a, b, g] = [clientOf(room), clientOf(room), clientOf(room)];
@@ -171,12 +177,7 @@ describe('updates that arrive together', () => {
       'changed k2 need-b:status',
     ]);
     // Every struct is recorded once, in the update that made it: none twice, none missing.
-    const recorded = new Map<number, number>();
-    for (const r of records().filter((r) => r.type === RecordType.update)) {
-      const { from, to } = Y.parseUpdateMeta(r.payload);
-      for (const [client, clock] of to) recorded.set(client, (recorded.get(client) ?? 0) + clock - (from.get(client) ?? 0));
-    }
-    expect(recorded).toEqual(new Map([...room.doc.store.clients.keys()].map((client) => [client, Y.getState(room.doc.store, client)])));
+    expect(structsRecorded()).toEqual(structsOf(room.doc));
     expect(replayRecords(records(), () => {}).doc.getMap('needs').toJSON()).toEqual(room.doc.getMap('needs').toJSON());
     for (const socket of [ghor, k1, k2, watcher]) expect(seenBy(socket, start).getMap('needs').toJSON()).toEqual(room.doc.getMap('needs').toJSON());
     expect([ghor, k1, k2, watcher].map((s) => s.closedWith)).toEqual([null, null, null, null]);
@@ -186,7 +187,7 @@ describe('updates that arrive together', () => {
     const k1 = first();
     const ghor = staff();
     const k2 = second();
-    const watcher = socketOf({ id: 'u-obs', username: 'observer', displayName: 'Evaluator', role: 'observer', organisationId: null });
+    const watcher = observer();
     for (const socket of [ghor, k1, k2, watcher]) room.join(socket);
     const k = clientOf(room);
     const needId = 'need-together';
