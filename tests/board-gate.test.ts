@@ -105,6 +105,21 @@ const cases: Case[] = [
     seen: (doc) => doc.getArray<{ text: string }>('logbook').toArray().some((e) => ['entry by coordinator', 'entry by observer'].includes(e.text)),
   },
   {
+    name: 'a logbook entry in someone else’s name',
+    allowed: [],
+    write: (doc, role) => addLogbookEntry(doc, { id: uid(), at: new Date().toISOString(), by: role === 'ghor' ? 'admin' : 'ghor', text: `forged by ${role}` }),
+    seen: (doc) => doc.getArray<{ text: string }>('logbook').toArray().some((e) => e.text.startsWith('forged by')),
+  },
+  {
+    name: 'deleting a logbook entry',
+    allowed: [],
+    write: (doc) => {
+      const entries = doc.getArray<{ text: string }>('logbook');
+      entries.delete(entries.toArray().findIndex((e) => e.text === 'entry by admin'), 1);
+    },
+    seen: (doc) => !doc.getArray<{ text: string }>('logbook').toArray().some((e) => e.text === 'entry by admin'),
+  },
+  {
     name: 'an area',
     allowed: ['admin', 'ghor'],
     write: (doc, role) =>
@@ -132,6 +147,13 @@ const cases: Case[] = [
     allowed: ['admin', 'ghor'],
     write: (doc, role) => updateNeed(doc, 'need-own-ghor', { handledBy: `handled by ${role}` }),
     seen: (doc) => ['handled by coordinator', 'handled by observer'].includes((doc.getMap<Y.Map<string>>('needs').get('need-own-ghor')?.get('handledBy')) ?? ''),
+  },
+  {
+    // A coordinator files (open) or withdraws (cancelled) its organisation's need; the rest of its course is GHOR's.
+    name: 'a need of its own organisation marked met',
+    allowed: ['admin', 'ghor'],
+    write: (doc, role) => updateNeed(doc, 'need-own-ghor', { status: ({ admin: 'acknowledged', ghor: 'in-progress', coordinator: 'met', observer: 'met' } as const)[role] }),
+    seen: (doc) => doc.getMap<Y.Map<string>>('needs').get('need-own-ghor')?.get('status') === 'met',
   },
   {
     name: 'deleting a need',
