@@ -409,6 +409,14 @@ const MUTATIONS: Mutation[] = [
     name: 'stamp',
   },
   {
+    protection: 'A closed incident takes no report change, also where report changes are judged without applying them',
+    file: 'server/yjs/incident-room.ts',
+    find: ' || this.options.readOnly() || !this.options.budget.allows(author.id)) return false;',
+    replace: ' || !this.options.budget.allows(author.id)) return false;',
+    test: 'tests/board-sync.test.ts',
+    name: 'closed',
+  },
+  {
     protection: 'Held updates are applied before anything reads the document',
     file: 'server/yjs/incident-room.ts',
     find: '  get doc(): Y.Doc {\n    this.integrate();',

@@ -1,6 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { addNeed, readReport, setReport, readNeeds, updateNeed } from '../shared/incident-doc';
+import { CloseCodes } from '../shared/wire';
+import { RecordType, readLogFile } from '../server/recorder/incident-log';
+import { incidentLogFile } from '../server/yjs/incident-room';
 import { HttpClient } from './helpers/http-client';
 import { ADMIN_PASSWORD, DEMO_PASSWORD, startServer, type TestServer } from './helpers/server';
 import { waitFor } from './helpers/wait-for';
@@ -50,6 +53,27 @@ describe('incident document sync', () => {
     await admin.patch(`/api/locations/${ownLocation}`, { name: 'Later hernoemd' });
     const again = (await ghor.get(`/api/incidents/${incidentId}`)).body.data.network;
     expect(again.locations.find((l: { id: string }) => l.id === ownLocation).name).not.toBe('Later hernoemd');
+  });
+
+  it('takes no change once the incident is closed: a report change is refused with 4410 and nothing is recorded or sent', async () => {
+    const writer = board(coordinator.cookie);
+    const watcher = board(ghor.cookie);
+    await Promise.all([writer.synced(), watcher.synced()]);
+    expect((await ghor.post(`/api/incidents/${incidentId}/close`, {})).status).toBe(200);
+    const updates = () => readLogFile(incidentLogFile(server.dataDir, incidentId)).records.filter((r) => r.type === RecordType.update).length;
+    const before = updates();
+    // A change of report fields, the kind judged without applying it: closed is closed there too.
+    setReport(writer.doc, ownLocation, { remarks: 'na het sluiten' });
+    const refused = await waitFor(() => writer.closes.find((c) => c.code === CloseCodes.Closed.code), { what: 'the refusal after closing' });
+    expect(refused?.reason).toBe(CloseCodes.Closed.reason);
+    expect(updates()).toBe(before);
+    expect(readReport(watcher.doc, ownLocation).remarks).toBeUndefined();
+    // Answered from the server's document: a joiner that holds the board gets nothing of it.
+    const held = new Y.Doc();
+    Y.applyUpdate(held, Y.encodeStateAsUpdate(watcher.doc));
+    const late = board(ghor.cookie, { doc: held });
+    await late.synced();
+    expect(readReport(late.doc, ownLocation).remarks).toBeUndefined();
   });
 
   it('converges two clients, stamps the change, and gives a late joiner the full state', async () => {
