@@ -421,7 +421,9 @@ const MUTATIONS: Mutation[] = [
     file: 'server/yjs/incident-room.ts',
     find: '  get doc(): Y.Doc {\n    this.integrate();',
     replace: '  get doc(): Y.Doc {',
-    test: 'tests/held-updates.test.ts',
+    // Reads the document right after the turn, before the held updates' own timer has run.
+    test: 'tests/updates-together.test.ts',
+    name: 'one transaction',
   },
   {
     protection: 'A lone update in its turn goes out once recorded, before Yjs ends its transaction',
