@@ -2,8 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { addNeed, readReport, setReport, readNeeds, updateNeed } from '../shared/incident-doc';
 import { CloseCodes } from '../shared/wire';
-import { RecordType, readLogFile } from '../server/recorder/incident-log';
-import { incidentLogFile } from '../server/yjs/incident-room';
+import { RecordType } from '../server/recorder/incident-log';
 import { HttpClient } from './helpers/http-client';
 import { ADMIN_PASSWORD, DEMO_PASSWORD, startServer, type TestServer } from './helpers/server';
 import { waitFor } from './helpers/wait-for';
@@ -60,13 +59,13 @@ describe('incident document sync', () => {
     const watcher = board(ghor.cookie);
     await Promise.all([writer.synced(), watcher.synced()]);
     expect((await ghor.post(`/api/incidents/${incidentId}/close`, {})).status).toBe(200);
-    const updates = () => readLogFile(incidentLogFile(server.dataDir, incidentId)).records.filter((r) => r.type === RecordType.update).length;
-    const before = updates();
+    const updates = async () => (await server.records(incidentId)).filter((r) => r.type === RecordType.update).length;
+    const before = await updates();
     // A change of report fields, the kind judged without applying it: closed is closed there too.
     setReport(writer.doc, ownLocation, { remarks: 'na het sluiten' });
     const refused = await waitFor(() => writer.closes.find((c) => c.code === CloseCodes.Closed.code), { what: 'the refusal after closing' });
     expect(refused?.reason).toBe(CloseCodes.Closed.reason);
-    expect(updates()).toBe(before);
+    expect(await updates()).toBe(before);
     expect(readReport(watcher.doc, ownLocation).remarks).toBeUndefined();
     // Answered from the server's document: a joiner that holds the board gets nothing of it.
     const held = new Y.Doc();

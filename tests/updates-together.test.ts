@@ -46,10 +46,11 @@ describe('updates that arrive together', () => {
   });
 
   const records = () => readLogFile(incidentLogFile(dataDir, incidentId)).records;
+  const eventOf = (record: { payload: Uint8Array }) => JSON.parse(new TextDecoder().decode(record.payload)) as RecordedEvent;
   const changedEvents = () =>
     records()
       .filter((r) => r.type === RecordType.event)
-      .map((r) => JSON.parse(new TextDecoder().decode(r.payload)) as RecordedEvent)
+      .map(eventOf)
       .filter((e): e is Extract<RecordedEvent, { type: 'changed' }> => e.type === 'changed');
   /** How many structs of each client the log's updates hold, added up over the updates. */
   const structsRecorded = () => {
@@ -161,7 +162,7 @@ describe('updates that arrive together', () => {
     const written = records().filter((r) => (r.type === RecordType.update && r.user !== 'server') || r.type === RecordType.event);
     const told = written.flatMap((r) => {
       if (r.type === RecordType.update) return [`update ${r.user}`];
-      const event = JSON.parse(new TextDecoder().decode(r.payload)) as RecordedEvent;
+      const event = eventOf(r);
       return event.type === 'changed' ? [`changed ${event.username} ${event.needs.map((n) => `${n.needId}:${Object.keys(n.fields).sort().join(',')}`).join(' ')}`] : [];
     });
     expect(told).toEqual([
