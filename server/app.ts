@@ -250,7 +250,7 @@ export function createServer(deps: ServerDeps): ZorgbeeldServer {
   api.use(sessionRoutes({ store, sessions, guard, log, now, secureCookies: deps.secureCookies ?? false }));
   api.use(userRoutes({ store, sessions, now }));
   api.use(registryRoutes({ store, now, log }));
-  api.use(incidentRoutes({ store, rooms, now }));
+  api.use(incidentRoutes({ store, rooms, alerts, now }));
   api.use(reviewRoutes({ store, rooms, review, now }));
   api.use(alertRoutes({ alerts, store, rooms, sender: deps.capSender ?? 'ghor@zorgbeeld.example' }));
   api.use(networkRoutes({ store, now, rooms, review, mailer }));

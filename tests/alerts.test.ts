@@ -178,6 +178,39 @@ describe('alerting', () => {
     expect(list.find((s) => s.alert.id === foreign.data.alert.id)!.acknowledgements).toEqual([]);
   });
 
+  it('closing an incident takes its alerts off the coordinators’ screens; an answer after it is refused and writes nothing', async () => {
+    const [[first, a], [second, b], [third, c]] = [...coordinators];
+    const title = 'Gaslek Kerkrade';
+    const closing = (await ghor.post('/api/incidents', { title, grip: 2 })).body.data.id as string;
+    const sent = (await ghor.post(`/api/incidents/${closing}/alerts`, { message: 'Meld of u getroffen bent.', grip: 2, target: { organisationIds: [first, second] } })).body.data.alert.id as string;
+    await waitFor(() => a.alerts.some((n) => n.alert.id === sent) && b.alerts.some((n) => n.alert.id === sent), { what: 'the alert at both organisations' });
+    const withdrawn = new Map<string, { incidentId: string; incidentTitle: string }[]>([first, second, third].map((id) => [id, []]));
+    for (const [id, entry] of [[first, a], [second, b], [third, c]] as const) entry.socket.on('alerts:withdrawn', (notice) => withdrawn.get(id)!.push(notice));
+
+    expect((await ghor.post(`/api/incidents/${closing}/close`, {})).status).toBe(200);
+    await waitFor(() => withdrawn.get(first)!.length > 0 && withdrawn.get(second)!.length > 0, { what: 'both organisations told' });
+    expect(withdrawn.get(first)).toEqual([{ incidentId: closing, incidentTitle: title }]);
+    // The third was not alerted: a call on its socket comes back after anything sent to it before.
+    await c.socket.emitWithAck('alerts:pending');
+    expect(withdrawn.get(third)).toEqual([]);
+
+    // A banner still open, or an answer kept on a device, answers after the closure: refused, both ways.
+    const late = await a.client.post(`/api/alerts/${sent}/ack`, { answer: 'no' });
+    expect(late.status).toBe(409);
+    expect(late.body.error.message).toBe('Dit incident is gesloten; antwoorden kan niet meer.');
+    const overSocket = (await b.socket.emitWithAck('alert:ack', { alertId: sent, answer: 'no' })) as any;
+    expect(overSocket.error).toMatchObject({ code: 'conflict', message: 'Dit incident is gesloten; antwoorden kan niet meer.' });
+    // Nothing of the answers recorded, before the closure or after it, and no "not hit" reports on the closed board.
+    const log = (await server.records(closing)).map((r) => (r.type === RecordType.event ? (JSON.parse(new TextDecoder().decode(r.payload)) as { type: string }).type : r.type === RecordType.update ? 'update' : 'checkpoint'));
+    expect(log).toContain('incident-closed');
+    expect(log.filter((type) => ['alert-acked', 'not-hit', 'changed'].includes(type))).toEqual([]);
+    expect(log.slice(log.indexOf('incident-closed')).filter((type) => type === 'update')).toEqual([]);
+    const reports = (await ghor.get(`/api/incidents/${closing}/state?format=json`)).body.data.reports as Record<string, { impact?: string }>;
+    expect(Object.values(reports).filter((r) => r.impact === 'none')).toEqual([]);
+    expect(((await ghor.get(`/api/incidents/${closing}/alerts`)).body.data as AlertStatus[])[0].acknowledgements).toEqual([]);
+    expect(((await a.client.get('/api/alerts/pending')).body.data as AlertNotice[]).some((n) => n.alert.id === sent)).toBe(false);
+  });
+
   it('sends once per request id, and a follow-up references the first alert', async () => {
     const input = { message: 'Eén keer', grip: 2, target: { all: true }, requestId: 'req-42' };
     const [a, b] = await Promise.all([sendOverSocket(ghorSocket, input), ghor.post(`/api/incidents/${incidentId}/alerts`, input).then((r) => r.body)]);

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { isConnected } from '../../shared/domain';
 import { resolveTargets, type AckAnswer, type Acknowledgement, type Alert, type AlertInput, type AlertNotice, type AlertStatus, type AnswerVia } from '../../shared/alert';
 import type { Channel } from '../../shared/contact';
+import type { Incident } from '../../shared/incident';
 import type { RecordedEvent } from '../../shared/recorded-event';
 import { reportNotHit } from '../../shared/incident-doc';
 import { text } from '../../shared/text';
@@ -18,10 +19,13 @@ export interface AlertListener {
   acked(ack: Acknowledgement, status: AlertStatus): void;
   /** A coordinator was connected to the alerting (its introduction completed): its open sockets join in. */
   connected?(coordinatorId: string): void;
+  /** An incident was closed: its alerts ask nothing any more of the organisations they went to. */
+  closed?(incident: { id: string; title: string }, organisationIds: readonly string[]): void;
 }
 
 const forbidden = (nl: string, en: string) => new HttpError(403, 'forbidden', text(nl, en));
 const notFound = () => new HttpError(404, 'not-found', text('Dit alarm bestaat niet.', 'This alert does not exist.'));
+const closedIncident = () => new HttpError(409, 'conflict', text('Dit incident is gesloten; antwoorden kan niet meer.', 'This incident is closed; answering is no longer possible.'));
 
 /**
  * Alerts and acknowledgements: stored in the store, recorded in the incident's log with server
@@ -145,6 +149,20 @@ export class AlertService {
     });
   }
 
+  /**
+   * Closes an incident (`close` writes the closure and returns the closed incident) in the queue
+   * of alert changes, so that no answer is taken halfway through it; then tells the listeners,
+   * who take its alerts off the coordinators' screens.
+   */
+  closeIncident(close: () => Promise<Incident>): Promise<Incident> {
+    return this.serial(async () => {
+      const incident = await close();
+      const organisationIds = new Set((await this.deps.store.list('alerts')).filter((a) => a.incidentId === incident.id).flatMap((a) => a.organisationIds));
+      for (const l of this.listeners) l.closed?.(incident, [...organisationIds]);
+      return incident;
+    });
+  }
+
   /** Acknowledges an alert for the user's organisation; the first acknowledgement of an organisation stands. */
   ack(user: StoredUser, alertId: string, answer: AckAnswer): Promise<Acknowledgement> {
     return this.serial(async () => {
@@ -156,6 +174,9 @@ export class AlertService {
       if (!alert.organisationIds.includes(user.organisationId)) {
         throw forbidden('Dit alarm is niet aan uw organisatie gericht; u kunt het niet voor een andere organisatie bevestigen.', 'This alert is not addressed to your organisation; you cannot acknowledge it for another organisation.');
       }
+      // A closed incident's record is final: an answer from a banner still open, or kept on a
+      // device without a connection, would otherwise write "not hit" reports after its end.
+      if ((await this.deps.store.get('incidents', alert.incidentId))?.status !== 'open') throw closedIncident();
       return this.acknowledge({ userId: user.id, username: user.username, displayName: user.displayName, organisationId: user.organisationId, coordinatorId: user.coordinatorId ?? null }, alert, answer, 'app');
     });
   }
@@ -170,7 +191,7 @@ export class AlertService {
       const alert = await this.deps.store.get('alerts', message.alertId);
       const incident = alert ? await this.deps.store.get('incidents', alert.incidentId) : undefined;
       if (!alert || !incident) throw notFound();
-      if (incident.status !== 'open') throw new HttpError(409, 'conflict', text('Dit incident is gesloten; antwoorden kan niet meer.', 'This incident is closed; answering is no longer possible.'));
+      if (incident.status !== 'open') throw closedIncident();
       const existing = await this.deps.store.get('acknowledgements', `${alert.id}:${message.organisationId}`);
       if (existing) return { ack: existing, first: false };
       const coordinator = await this.deps.store.get('coordinators', message.coordinatorId);

@@ -4,6 +4,7 @@ import { checkGripChange, checkNewIncident, type Incident } from '../../shared/i
 import { text } from '../../shared/text';
 import { isValidId } from '../../shared/validation';
 import { requireRole } from '../auth/sessions';
+import type { AlertService } from '../alerts/alert-service';
 import type { Store } from '../store/store';
 import type { Rooms } from '../yjs/rooms';
 import { HttpError, invalidInput } from './http-error';
@@ -16,7 +17,7 @@ export async function findIncident(store: Store, id: unknown): Promise<Incident>
 }
 
 /** Incidents: list and read for every signed-in user; open, GRIP change and close for GHOR. */
-export function incidentRoutes({ store, rooms, now }: { store: Store; rooms: Rooms; now: () => Date }): Router {
+export function incidentRoutes({ store, rooms, alerts, now }: { store: Store; rooms: Rooms; alerts: AlertService; now: () => Date }): Router {
   const router = Router();
   const ghor = requireRole('ghor', 'admin');
 
@@ -86,12 +87,16 @@ export function incidentRoutes({ store, rooms, now }: { store: Store; rooms: Roo
   });
 
   router.post('/incidents/:id/close', ghor, async (req, res) => {
-    const incident = await incidentOf(req);
-    requireOpen(incident);
-    const next: Incident = { ...incident, status: 'closed', endedAt: now().toISOString() };
-    await rooms.recordEvent(incident.id, req.user!.id, { type: 'incident-closed' });
-    rooms.markClosed(incident.id);
-    await store.put({ incidents: [next] });
+    // With the alerts' changes, one at a time: an answer either comes before the closure or is refused.
+    const next = await alerts.closeIncident(async () => {
+      const incident = await incidentOf(req);
+      requireOpen(incident);
+      const closed: Incident = { ...incident, status: 'closed', endedAt: now().toISOString() };
+      await rooms.recordEvent(incident.id, req.user!.id, { type: 'incident-closed' });
+      rooms.markClosed(incident.id);
+      await store.put({ incidents: [closed] });
+      return closed;
+    });
     res.json({ data: next });
   });
 

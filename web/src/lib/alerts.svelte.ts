@@ -29,6 +29,8 @@ class Alerts {
   unsent = $state.raw<Map<string, KeptAnswer>>(new Map());
   /** The last kept answer that went once the connection was back, for the banner to say so. */
   sentLater = $state.raw<{ answer: AckAnswer; incidentId: string | null } | null>(null);
+  /** The last incident closed while its alert was on screen, for the banner to say why it went. */
+  withdrawn = $state.raw<{ incidentTitle: string } | null>(null);
   connected = $state(false);
   private socket: Socket<ServerToClientEvents, ClientToServerEvents> | null = null;
   private userId: string | null = null;
@@ -45,11 +47,12 @@ class Alerts {
     this.socket = socket;
     socket.on('connect', () => {
       this.connected = true;
-      void this.sendUnsent();
+      void this.resync().then(() => this.sendUnsent());
     });
     socket.on('disconnect', () => (this.connected = false));
     socket.on('alert', (notice) => this.receive(notice));
     socket.on('alert:acked', (ack) => (this.pending = this.pending.filter((n) => n.alert.id !== ack.alertId)));
+    socket.on('alerts:withdrawn', ({ incidentId, incidentTitle }) => this.withdraw(incidentId, incidentTitle));
     socket.on('alert:status', (status) => this.setStatus(status));
     socket.on('presence', (online) => (this.online = online));
     // While an alert waits for acknowledgement, the sound repeats.
@@ -65,6 +68,19 @@ class Alerts {
     if (typeof Notification !== 'undefined' && Notification.permission === 'granted') {
       new Notification(`GRIP ${notice.alert.grip} · ${notice.incidentTitle}`, { body: notice.alert.message, requireInteraction: true, tag: notice.alert.id });
     }
+  }
+
+  /**
+   * An incident was closed: its alerts leave the banner, and so do answers to them kept on this
+   * device (the server refuses them now). The banner says why, if one was waiting.
+   */
+  private withdraw(incidentId: string, incidentTitle: string): void {
+    const gone = this.pending.filter((n) => n.alert.incidentId === incidentId);
+    if (gone.length === 0) return;
+    this.pending = this.pending.filter((n) => n.alert.incidentId !== incidentId);
+    const kept = [...this.unsent].filter(([alertId]) => !gone.some((n) => n.alert.id === alertId));
+    if (kept.length !== this.unsent.size) this.setUnsent(new Map(kept));
+    this.withdrawn = { incidentTitle };
   }
 
   /** Sets the status of one alert (from the server or a list load). */
@@ -95,6 +111,26 @@ class Alerts {
   private async sendAnswer(alertId: string, answer: AckAnswer): Promise<void> {
     await this.call((socket) => socket.emitWithAck('alert:ack', { alertId, answer }));
     this.pending = this.pending.filter((n) => n.alert.id !== alertId);
+  }
+
+  /**
+   * Takes the server's list of alerts waiting for an answer as it is now: without a connection
+   * this tab missed the answers of colleagues and the closing of incidents, whose alerts would
+   * otherwise stay in the banner until a reload.
+   */
+  private async resync(): Promise<void> {
+    // Only what was here before asking can be gone: an alert sent meanwhile may come before the answer.
+    const before = new Set(this.pending.map((n) => n.alert.id));
+    let waiting: AlertNotice[];
+    try {
+      waiting = await this.call((socket) => socket.emitWithAck('alerts:pending'));
+    } catch {
+      // No answer: the alerts the server sends on connecting still come in one by one.
+      return;
+    }
+    const ids = new Set(waiting.map((n) => n.alert.id));
+    this.pending = this.pending.filter((n) => ids.has(n.alert.id) || !before.has(n.alert.id));
+    for (const notice of waiting) this.receive(notice);
   }
 
   /** Sends the answers kept without a connection, one by one; stops at the first that cannot go yet. */

@@ -1,0 +1,78 @@
+import type { WebSocketRoute } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { seriousViolations } from '../helpers/axe';
+import { PHONE, SHOTS, browserSuite } from '../helpers/browser';
+import { HttpClient } from '../helpers/http-client';
+import { DEMO_PASSWORD } from '../helpers/server';
+
+const suite = browserSuite();
+
+describe('an incident closed while its alert is on a coordinator’s phone', () => {
+  it('takes the banner away live, and after a time without connection; an answer kept meanwhile writes nothing on the closed board', async () => {
+    const url = suite.server.url;
+    const api = await new HttpClient(url).signIn('ghor', DEMO_PASSWORD);
+    const coordinator = await new HttpClient(url).signIn('coordinator', DEMO_PASSWORD);
+    const own = (await coordinator.get('/api/me')).body.data.organisationId as string;
+    const alertFor = async (title: string, message: string) => {
+      const id = (await api.post('/api/incidents', { title, grip: 2 })).body.data.id as string;
+      expect((await api.post(`/api/incidents/${id}/alerts`, { message, grip: 2, target: { organisationIds: [own] } })).status).toBe(201);
+      return id;
+    };
+
+    // The phone's socket.io connection goes through the test, which can cut it (a lift, a basement).
+    const context = await suite.browser.newContext({ viewport: PHONE, locale: 'nl-NL' });
+    let cut = false;
+    const open: { page: WebSocketRoute; server: WebSocketRoute }[] = [];
+    await context.routeWebSocket(/\/socket\.io\//, (ws) => {
+      if (cut) return void ws.close();
+      open.push({ page: ws, server: ws.connectToServer() });
+    });
+    await context.route(/\/socket\.io\//, (route) => (cut ? route.abort() : route.continue()));
+    const phone = await context.newPage();
+    await phone.goto(`${url}/login`);
+    await phone.fill('input[name=username]', 'coordinator');
+    await phone.fill('input[name=password]', DEMO_PASSWORD);
+    await phone.click('button[type=submit]');
+    await phone.waitForURL((u) => !u.pathname.startsWith('/login'));
+
+    // Live: GHOR closes the incident while its alert is on screen.
+    const first = await alertFor('Gaslek Brunssum', 'Gaslek: meld of u getroffen bent.');
+    const banner = phone.getByTestId('alert-banner');
+    await expect.poll(() => banner.textContent(), { timeout: 10000 }).toContain('Gaslek: meld of u getroffen bent.');
+    // The home page's running incidents follow the alerts: the new one is there, one tap from its board.
+    const running = () => phone.getByTestId('running-incidents').allTextContents().then((texts) => texts.join(' '));
+    await expect.poll(running, { timeout: 5000 }).toContain('Gaslek Brunssum');
+    expect((await api.post(`/api/incidents/${first}/close`, {})).status).toBe(200);
+    await expect.poll(() => banner.count(), { timeout: 10000 }).toBe(0);
+    expect(await phone.getByTestId('alert-withdrawn').textContent()).toContain('Het incident "Gaslek Brunssum" is gesloten: een antwoord op het alarm is niet meer nodig.');
+    await expect.poll(running, { timeout: 5000 }).not.toContain('Gaslek Brunssum');
+    await phone.screenshot({ path: `${SHOTS}/alert-withdrawn-phone.png` });
+    expect(await seriousViolations(phone)).toEqual([]);
+    await phone.getByTestId('alert-withdrawn').getByRole('button', { name: 'Sluiten' }).click();
+    expect(await phone.getByTestId('alert-withdrawn').count()).toBe(0);
+
+    // Without a connection: the coordinator answers "not hit" (kept on the phone), and GHOR closes the incident meanwhile.
+    const second = await alertFor('Stroomstoring Landgraaf', 'Stroomstoring: meld of u getroffen bent.');
+    await expect.poll(() => banner.textContent(), { timeout: 10000 }).toContain('Stroomstoring: meld of u getroffen bent.');
+    cut = true;
+    for (const { page, server } of open.splice(0)) {
+      await page.close();
+      await server.close();
+    }
+    await banner.getByRole('button', { name: 'Nee, niet getroffen' }).click();
+    await expect.poll(() => phone.getByTestId('answer-kept').count(), { timeout: 15000 }).toBe(1);
+    expect((await api.post(`/api/incidents/${second}/close`, {})).status).toBe(200);
+    // The phone cannot know yet.
+    expect(await banner.textContent()).toContain('Stroomstoring: meld of u getroffen bent.');
+
+    // Back: the phone takes the server's list of waiting alerts, and the kept answer is refused.
+    cut = false;
+    await expect.poll(() => banner.count(), { timeout: 20000 }).toBe(0);
+    await expect.poll(() => phone.evaluate(() => Object.keys(localStorage).filter((key) => key.startsWith('zorgbeeld:unsent-answers:')).length), { timeout: 10000 }).toBe(0);
+    const events = (await api.get(`/api/incidents/${second}/events?type=alert-acked,not-hit`)).body.data.events as unknown[];
+    expect(events).toEqual([]);
+    const reports = (await api.get(`/api/incidents/${second}/state?format=json`)).body.data.reports as Record<string, { impact?: string }>;
+    expect(Object.values(reports).filter((r) => r.impact === 'none')).toEqual([]);
+    await context.close();
+  });
+});
