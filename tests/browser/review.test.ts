@@ -115,6 +115,9 @@ describe('review in Chromium', () => {
           moment: shown(document.querySelector('[data-testid=print-moment]')) ? document.querySelector('[data-testid=print-moment]')!.textContent : null,
           player: shown(document.querySelector('[data-testid=play]')),
           zoom: shown(map.querySelector('.leaflet-control-zoom')),
+          // The line that no map tiles came (this closed network has none): on screen only.
+          noTiles: shown(document.querySelector('.map-box .notice')),
+          chartsWhole: [...document.querySelectorAll('.side figure')].every((f) => getComputedStyle(f).breakInside === 'avoid'),
           later: [...document.querySelectorAll('[data-testid=timeline] > li:not(.past)')].filter(shown).length,
           earlier: [...document.querySelectorAll('[data-testid=timeline] > li.past')].filter(shown).length,
           // Leaflet's canvas is the map's size with 30 % on each side (padding 0.3).
@@ -125,13 +128,13 @@ describe('review in Chromium', () => {
     await expect.poll(async () => (await printedView()).canvasToMap).toBeCloseTo(1.6, 2);
     const printed = await printedView();
     expect(printed.moment).toMatch(/^Toestand op \d\d-\d\d, \d\d:\d\d:\d\d, met de gebeurtenissen tot dat moment/);
-    expect(printed).toMatchObject({ player: false, zoom: false, later: 0 });
+    expect(printed).toMatchObject({ player: false, zoom: false, later: 0, noTiles: false, chartsWhole: true });
     // The whole region on paper: every municipality's name inside the map.
     expect(await labelsOutsideMap(observer, '.map-box .leaflet-container')).toBe(0);
     expect(printed.earlier).toBeGreaterThan(0);
     await observer.emulateMedia({ media: 'screen' });
     await expect.poll(async () => (await printedView()).canvasToMap).toBeCloseTo(1.6, 2);
-    expect(await printedView()).toMatchObject({ moment: null, player: true, zoom: true });
+    expect(await printedView()).toMatchObject({ moment: null, player: true, zoom: true, noTiles: true });
 
     const report = await observer.context().newPage();
     await report.goto(`${suite.server.url}/api/incidents/${incident.id}/report.html`);
