@@ -165,6 +165,20 @@ export function checkAckInput(input: unknown): Checked<{ answer: AckAnswer }> {
   return r.done({ answer: answer ?? 'unknown' });
 }
 
+/** The alerts a later "all clear / withdraw" (a Cancel) references: they ask nothing any more. */
+export function withdrawnAlertIds(alerts: readonly Alert[]): Set<string> {
+  return new Set(alerts.flatMap((a) => (a.msgType === 'Cancel' && a.references ? [a.references] : [])));
+}
+
+/** Alerts that ask no answer any more, told to the organisations they went to. */
+export interface AlertsWithdrawn {
+  incidentId: string;
+  incidentTitle: string;
+  alertIds: string[];
+  /** The incident was closed, or GHOR sent an all clear / withdrawal (a Cancel) for the alert. */
+  why: 'closed' | 'cancelled';
+}
+
 /** The organisations an alert target reaches, among the active organisations of an incident's network. */
 export function resolveTargets({ target, organisations, locations }: { target: AlertTarget; organisations: readonly Organisation[]; locations: readonly Location[] }): string[] {
   const active = organisations.filter((o) => o.active);

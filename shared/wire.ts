@@ -104,8 +104,8 @@ export interface ServerToClientEvents {
   'alert:status': (status: import('./alert').AlertStatus) => void;
   /** An alert of the organisation was acknowledged (by any of its coordinators): clear the banner. */
   'alert:acked': (ack: import('./alert').Acknowledgement) => void;
-  /** An incident with alerts to the organisation was closed: its alerts ask no answer any more. */
-  'alerts:withdrawn': (closed: { incidentId: string; incidentTitle: string }) => void;
+  /** Alerts to the organisation ask no answer any more: their incident was closed, or GHOR withdrew them. */
+  'alerts:withdrawn': (withdrawn: import('./alert').AlertsWithdrawn) => void;
   /** Who is online, per organisation, for GHOR. */
   presence: (online: OnlineUser[]) => void;
 }

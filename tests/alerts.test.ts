@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AlertNotice, AlertStatus } from '../shared/alert';
+import type { AlertNotice, AlertStatus, AlertsWithdrawn } from '../shared/alert';
 import type { Coordinator, Location, Organisation } from '../shared/domain';
 import { RecordType } from '../server/recorder/incident-log';
 import { HttpClient } from './helpers/http-client';
@@ -184,12 +184,12 @@ describe('alerting', () => {
     const closing = (await ghor.post('/api/incidents', { title, grip: 2 })).body.data.id as string;
     const sent = (await ghor.post(`/api/incidents/${closing}/alerts`, { message: 'Meld of u getroffen bent.', grip: 2, target: { organisationIds: [first, second] } })).body.data.alert.id as string;
     await waitFor(() => a.alerts.some((n) => n.alert.id === sent) && b.alerts.some((n) => n.alert.id === sent), { what: 'the alert at both organisations' });
-    const withdrawn = new Map<string, { incidentId: string; incidentTitle: string }[]>([first, second, third].map((id) => [id, []]));
+    const withdrawn = new Map<string, AlertsWithdrawn[]>([first, second, third].map((id) => [id, []]));
     for (const [id, entry] of [[first, a], [second, b], [third, c]] as const) entry.socket.on('alerts:withdrawn', (notice) => withdrawn.get(id)!.push(notice));
 
     expect((await ghor.post(`/api/incidents/${closing}/close`, {})).status).toBe(200);
     await waitFor(() => withdrawn.get(first)!.length > 0 && withdrawn.get(second)!.length > 0, { what: 'both organisations told' });
-    expect(withdrawn.get(first)).toEqual([{ incidentId: closing, incidentTitle: title }]);
+    expect(withdrawn.get(first)).toEqual([{ incidentId: closing, incidentTitle: title, alertIds: [sent], why: 'closed' }]);
     // The third was not alerted: a call on its socket comes back after anything sent to it before.
     await c.socket.emitWithAck('alerts:pending');
     expect(withdrawn.get(third)).toEqual([]);

@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AlertStatus } from '../shared/alert';
+import type { AlertNotice, AlertStatus, AlertsWithdrawn } from '../shared/alert';
 import { isConnected, type Coordinator } from '../shared/domain';
 import { RecordType } from '../server/recorder/incident-log';
 import { HttpClient } from './helpers/http-client';
 import { ADMIN_PASSWORD, DEMO_PASSWORD, startServer, type TestServer } from './helpers/server';
 import { startSmsPeer } from './helpers/sms-peer';
 import { startSmtpPeer } from './helpers/smtp-peer';
+import { connectSocket, connected } from './helpers/socket-client';
 import { waitFor } from './helpers/wait-for';
 
 const TOKEN = '12345678-aaaa-bbbb-cccc-1234567890ab';
@@ -106,6 +107,50 @@ describe('the escalation ladder', () => {
     expect((await coordinator.patch(`/api/alerts/${alertId}`, { escalateAfterMin: 1 })).status).toBe(403);
     await server.server.reach.escalateDue();
     expect((await server.store.get('alerts', alertId))?.escalation).toEqual({});
+  });
+
+  it('an alert GHOR withdrew (all clear) is not escalated, its messages not handed over yet are not sent, and it leaves the banners', async () => {
+    // Each mail takes 250 ms at the relay, four at a time: the first batch of 50 is still going
+    // out when the all clear comes, the later batches are not composed yet.
+    const slow = await startSmtpPeer({ delayMs: 250 });
+    let shift = 0;
+    const own = await startServer({ reach: { smtp: { url: slow.url, from: 'ghor@zorgbeeld.test' }, outboxTickMs: 50, escalationTickMs: 3600000, escalateAfterMin: 5 }, now: () => new Date(Date.now() + shift) });
+    const socket = connectSocket(own.url, (await new HttpClient(own.url).signIn('coordinator', DEMO_PASSWORD)).cookie);
+    try {
+      const ghor = await new HttpClient(own.url).signIn('ghor', DEMO_PASSWORD);
+      const coordinator = await new HttpClient(own.url).signIn('coordinator', DEMO_PASSWORD);
+      const withdrawn: AlertsWithdrawn[] = [];
+      socket.on('alerts:withdrawn', (w) => withdrawn.push(w));
+      await connected(socket);
+      const title = 'Vals alarm Chemelot';
+      const incidentId = (await ghor.post('/api/incidents', { title, grip: 2 })).body.data.id as string;
+      const first = (await ghor.post(`/api/incidents/${incidentId}/alerts`, { message: 'Gifwolk: ramen dicht.', grip: 2, target: { all: true } })).body.data.alert.id as string;
+      const cancel = await ghor.post(`/api/incidents/${incidentId}/alerts`, { message: 'Alles veilig: het alarm was vals.', grip: 2, target: { all: true }, msgType: 'Cancel', references: first });
+      expect(cancel.status).toBe(201);
+
+      await waitFor(() => withdrawn.length > 0, { what: 'the banner told' });
+      expect(withdrawn).toEqual([{ incidentId, incidentTitle: title, alertIds: [first], why: 'cancelled' }]);
+      const pending = (await coordinator.get('/api/alerts/pending')).body.data as AlertNotice[];
+      expect(pending.map((n) => n.alert.id)).toEqual([cancel.body.data.alert.id]);
+
+      // What went before the all clear went; the rest of the first alert's messages never do.
+      const settled = await waitFor(async () => {
+        const rows = (await own.store.list('outbox')).filter((m) => m.alertId === first);
+        return rows.length > 0 && rows.every((m) => m.state === 'sent' || m.state === 'cancelled') ? rows : null;
+      }, { what: 'the first alert’s messages settled', timeoutMs: 20000 });
+      expect(settled.filter((m) => m.state === 'cancelled').length).toBeGreaterThan(50);
+      expect(slow.mails.filter((m) => m.mail.headers.get('x-zorgbeeld-alert') === first)).toHaveLength(settled.filter((m) => m.state === 'sent').length);
+
+      // Two intervals later nobody is reminded of it or put on the call list.
+      shift += 2 * 5 * 60000;
+      await own.server.reach.escalateDue();
+      expect((await own.store.get('alerts', first))?.escalation).toEqual({});
+      expect((await events(own, incidentId)).filter((e) => e.type === 'alert-escalated')).toEqual([]);
+    } finally {
+      socket.disconnect();
+      await own.close();
+      await slow.close();
+    }
   });
 
   it('keeps its timers across a restart: a step due while the server was down is taken once after it', async () => {

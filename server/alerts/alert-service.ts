@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { isConnected } from '../../shared/domain';
-import { resolveTargets, type AckAnswer, type Acknowledgement, type Alert, type AlertInput, type AlertNotice, type AlertStatus, type AnswerVia } from '../../shared/alert';
+import { resolveTargets, withdrawnAlertIds, type AckAnswer, type AlertsWithdrawn, type Acknowledgement, type Alert, type AlertInput, type AlertNotice, type AlertStatus, type AnswerVia } from '../../shared/alert';
 import type { Channel } from '../../shared/contact';
 import type { Incident } from '../../shared/incident';
 import type { RecordedEvent } from '../../shared/recorded-event';
@@ -19,8 +19,8 @@ export interface AlertListener {
   acked(ack: Acknowledgement, status: AlertStatus): void;
   /** A coordinator was connected to the alerting (its introduction completed): its open sockets join in. */
   connected?(coordinatorId: string): void;
-  /** An incident was closed: its alerts ask nothing any more of the organisations they went to. */
-  closed?(incident: { id: string; title: string }, organisationIds: readonly string[]): void;
+  /** Alerts ask nothing any more of the organisations they went to (their incident closed, or a Cancel for them). */
+  withdrawn?(withdrawn: AlertsWithdrawn, organisationIds: readonly string[]): void;
 }
 
 const forbidden = (nl: string, en: string) => new HttpError(403, 'forbidden', text(nl, en));
@@ -129,6 +129,11 @@ export class AlertService {
       await this.record(incidentId, user.id, { type: 'alert-sent', alertId: alert.id, msgType: alert.msgType, references: alert.references, grip: alert.grip, exercise: alert.exercise, message: alert.message, organisationIds, escalateAfterMin: alert.escalateAfterMin });
       const status = await this.status(alert);
       for (const l of this.listeners) l.sent(status, { alert, incidentTitle: incident.title });
+      // An all clear or withdrawal: the alert it references asks nothing more of anyone it went to.
+      const withdrawn = alert.msgType === 'Cancel' ? alerts.find((a) => a.id === alert.references) : undefined;
+      if (withdrawn) {
+        for (const l of this.listeners) l.withdrawn?.({ incidentId, incidentTitle: incident.title, alertIds: [withdrawn.id], why: 'cancelled' }, withdrawn.organisationIds);
+      }
       return status;
     });
   }
@@ -157,8 +162,9 @@ export class AlertService {
   closeIncident(close: () => Promise<Incident>): Promise<Incident> {
     return this.serial(async () => {
       const incident = await close();
-      const organisationIds = new Set((await this.deps.store.list('alerts')).filter((a) => a.incidentId === incident.id).flatMap((a) => a.organisationIds));
-      for (const l of this.listeners) l.closed?.(incident, [...organisationIds]);
+      const alerts = (await this.deps.store.list('alerts')).filter((a) => a.incidentId === incident.id);
+      const withdrawn: AlertsWithdrawn = { incidentId: incident.id, incidentTitle: incident.title, alertIds: alerts.map((a) => a.id), why: 'closed' };
+      for (const l of this.listeners) l.withdrawn?.(withdrawn, [...new Set(alerts.flatMap((a) => a.organisationIds))]);
       return incident;
     });
   }
@@ -306,8 +312,9 @@ export class AlertService {
     ]);
     const acked = new Set(acks.filter((a) => a.organisationId === user.organisationId).map((a) => a.alertId));
     const open = new Map(incidents.filter((i) => i.status === 'open').map((i) => [i.id, i]));
+    const withdrawn = withdrawnAlertIds(alerts);
     return alerts
-      .filter((a) => open.has(a.incidentId) && a.organisationIds.includes(user.organisationId!) && !acked.has(a.id))
+      .filter((a) => open.has(a.incidentId) && a.organisationIds.includes(user.organisationId!) && !acked.has(a.id) && !withdrawn.has(a.id))
       .sort((a, b) => a.sentAt.localeCompare(b.sentAt))
       .map((alert) => ({ alert, incidentTitle: open.get(alert.incidentId)!.title }));
   }

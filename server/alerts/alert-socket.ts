@@ -171,9 +171,9 @@ export function attachAlertSocket({
       io.to(GHOR_ROOM).emit('alert:status', status);
       io.to(orgAllRoom(ack.organisationId)).emit('alert:acked', ack);
     },
-    closed(incident, organisationIds) {
-      if (stopped || organisationIds.length === 0) return;
-      io.to(organisationIds.map(orgRoom)).emit('alerts:withdrawn', { incidentId: incident.id, incidentTitle: incident.title });
+    withdrawn(withdrawn, organisationIds) {
+      if (stopped || organisationIds.length === 0 || withdrawn.alertIds.length === 0) return;
+      io.to(organisationIds.map(orgRoom)).emit('alerts:withdrawn', withdrawn);
     },
     connected(coordinatorId) {
       for (const socket of io.of('/').sockets.values() as Iterable<AlertSocket>) {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { AckAnswer, Acknowledgement, Alert, AlertNotice, AlertStatus } from '../../shared/alert';
+import { withdrawnAlertIds, type AckAnswer, type Acknowledgement, type Alert, type AlertNotice, type AlertStatus } from '../../shared/alert';
 import { CHANNELS, channelsOf, isEmail, isMobile, toE164, type Channel } from '../../shared/contact';
 import { isConnected, type Coordinator } from '../../shared/domain';
 import type { OutboxMessage, PushPayload, PushSubscriptionRow } from '../../shared/reach';
@@ -170,6 +170,8 @@ export class ReachService implements AlertListener {
     const incident = alert ? await this.deps.store.get('incidents', alert.incidentId) : undefined;
     if (!alert || !incident || incident.status !== 'open') return null;
     if (message.state === 'queued' && (await this.deps.store.get('acknowledgements', `${alert.id}:${message.organisationId}`))) return null;
+    // Not handed over before GHOR withdrew the alert: it would announce what is over.
+    if (message.state === 'queued' && withdrawnAlertIds(await this.deps.store.list('alerts')).has(alert.id)) return null;
     const coordinator = await this.deps.store.get('coordinators', message.coordinatorId);
     const organisation = await this.deps.store.get('organisations', message.organisationId);
     const account = (await this.deps.store.list('users')).find((u) => u.coordinatorId === message.coordinatorId);
@@ -325,9 +327,11 @@ export class ReachService implements AlertListener {
       const [alerts, acks, incidents] = await Promise.all([this.deps.store.list('alerts'), this.deps.store.list('acknowledgements'), this.deps.store.list('incidents')]);
       const open = new Set(incidents.filter((i) => i.status === 'open').map((i) => i.id));
       const answered = new Set(acks.map((a) => `${a.alertId}:${a.organisationId}`));
+      // Withdrawn by an all clear: nobody is reminded of it or called about it.
+      const withdrawn = withdrawnAlertIds(alerts);
       const now = this.deps.now().getTime();
       for (const alert of alerts) {
-        if (!open.has(alert.incidentId) || alert.msgType === 'Cancel') continue;
+        if (!open.has(alert.incidentId) || alert.msgType === 'Cancel' || withdrawn.has(alert.id)) continue;
         const after = (alert.escalateAfterMin ?? this.deps.escalateAfterMin) * 60000;
         const waited = now - Date.parse(alert.sentAt);
         if (waited < after) continue;

@@ -1,7 +1,7 @@
 import type { WebSocketRoute } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { seriousViolations } from '../helpers/axe';
-import { PHONE, SHOTS, browserSuite } from '../helpers/browser';
+import { PHONE, SHOTS, browserSuite, signedInPage } from '../helpers/browser';
 import { HttpClient } from '../helpers/http-client';
 import { DEMO_PASSWORD } from '../helpers/server';
 
@@ -74,5 +74,27 @@ describe('an incident closed while its alert is on a coordinator’s phone', () 
     const reports = (await api.get(`/api/incidents/${second}/state?format=json`)).body.data.reports as Record<string, { impact?: string }>;
     expect(Object.values(reports).filter((r) => r.impact === 'none')).toEqual([]);
     await context.close();
+  });
+
+  it('an all clear from GHOR replaces the alert it withdraws on the banner, and says what it is', async () => {
+    const url = suite.server.url;
+    const api = await new HttpClient(url).signIn('ghor', DEMO_PASSWORD);
+    const incident = (await api.post('/api/incidents', { title: 'Rookmelding Sittard', grip: 2 })).body.data.id as string;
+    const first = (await api.post(`/api/incidents/${incident}/alerts`, { message: 'Rook boven Sittard: ramen dicht.', grip: 2, target: { all: true } })).body.data.alert.id as string;
+    const phone = await signedInPage(suite.browser, url, 'coordinator', DEMO_PASSWORD, PHONE);
+    const banner = phone.getByTestId('alert-banner');
+    await expect.poll(() => banner.textContent(), { timeout: 10000 }).toContain('Rook boven Sittard: ramen dicht.');
+    expect(await banner.locator('.kicker').textContent()).toMatch(/^\s*Alarm · GRIP 2/);
+
+    expect((await api.post(`/api/incidents/${incident}/alerts`, { message: 'Alles veilig: de rook kwam van een vreugdevuur.', grip: 2, target: { all: true }, msgType: 'Cancel', references: first })).status).toBe(201);
+    // The all clear takes the alert's place, named as what it is; the line says the alert was withdrawn.
+    await expect.poll(() => banner.textContent(), { timeout: 10000 }).toContain('Alles veilig: de rook kwam van een vreugdevuur.');
+    expect(await banner.locator('.kicker').textContent()).toMatch(/^\s*Alles veilig \/ ingetrokken · GRIP 2/);
+    expect(await banner.evaluate((e) => getComputedStyle(e).backgroundColor)).toBe('rgb(30, 107, 58)');
+    expect(await banner.textContent()).not.toContain('Rook boven Sittard: ramen dicht.');
+    expect(await banner.textContent()).not.toContain('alarmen wachten');
+    expect(await phone.getByTestId('alert-withdrawn').textContent()).toContain('GHOR heeft het alarm voor "Rookmelding Sittard" ingetrokken of alles veilig gegeven');
+    await phone.screenshot({ path: `${SHOTS}/alert-all-clear-phone.png` });
+    expect(await seriousViolations(phone)).toEqual([]);
   });
 });

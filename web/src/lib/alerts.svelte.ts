@@ -1,5 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
-import { ACK_ANSWERS, type AckAnswer, type AlertNotice, type AlertStatus } from '$shared/alert';
+import { ACK_ANSWERS, type AckAnswer, type AlertNotice, type AlertStatus, type AlertsWithdrawn } from '$shared/alert';
 import type { PublicUser } from '$shared/domain';
 import type { Result } from '$shared/result';
 import type { ClientToServerEvents, OnlineUser, ServerToClientEvents } from '$shared/wire';
@@ -29,8 +29,8 @@ class Alerts {
   unsent = $state.raw<Map<string, KeptAnswer>>(new Map());
   /** The last kept answer that went once the connection was back, for the banner to say so. */
   sentLater = $state.raw<{ answer: AckAnswer; incidentId: string | null } | null>(null);
-  /** The last incident closed while its alert was on screen, for the banner to say why it went. */
-  withdrawn = $state.raw<{ incidentTitle: string } | null>(null);
+  /** The last alerts that went from the banner because they ask nothing any more, for the banner to say why. */
+  withdrawn = $state.raw<Pick<AlertsWithdrawn, 'incidentTitle' | 'why'> | null>(null);
   connected = $state(false);
   private socket: Socket<ServerToClientEvents, ClientToServerEvents> | null = null;
   private userId: string | null = null;
@@ -52,7 +52,7 @@ class Alerts {
     socket.on('disconnect', () => (this.connected = false));
     socket.on('alert', (notice) => this.receive(notice));
     socket.on('alert:acked', (ack) => (this.pending = this.pending.filter((n) => n.alert.id !== ack.alertId)));
-    socket.on('alerts:withdrawn', ({ incidentId, incidentTitle }) => this.withdraw(incidentId, incidentTitle));
+    socket.on('alerts:withdrawn', (withdrawn) => this.withdraw(withdrawn));
     socket.on('alert:status', (status) => this.setStatus(status));
     socket.on('presence', (online) => (this.online = online));
     // While an alert waits for acknowledgement, the sound repeats.
@@ -71,16 +71,16 @@ class Alerts {
   }
 
   /**
-   * An incident was closed: its alerts leave the banner, and so do answers to them kept on this
-   * device (the server refuses them now). The banner says why, if one was waiting.
+   * Alerts that ask nothing any more leave the banner, which says why if one was waiting. Once
+   * their incident is closed, answers to them kept on this device go too (the server refuses
+   * them); an answer to a withdrawn alert of a running incident still goes.
    */
-  private withdraw(incidentId: string, incidentTitle: string): void {
-    const gone = this.pending.filter((n) => n.alert.incidentId === incidentId);
-    if (gone.length === 0) return;
-    this.pending = this.pending.filter((n) => n.alert.incidentId !== incidentId);
-    const kept = [...this.unsent].filter(([alertId]) => !gone.some((n) => n.alert.id === alertId));
-    if (kept.length !== this.unsent.size) this.setUnsent(new Map(kept));
-    this.withdrawn = { incidentTitle };
+  private withdraw({ alertIds, incidentTitle, why }: AlertsWithdrawn): void {
+    const ids = new Set(alertIds);
+    if (!this.pending.some((n) => ids.has(n.alert.id))) return;
+    this.pending = this.pending.filter((n) => !ids.has(n.alert.id));
+    if (why === 'closed' && alertIds.some((id) => this.unsent.has(id))) this.setUnsent(new Map([...this.unsent].filter(([alertId]) => !ids.has(alertId))));
+    this.withdrawn = { incidentTitle, why };
   }
 
   /** Sets the status of one alert (from the server or a list load). */
