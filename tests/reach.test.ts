@@ -249,6 +249,28 @@ describe('answer links refuse what they should', () => {
 });
 
 describe('a closed incident', () => {
+  it('a link of an alert GHOR withdrew says so instead of asking; the all clear’s own link asks', async () => {
+    // A server of its own: the wrong tokens tried above have this address waiting on the shared one.
+    const fresh = await startServer({ reach: { smtp: { url: smtp.url, from: 'ghor@zorgbeeld.test' }, outboxTickMs: 50 } });
+    try {
+      const g = await new HttpClient(fresh.url).signIn('ghor', DEMO_PASSWORD);
+      const incidentId = (await g.post('/api/incidents', { title: 'Vals alarm Maastricht', grip: 2 })).body.data.id as string;
+      const target = { organisationIds: [connected[0].organisationId] };
+      const first = (await g.post(`/api/incidents/${incidentId}/alerts`, { message: 'Brand: ramen dicht.', grip: 2, target })).body.data.alert.id as string;
+      const mail = await waitFor(() => smtp.mails.find((m) => m.mail.headers.get('x-zorgbeeld-alert') === first), { what: 'the alert’s mail' });
+      const link = answerLinks(mail.mail.text!)[0];
+      expect(await (await fetch(link)).text()).toContain('<form method="post">');
+      const cancel = (await g.post(`/api/incidents/${incidentId}/alerts`, { message: 'Alles veilig.', grip: 2, target, msgType: 'Cancel', references: first })).body.data.alert.id as string;
+      const page = await (await fetch(link)).text();
+      expect(page).toContain('GHOR heeft dit alarm ingetrokken of alles veilig gegeven; antwoorden is niet meer nodig.');
+      expect(page).not.toContain('<form');
+      const allClear = await waitFor(() => smtp.mails.find((m) => m.mail.headers.get('x-zorgbeeld-alert') === cancel), { what: 'the all clear’s mail' });
+      expect(await (await fetch(answerLinks(allClear.mail.text!)[0])).text()).toContain('<form method="post">');
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('stops its links: the page says so, an answer is refused and nothing is acknowledged', async () => {
     const fresh = await startServer({ reach: { smtp: { url: smtp.url, from: 'ghor@zorgbeeld.test' }, outboxTickMs: 50 } });
     try {

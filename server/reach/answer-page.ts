@@ -48,6 +48,7 @@ const WORDS = {
     already: 'Uw organisatie heeft al geantwoord:',
     by: 'door',
     closed: 'Dit incident is gesloten; antwoorden is niet meer nodig.',
+    withdrawn: 'GHOR heeft dit alarm ingetrokken of alles veilig gegeven; antwoorden is niet meer nodig.',
     board: 'Naar het bord (inloggen) voor details',
     boardHit: 'Meld nu per locatie wat er aan de hand is (inloggen)',
     bad: 'Deze antwoordlink werkt niet',
@@ -69,6 +70,7 @@ const WORDS = {
     already: 'Your organisation has answered already:',
     by: 'by',
     closed: 'This incident is closed; no answer is needed any more.',
+    withdrawn: 'GHOR has withdrawn this alert or given the all clear; no answer is needed any more.',
     board: 'To the board (sign in) for details',
     boardHit: 'Now report per location what is going on (sign in)',
     bad: 'This answer link does not work',
@@ -173,6 +175,7 @@ export function answerPage({ reach, now, log, limits = DEFAULT_LINK_GUARD, isAll
     const { lang, w } = wordsFor(req);
     let body = header(view, w, lang);
     if (!view.incidentOpen) body += `<p class="done">${w.closed}</p>`;
+    else if (view.withdrawn && !view.answered) body += `<p class="done" data-withdrawn>${w.withdrawn}</p>${boardLink(view, w.board)}`;
     else if (view.answered) body += `<p class="done">${w.already} ${standing(view, w, lang)}</p>${boardLink(view, w.board)}`;
     else body += answerForms(w);
     res.type('html').send(page(lang, w.title, body));

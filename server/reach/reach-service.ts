@@ -23,6 +23,8 @@ export interface LinkView {
   alert: Alert;
   incidentTitle: string;
   incidentOpen: boolean;
+  /** GHOR has sent an all clear or withdrawal (a Cancel) for this alert. */
+  withdrawn: boolean;
   organisationName: string;
   coordinatorName: string;
   /** The organisation's answer that stands, if any. */
@@ -235,12 +237,13 @@ export class ReachService implements AlertListener {
     const alert = await this.deps.store.get('alerts', message.alertId);
     const incident = alert ? await this.deps.store.get('incidents', alert.incidentId) : undefined;
     if (!alert || !incident) throw linkGone();
-    const [organisation, coordinator, answered] = await Promise.all([
+    const [organisation, coordinator, answered, alerts] = await Promise.all([
       this.deps.store.get('organisations', message.organisationId),
       this.deps.store.get('coordinators', message.coordinatorId),
       this.deps.store.get('acknowledgements', `${alert.id}:${message.organisationId}`),
+      this.deps.store.list('alerts'),
     ]);
-    return { message, alert, incidentTitle: incident.title, incidentOpen: incident.status === 'open', organisationName: organisation?.name ?? message.organisationId, coordinatorName: coordinator?.name ?? message.coordinatorId, answered: answered ?? null };
+    return { message, alert, incidentTitle: incident.title, incidentOpen: incident.status === 'open', withdrawn: withdrawnAlertIds(alerts).has(alert.id), organisationName: organisation?.name ?? message.organisationId, coordinatorName: coordinator?.name ?? message.coordinatorId, answered: answered ?? null };
   }
 
   /** Answers through a link; the first answer of the organisation stands. */
