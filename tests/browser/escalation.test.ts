@@ -57,5 +57,13 @@ describe('escalation on GHOR’s response board', () => {
     const escalated = events.filter((e) => e.type === 'alert-escalated');
     expect(escalated.filter((e) => e.detail.step === 2 && e.organisationId !== own).map((e) => e.organisationId).sort()).toEqual([...others].sort());
     expect(escalated.filter((e) => e.organisationId === own && e.seq > answered.seq)).toEqual([]);
+
+    // GHOR gives the all clear: nobody is to be phoned about the alert any more, and its card says why.
+    expect((await api.post(`/api/incidents/${incidentId}/alerts`, { message: 'Alles veilig: het lek is gedicht.', grip: 2, target: { organisationIds: [own, ...others] }, msgType: 'Cancel', references: alertId })).status).toBe(201);
+    await expect.poll(() => top.count(), { timeout: 10000 }).toBe(0);
+    const card = ghor.locator(`[data-testid=alert-status][data-alert="${alertId}"]`);
+    expect(await card.getByTestId('call-now').count()).toBe(0);
+    expect(await card.getByTestId('alert-withdrawn-at').textContent()).toMatch(/^alles veilig \/ ingetrokken om \d\d:\d\d/);
+    expect(await card.getByTestId('escalate-after').count()).toBe(0);
   });
 });
