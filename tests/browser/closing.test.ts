@@ -1,7 +1,7 @@
 import type { WebSocketRoute } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { seriousViolations } from '../helpers/axe';
-import { PHONE, SHOTS, browserSuite, signedInPage } from '../helpers/browser';
+import { PHONE, SHOTS, WIDE, browserSuite, signedInPage } from '../helpers/browser';
 import { HttpClient } from '../helpers/http-client';
 import { DEMO_PASSWORD } from '../helpers/server';
 
@@ -96,5 +96,14 @@ describe('an incident closed while its alert is on a coordinator’s phone', () 
     expect(await phone.getByTestId('alert-withdrawn').textContent()).toContain('GHOR heeft het alarm voor "Rookmelding Sittard" ingetrokken of alles veilig gegeven');
     await phone.screenshot({ path: `${SHOTS}/alert-all-clear-phone.png` });
     expect(await seriousViolations(phone)).toEqual([]);
+
+    // The evaluator's timeline names it too, beside the alert it withdrew.
+    const review = await signedInPage(suite.browser, url, 'observer', DEMO_PASSWORD, WIDE);
+    await review.goto(`${url}/incidents/${incident}/review`);
+    const sent = review.getByTestId('timeline').locator('li', { hasText: 'Alarm verstuurd' }).locator('.what');
+    await expect.poll(() => sent.allTextContents(), { timeout: 15000 }).toHaveLength(2);
+    const [alertLine, allClearLine] = await sent.allTextContents();
+    expect(allClearLine).toMatch(/Alles veilig \/ ingetrokken · GRIP 2: Alles veilig: de rook kwam van een vreugdevuur\./);
+    expect(alertLine).toMatch(/: GRIP 2: Rook boven Sittard: ramen dicht\./);
   });
 });
