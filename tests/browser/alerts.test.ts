@@ -93,4 +93,36 @@ describe('alerting in Chromium', () => {
       await own.stop();
     }
   });
+
+  it('a tab whose session ended says so instead of waiting for alerts that cannot come, and gets them once signed in again', async () => {
+    const url = suite.server.url;
+    const api = await new HttpClient(url).signIn('ghor', DEMO_PASSWORD);
+    const phone = await signedInPage(suite.browser, url, 'coordinator', DEMO_PASSWORD, PHONE);
+    await phone.goto(`${url}/incidents`);
+    // Answered first, so that only the new alert waits.
+    const elsewhere = await new HttpClient(url).signIn('coordinator', DEMO_PASSWORD);
+    for (const notice of (await elsewhere.get('/api/alerts/pending')).body.data as { alert: { id: string } }[]) {
+      expect((await elsewhere.post(`/api/alerts/${notice.alert.id}/ack`, { answer: 'unknown' })).status).toBe(200);
+    }
+    await expect.poll(() => phone.getByTestId('alert-banner').count(), { timeout: 10000 }).toBe(0);
+
+    // Signed out on every device (as after the session's 12 hours): the open tab is told.
+    expect((await elsewhere.delete('/api/sessions')).status).toBe(200);
+    const notice = phone.getByTestId('alerts-signed-out');
+    await expect.poll(() => notice.count(), { timeout: 15000 }).toBe(1);
+    expect(await notice.textContent()).toContain('alarmen komen in dit venster pas weer binnen als u opnieuw inlogt');
+    await phone.screenshot({ path: `${SHOTS}/alerts-signed-out-phone.png` });
+    const incident = (await api.post('/api/incidents', { title: 'Uitval koeling apotheek', grip: 1 })).body.data.id as string;
+    expect((await api.post(`/api/incidents/${incident}/alerts`, { message: 'Koeling uitgevallen: meld of u medicijnen mist.', grip: 1, target: { all: true } })).status).toBe(201);
+
+    // One tap to the login form; signed in, the tab gets the alert it missed and the line goes.
+    await notice.getByRole('link', { name: 'Opnieuw inloggen' }).click();
+    await phone.waitForURL((u) => u.pathname === '/login');
+    await phone.fill('input[name=username]', 'coordinator');
+    await phone.fill('input[name=password]', DEMO_PASSWORD);
+    await phone.click('button[type=submit]');
+    await phone.waitForURL((u) => u.pathname === '/incidents');
+    await expect.poll(() => phone.getByTestId('alert-banner').textContent(), { timeout: 15000 }).toContain('Koeling uitgevallen: meld of u medicijnen mist.');
+    expect(await notice.count()).toBe(0);
+  });
 });

@@ -32,14 +32,24 @@ class Alerts {
   /** The last alerts that went from the banner because they ask nothing any more, for the banner to say why. */
   withdrawn = $state.raw<Pick<AlertsWithdrawn, 'incidentTitle' | 'why'> | null>(null);
   connected = $state(false);
+  /**
+   * The session ended (expired after its hours, or signed out on another device): the server
+   * turns the socket away, so no alert reaches this tab, and kept answers wait, until the user
+   * signs in again. Told apart from a lost network by asking `/api/me`.
+   */
+  signedOut = $state(false);
+  private checkedSessionAt = 0;
   private socket: Socket<ServerToClientEvents, ClientToServerEvents> | null = null;
   private userId: string | null = null;
   private repeat: ReturnType<typeof setInterval> | undefined;
 
   /** Connects for a user (again after a change of user); disconnects when null. */
   connectFor(user: PublicUser | null): void {
-    if (user?.id === this.userId) return;
+    // The same user, signed in again after the session ended (the server had ended the socket): a
+    // new socket with the new session.
+    if (user?.id === this.userId && (!user || this.socket?.active) && !this.signedOut) return;
     this.disconnect();
+    this.signedOut = false;
     this.userId = user?.id ?? null;
     if (!user) return;
     this.unsent = readUnsent(user.id);
@@ -49,7 +59,13 @@ class Alerts {
       this.connected = true;
       void this.resync().then(() => this.sendUnsent());
     });
-    socket.on('disconnect', () => (this.connected = false));
+    socket.on('disconnect', (reason) => {
+      this.connected = false;
+      // The server ends the sockets of a session that ends; socket.io then does not try again.
+      if (reason === 'io server disconnect') void this.checkSession(true);
+    });
+    // Turned away at the handshake: no network, or no session any more.
+    socket.on('connect_error', () => void this.checkSession(false));
     socket.on('alert', (notice) => this.receive(notice));
     socket.on('alert:acked', (ack) => (this.pending = this.pending.filter((n) => n.alert.id !== ack.alertId)));
     socket.on('alerts:withdrawn', (withdrawn) => this.withdraw(withdrawn));
@@ -111,6 +127,26 @@ class Alerts {
   private async sendAnswer(alertId: string, answer: AckAnswer): Promise<void> {
     await this.call((socket) => socket.emitWithAck('alert:ack', { alertId, answer }));
     this.pending = this.pending.filter((n) => n.alert.id !== alertId);
+  }
+
+  /**
+   * Asks whether the session still stands, at most every 10 s while the socket keeps failing. A
+   * 401 stops the socket until the user signs in again; with a session, a socket the server ended
+   * connects again (`reconnect`).
+   */
+  private async checkSession(reconnect: boolean): Promise<void> {
+    const now = Date.now();
+    if (this.signedOut || (!reconnect && now - this.checkedSessionAt < 10000)) return;
+    this.checkedSessionAt = now;
+    const socket = this.socket;
+    const answer = await fetch('/api/me', { credentials: 'same-origin' }).catch(() => null);
+    if (socket !== this.socket || !answer) return;
+    if (answer.status === 401) {
+      this.signedOut = true;
+      socket?.disconnect();
+    } else if (reconnect && answer.ok) {
+      socket?.connect();
+    }
   }
 
   /**
