@@ -804,6 +804,14 @@ const MUTATIONS: Mutation[] = [
     name: 'closing an incident takes its alerts',
   },
   {
+    protection: 'Banner: a coordinator not yet connected gets no pending alerts on its socket',
+    file: 'server/alerts/alert-socket.ts',
+    find: 'ack({ data: socket.data.receivesAlerts ? await alerts.pendingFor(user) : [] });',
+    replace: 'ack({ data: await alerts.pendingFor(user) });',
+    test: 'tests/alerts.test.ts',
+    name: 'digital introduction',
+  },
+  {
     protection: 'Closing an incident takes its alerts off the banners',
     file: 'server/alerts/alert-socket.ts',
     find: "      io.to(organisationIds.map(orgRoom)).emit('alerts:withdrawn', withdrawn);",

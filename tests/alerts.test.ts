@@ -233,6 +233,8 @@ describe('alerting', () => {
     await connected(socket);
     await flush();
     expect(received).toEqual([]);
+    // Nor does the banner's own list, which a tab asks for when it connects.
+    expect(((await socket.emitWithAck('alerts:pending')) as { data: AlertNotice[] }).data).toEqual([]);
     // The REST list still shows it, so the coordinator can read what GHOR sent once phoned.
     expect((await client.get('/api/alerts/pending')).body.data.length).toBeGreaterThan(0);
     socket.disconnect();

@@ -226,7 +226,9 @@ export function attachAlertSocket({
     socket.on('alerts:pending', async (ack) => {
       if (typeof ack !== 'function') return;
       try {
-        ack({ data: await alerts.pendingFor(user) });
+        // The banner's list: nothing for a coordinator not yet connected to the alerting (its
+        // digital introduction not done), as nothing is pushed to it either.
+        ack({ data: socket.data.receivesAlerts ? await alerts.pendingFor(user) : [] });
       } catch (error) {
         ack(fail(socket, error));
       }
