@@ -140,7 +140,12 @@ class Alerts {
     this.checkedSessionAt = now;
     const socket = this.socket;
     const answer = await fetch('/api/me', { credentials: 'same-origin' }).catch(() => null);
-    if (socket !== this.socket || !answer) return;
+    if (socket !== this.socket) return;
+    // No network: a socket the server ended tries again, and socket.io keeps trying from there.
+    if (!answer) {
+      if (reconnect) socket?.connect();
+      return;
+    }
     if (answer.status === 401) {
       this.signedOut = true;
       socket?.disconnect();
@@ -216,6 +221,7 @@ class Alerts {
     this.socket = null;
     this.pending = [];
     this.sentLater = null;
+    this.withdrawn = null;
     this.connected = false;
   }
 }
