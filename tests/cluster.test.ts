@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AlertsWithdrawn } from '../shared/alert';
 import * as Y from 'yjs';
 import { addNeed, readReport, setReport, updateNeed } from '../shared/incident-doc';
 import { CloseCodes } from '../shared/wire';
@@ -214,12 +215,26 @@ describe('several servers on one database', () => {
     }
   });
 
-  it('closing the incident on one server stops writes on the others', async () => {
+  it('closing the incident on one server stops writes on the others, and takes its alert off a banner on a third', async () => {
     const writer = board(c, coordinatorCookie);
     await writer.synced();
     const ghor = new HttpClient(b.url);
     ghor.cookie = ghorCookie;
-    expect((await ghor.post(`/api/incidents/${incidentId}/close`, {})).status).toBe(200);
+    const coordinatorSocket = connectSocket(c.url, coordinatorCookie);
+    const withdrawn: AlertsWithdrawn[] = [];
+    coordinatorSocket.on('alerts:withdrawn', (w) => withdrawn.push(w));
+    await connected(coordinatorSocket);
+    const alertId = (await ghor.post(`/api/incidents/${incidentId}/alerts`, { message: 'Nog een vraag', grip: 2, target: { organisationIds: [ownOrg] } })).body.data.alert.id as string;
+    const closer = new HttpClient(a.url);
+    closer.cookie = ghorCookie;
+    expect((await closer.post(`/api/incidents/${incidentId}/close`, {})).status).toBe(200);
+    try {
+      await waitFor(() => withdrawn.some((w) => w.alertIds.includes(alertId) && w.why === 'closed'), { what: 'the alert withdrawn on the coordinator’s server' });
+      const late = (await coordinatorSocket.emitWithAck('alert:ack', { alertId, answer: 'no' })) as { error?: { code: string } };
+      expect(late.error?.code).toBe('conflict');
+    } finally {
+      coordinatorSocket.disconnect();
+    }
     const before = (await a.records(incidentId)).filter((r) => r.type === RecordType.update).length;
     setReport(writer.doc, ownLocation, { remarks: 'na het sluiten' });
     await waitFor(() => writer.closes.some((close) => close.code === CloseCodes.Closed.code), { what: 'the refusal after closing' });
