@@ -61,6 +61,10 @@ export interface PushPayload {
   /** For an alert: the answer link's token, for the "Niet getroffen" / "Getroffen" actions. */
   token?: string;
   english?: boolean;
+  /** For an alert: its id. */
+  alertId?: string;
+  /** For an all clear or withdrawal: the alert it ends, whose notification the device closes. */
+  withdraws?: string;
 }
 
 /** What GHOR's response board shows per coordinator of an addressed organisation. */

@@ -103,7 +103,7 @@ describe('reach outside the app, in Chromium', () => {
     const organisationId = (await api.get('/api/me')).body.data.organisationId as string;
 
     const ghor = await new HttpClient(suite.server.url).signIn('ghor', DEMO_PASSWORD);
-    const { incidentId } = await alertFor(ghor, 'Brand Heerlen', [organisationId]);
+    const { incidentId, alertId } = await alertFor(ghor, 'Brand Heerlen', [organisationId]);
     await expect.poll(() => push.received.filter((p) => p.subscription === device.id).length, { timeout: 15000 }).toBe(1);
     expect(push.violations).toEqual([]);
     const payload = push.received.find((p) => p.subscription === device.id)!.payload as { token: string; title: string };
@@ -127,6 +127,17 @@ describe('reach outside the app, in Chromium', () => {
     await board.getByTestId('deliveries').locator('summary').click();
     await board.screenshot({ path: `${SHOTS}/response-board-deliveries-wide.png`, fullPage: true });
     expect(await seriousViolations(board)).toEqual([]);
+
+    // GHOR gives the all clear: on the device it takes the place of the alarm's notification,
+    // which would otherwise stay (it asks to be dealt with).
+    const shown = () => coordinator.evaluate(async () => (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => n.title));
+    expect(await shown()).toEqual([payload.title]);
+    expect((await ghor.post(`/api/incidents/${incidentId}/alerts`, { message: 'Alles veilig.', grip: 2, target: { organisationIds: [organisationId] }, msgType: 'Cancel', references: alertId })).status).toBe(201);
+    await expect.poll(() => push.received.filter((p) => p.subscription === device.id).length, { timeout: 15000 }).toBe(2);
+    const allClear = push.received.filter((p) => p.subscription === device.id)[1].payload as { title: string };
+    expect(allClear.title).toMatch(/^GHOR einde GRIP 2: Brand Heerlen/);
+    await cdp.send('ServiceWorker.deliverPushMessage', { origin: suite.server.url, registrationId: registrations[0].registrationId, data: JSON.stringify(allClear) });
+    await expect.poll(shown, { timeout: 10000 }).toEqual([allClear.title]);
   });
 
   it('my details: a coordinator changes its mobile number and channels, and a wrong number gets a sentence', async () => {

@@ -154,6 +154,8 @@ worker.addEventListener('push', (event) => {
       // Delivered: the push reached this device. Never an answer.
       if (payload.token) await fetch(`/a/${payload.token}/received`, { method: 'POST' }).catch(() => undefined);
       const en = payload.english === true;
+      // An all clear or withdrawal takes the place of the alarm it ends (shown with requireInteraction, it would stay).
+      if (payload.withdraws) for (const shown of await worker.registration.getNotifications()) if ((shown.data as Partial<PushPayload> | null)?.alertId === payload.withdraws) shown.close();
       await worker.registration.showNotification(payload.title, {
         body: payload.body,
         tag: payload.token ?? payload.url,
