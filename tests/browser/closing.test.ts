@@ -21,6 +21,7 @@ describe('an incident closed while its alert is on a coordinator’s phone', () 
 
     // The phone's socket.io connection goes through the test, which can cut it (a lift, a basement).
     const context = await suite.browser.newContext({ viewport: PHONE, locale: 'nl-NL' });
+    await context.grantPermissions(['notifications'], { origin: url });
     let cut = false;
     const open: { page: WebSocketRoute; server: WebSocketRoute }[] = [];
     await context.routeWebSocket(/\/socket\.io\//, (ws) => {
@@ -42,8 +43,14 @@ describe('an incident closed while its alert is on a coordinator’s phone', () 
     // The home page's running incidents follow the alerts: the new one is there, one tap from its board.
     const running = () => phone.getByTestId('running-incidents').allTextContents().then((texts) => texts.join(' '));
     await expect.poll(running, { timeout: 5000 }).toContain('Gaslek Brunssum');
+    // The alarm also stands among the device's notifications, as its push shows it.
+    const alertId = ((await api.get(`/api/incidents/${first}/alerts`)).body.data as { alert: { id: string } }[])[0].alert.id;
+    const notifications = () => phone.evaluate(async () => (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => (n.data as { alertId?: string }).alertId));
+    await phone.evaluate(async (id) => (await navigator.serviceWorker.ready).showNotification('GHOR alarm GRIP 2: Gaslek Brunssum', { tag: 'alarm', data: { alertId: id }, requireInteraction: true }), alertId);
+    expect(await notifications()).toEqual([alertId]);
     expect((await api.post(`/api/incidents/${first}/close`, {})).status).toBe(200);
     await expect.poll(() => banner.count(), { timeout: 10000 }).toBe(0);
+    await expect.poll(notifications, { timeout: 5000 }).toEqual([]);
     expect(await phone.getByTestId('alert-withdrawn').textContent()).toContain('Het incident "Gaslek Brunssum" is gesloten: een antwoord op het alarm is niet meer nodig.');
     await expect.poll(running, { timeout: 5000 }).not.toContain('Gaslek Brunssum');
     await phone.screenshot({ path: `${SHOTS}/alert-withdrawn-phone.png` });
