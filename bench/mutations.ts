@@ -830,7 +830,7 @@ const MUTATIONS: Mutation[] = [
   {
     protection: 'All clear: the withdrawn alert’s messages not handed over are cancelled',
     file: 'server/reach/reach-service.ts',
-    find: "    if (message.state === 'queued' && withdrawnAlertIds(await this.deps.store.list('alerts')).has(alert.id)) return null;",
+    find: "    if (message.state === 'queued' && withdrawals(await this.deps.store.list('alerts')).has(alert.id)) return null;",
     replace: '',
     test: 'tests/escalation.test.ts',
     name: 'withdrew',

@@ -165,9 +165,12 @@ export function checkAckInput(input: unknown): Checked<{ answer: AckAnswer }> {
   return r.done({ answer: answer ?? 'unknown' });
 }
 
-/** The alerts a later "all clear / withdraw" (a Cancel) references: they ask nothing any more. */
-export function withdrawnAlertIds(alerts: readonly Alert[]): Set<string> {
-  return new Set(alerts.flatMap((a) => (a.msgType === 'Cancel' && a.references ? [a.references] : [])));
+/**
+ * The alerts a later "all clear / withdraw" (a Cancel) references, each with that Cancel: they
+ * ask nothing any more.
+ */
+export function withdrawals(alerts: readonly Alert[]): Map<string, Alert> {
+  return new Map(alerts.flatMap((a) => (a.msgType === 'Cancel' && a.references ? [[a.references, a] as const] : [])));
 }
 
 /** Alerts that ask no answer any more, told to the organisations they went to. */

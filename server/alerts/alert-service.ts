@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { isConnected } from '../../shared/domain';
-import { resolveTargets, withdrawnAlertIds, type AckAnswer, type AlertsWithdrawn, type Acknowledgement, type Alert, type AlertInput, type AlertNotice, type AlertStatus, type AnswerVia } from '../../shared/alert';
+import { resolveTargets, withdrawals, type AckAnswer, type AlertsWithdrawn, type Acknowledgement, type Alert, type AlertInput, type AlertNotice, type AlertStatus, type AnswerVia } from '../../shared/alert';
 import type { Channel } from '../../shared/contact';
 import type { Incident } from '../../shared/incident';
 import type { RecordedEvent } from '../../shared/recorded-event';
@@ -312,7 +312,7 @@ export class AlertService {
     ]);
     const acked = new Set(acks.filter((a) => a.organisationId === user.organisationId).map((a) => a.alertId));
     const open = new Map(incidents.filter((i) => i.status === 'open').map((i) => [i.id, i]));
-    const withdrawn = withdrawnAlertIds(alerts);
+    const withdrawn = withdrawals(alerts);
     return alerts
       .filter((a) => open.has(a.incidentId) && a.organisationIds.includes(user.organisationId!) && !acked.has(a.id) && !withdrawn.has(a.id))
       .sort((a, b) => a.sentAt.localeCompare(b.sentAt))

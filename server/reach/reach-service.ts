@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { withdrawnAlertIds, type AckAnswer, type Acknowledgement, type Alert, type AlertNotice, type AlertStatus } from '../../shared/alert';
+import { withdrawals, type AckAnswer, type Acknowledgement, type Alert, type AlertNotice, type AlertStatus } from '../../shared/alert';
 import { CHANNELS, channelsOf, isEmail, isMobile, toE164, type Channel } from '../../shared/contact';
 import { isConnected, type Coordinator } from '../../shared/domain';
 import type { OutboxMessage, PushPayload, PushSubscriptionRow } from '../../shared/reach';
@@ -173,7 +173,7 @@ export class ReachService implements AlertListener {
     if (!alert || !incident || incident.status !== 'open') return null;
     if (message.state === 'queued' && (await this.deps.store.get('acknowledgements', `${alert.id}:${message.organisationId}`))) return null;
     // Not handed over before GHOR withdrew the alert: it would announce what is over.
-    if (message.state === 'queued' && withdrawnAlertIds(await this.deps.store.list('alerts')).has(alert.id)) return null;
+    if (message.state === 'queued' && withdrawals(await this.deps.store.list('alerts')).has(alert.id)) return null;
     const coordinator = await this.deps.store.get('coordinators', message.coordinatorId);
     const organisation = await this.deps.store.get('organisations', message.organisationId);
     const account = (await this.deps.store.list('users')).find((u) => u.coordinatorId === message.coordinatorId);
@@ -243,7 +243,7 @@ export class ReachService implements AlertListener {
       this.deps.store.get('acknowledgements', `${alert.id}:${message.organisationId}`),
       this.deps.store.list('alerts'),
     ]);
-    return { message, alert, incidentTitle: incident.title, incidentOpen: incident.status === 'open', withdrawn: withdrawnAlertIds(alerts).has(alert.id), organisationName: organisation?.name ?? message.organisationId, coordinatorName: coordinator?.name ?? message.coordinatorId, answered: answered ?? null };
+    return { message, alert, incidentTitle: incident.title, incidentOpen: incident.status === 'open', withdrawn: withdrawals(alerts).has(alert.id), organisationName: organisation?.name ?? message.organisationId, coordinatorName: coordinator?.name ?? message.coordinatorId, answered: answered ?? null };
   }
 
   /** Answers through a link; the first answer of the organisation stands. */
@@ -331,7 +331,7 @@ export class ReachService implements AlertListener {
       const open = new Set(incidents.filter((i) => i.status === 'open').map((i) => i.id));
       const answered = new Set(acks.map((a) => `${a.alertId}:${a.organisationId}`));
       // Withdrawn by an all clear: nobody is reminded of it or called about it.
-      const withdrawn = withdrawnAlertIds(alerts);
+      const withdrawn = withdrawals(alerts);
       const now = this.deps.now().getTime();
       for (const alert of alerts) {
         if (!open.has(alert.incidentId) || alert.msgType === 'Cancel' || withdrawn.has(alert.id)) continue;

@@ -67,10 +67,7 @@ class Alerts {
     // Turned away at the handshake: no network, or no session any more.
     socket.on('connect_error', () => void this.checkSession(false));
     socket.on('alert', (notice) => this.receive(notice));
-    socket.on('alert:acked', (ack) => {
-      this.pending = this.pending.filter((n) => n.alert.id !== ack.alertId);
-      closeNotifications([ack.alertId]);
-    });
+    socket.on('alert:acked', (ack) => this.drop([ack.alertId]));
     socket.on('alerts:withdrawn', (withdrawn) => this.withdraw(withdrawn));
     socket.on('alert:status', (status) => this.setStatus(status));
     socket.on('presence', (online) => (this.online = online));
@@ -97,8 +94,7 @@ class Alerts {
   private withdraw({ alertIds, incidentTitle, why }: AlertsWithdrawn): void {
     const ids = new Set(alertIds);
     if (!this.pending.some((n) => ids.has(n.alert.id))) return;
-    this.pending = this.pending.filter((n) => !ids.has(n.alert.id));
-    closeNotifications(alertIds);
+    this.drop(alertIds);
     if (why === 'closed' && alertIds.some((id) => this.unsent.has(id))) this.setUnsent(new Map([...this.unsent].filter(([alertId]) => !ids.has(alertId))));
     this.withdrawn = { incidentTitle, why };
   }
@@ -130,8 +126,26 @@ class Alerts {
   /** Sends one answer; once the server has it, its alert leaves the banner. */
   private async sendAnswer(alertId: string, answer: AckAnswer): Promise<void> {
     await this.call((socket) => socket.emitWithAck('alert:ack', { alertId, answer }));
-    this.pending = this.pending.filter((n) => n.alert.id !== alertId);
-    closeNotifications([alertId]);
+    this.drop([alertId]);
+  }
+
+  /**
+   * Alerts that ask nothing any more (answered, withdrawn, their incident closed) leave the
+   * banner, and their notifications on this device close: a pushed alarm asks to be dealt with
+   * and would otherwise stay. The notifications are best effort: without a service worker there
+   * is nothing to close.
+   */
+  private drop(alertIds: readonly string[]): void {
+    if (alertIds.length === 0) return;
+    const ids = new Set(alertIds);
+    this.pending = this.pending.filter((n) => !ids.has(n.alert.id));
+    if (typeof navigator === 'undefined' || !('serviceWorker' in navigator)) return;
+    void navigator.serviceWorker
+      .getRegistration()
+      .then(async (registration) => {
+        for (const shown of (await registration?.getNotifications()) ?? []) if (ids.has((shown.data as { alertId?: string } | null)?.alertId ?? '')) shown.close();
+      })
+      .catch(() => undefined);
   }
 
   /**
@@ -175,8 +189,7 @@ class Alerts {
       return;
     }
     const ids = new Set(waiting.map((n) => n.alert.id));
-    closeNotifications(this.pending.filter((n) => !ids.has(n.alert.id) && before.has(n.alert.id)).map((n) => n.alert.id));
-    this.pending = this.pending.filter((n) => ids.has(n.alert.id) || !before.has(n.alert.id));
+    this.drop([...before].filter((id) => !ids.has(id)));
     for (const notice of waiting) this.receive(notice);
   }
 
@@ -230,19 +243,6 @@ class Alerts {
     this.withdrawn = null;
     this.connected = false;
   }
-}
-
-/**
- * Closes this device's notifications of alerts that ask nothing any more (answered, withdrawn,
- * their incident closed): a pushed alarm asks to be dealt with and would otherwise stay. Best
- * effort: without a service worker or notifications there is nothing to close.
- */
-function closeNotifications(alertIds: readonly string[]): void {
-  if (alertIds.length === 0 || typeof navigator === 'undefined' || !('serviceWorker' in navigator)) return;
-  const ids = new Set(alertIds);
-  void navigator.serviceWorker.getRegistration().then(async (registration) => {
-    for (const shown of (await registration?.getNotifications()) ?? []) if (ids.has((shown.data as { alertId?: string } | null)?.alertId ?? '')) shown.close();
-  }).catch(() => undefined);
 }
 
 /** An answer given without a connection, and the incident of its alert (null when not known). */
