@@ -58,8 +58,14 @@ describe('escalation on GHOR’s response board', () => {
     expect(escalated.filter((e) => e.detail.step === 2 && e.organisationId !== own).map((e) => e.organisationId).sort()).toEqual([...others].sort());
     expect(escalated.filter((e) => e.organisationId === own && e.seq > answered.seq)).toEqual([]);
 
-    // GHOR gives the all clear: nobody is to be phoned about the alert any more, and its card says why.
-    expect((await api.post(`/api/incidents/${incidentId}/alerts`, { message: 'Alles veilig: het lek is gedicht.', grip: 2, target: { organisationIds: [own, ...others] }, msgType: 'Cancel', references: alertId })).status).toBe(201);
+    // GHOR gives the all clear from the send form, as a follow-up of the alert: nobody is to be
+    // phoned about the alert any more, and its card says why.
+    const send = ghor.getByTestId('alert-form');
+    await send.locator('textarea[name=message]').fill('Alles veilig: het lek is gedicht.');
+    await send.getByLabel('Vervolg op').selectOption(alertId);
+    await send.getByLabel('Soort vervolg').selectOption('Cancel');
+    expect(await seriousViolations(ghor)).toEqual([]);
+    await send.getByRole('button', { name: /Versturen/ }).click();
     await expect.poll(() => top.count(), { timeout: 10000 }).toBe(0);
     const card = ghor.locator(`[data-testid=alert-status][data-alert="${alertId}"]`);
     expect(await card.getByTestId('call-now').count()).toBe(0);
