@@ -51,9 +51,12 @@ export interface PushSubscriptionRow {
   goneAt: string | null;
 }
 
-/** What the service worker gets in a push: enough to show the alert and answer it. */
+/**
+ * What the service worker gets in a push: enough to show the alert and answer it. `settled` says,
+ * quietly, that alarms on the device ask nothing any more (answered, or their incident closed).
+ */
 export interface PushPayload {
-  kind: 'alert' | 'need';
+  kind: 'alert' | 'need' | 'settled';
   title: string;
   body: string;
   /** Opened on a tap on the notification itself. */
@@ -63,8 +66,10 @@ export interface PushPayload {
   english?: boolean;
   /** For an alert: its id. */
   alertId?: string;
-  /** For an all clear or withdrawal: the alert it ends, whose notification the device closes. */
-  withdraws?: string;
+  /** Alerts whose notifications the device closes first: an all clear's, or those a `settled` ends. */
+  withdraws?: string[];
+  /** The notification's tag, when not the token's or the url's: a later one with the same tag replaces it. */
+  tag?: string;
 }
 
 /** What GHOR's response board shows per coordinator of an addressed organisation. */

@@ -59,6 +59,42 @@ describe('Web Push', () => {
     expect(status.acknowledgements[0]).toMatchObject({ answer: 'no', via: 'push' });
   });
 
+  it('once the organisation has answered, its other devices’ alarm makes way for a quiet word of who answered; a closure settles the rest', async () => {
+    const phone = peer.subscription();
+    const laptop = peer.subscription();
+    for (const device of [phone, laptop]) expect((await coordinator.post('/api/push/subscriptions', { endpoint: device.endpoint, keys: device.keys })).status).toBe(201);
+    const to = (device: { id: string }) => peer.received.filter((p) => p.subscription === device.id).map((p) => p.payload as { kind: string; title: string; body: string; token?: string; alertId?: string; withdraws?: string[]; tag?: string });
+    const incidentId = (await ghor.post('/api/incidents', { title: 'Gaslek Brunssum', grip: 2 })).body.data.id as string;
+    const me = (await coordinator.get('/api/me')).body.data;
+    const send = async (message: string) => (await ghor.post(`/api/incidents/${incidentId}/alerts`, { message, grip: 2, target: { organisationIds: [me.organisationId] } })).body.data.alert.id as string;
+    const organisation = (await server.store.get('organisations', me.organisationId))!.name;
+    const first = await send('Gaslek, blijf binnen.');
+    const second = await send('Update: de wind draait.');
+    await waitFor(() => to(phone).length === 2 && to(laptop).length === 2, { what: 'both alarms on both devices' });
+    const tokenOf = (device: { id: string }, alertId: string) => to(device).find((p) => p.alertId === alertId)!.token!;
+
+    // The phone's notification answers "Getroffen"; the laptop's "Niet getroffen" comes after it and does not stand,
+    // and says so to the service worker, which then opens the page rather than confirm it.
+    const answer = (token: string, value: string) => fetch(`${server.url}/a/${token}`, { method: 'POST', headers: { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' }, body: `answer=${value}` }).then((r) => r.json());
+    // The link names the coordinator as the register has it.
+    const name = (await server.store.list('coordinators')).find((c) => c.organisationId === me.organisationId && me.coordinatorId === c.id)!.name;
+    expect(await answer(tokenOf(phone, first), 'yes')).toEqual({ data: { answer: 'yes', first: true, by: name } });
+    expect(await answer(tokenOf(laptop, first), 'no')).toEqual({ data: { answer: 'yes', first: false, by: name } });
+
+    await waitFor(() => to(phone).length === 3 && to(laptop).length === 3, { what: 'the answer on both devices' });
+    for (const device of [phone, laptop]) {
+      expect(to(device)[2]).toMatchObject({ kind: 'settled', title: 'Alarm beantwoord · Gaslek Brunssum', withdraws: [first], tag: `settled-${first}`, url: `/incidents/${incidentId}` });
+      expect(to(device)[2].body).toBe(`${name} antwoordde voor ${organisation}: getroffen. U hoeft niet meer te antwoorden.`);
+      expect(to(device)[2].token).toBeUndefined();
+    }
+
+    // Closing the incident settles what is still unanswered on each device, once per device.
+    expect((await ghor.post(`/api/incidents/${incidentId}/close`, {})).status).toBe(200);
+    await waitFor(() => to(phone).length === 4 && to(laptop).length === 4, { what: 'the closure on both devices' });
+    for (const device of [phone, laptop]) expect(to(device)[3]).toMatchObject({ kind: 'settled', title: 'Incident gesloten · Gaslek Brunssum', withdraws: [second], tag: `settled-${incidentId}` });
+    expect(peer.violations).toEqual([]);
+  });
+
   it('forgets a subscription the push service says is gone, and shows that message as failed', async () => {
     const device = peer.subscription();
     expect((await coordinator.post('/api/push/subscriptions', { endpoint: device.endpoint, keys: device.keys })).status).toBe(201);

@@ -196,6 +196,11 @@ export function answerPage({ reach, now, log, limits = DEFAULT_LINK_GUARD, isAll
       return;
     }
     const { ack, first } = await reach.answer(String(req.params.token), answer as AckAnswer);
+    // The notification's action asks for the outcome alone: whether this answer is the one that stands.
+    if (req.accepts(['html', 'json']) === 'json') {
+      res.json({ data: { answer: ack.answer, first, by: ack.displayName } });
+      return;
+    }
     const after = { ...view, answered: ack };
     const lead = first ? `${w.thanks} <strong>${w.answers[ack.answer]}</strong>` : `${w.already} ${standing(after, w, lang)}`;
     const extra = first && ack.answer === 'no' ? `<p>${w.noHint}</p>` : '';

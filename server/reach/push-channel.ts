@@ -44,7 +44,7 @@ export function pushChannel({ vapid, subscriptionOf, gone, agent }: { vapid: { p
             return;
           }
           const body = envelope.english ? `${envelope.organisationName}: are you hit? ${envelope.alert.message}` : `${envelope.organisationName}: bent u getroffen? ${envelope.alert.message}`;
-          await done(envelope.message.id, await push(subscription, { kind: 'alert', title: alertTitle(envelope), body: body.slice(0, 300), url: `/a/${envelope.token}`, token: envelope.token, english: envelope.english, alertId: envelope.alert.id, withdraws: envelope.alert.msgType === 'Cancel' ? (envelope.alert.references ?? undefined) : undefined }));
+          await done(envelope.message.id, await push(subscription, { kind: 'alert', title: alertTitle(envelope), body: body.slice(0, 300), url: `/a/${envelope.token}`, token: envelope.token, english: envelope.english, alertId: envelope.alert.id, withdraws: envelope.alert.msgType === 'Cancel' && envelope.alert.references ? [envelope.alert.references] : undefined }));
       });
     },
     notify: push,

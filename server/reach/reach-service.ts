@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { withdrawals, type AckAnswer, type Acknowledgement, type Alert, type AlertNotice, type AlertStatus } from '../../shared/alert';
+import { withdrawals, type AckAnswer, type Acknowledgement, type Alert, type AlertNotice, type AlertStatus, type AlertsWithdrawn } from '../../shared/alert';
 import { CHANNELS, channelsOf, isEmail, isMobile, toE164, type Channel } from '../../shared/contact';
 import { isConnected, type Coordinator } from '../../shared/domain';
 import type { OutboxMessage, PushPayload, PushSubscriptionRow } from '../../shared/reach';
@@ -131,7 +131,74 @@ export class ReachService implements AlertListener {
     this.queuing.add(queued);
   }
   changed(): void {}
-  acked(): void {}
+
+  /** The organisation answered: its coordinators' devices stop showing the alarm as a question. */
+  acked(ack: Acknowledgement): void {
+    const words = { nl: { yes: 'getroffen', no: 'niet getroffen', unknown: 'weet nog niet' }, en: { yes: 'hit', no: 'not hit', unknown: 'don’t know yet' } };
+    this.settling(async () => {
+      const alert = await this.deps.store.get('alerts', ack.alertId);
+      if (!alert) return;
+      await this.settle(alert.incidentId, (m) => m.alertId === ack.alertId && m.organisationId === ack.organisationId, `settled-${ack.alertId}`, (english, incidentTitle, organisationName) =>
+        english
+          ? { title: `Alert answered · ${incidentTitle}`, body: `${ack.displayName} answered for ${organisationName}: ${words.en[ack.answer]}. No further answer is needed.` }
+          : { title: `Alarm beantwoord · ${incidentTitle}`, body: `${ack.displayName} antwoordde voor ${organisationName}: ${words.nl[ack.answer]}. U hoeft niet meer te antwoorden.` },
+      );
+    });
+  }
+
+  /** An incident closed: its unanswered alarms on devices make way for one quiet word that it is over. */
+  withdrawn(withdrawn: AlertsWithdrawn): void {
+    // An all clear goes out as an alert of its own, whose push already takes the alarm's place.
+    if (withdrawn.why !== 'closed') return;
+    this.settling(async () => {
+      // Answered alarms were settled when the answer came.
+      const answered = new Set((await this.deps.store.list('acknowledgements')).map((a) => `${a.alertId}:${a.organisationId}`));
+      await this.settle(withdrawn.incidentId, (m) => !answered.has(`${m.alertId}:${m.organisationId}`), `settled-${withdrawn.incidentId}`, (english, incidentTitle) =>
+        english
+          ? { title: `Incident closed · ${incidentTitle}`, body: 'GHOR has closed the incident. No answer to its alert is needed any more.' }
+          : { title: `Incident gesloten · ${incidentTitle}`, body: 'De GHOR heeft het incident gesloten. Een antwoord op het alarm is niet meer nodig.' },
+      );
+    });
+  }
+
+  // Pushes that settle alarms run beside the request that caused them; a clean stop waits for them.
+  private settling(work: () => Promise<void>): void {
+    if (!this.push || this.stopped) return;
+    const done = work()
+      .catch((error: Error) => this.deps.log(`PUSH FAILURE: alarms on devices not settled: ${error.message}`))
+      .finally(() => this.queuing.delete(done));
+    this.queuing.add(done);
+  }
+
+  /**
+   * Pushes `say` to every device that was pushed an alarm of the incident that `which` names,
+   * closing those alarms' notifications. An alarm's notification asks to be dealt with, so on a
+   * phone in a pocket it would stay, offering answers that ask nothing any more. One push per
+   * device, in its account's language, with a tag of its own: a second one replaces the first.
+   */
+  private async settle(incidentId: string, which: (m: OutboxMessage) => boolean, tag: string, say: (english: boolean, incidentTitle: string, organisationName: string) => { title: string; body: string }): Promise<void> {
+    const [messages, incident] = await Promise.all([this.deps.store.list('outbox'), this.deps.store.get('incidents', incidentId)]);
+    if (!incident) return;
+    const devices = new Map<string, { alertIds: Set<string>; organisationId: string }>();
+    for (const m of messages) {
+      // A message still being handed over may arrive after the answer: its device is told too.
+      if (m.incidentId !== incidentId || m.channel !== 'push' || !['sending', 'sent', 'delivered'].includes(m.state) || !which(m)) continue;
+      const device = devices.get(m.to) ?? { alertIds: new Set<string>(), organisationId: m.organisationId };
+      device.alertIds.add(m.alertId);
+      devices.set(m.to, device);
+    }
+    if (devices.size === 0) return;
+    const [subscriptions, users] = await Promise.all([this.deps.store.list('pushSubscriptions'), this.deps.store.list('users')]);
+    const languages = new Map(users.map((u) => [u.id, u.language]));
+    for (const row of subscriptions) {
+      const device = devices.get(row.id);
+      if (!device || row.goneAt) continue;
+      const organisation = await this.deps.store.get('organisations', device.organisationId);
+      const english = languages.get(row.userId) === 'en';
+      const result = await this.push!.notify(row, { kind: 'settled', ...say(english, incident.title, organisation?.name ?? device.organisationId), url: `/incidents/${incidentId}`, english, withdraws: [...device.alertIds], tag });
+      if (!result.ok) this.deps.log(`a settling push to device ${row.id} not sent: ${result.error}`);
+    }
+  }
 
   /** Messages for the connected coordinators of the given organisations: round 0 on their chosen channels, round 1 on every channel they have. */
   private async queue(alert: Alert, organisationIds: readonly string[], round: number): Promise<void> {

@@ -138,6 +138,15 @@ describe('reach outside the app, in Chromium', () => {
     expect(allClear.title).toMatch(/^GHOR einde GRIP 2: Brand Heerlen/);
     await cdp.send('ServiceWorker.deliverPushMessage', { origin: suite.server.url, registrationId: registrations[0].registrationId, data: JSON.stringify(allClear) });
     await expect.poll(shown, { timeout: 10000 }).toEqual([allClear.title]);
+
+    // GHOR closes the incident: the all clear, which asks "getroffen?" too, makes way for one quiet word.
+    expect((await ghor.post(`/api/incidents/${incidentId}/close`, {})).status).toBe(200);
+    await expect.poll(() => push.received.filter((p) => p.subscription === device.id).length, { timeout: 15000 }).toBe(3);
+    const closed = push.received.filter((p) => p.subscription === device.id)[2].payload as { kind: string; title: string };
+    expect(closed).toMatchObject({ kind: 'settled', title: 'Incident gesloten · Brand Heerlen' });
+    await cdp.send('ServiceWorker.deliverPushMessage', { origin: suite.server.url, registrationId: registrations[0].registrationId, data: JSON.stringify(closed) });
+    const details = () => coordinator.evaluate(async () => (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({ title: n.title, silent: n.silent, requireInteraction: n.requireInteraction, actions: n.actions.length })));
+    await expect.poll(details, { timeout: 10000 }).toEqual([{ title: closed.title, silent: true, requireInteraction: false, actions: 0 }]);
   });
 
   it('my details: a coordinator changes its mobile number and channels, and a wrong number gets a sentence', async () => {

@@ -154,12 +154,16 @@ worker.addEventListener('push', (event) => {
       // Delivered: the push reached this device. Never an answer.
       if (payload.token) await fetch(`/a/${payload.token}/received`, { method: 'POST' }).catch(() => undefined);
       const en = payload.english === true;
-      // An all clear or withdrawal takes the place of the alarm it ends (shown with requireInteraction, it would stay).
-      if (payload.withdraws) for (const shown of await worker.registration.getNotifications()) if ((shown.data as Partial<PushPayload> | null)?.alertId === payload.withdraws) shown.close();
+      // An all clear, an answer or a closure takes the place of the alarms it ends (shown with requireInteraction, they would stay).
+      const ended = Array.isArray(payload.withdraws) ? payload.withdraws : [];
+      if (ended.length > 0) for (const shown of await worker.registration.getNotifications()) if (ended.includes((shown.data as Partial<PushPayload> | null)?.alertId ?? '')) shown.close();
+      const settled = payload.kind === 'settled';
       await worker.registration.showNotification(payload.title, {
         body: payload.body,
-        tag: payload.token ?? payload.url,
-        requireInteraction: true,
+        tag: payload.tag ?? payload.token ?? payload.url,
+        // Word that an alarm asks nothing any more: seen when the phone is next looked at, without a sound.
+        requireInteraction: !settled,
+        silent: settled,
         icon: '/icon-192.png',
         data: payload,
         actions: payload.kind === 'alert' && payload.token ? [{ action: 'no', title: en ? 'Not hit' : 'Niet getroffen' }, { action: 'yes', title: en ? 'Hit' : 'Getroffen' }] : [],
@@ -179,12 +183,14 @@ worker.addEventListener('notificationclick', (event) => {
         return;
       }
       // The same form the answer page posts; the page shows the outcome, or the problem, after it.
-      const response = await fetch(`/a/${payload.token}`, { method: 'POST', body: new URLSearchParams({ answer }) }).catch(() => null);
-      if (answer === 'yes' || !response?.ok) {
+      const response = await fetch(`/a/${payload.token}`, { method: 'POST', headers: { accept: 'application/json' }, body: new URLSearchParams({ answer }) }).catch(() => null);
+      const outcome = response?.ok ? ((await response.json().catch(() => null)) as { data?: { first?: boolean } } | null) : null;
+      // A colleague's earlier answer stands: the page says whose, rather than a "received" that is not so.
+      if (answer === 'yes' || outcome?.data?.first !== true) {
         await worker.clients.openWindow(`/a/${payload.token}`);
         return;
       }
-      await worker.registration.showNotification(payload.english ? 'Answer received: not hit' : 'Antwoord ontvangen: niet getroffen', { body: payload.title, tag: payload.token, icon: '/icon-192.png' });
+      await worker.registration.showNotification(payload.english ? 'Answer received: not hit' : 'Antwoord ontvangen: niet getroffen', { body: payload.title, tag: payload.token, icon: '/icon-192.png', data: { alertId: payload.alertId } });
     })(),
   );
 });
