@@ -72,4 +72,33 @@ describe('escalation on GHOR’s response board', () => {
     expect(await card.getByTestId('alert-withdrawn-at').textContent()).toMatch(/^alles veilig \/ ingetrokken om \d\d:\d\d/);
     expect(await card.getByTestId('escalate-after').count()).toBe(0);
   });
+
+  it('a closure, also from another GHOR screen, ends the waiting: nobody is to be phoned, and the minutes stop at the closure', async () => {
+    const api = await new HttpClient(suite.server.url).signIn('ghor', DEMO_PASSWORD);
+    const organisationIds = ((await api.get('/api/organisations')).body.data as { id: string }[]).map((o) => o.id).slice(5, 7);
+    const incidentId = (await api.post('/api/incidents', { title: 'Stroomstoring Kerkrade', grip: 2 })).body.data.id as string;
+    const alertId = (await api.post(`/api/incidents/${incidentId}/alerts`, { message: 'Stroomstoring: meld of u getroffen bent.', grip: 2, target: { organisationIds } })).body.data.alert.id as string;
+    const ghor = await signedInPage(suite.browser, suite.server.url, 'ghor', DEMO_PASSWORD, PHONE);
+    await ghor.goto(`${suite.server.url}/incidents/${incidentId}`);
+    await expect.poll(() => ghor.getByTestId('board').getAttribute('data-synced'), { timeout: 15000 }).toBe('true');
+    await ghor.getByRole('button', { name: 'Alarmering', exact: true }).click();
+    await expect.poll(() => ghor.getByTestId('call-now-top').locator('li').count(), { timeout: 15000 }).toBe(2);
+
+    // A colleague closes the incident from another screen.
+    expect((await api.post(`/api/incidents/${incidentId}/close`, {})).status).toBe(200);
+    await expect.poll(() => ghor.getByTestId('call-now-top').count(), { timeout: 10000 }).toBe(0);
+    expect(await ghor.getByRole('button', { name: 'Incident sluiten' }).count()).toBe(0);
+    const card = ghor.locator(`[data-testid=alert-status][data-alert="${alertId}"]`);
+    expect(await card.getByTestId('call-now').count()).toBe(0);
+    const waiting = card.getByTestId('waiting').locator('li');
+    expect(await waiting.count()).toBe(2);
+    expect(await card.getByText('Geen antwoord voor het sluiten (2)').count()).toBe(1);
+    // The wait shown is from the alert to the closure, whenever the card is looked at.
+    const { incident } = (await api.get(`/api/incidents/${incidentId}`)).body.data as { incident: { endedAt: string } };
+    const sentAt = ((await api.get(`/api/incidents/${incidentId}/alerts`)).body.data as { alert: { sentAt: string } }[])[0].alert.sentAt;
+    const seconds = Math.round((Date.parse(incident.endedAt) - Date.parse(sentAt)) / 1000);
+    for (const row of await waiting.allTextContents()) expect(row).toContain(`wacht ${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`);
+    await ghor.screenshot({ path: `${SHOTS}/alerts-closed-phone.png`, fullPage: true });
+    expect(await seriousViolations(ghor)).toEqual([]);
+  });
 });

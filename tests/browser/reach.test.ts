@@ -145,7 +145,7 @@ describe('reach outside the app, in Chromium', () => {
     const closed = push.received.filter((p) => p.subscription === device.id)[2].payload as { kind: string; title: string };
     expect(closed).toMatchObject({ kind: 'settled', title: 'Incident gesloten · Brand Heerlen' });
     await cdp.send('ServiceWorker.deliverPushMessage', { origin: suite.server.url, registrationId: registrations[0].registrationId, data: JSON.stringify(closed) });
-    const details = () => coordinator.evaluate(async () => (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({ title: n.title, silent: n.silent, requireInteraction: n.requireInteraction, actions: n.actions.length })));
+    const details = () => coordinator.evaluate(async () => (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({ title: n.title, silent: n.silent, requireInteraction: n.requireInteraction, actions: (n as Notification & { actions: unknown[] }).actions.length })));
     await expect.poll(details, { timeout: 10000 }).toEqual([{ title: closed.title, silent: true, requireInteraction: false, actions: 0 }]);
   });
 

@@ -94,6 +94,8 @@ export class Board {
   logbook = $state.raw<LogbookEntry[]>([]);
   presence = $state.raw<Presence[]>([]);
   readOnly = $state(false);
+  /** The server said, while the board was open, that the incident has been closed. */
+  closedLive = $state(false);
   /** Whether a connection has been made or has failed: after that, trying again is being offline. */
   private triedOnce = false;
 
@@ -181,6 +183,7 @@ export class Board {
       this.waiting = status.storage === 'unavailable' ? CloseCodes.StorageUnavailable.text[i18n.lang] : null;
       if (status.closed) {
         this.readOnly = true;
+        this.closedLive = true;
         // A coordinator's words are of what it typed; GHOR and observers go on to the review.
         this.notice = i18n.t(this.user.role === 'coordinator' ? 'incidentClosedLive' : 'incidentClosedLiveReview');
       }
