@@ -307,8 +307,9 @@ const MUTATIONS: Mutation[] = [
   {
     protection: 'The first acknowledgement of an organisation stands (no duplicates)',
     file: 'server/alerts/alert-service.ts',
-    find: 'if (existing) return existing;',
+    find: 'if (existing) return { ack: existing, first: false };',
     replace: '',
+    also: [{ file: 'server/alerts/alert-service.ts', find: "const stored = await this.deps.store.putIfAbsent('acknowledgements', ack);", replace: 'await this.deps.store.put({ acknowledgements: [ack] }); const stored = ack;' }],
     test: 'tests/alerts.test.ts',
   },
   {
@@ -941,6 +942,14 @@ const MUTATIONS: Mutation[] = [
     replace: 'res.json({ data: { answer: ack.answer, first: true, by: ack.displayName } });',
     test: 'tests/push.test.ts',
     name: 'once the organisation has answered',
+  },
+  {
+    protection: 'Several servers: one answer per organisation stands, also when two come at once',
+    file: 'server/alerts/alert-service.ts',
+    find: "const stored = await this.deps.store.putIfAbsent('acknowledgements', ack);",
+    replace: 'await this.deps.store.put({ acknowledgements: [ack] }); const stored = ack;',
+    test: 'tests/cluster.test.ts',
+    name: 'two answers for one organisation',
   },
   {
     protection: 'Outbox: a message is cancelled once its organisation answered',

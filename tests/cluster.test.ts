@@ -215,6 +215,32 @@ describe('several servers on one database', () => {
     }
   });
 
+  it('two answers for one organisation at the same moment on two servers: the first stands on both, recorded once', async () => {
+    const onB = connectSocket(b.url, coordinatorCookie);
+    const onC = connectSocket(c.url, coordinatorCookie);
+    await Promise.all([connected(onB), connected(onC)]);
+    const ghor = new HttpClient(a.url);
+    ghor.cookie = ghorCookie;
+    try {
+      const standing = new Map<string, string>();
+      for (let round = 0; round < 12; round++) {
+        const alertId = (await ghor.post(`/api/incidents/${incidentId}/alerts`, { message: `Vraag ${round}`, grip: 2, target: { organisationIds: [ownOrg] } })).body.data.alert.id as string;
+        // "Ja" on one device and "Weet nog niet" on another, sent together to two servers.
+        const [yes, unknown] = (await Promise.all([onB.emitWithAck('alert:ack', { alertId, answer: 'yes' }), onC.emitWithAck('alert:ack', { alertId, answer: 'unknown' })])) as { data: { answer: string; at: string } }[];
+        expect(unknown.data).toEqual(yes.data);
+        expect(await a.store.get('acknowledgements', `${alertId}:${ownOrg}`)).toMatchObject(yes.data);
+        standing.set(alertId, yes.data.answer);
+      }
+      // The log has each alert's standing answer, and no other.
+      const acked = async () => (await a.records(incidentId)).filter((r) => r.type === RecordType.event).map((r) => decode(r.payload)).filter((e) => e.type === 'alert-acked' && standing.has(String(e.alertId)));
+      await waitFor(async () => new Set((await acked()).map((e) => e.alertId)).size === standing.size, { what: 'every answer in the log' });
+      expect((await acked()).map((e) => `${e.alertId}:${e.answer}`).sort()).toEqual([...standing].map(([id, answer]) => `${id}:${answer}`).sort());
+    } finally {
+      onB.disconnect();
+      onC.disconnect();
+    }
+  });
+
   it('closing the incident on one server stops writes on the others, and takes its alert off a banner on a third', async () => {
     const writer = board(c, coordinatorCookie);
     await writer.synced();

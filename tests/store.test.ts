@@ -21,6 +21,18 @@ describe('lowdb store', () => {
     expect(await reopened.get('organisations', 'org-042')).toEqual(network.organisations[41]);
   });
 
+  it('writes a row only if its id is absent: of two calls at once, the first stands for both, and on disk', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'zorgbeeld-store-'));
+    const store = await openLowdbStore({ dataDir: dir, log: () => {} });
+    const ack = (answer: 'yes' | 'no') => ({ id: 'alert-1:org-001', alertId: 'alert-1', organisationId: 'org-001', userId: `u-${answer}`, username: answer, displayName: answer, answer, at: '2026-12-07T05:00:00.000Z', via: 'app' as const, coordinatorId: null });
+    const [first, second] = await Promise.all([store.putIfAbsent('acknowledgements', ack('yes')), store.putIfAbsent('acknowledgements', ack('no'))]);
+    expect(first).toEqual(ack('yes'));
+    expect(second).toEqual(ack('yes'));
+    await store.close();
+    const reopened = await openLowdbStore({ dataDir: dir, log: () => {} });
+    expect(await reopened.list('acknowledgements')).toEqual([ack('yes')]);
+  });
+
   it('refuses to open a file cut in half, names it, and leaves it untouched', async () => {
     dir = await mkdtemp(join(tmpdir(), 'zorgbeeld-store-'));
     const store = await openLowdbStore({ dataDir: dir, log: () => {} });

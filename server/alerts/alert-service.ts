@@ -25,6 +25,8 @@ export interface AlertListener {
 
 const forbidden = (nl: string, en: string) => new HttpError(403, 'forbidden', text(nl, en));
 const notFound = () => new HttpError(404, 'not-found', text('Dit alarm bestaat niet.', 'This alert does not exist.'));
+/** Whether a stored acknowledgement is this one (and not another server's for the same organisation). */
+const sameAnswer = (a: Acknowledgement, b: Acknowledgement) => a.userId === b.userId && a.at === b.at && a.answer === b.answer && a.via === b.via;
 const closedIncident = () => new HttpError(409, 'conflict', text('Dit incident is gesloten; antwoorden kan niet meer.', 'This incident is closed; answering is no longer possible.'));
 
 /**
@@ -183,7 +185,7 @@ export class AlertService {
       // A closed incident's record is final: an answer from a banner still open, or kept on a
       // device without a connection, would otherwise write "not hit" reports after its end.
       if ((await this.deps.store.get('incidents', alert.incidentId))?.status !== 'open') throw closedIncident();
-      return this.acknowledge({ userId: user.id, username: user.username, displayName: user.displayName, organisationId: user.organisationId, coordinatorId: user.coordinatorId ?? null }, alert, answer, 'app');
+      return (await this.acknowledge({ userId: user.id, username: user.username, displayName: user.displayName, organisationId: user.organisationId, coordinatorId: user.coordinatorId ?? null }, alert, answer, 'app')).ack;
     });
   }
 
@@ -198,8 +200,6 @@ export class AlertService {
       const incident = alert ? await this.deps.store.get('incidents', alert.incidentId) : undefined;
       if (!alert || !incident) throw notFound();
       if (incident.status !== 'open') throw closedIncident();
-      const existing = await this.deps.store.get('acknowledgements', `${alert.id}:${message.organisationId}`);
-      if (existing) return { ack: existing, first: false };
       const coordinator = await this.deps.store.get('coordinators', message.coordinatorId);
       const account = (await this.deps.store.list('users')).find((u) => u.coordinatorId === message.coordinatorId && u.active);
       const who = {
@@ -209,22 +209,25 @@ export class AlertService {
         organisationId: message.organisationId,
         coordinatorId: message.coordinatorId,
       };
-      return { ack: await this.acknowledge(who, alert, answer, message.channel), first: true };
+      return this.acknowledge(who, alert, answer, message.channel);
     });
   }
 
   // Inside the queue: the first acknowledgement of an organisation stands.
-  private async acknowledge(who: { userId: string; username: string; displayName: string; organisationId: string; coordinatorId: string | null }, alert: Alert, answer: AckAnswer, via: AnswerVia): Promise<Acknowledgement> {
+  private async acknowledge(who: { userId: string; username: string; displayName: string; organisationId: string; coordinatorId: string | null }, alert: Alert, answer: AckAnswer, via: AnswerVia): Promise<{ ack: Acknowledgement; first: boolean }> {
     const id = `${alert.id}:${who.organisationId}`;
     const existing = await this.deps.store.get('acknowledgements', id);
-    if (existing) return existing;
+    if (existing) return { ack: existing, first: false };
     const ack: Acknowledgement = { id, alertId: alert.id, organisationId: who.organisationId, userId: who.userId, username: who.username, displayName: who.displayName, answer, at: this.deps.now().toISOString(), via, coordinatorId: who.coordinatorId };
-    await this.deps.store.put({ acknowledgements: [ack] });
+    // The queue orders the answers of this server; another server's, taken in the same instant,
+    // is ordered by the store: whichever row stands is the first, and the other is not recorded.
+    const stored = await this.deps.store.putIfAbsent('acknowledgements', ack);
+    if (!sameAnswer(stored, ack)) return { ack: stored, first: false };
     await this.record(alert.incidentId, who.userId, { type: 'alert-acked', alertId: alert.id, organisationId: ack.organisationId, answer, via });
     if (answer === 'no') await this.reportNotHit(who, alert, ack.at);
     const status = await this.status(alert);
     for (const l of this.listeners) l.acked(ack, status);
-    return ack;
+    return { ack, first: true };
   }
 
   /** Changes how long an alert waits for answers before escalating (GHOR). */

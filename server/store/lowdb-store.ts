@@ -136,6 +136,27 @@ export async function openLowdbStore({ dataDir, log, retryMs = 5000 }: LowdbStor
   };
   if (moved) await Promise.all(Object.values(files).map(persist));
 
+  const put = async (changes: ChangeSet): Promise<void> => {
+    const touched = new Set<StoreFile>();
+    for (const name of COLLECTION_NAMES) {
+      const changed = changes[name] as Collections[typeof name][] | undefined;
+      if (!changed) continue;
+      touched.add(fileOf(name));
+      const byId = index(name);
+      const target = rows(name);
+      for (const row of changed) {
+        const i = byId.get(row.id);
+        if (i === undefined) {
+          byId.set(row.id, target.length);
+          target.push(row);
+        } else {
+          target[i] = row;
+        }
+      }
+    }
+    await Promise.all([...touched].map(persist));
+  };
+
   return {
     async list<K extends CollectionName>(name: K) {
       return rows(name).slice();
@@ -144,25 +165,13 @@ export async function openLowdbStore({ dataDir, log, retryMs = 5000 }: LowdbStor
       const i = index(name).get(id);
       return i === undefined ? undefined : rows(name)[i];
     },
-    async put(changes: ChangeSet) {
-      const touched = new Set<StoreFile>();
-      for (const name of COLLECTION_NAMES) {
-        const changed = changes[name] as Collections[typeof name][] | undefined;
-        if (!changed) continue;
-        touched.add(fileOf(name));
-        const byId = index(name);
-        const target = rows(name);
-        for (const row of changed) {
-          const i = byId.get(row.id);
-          if (i === undefined) {
-            byId.set(row.id, target.length);
-            target.push(row);
-          } else {
-            target[i] = row;
-          }
-        }
-      }
-      await Promise.all([...touched].map(persist));
+    put,
+    async putIfAbsent<K extends CollectionName>(name: K, row: Collections[K]) {
+      // Checked and taken in one turn of the event loop: no other call comes between.
+      const i = index(name).get(row.id);
+      if (i !== undefined) return rows(name)[i];
+      await put({ [name]: [row] } as ChangeSet);
+      return row;
     },
     async remove(name, ids) {
       const drop = new Set(ids);

@@ -25,8 +25,6 @@ const INSTANCE_LOCK = 7_441_030;
 /** The Store on PostgreSQL, with its pool: the incident logs use the same connections. */
 export interface PgStore extends Store {
   readonly pool: pg.Pool;
-  /** Writes a row unless one with its id is there; returns the row that is there after. The first of several servers starting at once wins. */
-  putIfAbsent<K extends CollectionName>(name: K, row: Collections[K]): Promise<Collections[K]>;
 }
 
 /** The connection string without its password, for logs and the health check. */

@@ -110,6 +110,11 @@ export interface Store {
   get<K extends CollectionName>(name: K, id: string): Promise<Collections[K] | undefined>;
   /** Inserts or replaces rows by id, atomically across the collections of one file (sessions live apart from the registry). */
   put(changes: ChangeSet): Promise<void>;
+  /**
+   * Writes a row unless one with its id is there; returns the row that is there after. Atomic:
+   * of several servers (or calls) writing the same id at once, exactly one row stands.
+   */
+  putIfAbsent<K extends CollectionName>(name: K, row: Collections[K]): Promise<Collections[K]>;
   remove<K extends CollectionName>(name: K, ids: readonly string[]): Promise<void>;
   health(): StoreHealth;
   close(): Promise<void>;
