@@ -922,7 +922,7 @@ const MUTATIONS: Mutation[] = [
   {
     protection: 'Web Push: an answer settles the alarm on the organisation’s devices',
     file: 'server/reach/reach-service.ts',
-    find: '(m) => m.alertId === ack.alertId && m.organisationId === ack.organisationId,',
+    find: '(m) => m.alertId === ack.alertId && m.organisationId === ack.organisationId && m.to !== answeredOn,',
     replace: '() => false,',
     test: 'tests/push.test.ts',
     name: 'once the organisation has answered',

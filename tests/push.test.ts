@@ -81,17 +81,17 @@ describe('Web Push', () => {
     expect(await answer(tokenOf(phone, first), 'yes')).toEqual({ data: { answer: 'yes', first: true, by: name } });
     expect(await answer(tokenOf(laptop, first), 'no')).toEqual({ data: { answer: 'yes', first: false, by: name } });
 
-    await waitFor(() => to(phone).length === 3 && to(laptop).length === 3, { what: 'the answer on both devices' });
-    for (const device of [phone, laptop]) {
-      expect(to(device)[2]).toMatchObject({ kind: 'settled', title: 'Alarm beantwoord · Gaslek Brunssum', withdraws: [first], tag: `settled-${first}`, url: `/incidents/${incidentId}` });
-      expect(to(device)[2].body).toBe(`${name} antwoordde voor ${organisation}: getroffen. U hoeft niet meer te antwoorden.`);
-      expect(to(device)[2].token).toBeUndefined();
-    }
+    // The laptop's alarm makes way; the phone, whose notification answered, already says so itself.
+    await waitFor(() => to(laptop).length === 3, { what: 'the answer on the other device' });
+    expect(to(laptop)[2]).toMatchObject({ kind: 'settled', title: 'Alarm beantwoord · Gaslek Brunssum', withdraws: [first], tag: `settled-${first}`, url: `/incidents/${incidentId}` });
+    expect(to(laptop)[2].body).toBe(`${name} antwoordde voor ${organisation}: getroffen. U hoeft niet meer te antwoorden.`);
+    expect(to(laptop)[2].token).toBeUndefined();
 
     // Closing the incident settles what is still unanswered on each device, once per device.
     expect((await ghor.post(`/api/incidents/${incidentId}/close`, {})).status).toBe(200);
-    await waitFor(() => to(phone).length === 4 && to(laptop).length === 4, { what: 'the closure on both devices' });
-    for (const device of [phone, laptop]) expect(to(device)[3]).toMatchObject({ kind: 'settled', title: 'Incident gesloten · Gaslek Brunssum', withdraws: [second], tag: `settled-${incidentId}` });
+    await waitFor(() => to(phone).length === 3 && to(laptop).length === 4, { what: 'the closure on both devices' });
+    for (const pushes of [to(phone), to(laptop)]) expect(pushes.at(-1)).toMatchObject({ kind: 'settled', title: 'Incident gesloten · Gaslek Brunssum', withdraws: [second], tag: `settled-${incidentId}` });
+    expect(to(phone).filter((p) => p.kind === 'settled')).toHaveLength(1);
     expect(peer.violations).toEqual([]);
   });
 

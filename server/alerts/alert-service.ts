@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { isConnected } from '../../shared/domain';
 import { resolveTargets, withdrawals, type AckAnswer, type AlertsWithdrawn, type Acknowledgement, type Alert, type AlertInput, type AlertNotice, type AlertStatus, type AnswerVia } from '../../shared/alert';
 import type { Channel } from '../../shared/contact';
+import type { OutboxMessage } from '../../shared/reach';
 import type { Incident } from '../../shared/incident';
 import type { RecordedEvent } from '../../shared/recorded-event';
 import { reportNotHit } from '../../shared/incident-doc';
@@ -16,7 +17,8 @@ import { DEFAULTS } from '../defaults';
 export interface AlertListener {
   sent(status: AlertStatus, notice: AlertNotice): void;
   changed(status: AlertStatus): void;
-  acked(ack: Acknowledgement, status: AlertStatus): void;
+  /** An organisation answered; `from` is the message whose link it answered by, if it did. */
+  acked(ack: Acknowledgement, status: AlertStatus, from?: OutboxMessage): void;
   /** A coordinator was connected to the alerting (its introduction completed): its open sockets join in. */
   connected?(coordinatorId: string): void;
   /** Alerts ask nothing any more of the organisations they went to (their incident closed, or a Cancel for them). */
@@ -194,7 +196,7 @@ export class AlertService {
    * the banner, for the organisation and coordinator the link names. Refused once the incident
    * is closed. Returns the acknowledgement that stands (an earlier one of the organisation wins).
    */
-  answerByLink(message: { alertId: string; organisationId: string; coordinatorId: string; channel: Channel }, answer: AckAnswer): Promise<{ ack: Acknowledgement; first: boolean }> {
+  answerByLink(message: OutboxMessage, answer: AckAnswer): Promise<{ ack: Acknowledgement; first: boolean }> {
     return this.serial(async () => {
       const alert = await this.deps.store.get('alerts', message.alertId);
       const incident = alert ? await this.deps.store.get('incidents', alert.incidentId) : undefined;
@@ -209,12 +211,12 @@ export class AlertService {
         organisationId: message.organisationId,
         coordinatorId: message.coordinatorId,
       };
-      return this.acknowledge(who, alert, answer, message.channel);
+      return this.acknowledge(who, alert, answer, message.channel, message);
     });
   }
 
   // Inside the queue: the first acknowledgement of an organisation stands.
-  private async acknowledge(who: { userId: string; username: string; displayName: string; organisationId: string; coordinatorId: string | null }, alert: Alert, answer: AckAnswer, via: AnswerVia): Promise<{ ack: Acknowledgement; first: boolean }> {
+  private async acknowledge(who: { userId: string; username: string; displayName: string; organisationId: string; coordinatorId: string | null }, alert: Alert, answer: AckAnswer, via: AnswerVia, from?: OutboxMessage): Promise<{ ack: Acknowledgement; first: boolean }> {
     const id = `${alert.id}:${who.organisationId}`;
     const existing = await this.deps.store.get('acknowledgements', id);
     if (existing) return { ack: existing, first: false };
@@ -226,7 +228,7 @@ export class AlertService {
     await this.record(alert.incidentId, who.userId, { type: 'alert-acked', alertId: alert.id, organisationId: ack.organisationId, answer, via });
     if (answer === 'no') await this.reportNotHit(who, alert, ack.at);
     const status = await this.status(alert);
-    for (const l of this.listeners) l.acked(ack, status);
+    for (const l of this.listeners) l.acked(ack, status, from);
     return { ack, first: true };
   }
 

@@ -133,12 +133,14 @@ export class ReachService implements AlertListener {
   changed(): void {}
 
   /** The organisation answered: its coordinators' devices stop showing the alarm as a question. */
-  acked(ack: Acknowledgement): void {
+  acked(ack: Acknowledgement, _status: AlertStatus, from?: OutboxMessage): void {
+    // The device whose notification answered already says so ("Antwoord ontvangen").
+    const answeredOn = from?.channel === 'push' ? from.to : null;
     const words = { nl: { yes: 'getroffen', no: 'niet getroffen', unknown: 'weet nog niet' }, en: { yes: 'hit', no: 'not hit', unknown: 'don’t know yet' } };
     this.settling(async () => {
       const alert = await this.deps.store.get('alerts', ack.alertId);
       if (!alert) return;
-      await this.settle(alert.incidentId, (m) => m.alertId === ack.alertId && m.organisationId === ack.organisationId, `settled-${ack.alertId}`, (english, incidentTitle, organisationName) =>
+      await this.settle(alert.incidentId, (m) => m.alertId === ack.alertId && m.organisationId === ack.organisationId && m.to !== answeredOn, `settled-${ack.alertId}`, (english, incidentTitle, organisationName) =>
         english
           ? { title: `Alert answered · ${incidentTitle}`, body: `${ack.displayName} answered for ${organisationName}: ${words.en[ack.answer]}. No further answer is needed.` }
           : { title: `Alarm beantwoord · ${incidentTitle}`, body: `${ack.displayName} antwoordde voor ${organisationName}: ${words.nl[ack.answer]}. U hoeft niet meer te antwoorden.` },
