@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { isConnected } from '../../shared/domain';
 import { resolveTargets, withdrawals, type AckAnswer, type AlertsWithdrawn, type Acknowledgement, type Alert, type AlertInput, type AlertNotice, type AlertStatus, type AnswerVia } from '../../shared/alert';
-import type { Channel } from '../../shared/contact';
 import type { OutboxMessage } from '../../shared/reach';
 import type { Incident } from '../../shared/incident';
 import type { RecordedEvent } from '../../shared/recorded-event';
