@@ -173,6 +173,16 @@ export function withdrawals(alerts: readonly Alert[]): Map<string, Alert> {
   return new Map(alerts.flatMap((a) => (a.msgType === 'Cancel' && a.references ? [[a.references, a] as const] : [])));
 }
 
+/**
+ * The organisations GHOR is to phone about an alert now: those that reached the escalation's
+ * second step without answering, while the alert is not withdrawn and its incident is open.
+ */
+export function organisationsToPhone(status: Pick<AlertStatus, 'alert' | 'acknowledgements'>, withdrawn: ReadonlyMap<string, Alert>, incidentOpen: boolean): string[] {
+  if (!incidentOpen || withdrawn.has(status.alert.id)) return [];
+  const answered = new Set(status.acknowledgements.map((a) => a.organisationId));
+  return status.alert.organisationIds.filter((id) => !answered.has(id) && (status.alert.escalation?.[id]?.step ?? 0) >= 2);
+}
+
 /** Alerts that ask no answer any more, told to the organisations they went to. */
 export interface AlertsWithdrawn {
   incidentId: string;

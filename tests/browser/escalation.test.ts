@@ -20,7 +20,12 @@ describe('escalation on GHOR’s response board', () => {
     const ghor = await signedInPage(suite.browser, suite.server.url, 'ghor', DEMO_PASSWORD, PHONE);
     await ghor.goto(`${suite.server.url}/incidents/${incidentId}`);
     await expect.poll(() => ghor.getByTestId('board').getAttribute('data-synced'), { timeout: 15000 }).toBe('true');
-    await ghor.getByRole('button', { name: 'Alarmering', exact: true }).click();
+    // Whatever tab GHOR is on, "Alarmering" counts the organisations to phone, and says so to a screen reader.
+    const alerting = ghor.getByRole('button', { name: /^Alarmering( \(\d+ nu bellen\))?$/ });
+    await expect.poll(() => ghor.getByTestId('to-phone-count').textContent(), { timeout: 15000 }).toBe('2');
+    expect(await alerting.getAttribute('aria-pressed')).toBe('false');
+    expect(await ghor.getByRole('button', { name: 'Alarmering (2 nu bellen)' }).count()).toBe(1);
+    await alerting.click();
     const callNow = ghor.getByTestId('call-now');
     await expect.poll(() => callNow.locator('li').count(), { timeout: 15000 }).toBe(2);
     // Answered organisations are never on the list; each listed one has numbers to tap.
@@ -67,6 +72,7 @@ describe('escalation on GHOR’s response board', () => {
     expect(await seriousViolations(ghor)).toEqual([]);
     await send.getByRole('button', { name: /Versturen/ }).click();
     await expect.poll(() => top.count(), { timeout: 10000 }).toBe(0);
+    expect(await ghor.getByTestId('to-phone-count').count()).toBe(0);
     const card = ghor.locator(`[data-testid=alert-status][data-alert="${alertId}"]`);
     expect(await card.getByTestId('call-now').count()).toBe(0);
     expect(await card.getByTestId('alert-withdrawn-at').textContent()).toMatch(/^alles veilig \/ ingetrokken om \d\d:\d\d/);
@@ -81,13 +87,15 @@ describe('escalation on GHOR’s response board', () => {
     const ghor = await signedInPage(suite.browser, suite.server.url, 'ghor', DEMO_PASSWORD, PHONE);
     await ghor.goto(`${suite.server.url}/incidents/${incidentId}`);
     await expect.poll(() => ghor.getByTestId('board').getAttribute('data-synced'), { timeout: 15000 }).toBe('true');
-    await ghor.getByRole('button', { name: 'Alarmering', exact: true }).click();
+    await ghor.getByRole('button', { name: /^Alarmering/ }).click();
     await expect.poll(() => ghor.getByTestId('call-now-top').locator('li').count(), { timeout: 15000 }).toBe(2);
+    expect(await ghor.getByTestId('to-phone-count').textContent()).toBe('2');
 
     // A colleague closes the incident from another screen.
     expect((await api.post(`/api/incidents/${incidentId}/close`, {})).status).toBe(200);
     await expect.poll(() => ghor.getByTestId('call-now-top').count(), { timeout: 10000 }).toBe(0);
     expect(await ghor.getByRole('button', { name: 'Incident sluiten' }).count()).toBe(0);
+    expect(await ghor.getByTestId('to-phone-count').count()).toBe(0);
     const card = ghor.locator(`[data-testid=alert-status][data-alert="${alertId}"]`);
     expect(await card.getByTestId('call-now').count()).toBe(0);
     const waiting = card.getByTestId('waiting').locator('li');
