@@ -149,6 +149,36 @@ describe('reach outside the app, in Chromium', () => {
     await expect.poll(details, { timeout: 10000 }).toEqual([{ title: closed.title, silent: true, requireInteraction: false, actions: 0 }]);
   });
 
+  it('an iPhone in Safari, where a tab gets no push, is told to put Zorgbeeld on the home screen; opened from there, it is offered the switch', async () => {
+    const iphone = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
+    for (const standalone of [false, true]) {
+      const context = await suite.browser.newContext({ viewport: PHONE, locale: 'nl-NL', userAgent: iphone });
+      // Safari in a tab has no PushManager; from the home screen it has, and says display-mode standalone.
+      await context.addInitScript((home) => {
+        if (!home) delete (window as { PushManager?: unknown }).PushManager;
+        const real = window.matchMedia.bind(window);
+        window.matchMedia = (query: string) => (query === '(display-mode: standalone)' ? ({ ...real(query), matches: home } as MediaQueryList) : real(query));
+      }, standalone);
+      const phone = await context.newPage();
+      await phone.goto(`${suite.server.url}/login`);
+      await phone.fill('input[name=username]', 'coordinator');
+      await phone.fill('input[name=password]', DEMO_PASSWORD);
+      await phone.click('button[type=submit]');
+      await phone.waitForURL((url) => !url.pathname.startsWith('/login'));
+      const card = phone.getByTestId('push-card');
+      await expect.poll(() => card.count(), { timeout: 10000 }).toBe(1);
+      if (standalone) {
+        expect(await card.getByRole('button', { name: 'Meldingen aanzetten op dit toestel' }).count()).toBe(1);
+      } else {
+        expect(await card.textContent()).toContain('Zet op beginscherm');
+        expect(await card.getByRole('button').count()).toBe(0);
+        await phone.screenshot({ path: `${SHOTS}/push-iphone-home-screen-phone.png` });
+        expect(await seriousViolations(phone)).toEqual([]);
+      }
+      await context.close();
+    }
+  });
+
   it('my details: a coordinator changes its mobile number and channels, and a wrong number gets a sentence', async () => {
     const coordinator = await signedInPage(suite.browser, suite.server.url, 'coordinator', DEMO_PASSWORD, PHONE);
     await coordinator.goto(`${suite.server.url}/me`);
