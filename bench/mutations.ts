@@ -948,8 +948,18 @@ const MUTATIONS: Mutation[] = [
     file: 'server/alerts/alert-service.ts',
     find: "const stored = await this.deps.store.putIfAbsent('acknowledgements', ack);",
     replace: 'await this.deps.store.put({ acknowledgements: [ack] }); const stored = ack;',
+    // The servers' lock on alert changes keeps this too; without both, the answers race.
+    also: [{ file: 'server/alerts/alert-service.ts', find: "const exclusive = () => this.deps.store.exclusive('alerts', work);", replace: 'const exclusive = work;' }],
     test: 'tests/cluster.test.ts',
     name: 'two answers for one organisation',
+  },
+  {
+    protection: 'Several servers: alert changes one at a time across them (an answer against the closure)',
+    file: 'server/alerts/alert-service.ts',
+    find: "const exclusive = () => this.deps.store.exclusive('alerts', work);",
+    replace: 'const exclusive = work;',
+    test: 'tests/cluster.test.ts',
+    name: 'at the same moment: the answer',
   },
   {
     protection: 'Outbox: a message is cancelled once its organisation answered',

@@ -241,6 +241,42 @@ describe('several servers on one database', () => {
     }
   });
 
+  it('an answer on one server and the closure on another at the same moment: the answer is in the log before the closure, or refused', async () => {
+    const onB = connectSocket(b.url, coordinatorCookie);
+    await connected(onB);
+    const ghor = new HttpClient(a.url);
+    ghor.cookie = ghorCookie;
+    const outcomes = { before: 0, refused: 0 };
+    try {
+      for (let round = 0; round < 15; round++) {
+        const id = (await ghor.post('/api/incidents', { title: `Sluiten ${round}`, grip: 1 })).body.data.id as string;
+        const alertId = (await ghor.post(`/api/incidents/${id}/alerts`, { message: 'Getroffen?', grip: 1, target: { organisationIds: [ownOrg] } })).body.data.alert.id as string;
+        const [closed, answered] = await Promise.all([ghor.post(`/api/incidents/${id}/close`, {}), onB.emitWithAck('alert:ack', { alertId, answer: 'no' }) as Promise<{ data?: unknown; error?: { code: string } }>]);
+        expect(closed.status).toBe(200);
+        const types = async () => (await a.records(id)).filter((r) => r.type === RecordType.event).map((r) => String(decode(r.payload).type));
+        await waitFor(async () => (await types()).includes('incident-closed'), { what: 'the closure in the log' });
+        const log = await types();
+        const end = log.indexOf('incident-closed');
+        if (answered.data) {
+          outcomes.before++;
+          // The answer, and the "not hit" it writes as reports, come before the end, never after it.
+          await waitFor(async () => (await types()).includes('not-hit'), { what: 'the not-hit reports' });
+          const after = await types();
+          expect(after.indexOf('alert-acked')).toBeLessThan(end);
+          expect(after.indexOf('not-hit')).toBeLessThan(end);
+        } else {
+          outcomes.refused++;
+          expect(answered.error?.code).toBe('conflict');
+          expect(log).not.toContain('alert-acked');
+        }
+        expect(log.slice(end + 1).filter((t) => t === 'alert-acked' || t === 'not-hit')).toEqual([]);
+      }
+      expect(outcomes.before + outcomes.refused).toBe(15);
+    } finally {
+      onB.disconnect();
+    }
+  });
+
   it('closing the incident on one server stops writes on the others, and takes its alert off a banner on a third', async () => {
     const writer = board(c, coordinatorCookie);
     await writer.synced();

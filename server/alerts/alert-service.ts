@@ -47,7 +47,9 @@ export class AlertService {
   }
 
   private serial<T>(work: () => Promise<T>): Promise<T> {
-    const next = this.queue.then(work, work);
+    // One at a time on this server, and, on several servers sharing a database, across them.
+    const exclusive = () => this.deps.store.exclusive('alerts', work);
+    const next = this.queue.then(exclusive, exclusive);
     this.queue = next.catch(() => undefined);
     return next;
   }

@@ -173,6 +173,7 @@ export async function openLowdbStore({ dataDir, log, retryMs = 5000 }: LowdbStor
       await put({ [name]: [row] } as ChangeSet);
       return row;
     },
+    exclusive: (_name, work) => work(),
     async remove(name, ids) {
       const drop = new Set(ids);
       (fileOf(name).db.data as Record<CollectionName, { id: string }[]>)[name] = rows(name).filter((row) => !drop.has(row.id));

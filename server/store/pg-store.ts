@@ -21,6 +21,8 @@ export interface PgStoreOptions {
 
 // Any fixed number, other than the migrations' lock: the one server that may use the database.
 const INSTANCE_LOCK = 7_441_030;
+// The first key of the locks of `exclusive` (two 32-bit keys: apart from the single-key ones above).
+const EXCLUSIVE_LOCKS = 7_441_031;
 
 /** The Store on PostgreSQL, with its pool: the incident logs use the same connections. */
 export interface PgStore extends Store {
@@ -135,6 +137,26 @@ export async function openPgStore({ url, log, poolSize = 10, exclusive = false }
         await pool.query('INSERT INTO store_rows (collection, id, data) VALUES ($1, $2, $3) ON CONFLICT (collection, id) DO NOTHING', [name, row.id, JSON.stringify(row)]);
         return (await pool.query<{ data: Collections[K] }>('SELECT data FROM store_rows WHERE collection = $1 AND id = $2', [name, row.id])).rows[0].data;
       });
+    },
+    async exclusive<T>(name: string, work: () => Promise<T>): Promise<T> {
+      // A transaction's advisory lock on a connection of its own: should the work hang, the
+      // database ends the idle transaction after 10 s (the pool's setting), and the lock with it.
+      const client = await run(`locking ${name}`, () => pool.connect());
+      try {
+        await client.query('BEGIN');
+        await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [EXCLUSIVE_LOCKS, name]);
+      } catch (error) {
+        client.release(error as Error);
+        throw storageError(`locking ${name}`, error);
+      }
+      try {
+        return await work();
+      } finally {
+        await client.query('COMMIT').then(
+          () => client.release(),
+          (error: Error) => client.release(error),
+        );
+      }
     },
     async remove(name, ids) {
       if (ids.length === 0) return;

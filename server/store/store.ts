@@ -115,6 +115,13 @@ export interface Store {
    * of several servers (or calls) writing the same id at once, exactly one row stands.
    */
   putIfAbsent<K extends CollectionName>(name: K, row: Collections[K]): Promise<Collections[K]>;
+  /**
+   * Runs `work` while no other server on this store runs work under the same `name`: changes that
+   * read rows and write them again, and must not interleave with another server's (the alerts and
+   * their answers). The embedded store has one server, whose callers keep their own order: it
+   * runs the work at once.
+   */
+  exclusive<T>(name: string, work: () => Promise<T>): Promise<T>;
   remove<K extends CollectionName>(name: K, ids: readonly string[]): Promise<void>;
   health(): StoreHealth;
   close(): Promise<void>;
