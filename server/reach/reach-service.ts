@@ -11,7 +11,7 @@ import { HttpError } from '../http/http-error';
 import type { Store, StoredUser } from '../store/store';
 import type { Rooms } from '../yjs/rooms';
 import { AnswerLinks, newMessageId } from './answer-link';
-import type { ChannelSender, Envelope } from './channels';
+import { inLanes, type ChannelSender, type Envelope } from './channels';
 import { Outbox, type RetryPolicy } from './outbox';
 import type { PushChannel } from './push-channel';
 import { readSmsStatus } from './sms-channel';
@@ -192,14 +192,18 @@ export class ReachService implements AlertListener {
     if (devices.size === 0) return;
     const [subscriptions, users] = await Promise.all([this.deps.store.list('pushSubscriptions'), this.deps.store.list('users')]);
     const languages = new Map(users.map((u) => [u.id, u.language]));
-    for (const row of subscriptions) {
-      const device = devices.get(row.id);
-      if (!device || row.goneAt) continue;
-      const organisation = await this.deps.store.get('organisations', device.organisationId);
-      const english = languages.get(row.userId) === 'en';
-      const result = await this.push!.notify(row, { kind: 'settled', ...say(english, incident.title, organisation?.name ?? device.organisationId), url: `/incidents/${incidentId}`, english, withdraws: [...device.alertIds], tag });
-      if (!result.ok) this.deps.log(`a settling push to device ${row.id} not sent: ${result.error}`);
-    }
+    // A closure may reach every coordinator's devices: several pushes at a time, as the channel sends alerts.
+    await inLanes(
+      subscriptions.filter((row) => devices.has(row.id) && !row.goneAt),
+      8,
+      async (row) => {
+        const device = devices.get(row.id)!;
+        const organisation = await this.deps.store.get('organisations', device.organisationId);
+        const english = languages.get(row.userId) === 'en';
+        const result = await this.push!.notify(row, { kind: 'settled', ...say(english, incident.title, organisation?.name ?? device.organisationId), url: `/incidents/${incidentId}`, english, withdraws: [...device.alertIds], tag });
+        if (!result.ok) this.deps.log(`a settling push to device ${row.id} not sent: ${result.error}`);
+      },
+    );
   }
 
   /** Messages for the connected coordinators of the given organisations: round 0 on their chosen channels, round 1 on every channel they have. */
