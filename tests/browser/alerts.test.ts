@@ -29,6 +29,14 @@ describe('alerting in Chromium', () => {
     await expect.poll(() => banner.textContent(), { timeout: 10000 }).toContain('Rookpluim boven Geleen');
     expect(await banner.textContent()).toContain('Is uw organisatie getroffen?');
     await coordinator.screenshot({ path: `${SHOTS}/alert-banner-phone.png` });
+    // The banner offers notifications on this device, except on My details, whose own switch is there.
+    const offers = () => coordinator.getByRole('button', { name: 'Meldingen aanzetten op dit toestel' }).count();
+    expect(await banner.getByRole('button', { name: 'Meldingen aanzetten op dit toestel' }).count()).toBe(1);
+    await coordinator.getByRole('link', { name: 'Account' }).click();
+    await coordinator.waitForURL((url) => url.pathname === '/me');
+    await expect.poll(() => coordinator.getByTestId('my-contact').count()).toBe(1);
+    await expect.poll(offers).toBe(1);
+    expect(await banner.getByRole('button', { name: 'Meldingen aanzetten op dit toestel' }).count()).toBe(0);
     await banner.getByRole('button', { name: 'Ja, getroffen' }).click();
     await expect.poll(() => banner.count()).toBe(0);
 
