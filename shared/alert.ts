@@ -46,8 +46,11 @@ export interface Alert {
   escalation?: Record<string, EscalationStep>;
 }
 
-/** How an answer came in: the app (banner, board, REST) or the link of a message on a channel. */
-export type AnswerVia = 'app' | Channel;
+/**
+ * How an answer came in: the app (banner, board, REST), the link of a message on a channel, or
+ * by phone, taken down by GHOR for the organisation (the escalation's "Nu bellen").
+ */
+export type AnswerVia = 'app' | 'phone' | Channel;
 
 /** One organisation's acknowledgement; the first coordinator's counts. */
 export interface Acknowledgement {
@@ -163,6 +166,14 @@ export function checkAckInput(input: unknown): Checked<{ answer: AckAnswer }> {
   const r = new FieldReader(input);
   const answer = r.oneOf('answer', ACK_ANSWERS);
   return r.done({ answer: answer ?? 'unknown' });
+}
+
+/** Checks the body of an answer GHOR takes down by phone for an organisation. */
+export function checkPhonedAnswerInput(input: unknown): Checked<{ organisationId: string; answer: AckAnswer }> {
+  const r = new FieldReader(input);
+  const organisationId = r.id('organisationId');
+  const answer = r.oneOf('answer', ACK_ANSWERS);
+  return r.done({ organisationId: organisationId ?? '', answer: answer ?? 'unknown' });
 }
 
 /**

@@ -211,6 +211,51 @@ describe('alerting', () => {
     expect(((await a.client.get('/api/alerts/pending')).body.data as AlertNotice[]).some((n) => n.alert.id === sent)).toBe(false);
   });
 
+  it('GHOR takes down by phone the answer of an organisation that did not answer: it counts, its banner goes, and "not hit" is written on its behalf', async () => {
+    const [[phoned, entry], [answered, early], [silent]] = [...coordinators];
+    const acked: { alertId: string; organisationId: string }[] = [];
+    entry.socket.on('alert:acked', (ack) => acked.push(ack));
+    const title = 'Brand Beek';
+    const id = (await ghor.post('/api/incidents', { title, grip: 2 })).body.data.id as string;
+    const alertId = (await ghor.post(`/api/incidents/${id}/alerts`, { message: 'Meld of u getroffen bent.', grip: 2, target: { organisationIds: [phoned, answered] } })).body.data.alert.id as string;
+    await waitFor(() => entry.alerts.some((n) => n.alert.id === alertId), { what: 'the alert at the organisation' });
+    expect((await early.client.post(`/api/alerts/${alertId}/ack`, { answer: 'yes' })).status).toBe(200);
+
+    // Checked at the edge: the role, the body, the organisation.
+    expect((await entry.client.post(`/api/alerts/${alertId}/answers`, { organisationId: phoned, answer: 'no' })).status).toBe(403);
+    const bad = await ghor.post(`/api/alerts/${alertId}/answers`, { answer: 'misschien' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/organisationId.*verplicht|answer/);
+    const foreign = await ghor.post(`/api/alerts/${alertId}/answers`, { organisationId: silent, answer: 'no' });
+    expect(foreign.status).toBe(400);
+    expect(foreign.body.error.message).toBe('Dit alarm is niet aan deze organisatie gericht; kies een organisatie uit de lijst van het alarm.');
+    expect((await ghor.post('/api/alerts/alert-00000000-none/answers', { organisationId: phoned, answer: 'no' })).status).toBe(404);
+
+    const taken = await ghor.post(`/api/alerts/${alertId}/answers`, { organisationId: phoned, answer: 'no' });
+    expect(taken.status).toBe(201);
+    expect(taken.body.data).toMatchObject({ first: true, ack: { organisationId: phoned, answer: 'no', via: 'phone', username: 'ghor' } });
+    // The organisation's own banner lets the alert go, as after a colleague's answer.
+    await waitFor(() => acked.some((a) => a.alertId === alertId && a.organisationId === phoned), { what: 'the answer at the organisation' });
+    // An answer already there stands, whoever takes one down after it.
+    const late = await ghor.post(`/api/alerts/${alertId}/answers`, { organisationId: answered, answer: 'no' });
+    expect(late.status).toBe(200);
+    expect(late.body.data).toMatchObject({ first: false, ack: { organisationId: answered, answer: 'yes', via: 'app' } });
+    expect((await entry.client.post(`/api/alerts/${alertId}/ack`, { answer: 'yes' })).body.data).toMatchObject({ answer: 'no', via: 'phone' });
+
+    const log = (await server.records(id)).filter((r) => r.type === RecordType.event).map((r) => JSON.parse(new TextDecoder().decode(r.payload)));
+    expect(log.filter((e) => e.type === 'alert-acked').map((e) => [e.organisationId, e.answer, e.via])).toEqual([[answered, 'yes', 'app'], [phoned, 'no', 'phone']]);
+    // "Not hit" as reports on the organisation's locations, stamped as written on its behalf.
+    const own = locations.filter((l) => l.organisationId === phoned).map((l) => l.id);
+    await waitFor(async () => {
+      const reports = (await ghor.get(`/api/incidents/${id}/state?format=json`)).body.data.reports as Record<string, { impact?: string; stamp?: { onBehalf: boolean } }>;
+      return own.every((l) => reports[l]?.impact === 'none' && reports[l]?.stamp?.onBehalf === true);
+    }, { what: 'not-hit reports on behalf' });
+
+    // Once the incident is closed, nothing more is taken down.
+    expect((await ghor.post(`/api/incidents/${id}/close`, {})).status).toBe(200);
+    expect((await ghor.post(`/api/alerts/${alertId}/answers`, { organisationId: phoned, answer: 'yes' })).status).toBe(409);
+  });
+
   it('sends once per request id, and a follow-up references the first alert', async () => {
     const input = { message: 'Eén keer', grip: 2, target: { all: true }, requestId: 'req-42' };
     const [a, b] = await Promise.all([sendOverSocket(ghorSocket, input), ghor.post(`/api/incidents/${incidentId}/alerts`, input).then((r) => r.body)]);

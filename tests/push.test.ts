@@ -70,7 +70,8 @@ describe('Web Push', () => {
     const organisation = (await server.store.get('organisations', me.organisationId))!.name;
     const first = await send('Gaslek, blijf binnen.');
     const second = await send('Update: de wind draait.');
-    await waitFor(() => to(phone).length === 2 && to(laptop).length === 2, { what: 'both alarms on both devices' });
+    const third = await send('Meld of u cliënten moet verplaatsen.');
+    await waitFor(() => to(phone).length === 3 && to(laptop).length === 3, { what: 'the alarms on both devices' });
     const tokenOf = (device: { id: string }, alertId: string) => to(device).find((p) => p.alertId === alertId)!.token!;
 
     // The phone's notification answers "Getroffen"; the laptop's "Niet getroffen" comes after it and does not stand,
@@ -82,16 +83,21 @@ describe('Web Push', () => {
     expect(await answer(tokenOf(laptop, first), 'no')).toEqual({ data: { answer: 'yes', first: false, by: name } });
 
     // The laptop's alarm makes way; the phone, whose notification answered, already says so itself.
-    await waitFor(() => to(laptop).length === 3, { what: 'the answer on the other device' });
-    expect(to(laptop)[2]).toMatchObject({ kind: 'settled', title: 'Alarm beantwoord · Gaslek Brunssum', withdraws: [first], tag: `settled-${first}`, url: `/incidents/${incidentId}` });
-    expect(to(laptop)[2].body).toBe(`${name} antwoordde voor ${organisation}: getroffen. U hoeft niet meer te antwoorden.`);
-    expect(to(laptop)[2].token).toBeUndefined();
+    await waitFor(() => to(laptop).length === 4, { what: 'the answer on the other device' });
+    expect(to(laptop)[3]).toMatchObject({ kind: 'settled', title: 'Alarm beantwoord · Gaslek Brunssum', withdraws: [first], tag: `settled-${first}`, url: `/incidents/${incidentId}` });
+    expect(to(laptop)[3].body).toBe(`${name} antwoordde voor ${organisation}: getroffen. U hoeft niet meer te antwoorden.`);
+    expect(to(laptop)[3].token).toBeUndefined();
+
+    // GHOR phones about the third and takes the answer down: both devices are told who did.
+    expect((await ghor.post(`/api/alerts/${third}/answers`, { organisationId: me.organisationId, answer: 'unknown' })).status).toBe(201);
+    await waitFor(() => to(phone).length === 4 && to(laptop).length === 5, { what: 'the phoned answer on both devices' });
+    for (const pushes of [to(phone), to(laptop)]) expect(pushes.at(-1)).toMatchObject({ kind: 'settled', withdraws: [third], body: `De GHOR (Informatiecoördinator GHOR) noteerde telefonisch voor ${organisation}: weet nog niet. U hoeft niet meer te antwoorden.` });
 
     // Closing the incident settles what is still unanswered on each device, once per device.
     expect((await ghor.post(`/api/incidents/${incidentId}/close`, {})).status).toBe(200);
-    await waitFor(() => to(phone).length === 3 && to(laptop).length === 4, { what: 'the closure on both devices' });
+    await waitFor(() => to(phone).length === 5 && to(laptop).length === 6, { what: 'the closure on both devices' });
     for (const pushes of [to(phone), to(laptop)]) expect(pushes.at(-1)).toMatchObject({ kind: 'settled', title: 'Incident gesloten · Gaslek Brunssum', withdraws: [second], tag: `settled-${incidentId}` });
-    expect(to(phone).filter((p) => p.kind === 'settled')).toHaveLength(1);
+    expect(to(phone).filter((p) => p.kind === 'settled')).toHaveLength(2);
     expect(peer.violations).toEqual([]);
   });
 

@@ -193,6 +193,25 @@ export class AlertService {
   }
 
   /**
+   * An answer GHOR took down by phone for an organisation that had not answered (the escalation's
+   * "Nu bellen"): it counts as the organisation's, recorded as GHOR's (via `phone`); its "not
+   * hit" reports say they were written on the organisation's behalf. An earlier answer stands.
+   */
+  answerByPhone(user: StoredUser, alertId: string, organisationId: string, answer: AckAnswer): Promise<{ ack: Acknowledgement; first: boolean }> {
+    return this.serial(async () => {
+      if (user.role !== 'ghor' && user.role !== 'admin') throw forbidden('Alleen de GHOR legt een telefonisch antwoord vast.', 'Only GHOR takes down an answer by phone.');
+      const alert = await this.deps.store.get('alerts', alertId);
+      if (!alert) throw notFound();
+      if (!alert.organisationIds.includes(organisationId)) {
+        throw new HttpError(400, 'bad-request', text('Dit alarm is niet aan deze organisatie gericht; kies een organisatie uit de lijst van het alarm.', 'This alert is not addressed to this organisation; choose an organisation from the alert’s list.'));
+      }
+      const incident = await this.deps.store.get('incidents', alert.incidentId);
+      if (incident?.status !== 'open') throw closedIncident();
+      return this.acknowledge({ userId: user.id, username: user.username, displayName: user.displayName, organisationId, coordinatorId: null }, alert, answer, 'phone');
+    });
+  }
+
+  /**
    * An answer from the link in a message (e-mail, SMS, push): it counts exactly like one from
    * the banner, for the organisation and coordinator the link names. Refused once the incident
    * is closed. Returns the acknowledgement that stands (an earlier one of the organisation wins).
@@ -227,7 +246,7 @@ export class AlertService {
     const stored = await this.deps.store.putIfAbsent('acknowledgements', ack);
     if (!sameAnswer(stored, ack)) return { ack: stored, first: false };
     await this.record(alert.incidentId, who.userId, { type: 'alert-acked', alertId: alert.id, organisationId: ack.organisationId, answer, via });
-    if (answer === 'no') await this.reportNotHit(who, alert, ack.at);
+    if (answer === 'no') await this.reportNotHit(who, alert, ack.at, via === 'phone');
     const status = await this.status(alert);
     for (const l of this.listeners) l.acked(ack, status, from);
     return { ack, first: true };
@@ -269,7 +288,7 @@ export class AlertService {
    * operation normal, stamped as the answer's. The acknowledgement stands even when the log
    * cannot take this (the failure is logged).
    */
-  private async reportNotHit(user: { userId: string; username: string; displayName: string; organisationId: string }, alert: Alert, at: string): Promise<void> {
+  private async reportNotHit(user: { userId: string; username: string; displayName: string; organisationId: string }, alert: Alert, at: string, onBehalf: boolean): Promise<void> {
     try {
       const room = await this.deps.rooms.get(alert.incidentId);
       if (!room) return;
@@ -277,7 +296,7 @@ export class AlertService {
       const own = (await this.deps.rooms.network(alert.incidentId)).locations.filter((l) => l.organisationId === organisationId).map((l) => l.id);
       let reported: string[] = [];
       await room.serverChange((doc) => {
-        reported = reportNotHit(doc, own, { by: user.username, byName: user.displayName, organisationId, onBehalf: false, at, via: 'alert-answer' });
+        reported = reportNotHit(doc, own, { by: user.username, byName: user.displayName, organisationId, onBehalf, at, via: 'alert-answer' });
       });
       room.recordEvent(user.userId, { type: 'not-hit', alertId: alert.id, organisationId, locations: reported.length });
     } catch (error) {

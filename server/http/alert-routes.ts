@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { checkAckInput, checkAlertInput } from '../../shared/alert';
+import { checkAckInput, checkAlertInput, checkPhonedAnswerInput } from '../../shared/alert';
 import { invalidInput } from './http-error';
 import { requireRole } from '../auth/sessions';
 import type { Store } from '../store/store';
@@ -31,6 +31,14 @@ export function alertRoutes({ alerts, store, rooms, sender }: { alerts: AlertSer
     const checked = checkAckInput(req.body);
     if (!checked.ok) throw invalidInput(checked.issues);
     res.json({ data: await alerts.ack(req.user!, String(req.params.id), checked.value.answer) });
+  });
+
+  // GHOR phoned an organisation that did not answer, and takes its answer down.
+  router.post('/alerts/:id/answers', requireRole('ghor', 'admin'), async (req, res) => {
+    const checked = checkPhonedAnswerInput(req.body);
+    if (!checked.ok) throw invalidInput(checked.issues);
+    const { ack, first } = await alerts.answerByPhone(req.user!, String(req.params.id), checked.value.organisationId, checked.value.answer);
+    res.status(first ? 201 : 200).json({ data: { ack, first } });
   });
 
   router.get('/alerts/:id/cap.xml', requireRole('ghor', 'admin', 'observer'), async (req, res) => {

@@ -142,8 +142,8 @@ export class ReachService implements AlertListener {
       if (!alert) return;
       await this.settle(alert.incidentId, (m) => m.alertId === ack.alertId && m.organisationId === ack.organisationId && m.to !== answeredOn, `settled-${ack.alertId}`, (english, incidentTitle, organisationName) =>
         english
-          ? { title: `Alert answered · ${incidentTitle}`, body: `${ack.displayName} answered for ${organisationName}: ${words.en[ack.answer]}. No further answer is needed.` }
-          : { title: `Alarm beantwoord · ${incidentTitle}`, body: `${ack.displayName} antwoordde voor ${organisationName}: ${words.nl[ack.answer]}. U hoeft niet meer te antwoorden.` },
+          ? { title: `Alert answered · ${incidentTitle}`, body: `${ack.via === 'phone' ? `GHOR (${ack.displayName}) took down by phone` : `${ack.displayName} answered`} for ${organisationName}: ${words.en[ack.answer]}. No further answer is needed.` }
+          : { title: `Alarm beantwoord · ${incidentTitle}`, body: `${ack.via === 'phone' ? `De GHOR (${ack.displayName}) noteerde telefonisch` : `${ack.displayName} antwoordde`} voor ${organisationName}: ${words.nl[ack.answer]}. U hoeft niet meer te antwoorden.` },
       );
     });
   }

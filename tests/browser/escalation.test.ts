@@ -54,6 +54,21 @@ describe('escalation on GHOR’s response board', () => {
     }
     await ghor.screenshot({ path: `${SHOTS}/call-now-phone.png` });
     expect(await seriousViolations(ghor)).toEqual([]);
+
+    // GHOR phones the first one and takes its answer down: two taps, and it leaves the list.
+    const phonedRow = top.locator('li').filter({ hasText: names[0] });
+    await phonedRow.getByText('Gebeld? Antwoord vastleggen').click();
+    const notHit = phonedRow.getByRole('button', { name: 'Niet getroffen' });
+    expect((await notHit.boundingBox())!.height).toBeGreaterThanOrEqual(44);
+    await ghor.screenshot({ path: `${SHOTS}/call-now-phoned-phone.png` });
+    expect(await seriousViolations(ghor)).toEqual([]);
+    await notHit.click();
+    await expect.poll(() => top.locator('li strong').allTextContents(), { timeout: 10000 }).toEqual([names[1]]);
+    expect(await ghor.getByTestId('to-phone-count').textContent()).toBe('1');
+    const answeredNo = ghor.locator(`[data-testid=alert-status][data-alert="${alertId}"]`).getByTestId('answered-no');
+    const phonedLine = answeredNo.locator('li').filter({ hasText: names[0] });
+    await expect.poll(() => phonedLine.count()).toBe(1);
+    expect(await phonedLine.textContent()).toMatch(/Informatiecoördinator GHOR · \d\d:\d\d:\d\d · niet getroffen \(via telefoon\)/);
     // The two that did not answer reached the ladder's second step; the one that answered was not
     // escalated after its answer. Its answer is sent right after the alert, but a loaded machine
     // may take longer than an interval (1.2 s) over it: escalations before the answer are right.
