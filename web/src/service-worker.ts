@@ -190,6 +190,8 @@ worker.addEventListener('notificationclick', (event) => {
         await worker.clients.openWindow(`/a/${payload.token}`);
         return;
       }
+      // The same alarm may be on the device twice (the alert and its reminder): the answer ends both.
+      for (const shown of await worker.registration.getNotifications()) if (payload.alertId && (shown.data as Partial<PushPayload> | null)?.alertId === payload.alertId) shown.close();
       await worker.registration.showNotification(payload.english ? 'Answer received: not hit' : 'Antwoord ontvangen: niet getroffen', { body: payload.title, tag: payload.token, icon: '/icon-192.png', data: { alertId: payload.alertId } });
     })(),
   );
