@@ -251,6 +251,9 @@ describe('several servers on one database', () => {
       for (let round = 0; round < 15; round++) {
         const id = (await ghor.post('/api/incidents', { title: `Sluiten ${round}`, grip: 1 })).body.data.id as string;
         const alertId = (await ghor.post(`/api/incidents/${id}/alerts`, { message: 'Getroffen?', grip: 1, target: { organisationIds: [ownOrg] } })).body.data.alert.id as string;
+        // The board open on both servers: each records in its room's turns, not at the log's end.
+        const open = [connectBoard(a.url, id, ghorCookie), connectBoard(b.url, id, coordinatorCookie)];
+        await Promise.all(open.map((client) => client.synced()));
         const [closed, answered] = await Promise.all([ghor.post(`/api/incidents/${id}/close`, {}), onB.emitWithAck('alert:ack', { alertId, answer: 'no' }) as Promise<{ data?: unknown; error?: { code: string } }>]);
         expect(closed.status).toBe(200);
         const types = async () => (await a.records(id)).filter((r) => r.type === RecordType.event).map((r) => String(decode(r.payload).type));
@@ -270,6 +273,7 @@ describe('several servers on one database', () => {
           expect(log).not.toContain('alert-acked');
         }
         expect(log.slice(end + 1).filter((t) => t === 'alert-acked' || t === 'not-hit')).toEqual([]);
+        for (const client of open) client.destroy();
       }
       expect(outcomes.before + outcomes.refused).toBe(15);
     } finally {

@@ -298,7 +298,7 @@ export class AlertService {
       await room.serverChange((doc) => {
         reported = reportNotHit(doc, own, { by: user.username, byName: user.displayName, organisationId, onBehalf, at, via: 'alert-answer' });
       });
-      room.recordEvent(user.userId, { type: 'not-hit', alertId: alert.id, organisationId, locations: reported.length });
+      await this.deps.rooms.recordEvent(alert.incidentId, user.userId, { type: 'not-hit', alertId: alert.id, organisationId, locations: reported.length });
     } catch (error) {
       this.deps.log(`LOG FAILURE: incident ${alert.incidentId}: the "not hit" answer of ${user.organisationId} could not be written as reports: ${(error as Error).message}`);
     }

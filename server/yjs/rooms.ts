@@ -363,7 +363,12 @@ export class Rooms {
   private async recordSharedEvent(incidentId: string, user: string, event: RecordedEvent): Promise<void> {
     const { pool } = this.options.shared!;
     const room = this.rooms.get(incidentId) ?? (await this.loading.get(incidentId));
-    if (room) return room.recordEvent(user, event);
+    if (room) {
+      // Recorded in the room's next turn: the caller goes on once it is in the log, so that what
+      // it does next (an answer's reply, another server's closure it lets in) comes after it.
+      room.recordEvent(user, event);
+      return room.settled();
+    }
     if (!(await this.options.store.get('incidents', incidentId))) return;
     const record = eventRecord(this.options.now().getTime(), user, event);
     this.tellCommitted(incidentId, await PgRecorder.atEnd(pool, incidentId).appendAtEnd([record]), [record]);
