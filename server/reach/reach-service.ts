@@ -136,14 +136,13 @@ export class ReachService implements AlertListener {
   acked(ack: Acknowledgement, _status: AlertStatus, from?: OutboxMessage): void {
     // The device whose notification answered already says so ("Antwoord ontvangen").
     const answeredOn = from?.channel === 'push' ? from.to : null;
-    const words = { nl: { yes: 'getroffen', no: 'niet getroffen', unknown: 'weet nog niet' }, en: { yes: 'hit', no: 'not hit', unknown: 'don’t know yet' } };
     this.settling(async () => {
       const alert = await this.deps.store.get('alerts', ack.alertId);
       if (!alert) return;
       await this.settle(alert.incidentId, (m) => m.alertId === ack.alertId && m.organisationId === ack.organisationId && m.to !== answeredOn, `settled-${ack.alertId}`, (english, incidentTitle, organisationName) =>
         english
-          ? { title: `Alert answered · ${incidentTitle}`, body: `${ack.via === 'phone' ? `GHOR (${ack.displayName}) took down by phone` : `${ack.displayName} answered`} for ${organisationName}: ${words.en[ack.answer]}. No further answer is needed.` }
-          : { title: `Alarm beantwoord · ${incidentTitle}`, body: `${ack.via === 'phone' ? `De GHOR (${ack.displayName}) noteerde telefonisch` : `${ack.displayName} antwoordde`} voor ${organisationName}: ${words.nl[ack.answer]}. U hoeft niet meer te antwoorden.` },
+          ? { title: `Alert answered · ${incidentTitle}`, body: `${ack.via === 'phone' ? `GHOR (${ack.displayName}) took down by phone` : `${ack.displayName} answered`} for ${organisationName}: ${vocabName('en', 'answer', ack.answer)}. No further answer is needed.` }
+          : { title: `Alarm beantwoord · ${incidentTitle}`, body: `${ack.via === 'phone' ? `De GHOR (${ack.displayName}) noteerde telefonisch` : `${ack.displayName} antwoordde`} voor ${organisationName}: ${vocabName('nl', 'answer', ack.answer)}. U hoeft niet meer te antwoorden.` },
       );
     });
   }

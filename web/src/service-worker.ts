@@ -10,6 +10,7 @@
 // so that a board opened before opens again without a network, on its browser copy.
 
 import { build, files, version } from '$service-worker';
+import { closeAlarmNotifications } from '$lib/alarm-notifications';
 import { DATA_CACHE, KEPT_DATA, putInCache, type KeepMessage } from '$lib/offline-copy';
 import type { PushPayload } from '$shared/reach';
 
@@ -155,8 +156,7 @@ worker.addEventListener('push', (event) => {
       if (payload.token) await fetch(`/a/${payload.token}/received`, { method: 'POST' }).catch(() => undefined);
       const en = payload.english === true;
       // An all clear, an answer or a closure takes the place of the alarms it ends (shown with requireInteraction, they would stay).
-      const ended = Array.isArray(payload.withdraws) ? payload.withdraws : [];
-      if (ended.length > 0) for (const shown of await worker.registration.getNotifications()) if (ended.includes((shown.data as Partial<PushPayload> | null)?.alertId ?? '')) shown.close();
+      await closeAlarmNotifications(worker.registration, Array.isArray(payload.withdraws) ? payload.withdraws : []);
       const settled = payload.kind === 'settled';
       await worker.registration.showNotification(payload.title, {
         body: payload.body,
@@ -191,7 +191,7 @@ worker.addEventListener('notificationclick', (event) => {
         return;
       }
       // The same alarm may be on the device twice (the alert and its reminder): the answer ends both.
-      for (const shown of await worker.registration.getNotifications()) if (payload.alertId && (shown.data as Partial<PushPayload> | null)?.alertId === payload.alertId) shown.close();
+      await closeAlarmNotifications(worker.registration, payload.alertId ? [payload.alertId] : []);
       await worker.registration.showNotification(payload.english ? 'Answer received: not hit' : 'Antwoord ontvangen: niet getroffen', { body: payload.title, tag: payload.token, icon: '/icon-192.png', data: { alertId: payload.alertId } });
     })(),
   );

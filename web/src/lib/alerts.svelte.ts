@@ -1,3 +1,4 @@
+import { closeAlarmNotifications } from './alarm-notifications';
 import { io, type Socket } from 'socket.io-client';
 import { ACK_ANSWERS, type AckAnswer, type AlertNotice, type AlertStatus, type AlertsWithdrawn } from '$shared/alert';
 import type { PublicUser } from '$shared/domain';
@@ -142,9 +143,7 @@ class Alerts {
     if (typeof navigator === 'undefined' || !('serviceWorker' in navigator)) return;
     void navigator.serviceWorker
       .getRegistration()
-      .then(async (registration) => {
-        for (const shown of (await registration?.getNotifications()) ?? []) if (ids.has((shown.data as { alertId?: string } | null)?.alertId ?? '')) shown.close();
-      })
+      .then((registration) => registration && closeAlarmNotifications(registration, alertIds))
       .catch(() => undefined);
   }
 
