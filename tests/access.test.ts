@@ -103,6 +103,7 @@ function routes(): [method: string, path: string, allowed: Who[]][] {
 /** Routes about the signed-in user's own device or language: every role, but never anonymous. */
 const PERSONAL: [method: string, path: string][] = [
   ['PATCH', '/api/me'],
+  ['GET', '/api/push/subscriptions'],
   ['POST', '/api/push/subscriptions'],
   ['DELETE', '/api/push/subscriptions'],
 ];
@@ -111,7 +112,7 @@ describe('who may use which route', () => {
   it('personal routes (own language, own device) are for every signed-in user and nobody else', async () => {
     for (const [method, path] of PERSONAL) {
       for (const [who, client] of clients) {
-        const answer = await client.request(method, path, {});
+        const answer = await client.request(method, path, method === 'GET' ? undefined : {});
         if (who === 'anonymous') expect(answer.status, `${who} ${method} ${path}`).toBe(401);
         else expect([200, 400, 409], `${who} ${method} ${path}`).toContain(answer.status);
       }

@@ -137,6 +137,58 @@ describe('Web Push', () => {
     }
   });
 
+  it('signing out stops the account’s alerts on that device, a device another account took over stays theirs, and signing out everywhere stops them on all', async () => {
+    const devices = async (client: HttpClient) => ((await client.get('/api/push/subscriptions')).body.data as { endpoint: string; gone: boolean }[]).map((d) => d.endpoint);
+    const desk = peer.subscription();
+    const phone = peer.subscription();
+    const shared = peer.subscription();
+    const deskTab = await new HttpClient(server.url).signIn('coordinator', DEMO_PASSWORD);
+    const phoneTab = await new HttpClient(server.url).signIn('coordinator', DEMO_PASSWORD);
+    const ghorTab = await new HttpClient(server.url).signIn('ghor', DEMO_PASSWORD);
+    expect((await deskTab.post('/api/push/subscriptions', { endpoint: desk.endpoint, keys: desk.keys })).status).toBe(201);
+    expect((await phoneTab.post('/api/push/subscriptions', { endpoint: phone.endpoint, keys: phone.keys })).status).toBe(201);
+    expect(await devices(deskTab)).toEqual(expect.arrayContaining([desk.endpoint, phone.endpoint]));
+    expect(await devices(ghorTab)).not.toContain(desk.endpoint);
+
+    // A malformed sign-out is refused with a sentence; the session and the device stay.
+    const bad = await deskTab.request('DELETE', '/api/session', { pushEndpoint: 42 });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toContain('moet tekst zijn');
+    expect((await deskTab.get('/api/me')).status).toBe(200);
+
+    const out = await deskTab.request('DELETE', '/api/session', { pushEndpoint: desk.endpoint });
+    expect(out.body.data).toEqual({ signedOut: true, devicesOff: 1 });
+    expect((await deskTab.get('/api/me')).status).toBe(401);
+    expect(await devices(phoneTab)).toEqual(expect.arrayContaining([phone.endpoint]));
+    expect(await devices(phoneTab)).not.toContain(desk.endpoint);
+
+    // The next alert goes to the phone, not to the desk the coordinator signed out of.
+    const me = (await phoneTab.get('/api/me')).body.data;
+    const incidentId = (await ghor.post('/api/incidents', { title: 'Uitgelogd bureau', grip: 1 })).body.data.id as string;
+    const alertId = (await ghor.post(`/api/incidents/${incidentId}/alerts`, { message: 'Test', grip: 1, target: { organisationIds: [me.organisationId] } })).body.data.alert.id as string;
+    await waitFor(() => peer.received.some((p) => p.subscription === phone.id && (p.payload as { alertId?: string }).alertId === alertId), { what: 'the alarm on the phone' });
+    const toDesk = (await server.store.list('outbox')).filter((m) => m.alertId === alertId && m.to === desk.id);
+    expect(toDesk).toEqual([]);
+
+    // A shared browser: the coordinator turned alerts on, then the GHOR officer on the same browser
+    // did; the coordinator's old tab signing out takes nothing from the officer.
+    expect((await phoneTab.post('/api/push/subscriptions', { endpoint: shared.endpoint, keys: shared.keys })).status).toBe(201);
+    expect((await ghorTab.post('/api/push/subscriptions', { endpoint: shared.endpoint, keys: shared.keys })).status).toBe(201);
+    const oldTab = await new HttpClient(server.url).signIn('coordinator', DEMO_PASSWORD);
+    expect((await oldTab.request('DELETE', '/api/session', { pushEndpoint: shared.endpoint })).body.data.devicesOff).toBe(0);
+    expect(await devices(ghorTab)).toContain(shared.endpoint);
+
+    // A lost phone: signed out everywhere, no device of the account rings any more.
+    const before = (await server.store.list('pushSubscriptions')).filter((row) => row.userId === me.id).length;
+    expect(before).toBeGreaterThan(0);
+    const everywhere = await phoneTab.request('DELETE', '/api/sessions');
+    expect(everywhere.body.data).toEqual({ signedOut: true, devicesOff: before });
+    expect((await server.store.list('pushSubscriptions')).filter((row) => row.userId === me.id)).toEqual([]);
+    expect(await devices(ghorTab)).toContain(shared.endpoint);
+    expect((await coordinator.get('/api/me')).status).toBe(401);
+    await coordinator.signIn('coordinator', DEMO_PASSWORD);
+  });
+
   it('refuses a subscription without valid keys, with a sentence', async () => {
     const bad = await coordinator.post('/api/push/subscriptions', { endpoint: 'https://push.example/x', keys: { p256dh: 'short', auth: '' } });
     expect(bad.status).toBe(400);

@@ -5,6 +5,7 @@ import { FieldReader, checkCoordinator } from '../../shared/validation';
 import { text } from '../../shared/text';
 import { requireRole } from '../auth/sessions';
 import type { AlertService } from '../alerts/alert-service';
+import { devicesOf } from '../reach/devices';
 import type { ReachService } from '../reach/reach-service';
 import type { Store } from '../store/store';
 import { HttpError, invalidInput } from './http-error';
@@ -39,6 +40,12 @@ export function reachRoutes({ reach, alerts, store, answerSecret, vapidPublicKey
     if (!checked.ok) throw invalidInput(checked.issues);
     const row = await reach.subscribe(req.user!, { endpoint: checked.value.endpoint, keys: { p256dh: p256dh!, auth: auth! } });
     res.status(201).json({ data: { id: row.id } });
+  });
+
+  // The devices this account receives alerts on: a device subscribed in the browser but not
+  // here (another account's since, or gone at the push service) is not one of them.
+  router.get('/push/subscriptions', requireRole(), async (req, res) => {
+    res.json({ data: (await devicesOf(store, req.user!.id)).map(({ id, endpoint, createdAt, goneAt }) => ({ id, endpoint, createdAt, gone: goneAt !== null })) });
   });
 
   router.delete('/push/subscriptions', requireRole(), async (req, res) => {

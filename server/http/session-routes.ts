@@ -6,6 +6,7 @@ import { FieldReader, checkLogin } from '../../shared/validation';
 import { verifyPassword } from '../auth/passwords';
 import { readCookie, publicUser, requireRole, sessionId, type Sessions } from '../auth/sessions';
 import type { SignInAttempt, SignInGuard } from '../auth/sign-in-guard';
+import { forgetDevices } from '../reach/devices';
 import type { Store, StoredSignIns } from '../store/store';
 import { HttpError, invalidInput } from './http-error';
 
@@ -70,17 +71,27 @@ export function sessionRoutes({ store, sessions, guard, log, now, secureCookies 
     res.json({ data: { ...publicUser(user), failedAttempts } });
   });
 
+  // Signing out of a device also stops this account's alerts on it (`pushEndpoint`: the device's
+  // subscription): a shared desk's browser would otherwise keep ringing, with notifications that
+  // answer for the organisation without signing in.
   router.delete('/session', async (req, res) => {
+    const r = new FieldReader(req.body ?? {}, true);
+    const pushEndpoint = r.string('pushEndpoint', { max: 1000, trim: false });
+    const checked = r.done({ pushEndpoint });
+    if (!checked.ok) throw invalidInput(checked.issues);
+    const devicesOff = req.user && checked.value.pushEndpoint ? await forgetDevices(store, req.user.id, checked.value.pushEndpoint) : 0;
     if (req.sessionId) await sessions.end(req.sessionId);
     res.setHeader('Set-Cookie', sessions.clearCookie());
-    res.json({ data: { signedOut: true } });
+    res.json({ data: { signedOut: true, devicesOff } });
   });
 
-  // Sign out on every device, e.g. after a lost phone.
+  // Sign out on every device, e.g. after a lost phone: its alerts stop as well.
   router.delete('/sessions', requireRole(), async (req, res) => {
+    const devicesOff = await forgetDevices(store, req.user!.id);
     await sessions.endAllOf(req.user!.id);
     res.setHeader('Set-Cookie', sessions.clearCookie());
-    res.json({ data: { signedOut: true } });
+    log(`signed out everywhere: ${req.user!.username}; alerts stopped on ${devicesOff} device(s)`);
+    res.json({ data: { signedOut: true, devicesOff } });
   });
 
   router.get('/me', requireRole(), (req, res) => {

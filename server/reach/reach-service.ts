@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { withdrawals, type AckAnswer, type Acknowledgement, type Alert, type AlertNotice, type AlertStatus, type AlertsWithdrawn } from '../../shared/alert';
 import { CHANNELS, channelsOf, isEmail, isMobile, toE164, type Channel } from '../../shared/contact';
 import { isConnected, type Coordinator } from '../../shared/domain';
@@ -11,6 +10,7 @@ import { HttpError } from '../http/http-error';
 import type { Store, StoredUser } from '../store/store';
 import type { Rooms } from '../yjs/rooms';
 import { AnswerLinks, newMessageId } from './answer-link';
+import { forgetDevices, subscriptionId } from './devices';
 import { inLanes, type ChannelSender, type Envelope } from './channels';
 import { Outbox, type RetryPolicy } from './outbox';
 import type { PushChannel } from './push-channel';
@@ -349,18 +349,14 @@ export class ReachService implements AlertListener {
 
   /** Stores a device's push subscription for a user (the same endpoint again replaces it). */
   async subscribe(user: StoredUser, subscription: { endpoint: string; keys: { p256dh: string; auth: string } }): Promise<PushSubscriptionRow> {
-    const row: PushSubscriptionRow = { id: createHash('sha256').update(subscription.endpoint).digest('base64url').slice(0, 22), userId: user.id, endpoint: subscription.endpoint, keys: subscription.keys, createdAt: this.deps.now().toISOString(), goneAt: null };
+    const row: PushSubscriptionRow = { id: subscriptionId(subscription.endpoint), userId: user.id, endpoint: subscription.endpoint, keys: subscription.keys, createdAt: this.deps.now().toISOString(), goneAt: null };
     await this.deps.store.put({ pushSubscriptions: [row] });
     return row;
   }
 
   /** Removes a device's subscription of this user. */
   async unsubscribe(user: StoredUser, endpoint: string): Promise<boolean> {
-    const id = createHash('sha256').update(endpoint).digest('base64url').slice(0, 22);
-    const row = await this.deps.store.get('pushSubscriptions', id);
-    if (!row || row.userId !== user.id) return false;
-    await this.deps.store.remove('pushSubscriptions', [id]);
-    return true;
+    return (await forgetDevices(this.deps.store, user.id, endpoint)) > 0;
   }
 
   /** One-off pushes (no outbox): an urgent need to the GHOR's and admins' devices. */

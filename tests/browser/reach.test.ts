@@ -179,6 +179,69 @@ describe('reach outside the app, in Chromium', () => {
     }
   });
 
+  it('a shared browser: signing out stops the coordinator’s alarms on it and says so; the next account is offered them, not told they are on; signing out everywhere stops them all', async () => {
+    const device = push.subscription();
+    const context = await suite.browser.newContext({ viewport: PHONE, locale: 'nl-NL' });
+    await context.grantPermissions(['notifications'], { origin: suite.server.url });
+    // The stand-in subscription, kept by the browser across pages and accounts as a real one is.
+    await context.addInitScript((sub) => {
+      const fake = { endpoint: sub.endpoint, toJSON: () => ({ endpoint: sub.endpoint, keys: sub.keys }), unsubscribe: async () => true };
+      PushManager.prototype.subscribe = async function () {
+        localStorage.setItem('test-push-subscribed', '1');
+        return fake as unknown as PushSubscription;
+      };
+      PushManager.prototype.getSubscription = async function () {
+        return (localStorage.getItem('test-push-subscribed') ? fake : null) as unknown as PushSubscription | null;
+      };
+    }, device);
+    const page = await context.newPage();
+    const signIn = async (username: string) => {
+      await page.goto(`${suite.server.url}/login`);
+      await page.fill('input[name=username]', username);
+      await page.fill('input[name=password]', DEMO_PASSWORD);
+      await page.click('button[type=submit]');
+      await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+    };
+    const devicesOf = async (username: string) => ((await (await new HttpClient(suite.server.url).signIn(username, DEMO_PASSWORD)).get('/api/push/subscriptions')).body.data as { endpoint: string }[]).map((d) => d.endpoint);
+
+    await signIn('coordinator');
+    await page.getByTestId('push-card').getByRole('button').click();
+    await expect.poll(() => page.getByTestId('push-on').isVisible()).toBe(true);
+    expect(await devicesOf('coordinator')).toContain(device.endpoint);
+
+    // One tap on Uitloggen: the alarms for this account stop here, and the sign-in page says so.
+    let taps = 0;
+    taps++;
+    await page.getByRole('button', { name: 'Uitloggen' }).click();
+    await page.waitForURL((url) => url.pathname === '/login');
+    expect(taps).toBe(1);
+    await expect.poll(() => page.getByTestId('signed-out').textContent()).toContain('komen niet meer als melding op dit toestel');
+    expect(await devicesOf('coordinator')).not.toContain(device.endpoint);
+    await page.screenshot({ path: `${SHOTS}/signed-out-phone.png` });
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // The next account on this browser is offered the notifications: the browser's subscription is not its.
+    await signIn('ghor');
+    const card = page.getByTestId('push-card');
+    await expect.poll(() => card.count(), { timeout: 10000 }).toBe(1);
+    expect(await page.getByTestId('push-on').count()).toBe(0);
+    await card.getByRole('button', { name: 'Meldingen aanzetten op dit toestel' }).click();
+    await expect.poll(() => page.getByTestId('push-on').isVisible()).toBe(true);
+    expect(await devicesOf('ghor')).toContain(device.endpoint);
+
+    // A lost phone: my details, Overal uitloggen, confirmed.
+    await page.goto(`${suite.server.url}/me`);
+    const everywhere = page.getByTestId('sign-out-everywhere');
+    await everywhere.getByRole('button', { name: 'Overal uitloggen' }).click();
+    await page.screenshot({ path: `${SHOTS}/sign-out-everywhere-phone.png`, fullPage: true });
+    expect(await seriousViolations(page)).toEqual([]);
+    await everywhere.getByRole('button', { name: 'Ja, log overal uit' }).click();
+    await page.waitForURL((url) => url.pathname === '/login');
+    await expect.poll(() => page.getByTestId('signed-out').textContent()).toContain('op al uw toestellen uitgelogd');
+    expect(await devicesOf('ghor')).not.toContain(device.endpoint);
+    await context.close();
+  });
+
   it('my details: a coordinator changes its mobile number and channels, and a wrong number gets a sentence', async () => {
     const coordinator = await signedInPage(suite.browser, suite.server.url, 'coordinator', DEMO_PASSWORD, PHONE);
     await coordinator.goto(`${suite.server.url}/me`);

@@ -27,14 +27,26 @@ async function registration(): Promise<ServiceWorkerRegistration> {
   return navigator.serviceWorker.ready;
 }
 
-/** This device's state: supported at all, switched on at the server, allowed, subscribed. */
+/**
+ * This device's state: supported at all, switched on at the server, allowed, subscribed for this
+ * account. The browser keeps its subscription across accounts; only the server knows whose it is.
+ */
 export async function devicePushState(): Promise<DevicePushState> {
   if (!supported()) return 'unsupported';
   const info = await api<ReachInfo>('/reach');
   if (!info.vapidPublicKey) return 'server-off';
   if (Notification.permission === 'denied') return 'denied';
   const existing = await (await registration()).pushManager.getSubscription();
-  return existing ? 'on' : 'off';
+  if (!existing) return 'off';
+  const mine = await api<{ endpoint: string; gone: boolean }[]>('/push/subscriptions');
+  return mine.some((device) => device.endpoint === existing.endpoint && !device.gone) ? 'on' : 'off';
+}
+
+/** This browser's push endpoint, if it has one; asks nothing and waits for no service worker. */
+export async function thisDeviceEndpoint(): Promise<string | undefined> {
+  if (!supported()) return undefined;
+  const reg = await navigator.serviceWorker.getRegistration();
+  return (await reg?.pushManager.getSubscription())?.endpoint;
 }
 
 /** Asks for permission, subscribes this device at its push service and tells the server. */

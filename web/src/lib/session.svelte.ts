@@ -1,5 +1,6 @@
 import type { FailedSignIns, PublicUser, SignedIn } from '$shared/domain';
 import { api, ApiFailure } from './api';
+import { thisDeviceEndpoint } from './device-push';
 import { signingIn } from './offline-copy';
 
 /** Who is signed in on this tab; loaded once from `/api/me`. */
@@ -28,9 +29,19 @@ class Session {
     this.failedAttempts = failedAttempts;
   }
 
-  async signOut(): Promise<void> {
-    await api('/session', { method: 'DELETE' });
+  /** Signs this device out, and stops the account's alerts on it; says whether they were on. */
+  async signOut(): Promise<{ devicesOff: number }> {
+    const pushEndpoint = await thisDeviceEndpoint().catch(() => undefined);
+    const result = await api<{ devicesOff: number }>('/session', { method: 'DELETE', body: pushEndpoint ? { pushEndpoint } : {} });
     this.user = null;
+    return result;
+  }
+
+  /** Signs out on every device (a lost phone), and stops the account's alerts on all of them. */
+  async signOutEverywhere(): Promise<{ devicesOff: number }> {
+    const result = await api<{ devicesOff: number }>('/sessions', { method: 'DELETE' });
+    this.user = null;
+    return result;
   }
 }
 
