@@ -66,6 +66,24 @@ export interface Acknowledgement {
   via?: AnswerVia;
   /** The registry's coordinator who answered, when known. */
   coordinatorId?: string | null;
+  /**
+   * The latest correction of the answer (a wrong tap, or a situation that changed): `answer` is
+   * then the corrected one, while `at` and the name stay the first answer's (its response time).
+   */
+  corrected?: AnswerCorrection;
+}
+
+/** Who corrected an answer last, and when; `from` is the organisation's first answer. */
+export interface AnswerCorrection {
+  from: AckAnswer;
+  at: string;
+  userId: string;
+  displayName: string;
+}
+
+/** When the current answer of an acknowledgement was given: its "not hit" reports carry this time. */
+export function answeredAt(ack: Pick<Acknowledgement, 'at' | 'corrected'>): string {
+  return ack.corrected?.at ?? ack.at;
 }
 
 /** An alert with its acknowledgements, as GHOR's response board needs it. */

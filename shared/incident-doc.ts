@@ -90,6 +90,26 @@ export function reportNotHit(doc: Y.Doc, locationIds: readonly string[], stamp: 
   return reported;
 }
 
+/**
+ * Takes back the "not hit" reports an answer wrote (stamped `via: 'alert-answer'` by that
+ * organisation at that time) that nobody has changed since: they are again without a report.
+ * Returns the locations taken back.
+ */
+export function withdrawNotHit(doc: Y.Doc, locationIds: readonly string[], answer: { organisationId: string; at: string }, origin: unknown = null): string[] {
+  const cleared: string[] = [];
+  doc.transact(() => {
+    for (const id of locationIds) {
+      const map = reportsRoot(doc).get(id);
+      const stamp = map?.get('stamp') as Stamp | undefined;
+      if (!map || stamp?.via !== 'alert-answer' || stamp.organisationId !== answer.organisationId || stamp.at !== answer.at) continue;
+      if (map.get('impact') !== 'none' || map.get('operation') !== 'normal') continue;
+      for (const key of ['impact', 'operation', 'stamp']) map.delete(key);
+      cleared.push(id);
+    }
+  }, origin);
+  return cleared;
+}
+
 /** Writes report fields of one location in one transaction; throws when the location has no report map. */
 export function setReport(doc: Y.Doc, locationId: string, change: ReportChange, origin: unknown = null): void {
   const map = reportsRoot(doc).get(locationId);

@@ -14,6 +14,7 @@ export const TIMELINE_TYPES = [
   'alert-delivered',
   'alert-acked',
   'not-hit',
+  'answer-corrected',
   'alert-outreach',
   'message-state',
   'alert-escalated',
@@ -128,6 +129,12 @@ export function computeMetrics({ incident, organisations, events }: { incident: 
         }
         break;
       }
+      case 'answer-corrected': {
+        // The response time stays the first answer's; what the organisation answered is the correction.
+        const m = event.organisationId ? perOrganisation.get(event.organisationId) : undefined;
+        if (m && m.acknowledgedAt !== null) m.answer = String(event.detail.answer ?? '');
+        break;
+      }
       case 'report':
       case 'not-hit': {
         const m = event.organisationId ? perOrganisation.get(event.organisationId) : undefined;
@@ -183,6 +190,9 @@ export interface AlertCourse {
   answer?: string;
   answeredAt?: string;
   via?: string;
+  /** Set when the answer was corrected: the first answer, and when the last correction came. */
+  correctedFrom?: string;
+  correctedAt?: string;
 }
 
 /** Taps of one report by one person closer together than this are one report. */
@@ -239,10 +249,11 @@ export function groupTimeline(events: readonly TimelineEvent[]): TimelineRow[] {
     // An alert's row carries its course per organisation: delivered, answered (and how); the
     // answers keep rows of their own as well, in time order.
     const alertRow = typeof e.detail.alertId === 'string' ? alertRows.get(e.detail.alertId) : undefined;
-    if (alertRow && e.organisationId && (e.type === 'alert-delivered' || e.type === 'alert-acked')) {
+    if (alertRow && e.organisationId && (e.type === 'alert-delivered' || e.type === 'alert-acked' || e.type === 'answer-corrected')) {
       const course = { ...(alertRow.detail.perOrganisation as Record<string, AlertCourse>) };
       const own = { ...(course[e.organisationId] ?? {}) };
       if (e.type === 'alert-delivered') own.deliveredAt ??= e.at;
+      else if (e.type === 'answer-corrected') Object.assign(own, { answer: String(e.detail.answer), correctedFrom: own.correctedFrom ?? String(e.detail.from), correctedAt: e.at });
       else if (!own.answer) Object.assign(own, { answer: String(e.detail.answer), answeredAt: e.at, via: typeof e.detail.via === 'string' ? e.detail.via : 'app' });
       course[e.organisationId] = own;
       alertRow.detail = { ...alertRow.detail, perOrganisation: course };

@@ -65,6 +65,9 @@ function routes(): [method: string, path: string, allowed: Who[]][] {
     ['POST', `/api/incidents/${incidentId}/alerts`, ['ghor', 'admin']],
     ['GET', `/api/incidents/${incidentId}/alerts`, EVERYONE],
     ['GET', '/api/alerts/pending', EVERYONE],
+    ['POST', '/api/alerts/no-such-alert/answers', ['ghor', 'admin']],
+    // A correction of an answer: the organisation's coordinator (checked further by the service) or GHOR.
+    ['PUT', '/api/alerts/no-such-alert/answers/org-001', ['coordinator', 'ghor', 'admin']],
     ['POST', `/api/alerts/${alertId}/ack`, ['coordinator']],
     ['GET', `/api/alerts/${alertId}/cap.xml`, ['ghor', 'admin', 'observer']],
     ...['events', 'state?format=json', 'state', 'metrics', 'timeline.csv', 'reports.geojson', 'report.html'].map(

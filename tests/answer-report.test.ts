@@ -88,3 +88,75 @@ describe('the review on a cold cache', () => {
     again.destroy();
   });
 });
+
+describe('a corrected answer', () => {
+  it('a wrong tap of "not hit" corrected to "hit" takes back the untouched "not hit" reports; GHOR corrects it after a call; the record keeps both', async () => {
+    server = await startServer();
+    const { ghor, coordinator, id, ownOrg, own, alert } = await alerted();
+    const board = connectBoard(server.url, id, ghor.cookie);
+    await board.synced();
+    const correct = (client: HttpClient, organisationId: string, body: unknown) => client.request('PUT', `/api/alerts/${alert.id}/answers/${organisationId}`, body);
+
+    // Nothing to correct before an answer.
+    const early = await correct(coordinator, ownOrg, { answer: 'yes' });
+    expect(early.status).toBe(409);
+    expect(early.body.error.message).toBe('Deze organisatie heeft dit alarm nog niet beantwoord; er is niets te corrigeren.');
+
+    const answered = await coordinator.post(`/api/alerts/${alert.id}/ack`, { answer: 'no' });
+    const firstAt = answered.body.data.at as string;
+    await waitFor(() => own.every((l) => readReport(board.doc, l).impact === 'none'), { what: 'the "not hit" reports' });
+    // One location is reported by hand afterwards: the correction leaves it as it is.
+    const writer = connectBoard(server.url, id, coordinator.cookie);
+    await writer.synced();
+    setReport(writer.doc, own[0], { impact: 'major', remarks: 'dak lekt' });
+    await waitFor(() => readReport(board.doc, own[0]).impact === 'major', { what: 'the hand-made report' });
+
+    // Checked at the edge: who, which organisation, which answer.
+    const otherOrg = alert.organisationIds.find((o: string) => o !== ownOrg) as string;
+    expect((await correct(coordinator, otherOrg, { answer: 'yes' })).status).toBe(403);
+    const observer = await new HttpClient(server.url).signIn('observer', DEMO_PASSWORD);
+    expect((await correct(observer, ownOrg, { answer: 'yes' })).status).toBe(403);
+    const bad = await correct(coordinator, ownOrg, { answer: 'misschien' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toContain('answer');
+    expect((await correct(ghor, 'org-does-not-exist', { answer: 'yes' })).status).toBe(400);
+
+    const corrected = await correct(coordinator, ownOrg, { answer: 'yes' });
+    expect(corrected.status).toBe(200);
+    expect(corrected.body.data).toMatchObject({ answer: 'yes', at: firstAt, username: 'coordinator', corrected: { from: 'no', displayName: expect.any(String) } });
+    await waitFor(() => own.slice(1).every((l) => readReport(board.doc, l).stamp === undefined), { what: 'the "not hit" reports taken back' });
+    for (const l of own.slice(1)) expect(readReport(board.doc, l).impact).toBeUndefined();
+    expect(readReport(board.doc, own[0])).toMatchObject({ impact: 'major', remarks: 'dak lekt' });
+    const status = ((await ghor.get(`/api/incidents/${id}/alerts`)).body.data as { alert: { id: string }; acknowledgements: { organisationId: string; answer: string }[] }[]).find((s) => s.alert.id === alert.id)!;
+    expect(status.acknowledgements.find((a) => a.organisationId === ownOrg)?.answer).toBe('yes');
+    const metricsAfter = async () => (await ghor.get(`/api/incidents/${id}/metrics`)).body.data.metrics.organisations.find((o: { organisationId: string }) => o.organisationId === ownOrg);
+    const firstMetrics = await metricsAfter();
+    expect(firstMetrics).toMatchObject({ answer: 'yes', acknowledgedAt: expect.any(String) });
+    // The printable report counts it as hit, too.
+    expect((await ghor.get(`/api/incidents/${id}/report.html`)).text).toContain('1 getroffen · 0 niet getroffen');
+    // The same answer again changes nothing.
+    expect((await correct(coordinator, ownOrg, { answer: 'yes' })).body.data.corrected.at).toBe(corrected.body.data.corrected.at);
+
+    // GHOR phones and hears "not hit" after all: the reports are written again, on the organisation's behalf.
+    const byGhor = await correct(ghor, ownOrg, { answer: 'no' });
+    expect(byGhor.body.data).toMatchObject({ answer: 'no', at: firstAt, corrected: { from: 'no' } });
+    await waitFor(() => own.slice(1).every((l) => readReport(board.doc, l).impact === 'none'), { what: 'the reports written again' });
+    for (const l of own.slice(1)) expect(readReport(board.doc, l).stamp).toMatchObject({ onBehalf: true, via: 'alert-answer', organisationId: ownOrg });
+    expect(readReport(board.doc, own[0]).impact).toBe('major');
+
+    // The record keeps the first answer and each correction; the review reads the last answer with the first answer's time.
+    const events = (await ghor.get(`/api/incidents/${id}/events?type=answer-corrected`)).body.data.events;
+    expect(events.map((e: { organisationId: string; detail: Record<string, unknown> }) => [e.organisationId, e.detail.from, e.detail.answer, e.detail.cleared])).toEqual([
+      [ownOrg, 'no', 'yes', own.length - 1],
+      [ownOrg, 'yes', 'no', 0],
+    ]);
+    expect((await ghor.get(`/api/incidents/${id}/events?type=alert-acked`)).body.data.events).toHaveLength(1);
+    expect(await metricsAfter()).toMatchObject({ answer: 'no', acknowledgedAt: firstMetrics.acknowledgedAt, timeToAcknowledgeMs: firstMetrics.timeToAcknowledgeMs });
+
+    // A closed incident's answers are final.
+    expect((await ghor.post(`/api/incidents/${id}/close`, {})).status).toBe(200);
+    expect((await correct(ghor, ownOrg, { answer: 'yes' })).status).toBe(409);
+    board.destroy();
+    writer.destroy();
+  });
+});

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { isConnected } from '../../shared/domain';
-import { resolveTargets, withdrawals, type AckAnswer, type AlertsWithdrawn, type Acknowledgement, type Alert, type AlertInput, type AlertNotice, type AlertStatus, type AnswerVia } from '../../shared/alert';
+import { answeredAt, resolveTargets, withdrawals, type AckAnswer, type AlertsWithdrawn, type Acknowledgement, type Alert, type AlertInput, type AlertNotice, type AlertStatus, type AnswerVia } from '../../shared/alert';
 import type { OutboxMessage } from '../../shared/reach';
 import type { Incident } from '../../shared/incident';
 import type { RecordedEvent } from '../../shared/recorded-event';
-import { reportNotHit } from '../../shared/incident-doc';
+import { reportNotHit, withdrawNotHit } from '../../shared/incident-doc';
 import { text } from '../../shared/text';
 import { HttpError } from '../http/http-error';
 import type { Store, StoredUser } from '../store/store';
@@ -28,6 +28,7 @@ const forbidden = (nl: string, en: string) => new HttpError(403, 'forbidden', te
 const notFound = () => new HttpError(404, 'not-found', text('Dit alarm bestaat niet.', 'This alert does not exist.'));
 /** Whether a stored acknowledgement is this one (and not another server's for the same organisation). */
 const sameAnswer = (a: Acknowledgement, b: Acknowledgement) => a.userId === b.userId && a.at === b.at && a.answer === b.answer && a.via === b.via;
+const notAddressed = () => new HttpError(400, 'bad-request', text('Dit alarm is niet aan deze organisatie gericht; kies een organisatie uit de lijst van het alarm.', 'This alert is not addressed to this organisation; choose an organisation from the alert’s list.'));
 const closedIncident = () => new HttpError(409, 'conflict', text('Dit incident is gesloten; antwoorden kan niet meer.', 'This incident is closed; answering is no longer possible.'));
 
 /**
@@ -203,7 +204,7 @@ export class AlertService {
       const alert = await this.deps.store.get('alerts', alertId);
       if (!alert) throw notFound();
       if (!alert.organisationIds.includes(organisationId)) {
-        throw new HttpError(400, 'bad-request', text('Dit alarm is niet aan deze organisatie gericht; kies een organisatie uit de lijst van het alarm.', 'This alert is not addressed to this organisation; choose an organisation from the alert’s list.'));
+        throw notAddressed();
       }
       const incident = await this.deps.store.get('incidents', alert.incidentId);
       if (incident?.status !== 'open') throw closedIncident();
@@ -250,6 +251,41 @@ export class AlertService {
     const status = await this.status(alert);
     for (const l of this.listeners) l.acked(ack, status, from);
     return { ack, first: true };
+  }
+
+  /**
+   * Corrects an organisation's answer: a wrong tap under stress, or a situation that changed.
+   * Its own coordinator may, and GHOR (after a call) for any organisation the alert went to. The
+   * first answer's time and name stay (its response time); the correction is recorded beside
+   * it. "Not hit" reports the earlier answer wrote and nobody changed since are taken back, and a
+   * correction to "not hit" writes them, as an answer would.
+   */
+  correctAnswer(user: StoredUser, alertId: string, organisationId: string, answer: AckAnswer): Promise<Acknowledgement> {
+    return this.serial(async () => {
+      const ghor = user.role === 'ghor' || user.role === 'admin';
+      if (!ghor && !(user.role === 'coordinator' && user.organisationId === organisationId)) {
+        throw forbidden('Alleen de crisiscoördinator van de organisatie of de GHOR corrigeert een antwoord.', 'Only the organisation’s crisis coordinator or GHOR corrects an answer.');
+      }
+      const alert = await this.deps.store.get('alerts', alertId);
+      if (!alert) throw notFound();
+      const addressed = alert.organisationIds.includes(organisationId);
+      if (!addressed) throw notAddressed();
+      const stillOpen = (await this.deps.store.get('incidents', alert.incidentId))?.status === 'open';
+      if (!stillOpen) throw closedIncident();
+      const existing = await this.deps.store.get('acknowledgements', `${alertId}:${organisationId}`);
+      if (!existing) throw new HttpError(409, 'conflict', text('Deze organisatie heeft dit alarm nog niet beantwoord; er is niets te corrigeren.', 'This organisation has not answered this alert yet; there is nothing to correct.'));
+      if (existing.answer === answer) return existing;
+      const at = this.deps.now().toISOString();
+      let cleared = 0;
+      if (existing.answer === 'no') cleared = await this.withdrawNotHit(alert, organisationId, answeredAt(existing));
+      const next: Acknowledgement = { ...existing, answer, corrected: { from: existing.corrected?.from ?? existing.answer, at, userId: user.id, displayName: user.displayName } };
+      await this.deps.store.put({ acknowledgements: [next] });
+      await this.record(alert.incidentId, user.id, { type: 'answer-corrected', alertId, organisationId, from: existing.answer, answer, cleared });
+      if (answer === 'no') await this.reportNotHit({ userId: user.id, username: user.username, displayName: user.displayName, organisationId }, alert, at, ghor);
+      const status = await this.status(alert);
+      for (const l of this.listeners) l.changed(status);
+      return next;
+    });
   }
 
   /** Changes how long an alert waits for answers before escalating (GHOR). */
@@ -301,6 +337,23 @@ export class AlertService {
       await this.deps.rooms.recordEvent(alert.incidentId, user.userId, { type: 'not-hit', alertId: alert.id, organisationId, locations: reported.length });
     } catch (error) {
       this.deps.log(`LOG FAILURE: incident ${alert.incidentId}: the "not hit" answer of ${user.organisationId} could not be written as reports: ${(error as Error).message}`);
+    }
+  }
+
+  /** Takes back an answer's "not hit" reports that are still as it wrote them; returns how many. */
+  private async withdrawNotHit(alert: Alert, organisationId: string, at: string): Promise<number> {
+    try {
+      const room = await this.deps.rooms.get(alert.incidentId);
+      if (!room) return 0;
+      const own = (await this.deps.rooms.network(alert.incidentId)).locations.filter((l) => l.organisationId === organisationId).map((l) => l.id);
+      let cleared: string[] = [];
+      await room.serverChange((doc) => {
+        cleared = withdrawNotHit(doc, own, { organisationId, at });
+      });
+      return cleared.length;
+    } catch (error) {
+      this.deps.log(`LOG FAILURE: incident ${alert.incidentId}: the "not hit" reports of ${organisationId} could not be taken back: ${(error as Error).message}`);
+      return 0;
     }
   }
 

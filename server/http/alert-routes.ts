@@ -41,6 +41,14 @@ export function alertRoutes({ alerts, store, rooms, sender }: { alerts: AlertSer
     res.status(first ? 201 : 200).json({ data: { ack, first } });
   });
 
+  // A correction of an organisation's answer: by its own coordinator, or by GHOR.
+  router.put('/alerts/:id/answers/:organisationId', requireRole('coordinator', 'ghor', 'admin'), async (req, res) => {
+    const body = (req.body ?? {}) as { answer?: unknown };
+    const checked = checkPhonedAnswerInput({ organisationId: String(req.params.organisationId), answer: typeof body === 'object' ? body.answer : undefined });
+    if (!checked.ok) throw invalidInput(checked.issues);
+    res.json({ data: await alerts.correctAnswer(req.user!, String(req.params.id), checked.value.organisationId, checked.value.answer) });
+  });
+
   router.get('/alerts/:id/cap.xml', requireRole('ghor', 'admin', 'observer'), async (req, res) => {
     const { alert } = await alerts.get(req.user!, String(req.params.id));
     const first = alert.references ? ((await store.get('alerts', alert.references)) ?? null) : null;

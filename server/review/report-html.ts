@@ -218,6 +218,8 @@ function alertStories(events: readonly TimelineEvent[]): AlertStory[] {
     const story = stories.get(alertId);
     if (!story) continue;
     if (e.type === 'alert-acked' && e.organisationId && !story.answers.has(e.organisationId)) story.answers.set(e.organisationId, str(d.answer));
+    // A corrected answer counts as what the organisation answered.
+    if (e.type === 'answer-corrected' && e.organisationId && story.answers.has(e.organisationId)) story.answers.set(e.organisationId, str(d.answer));
     if (e.type === 'message-state') {
       const channel = str(d.channel);
       const byState = story.messages.get(channel) ?? new Map<string, number>();
