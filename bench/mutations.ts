@@ -993,6 +993,14 @@ const MUTATIONS: Mutation[] = [
     name: 'a wrong tap',
   },
   {
+    protection: 'The answer link’s page corrects the answer instead of answering again',
+    file: 'server/reach/answer-page.ts',
+    find: "if ((req.body as Record<string, unknown>).correct === '1') {",
+    replace: 'if (false) {',
+    test: 'tests/reach.test.ts',
+    name: 'corrects a wrong answer',
+  },
+  {
     protection: 'Signing out stops the account’s alerts on that device',
     file: 'server/http/session-routes.ts',
     find: 'const devicesOff = req.user && checked.value.pushEndpoint ? await forgetDevices(store, req.user.id, checked.value.pushEndpoint) : 0;',

@@ -167,6 +167,38 @@ describe('an alert reaches every connected coordinator by e-mail and SMS', () =>
     expect((await statusOf(incidentId, status.alert.id)).acknowledgements.filter((a) => a.organisationId === coordinator.organisationId)).toHaveLength(1);
   });
 
+  it('the link’s page corrects a wrong answer with one more tap: the "not hit" reports go, the correction is recorded, the first answer’s time stays', async () => {
+    // An organisation that has not answered yet.
+    const answeredBefore = new Set((await statusOf(incidentId, status.alert.id)).acknowledgements.map((a) => a.organisationId));
+    const mail = smtp.mails.find((m) => m.mail.headers.get('x-zorgbeeld-alert') === status.alert.id && !answeredBefore.has(connected.find((c) => c.email === m.to[0])!.organisationId))!;
+    const coordinator = connected.find((c) => c.email === mail.to[0])!;
+    const link = answerLinks(mail.mail.text!)[0];
+    const own = (await server.store.list('locations')).filter((l) => l.organisationId === coordinator.organisationId && l.active).map((l) => l.id);
+    const reports = async () => (await ghor.get(`/api/incidents/${incidentId}/state?format=json`)).body.data.reports as Record<string, { impact?: string }>;
+    const answered = await (await fetch(link, form('no'))).text();
+    // The page that confirms the answer offers the other two, each a form of its own.
+    expect(answered).toContain('Verkeerd gekozen, of is de situatie veranderd?');
+    expect(answered.match(/name="correct" value="1"/g)).toHaveLength(2);
+    const first = (await statusOf(incidentId, status.alert.id)).acknowledgements.find((a) => a.organisationId === coordinator.organisationId)!;
+    expect(Object.entries(await reports()).filter(([id, r]) => own.includes(id) && r.impact === 'none')).toHaveLength(own.length);
+
+    const corrected = await fetch(link, { ...form('yes'), body: 'answer=yes&correct=1' });
+    expect(corrected.status).toBe(200);
+    const html = await corrected.text();
+    expect(html).toContain('Het antwoord is gewijzigd in: <strong>Getroffen</strong>');
+    expect(html).toContain('teruggenomen');
+    const ack = (await statusOf(incidentId, status.alert.id)).acknowledgements.find((a) => a.organisationId === coordinator.organisationId)!;
+    expect(ack).toMatchObject({ answer: 'yes', at: first.at, via: 'email', corrected: { from: 'no', displayName: coordinator.name } });
+    expect(Object.entries(await reports()).filter(([id, r]) => own.includes(id) && r.impact === 'none')).toEqual([]);
+    expect((await events(incidentId)).filter((e) => e.type === 'answer-corrected' && e.organisationId === coordinator.organisationId)).toEqual([
+      expect.objectContaining({ from: 'no', answer: 'yes', cleared: own.length }),
+    ]);
+    // Opened again later, the link shows the answer that stands and still offers the others.
+    const later = await (await fetch(link)).text();
+    expect(later).toContain('Uw organisatie heeft al geantwoord: Getroffen');
+    expect(later.match(/name="correct" value="1"/g)).toHaveLength(2);
+  });
+
   it('an SMS link answers too, recorded as SMS; the gateway’s status reports mark messages delivered or failed with the reason', async () => {
     const answeredOrgs = new Set((await statusOf(incidentId, status.alert.id)).acknowledgements.map((a) => a.organisationId));
     const byNumber = new Map(connected.map((c) => [`00${(toE164(c.phone) ?? '').slice(1)}`, c]));

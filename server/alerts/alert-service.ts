@@ -223,17 +223,21 @@ export class AlertService {
       const incident = alert ? await this.deps.store.get('incidents', alert.incidentId) : undefined;
       if (!alert || !incident) throw notFound();
       if (incident.status !== 'open') throw closedIncident();
-      const coordinator = await this.deps.store.get('coordinators', message.coordinatorId);
-      const account = (await this.deps.store.list('users')).find((u) => u.coordinatorId === message.coordinatorId && u.active);
-      const who = {
-        userId: account?.id ?? `coordinator:${message.coordinatorId}`,
-        username: account?.username ?? message.coordinatorId,
-        displayName: coordinator?.name ?? account?.displayName ?? message.coordinatorId,
-        organisationId: message.organisationId,
-        coordinatorId: message.coordinatorId,
-      };
-      return this.acknowledge(who, alert, answer, message.channel, message);
+      return this.acknowledge(await this.linkAuthor(message), alert, answer, message.channel, message);
     });
+  }
+
+  /** Who answers through a message's link: the coordinator it went to, by its account when it has one. */
+  private async linkAuthor(message: OutboxMessage): Promise<{ userId: string; username: string; displayName: string; organisationId: string; coordinatorId: string }> {
+    const coordinator = await this.deps.store.get('coordinators', message.coordinatorId);
+    const account = (await this.deps.store.list('users')).find((u) => u.coordinatorId === message.coordinatorId && u.active);
+    return {
+      userId: account?.id ?? `coordinator:${message.coordinatorId}`,
+      username: account?.username ?? message.coordinatorId,
+      displayName: coordinator?.name ?? account?.displayName ?? message.coordinatorId,
+      organisationId: message.organisationId,
+      coordinatorId: message.coordinatorId,
+    };
   }
 
   // Inside the queue: the first acknowledgement of an organisation stands.
@@ -261,11 +265,20 @@ export class AlertService {
    * correction to "not hit" writes them, as an answer would.
    */
   correctAnswer(user: StoredUser, alertId: string, organisationId: string, answer: AckAnswer): Promise<Acknowledgement> {
+    const ghor = user.role === 'ghor' || user.role === 'admin';
+    if (!ghor && !(user.role === 'coordinator' && user.organisationId === organisationId)) {
+      throw forbidden('Alleen de crisiscoördinator van de organisatie of de GHOR corrigeert een antwoord.', 'Only the organisation’s crisis coordinator or GHOR corrects an answer.');
+    }
+    return this.correct({ userId: user.id, username: user.username, displayName: user.displayName, ghor }, alertId, organisationId, answer);
+  }
+
+  /** A correction through the link of a message (the coordinator's phone): for the organisation the link names. */
+  correctByLink(message: OutboxMessage, answer: AckAnswer): Promise<Acknowledgement> {
+    return this.linkAuthor(message).then((who) => this.correct({ ...who, ghor: false }, message.alertId, message.organisationId, answer));
+  }
+
+  private correct(who: { userId: string; username: string; displayName: string; ghor: boolean }, alertId: string, organisationId: string, answer: AckAnswer): Promise<Acknowledgement> {
     return this.serial(async () => {
-      const ghor = user.role === 'ghor' || user.role === 'admin';
-      if (!ghor && !(user.role === 'coordinator' && user.organisationId === organisationId)) {
-        throw forbidden('Alleen de crisiscoördinator van de organisatie of de GHOR corrigeert een antwoord.', 'Only the organisation’s crisis coordinator or GHOR corrects an answer.');
-      }
       const alert = await this.deps.store.get('alerts', alertId);
       if (!alert) throw notFound();
       const addressed = alert.organisationIds.includes(organisationId);
@@ -278,10 +291,10 @@ export class AlertService {
       const at = this.deps.now().toISOString();
       let cleared = 0;
       if (existing.answer === 'no') cleared = await this.withdrawNotHit(alert, organisationId, answeredAt(existing));
-      const next: Acknowledgement = { ...existing, answer, corrected: { from: existing.corrected?.from ?? existing.answer, at, userId: user.id, displayName: user.displayName } };
+      const next: Acknowledgement = { ...existing, answer, corrected: { from: existing.corrected?.from ?? existing.answer, at, userId: who.userId, displayName: who.displayName } };
       await this.deps.store.put({ acknowledgements: [next] });
-      await this.record(alert.incidentId, user.id, { type: 'answer-corrected', alertId, organisationId, from: existing.answer, answer, cleared });
-      if (answer === 'no') await this.reportNotHit({ userId: user.id, username: user.username, displayName: user.displayName, organisationId }, alert, at, ghor);
+      await this.record(alert.incidentId, who.userId, { type: 'answer-corrected', alertId, organisationId, from: existing.answer, answer, cleared });
+      if (answer === 'no') await this.reportNotHit({ userId: who.userId, username: who.username, displayName: who.displayName, organisationId }, alert, at, who.ghor);
       const status = await this.status(alert);
       for (const l of this.listeners) l.changed(status);
       return next;

@@ -56,6 +56,10 @@ const WORDS = {
     wait: 'Te veel ongeldige links vanaf dit adres. Probeer het over enkele minuten opnieuw, of meld u aan op het bord.',
     login: 'Inloggen op Zorgbeeld',
     answers: { yes: 'Getroffen', no: 'Niet getroffen', unknown: 'Weet nog niet' },
+    change: 'Verkeerd gekozen, of is de situatie veranderd? Wijzig het antwoord in:',
+    changed: 'Het antwoord is gewijzigd in:',
+    changedNo: 'Uw locaties zonder melding staan nu op "geen impact, normaal in bedrijf".',
+    changedFromNo: 'De "geen impact"-meldingen van het eerdere antwoord zijn teruggenomen, behalve waar iemand sindsdien iets meldde.',
   },
   en: {
     title: 'Answer to a GHOR alert',
@@ -78,6 +82,10 @@ const WORDS = {
     wait: 'Too many invalid links from this address. Try again in a few minutes, or sign in to the board.',
     login: 'Sign in to Zorgbeeld',
     answers: { yes: 'Hit', no: 'Not hit', unknown: 'Don’t know yet' },
+    change: 'Wrong choice, or has the situation changed? Change the answer to:',
+    changed: 'The answer was changed to:',
+    changedNo: 'Your locations without a report are now "no impact, operating normally".',
+    changedFromNo: 'The "no impact" reports of the earlier answer were taken back, except where someone has reported since.',
   },
 };
 type Words = (typeof WORDS)['nl'];
@@ -98,6 +106,7 @@ button{width:100%;min-height:3.6rem;font:700 1.15rem system-ui,sans-serif;border
 .hint{font-size:.88rem;color:#4a5563;margin:.2rem 0 0}
 .done{background:#e6f4ea;border:1px solid #9fd3ae;padding:.7rem .9rem;border-radius:8px;font-weight:600}
 .problem{background:#fdecea;border:1px solid #f0b5b0;padding:.7rem .9rem;border-radius:8px}
+.change{margin-top:1.2rem}.change p{margin:.2rem 0}.change form{margin:.4rem 0}.change button{min-height:3rem;background:#fff;color:#1d3a6e;border:2px solid #1d3a6e;font-size:1.05rem}
 a.board{display:block;text-align:center;margin:1rem 0;padding:1rem;border-radius:10px;background:#1d3a6e;color:#fff;font-weight:700;text-decoration:none}`;
 
 function page(lang: string, title: string, body: string): string {
@@ -119,6 +128,12 @@ function header(view: LinkView, w: Words, lang: string): string {
 function answerForms(w: Words): string {
   const form = (answer: AckAnswer, label: string, hint = '') => `<form method="post"><input type="hidden" name="answer" value="${answer}"><button type="submit" class="${answer}">${escape(label)}</button>${hint ? `<p class="hint">${escape(hint)}</p>` : ''}</form>`;
   return `<h2 style="font-size:1.1rem">${w.question}</h2>${form('no', w.no, w.noHint)}${form('yes', w.yes)}${form('unknown', w.unknown)}`;
+}
+
+/** The other answers, for a wrong tap or a changed situation: a form each, posting `correct=1`. */
+function changeForms(current: AckAnswer, w: Words): string {
+  const form = (answer: AckAnswer) => `<form method="post"><input type="hidden" name="answer" value="${answer}"><input type="hidden" name="correct" value="1"><button type="submit">${escape(w.answers[answer])}</button></form>`;
+  return `<div class="change" data-change><p>${escape(w.change)}</p>${ACK_ANSWERS.filter((a) => a !== current).map(form).join('')}</div>`;
 }
 
 function standing(view: LinkView, w: Words, lang: string): string {
@@ -176,7 +191,7 @@ export function answerPage({ reach, now, log, limits = DEFAULT_LINK_GUARD, isAll
     let body = header(view, w, lang);
     if (!view.incidentOpen) body += `<p class="done">${w.closed}</p>`;
     else if (view.withdrawn && !view.answered) body += `<p class="done" data-withdrawn>${w.withdrawn}</p>${boardLink(view, w.board)}`;
-    else if (view.answered) body += `<p class="done">${w.already} ${standing(view, w, lang)}</p>${boardLink(view, w.board)}`;
+    else if (view.answered) body += `<p class="done">${w.already} ${standing(view, w, lang)}</p>${boardLink(view, w.board)}${changeForms(view.answered.answer, w)}`;
     else body += answerForms(w);
     res.type('html').send(page(lang, w.title, body));
   });
@@ -195,6 +210,14 @@ export function answerPage({ reach, now, log, limits = DEFAULT_LINK_GUARD, isAll
       res.status(409).type('html').send(page(lang, w.title, `${header(view, w, lang)}<p class="done">${w.closed}</p>`));
       return;
     }
+    // A correction (the page's second row of buttons): the organisation's answer becomes this one.
+    if ((req.body as Record<string, unknown>).correct === '1') {
+      const from = view.answered?.answer;
+      const ack = await reach.correct(String(req.params.token), answer as AckAnswer);
+      const extra = ack.answer === 'no' ? `<p>${w.changedNo}</p>` : from === 'no' ? `<p>${w.changedFromNo}</p>` : '';
+      res.type('html').send(page(lang, w.title, `${header(view, w, lang)}<p class="done" data-answer="${ack.answer}" data-corrected>${w.changed} <strong>${w.answers[ack.answer]}</strong></p>${extra}${boardLink(view, ack.answer === 'yes' ? w.boardHit : w.board)}${changeForms(ack.answer, w)}`));
+      return;
+    }
     const { ack, first } = await reach.answer(String(req.params.token), answer as AckAnswer);
     // The notification's action asks for the outcome alone: whether this answer is the one that stands.
     if (req.accepts(['html', 'json']) === 'json') {
@@ -204,7 +227,7 @@ export function answerPage({ reach, now, log, limits = DEFAULT_LINK_GUARD, isAll
     const after = { ...view, answered: ack };
     const lead = first ? `${w.thanks} <strong>${w.answers[ack.answer]}</strong>` : `${w.already} ${standing(after, w, lang)}`;
     const extra = first && ack.answer === 'no' ? `<p>${w.noHint}</p>` : '';
-    res.type('html').send(page(lang, w.title, `${header(view, w, lang)}<p class="done" data-answer="${ack.answer}">${lead}</p>${extra}${boardLink(view, ack.answer === 'yes' ? w.boardHit : w.board)}`));
+    res.type('html').send(page(lang, w.title, `${header(view, w, lang)}<p class="done" data-answer="${ack.answer}">${lead}</p>${extra}${boardLink(view, ack.answer === 'yes' ? w.boardHit : w.board)}${changeForms(ack.answer, w)}`));
   });
 
   // The service worker says the push arrived on the device: delivered. Never an answer.

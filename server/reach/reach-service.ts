@@ -324,6 +324,12 @@ export class ReachService implements AlertListener {
     return this.deps.alerts.answerByLink(message, answer);
   }
 
+  /** Corrects the organisation's answer through a link (a wrong tap on the phone). */
+  async correct(token: string, answer: AckAnswer): Promise<Acknowledgement> {
+    const message = await this.messageOf(token);
+    return this.deps.alerts.correctByLink(message, answer);
+  }
+
   /** The service worker got the push on the device: the message is delivered. */
   async received(token: string): Promise<void> {
     const message = await this.messageOf(token);

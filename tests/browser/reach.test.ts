@@ -69,6 +69,20 @@ describe('reach outside the app, in Chromium', () => {
     expect(await seriousViolations(phone)).toEqual([]);
     const status = ((await ghor.get(`/api/incidents/${incidentId}/alerts`)).body.data as AlertStatus[])[0];
     expect(status.acknowledgements[0]).toMatchObject({ answer: 'no', via: 'email' });
+
+    // A wrong tap on the phone is put right on the same page, with one more tap.
+    const change = phone.locator('[data-change]');
+    expect(await change.textContent()).toContain('Verkeerd gekozen');
+    expect(await smallTargets(phone)).toEqual([]);
+    taps++;
+    await change.getByRole('button', { name: 'Getroffen', exact: true }).click();
+    await expect.poll(() => phone.locator('[data-corrected]').textContent()).toContain('gewijzigd in: Getroffen');
+    expect(taps).toBe(2);
+    expect(await phone.locator('body').textContent()).toContain('teruggenomen');
+    await phone.screenshot({ path: `${SHOTS}/answer-link-corrected-phone.png`, fullPage: true });
+    expect(await seriousViolations(phone)).toEqual([]);
+    const corrected = ((await ghor.get(`/api/incidents/${incidentId}/alerts`)).body.data as AlertStatus[])[0];
+    expect(corrected.acknowledgements[0]).toMatchObject({ answer: 'yes', via: 'email', corrected: { from: 'no' } });
     await context.close();
   });
 
