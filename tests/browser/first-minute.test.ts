@@ -236,6 +236,65 @@ describe('the coordinator’s first minute, on a phone', () => {
     expect(await phone.getByTestId('need-draft').locator('textarea').inputValue()).toBe('Zandzakken voor de ingang');
     expect(await phone.getByTestId('need-form').count()).toBe(0);
   });
+
+  it('a wrong tap of "not hit" is put right with one more tap: the green leaves GHOR’s map, and GHOR can correct an answer after a call', async () => {
+    const { api, incident, own } = await incidentWithAlert('Brand Kerkrade');
+    // Earlier tests left alerts unanswered: answered here, so the banner holds this one alone.
+    const coordinator = await new HttpClient(suite.server.url).signIn('coordinator', DEMO_PASSWORD);
+    for (const notice of (await coordinator.get('/api/alerts/pending')).body.data as { alert: { id: string; incidentId: string } }[]) {
+      if (notice.alert.incidentId !== incident.id) expect((await coordinator.post(`/api/alerts/${notice.alert.id}/ack`, { answer: 'unknown' })).status).toBe(200);
+    }
+    const organisationId = (await coordinator.get('/api/me')).body.data.organisationId as string;
+    const ghor = await signedInPage(suite.browser, suite.server.url, 'ghor', DEMO_PASSWORD, WIDE);
+    await openBoard(ghor, incident.id);
+    const phone = await signedInPage(suite.browser, suite.server.url, 'coordinator', DEMO_PASSWORD, PHONE);
+    const banner = phone.getByTestId('alert-banner');
+    await expect.poll(() => banner.textContent(), { timeout: 10000 }).toContain('Brand Kerkrade');
+    const taps = tapper(phone);
+    await taps.click('[data-testid=alert-banner] button.answer-no');
+    await expect.poll(() => ghor.getByTestId('impact-none').textContent(), { timeout: 5000 }).toBe(String(own));
+    // The confirmation offers the other answers, large enough to hit.
+    const correct = phone.getByTestId('correct-own-answer');
+    await expect.poll(() => correct.textContent()).toContain('Verkeerd gekozen?');
+    expect(await smallTapTargets(phone).then((small) => small.filter((s) => /Ja, getroffen|Weet ik nog niet|Sluiten/.test(s)))).toEqual([]);
+    await phone.screenshot({ path: `${SHOTS}/answer-correct-offer-phone.png` });
+    expect(await seriousViolations(phone)).toEqual([]);
+    await taps.click('[data-testid=correct-own-answer] >> text=Ja, getroffen');
+    expect(taps.taps).toBe(2);
+    // Hit after all: straight to the own locations, as the first answer "hit" would have gone,
+    // and the "not hit" the wrong tap wrote leaves GHOR's map.
+    await phone.waitForURL((url) => url.pathname === `/incidents/${incident.id}`);
+    await expect.poll(() => ghor.getByTestId('impact-none').textContent(), { timeout: 5000 }).toBe('0');
+
+    // GHOR's card says what happened; after a call GHOR corrects it once more, in two taps.
+    await ghor.getByRole('button', { name: /^Alarmering/ }).click();
+    const card = ghor.locator(`[data-testid=alert-status]`).filter({ hasText: 'Brand Kerkrade' });
+    const name = ((await api.get('/api/organisations')).body.data as { id: string; name: string }[]).find((o) => o.id === organisationId)!.name;
+    const hitRow = card.getByTestId('answered-yes').locator('li').filter({ hasText: name });
+    await expect.poll(() => hitRow.textContent(), { timeout: 10000 }).toContain('gecorrigeerd, eerst niet getroffen');
+    await hitRow.getByText('Antwoord corrigeren').click();
+    await ghor.screenshot({ path: `${SHOTS}/answer-correct-ghor-wide.png`, fullPage: true });
+    expect(await seriousViolations(ghor)).toEqual([]);
+    await hitRow.getByRole('button', { name: 'Weet nog niet' }).click();
+    await expect.poll(() => card.getByTestId('answered-unknown').textContent(), { timeout: 10000 }).toContain(name);
+    const status = ((await api.get(`/api/incidents/${incident.id}/alerts`)).body.data as { acknowledgements: { organisationId: string; answer: string; corrected?: { from: string } }[] }[])[0];
+    expect(status.acknowledgements.find((a) => a.organisationId === organisationId)).toMatchObject({ answer: 'unknown', corrected: { from: 'no' } });
+
+    // Later, on the own locations, the coordinator sees the answer GHOR counts and changes it when
+    // the situation does: two taps, and "not hit" is on GHOR's map again.
+    await openBoard(phone, incident.id);
+    const strip = phone.getByTestId('own-answers');
+    await expect.poll(() => strip.textContent(), { timeout: 10000 }).toMatch(/Uw antwoord op het alarm van \d\d:\d\d: weet nog niet\s*\(gecorrigeerd, eerst niet getroffen\)/);
+    await phone.screenshot({ path: `${SHOTS}/own-answers-phone.png` });
+    expect(await seriousViolations(phone)).toEqual([]);
+    await strip.getByText('Antwoord wijzigen').click();
+    await strip.getByRole('button', { name: 'Niet getroffen' }).click();
+    await expect.poll(() => strip.textContent(), { timeout: 10000 }).toMatch(/: niet getroffen/);
+    await ghor.getByRole('button', { name: 'Overzicht', exact: true }).click();
+    await expect.poll(() => ghor.getByTestId('impact-none').textContent(), { timeout: 5000 }).toBe(String(own));
+    await phone.context().close();
+    await ghor.context().close();
+  }, 60000);
 });
 
 describe('a board that is still loading', () => {
@@ -371,52 +430,6 @@ describe('GHOR on a phone', () => {
 describe('map tiles', () => {
   // Its own server and four signed-in pages, each waiting for a tile: about 15 s alone, and more
   // than the default 30 s under the full suite on two cores (it failed there twice this session).
-  it('a wrong tap of "not hit" is put right with one more tap: the green leaves GHOR’s map, and GHOR can correct an answer after a call', async () => {
-    const { api, incident, own } = await incidentWithAlert('Brand Kerkrade');
-    // Earlier tests left alerts unanswered: answered here, so the banner holds this one alone.
-    const coordinator = await new HttpClient(suite.server.url).signIn('coordinator', DEMO_PASSWORD);
-    for (const notice of (await coordinator.get('/api/alerts/pending')).body.data as { alert: { id: string; incidentId: string } }[]) {
-      if (notice.alert.incidentId !== incident.id) expect((await coordinator.post(`/api/alerts/${notice.alert.id}/ack`, { answer: 'unknown' })).status).toBe(200);
-    }
-    const organisationId = (await coordinator.get('/api/me')).body.data.organisationId as string;
-    const ghor = await signedInPage(suite.browser, suite.server.url, 'ghor', DEMO_PASSWORD, WIDE);
-    await openBoard(ghor, incident.id);
-    const phone = await signedInPage(suite.browser, suite.server.url, 'coordinator', DEMO_PASSWORD, PHONE);
-    const banner = phone.getByTestId('alert-banner');
-    await expect.poll(() => banner.textContent(), { timeout: 10000 }).toContain('Brand Kerkrade');
-    const taps = tapper(phone);
-    await taps.click('[data-testid=alert-banner] button.answer-no');
-    await expect.poll(() => ghor.getByTestId('impact-none').textContent(), { timeout: 5000 }).toBe(String(own));
-    // The confirmation offers the other answers, large enough to hit.
-    const correct = phone.getByTestId('correct-own-answer');
-    await expect.poll(() => correct.textContent()).toContain('Verkeerd gekozen?');
-    expect(await smallTapTargets(phone).then((small) => small.filter((s) => /Ja, getroffen|Weet ik nog niet|Sluiten/.test(s)))).toEqual([]);
-    await phone.screenshot({ path: `${SHOTS}/answer-correct-offer-phone.png` });
-    expect(await seriousViolations(phone)).toEqual([]);
-    await taps.click('[data-testid=correct-own-answer] >> text=Ja, getroffen');
-    expect(taps.taps).toBe(2);
-    // Hit after all: straight to the own locations, as the first answer "hit" would have gone,
-    // and the "not hit" the wrong tap wrote leaves GHOR's map.
-    await phone.waitForURL((url) => url.pathname === `/incidents/${incident.id}`);
-    await expect.poll(() => ghor.getByTestId('impact-none').textContent(), { timeout: 5000 }).toBe('0');
-
-    // GHOR's card says what happened; after a call GHOR corrects it once more, in two taps.
-    await ghor.getByRole('button', { name: /^Alarmering/ }).click();
-    const card = ghor.locator(`[data-testid=alert-status]`).filter({ hasText: 'Brand Kerkrade' });
-    const name = ((await api.get('/api/organisations')).body.data as { id: string; name: string }[]).find((o) => o.id === organisationId)!.name;
-    const hitRow = card.getByTestId('answered-yes').locator('li').filter({ hasText: name });
-    await expect.poll(() => hitRow.textContent(), { timeout: 10000 }).toContain('gecorrigeerd, eerst niet getroffen');
-    await hitRow.getByText('Antwoord corrigeren').click();
-    await ghor.screenshot({ path: `${SHOTS}/answer-correct-ghor-wide.png`, fullPage: true });
-    expect(await seriousViolations(ghor)).toEqual([]);
-    await hitRow.getByRole('button', { name: 'Weet nog niet' }).click();
-    await expect.poll(() => card.getByTestId('answered-unknown').textContent(), { timeout: 10000 }).toContain(name);
-    const status = ((await api.get(`/api/incidents/${incident.id}/alerts`)).body.data as { acknowledgements: { organisationId: string; answer: string; corrected?: { from: string } }[] }[])[0];
-    expect(status.acknowledgements.find((a) => a.organisationId === organisationId)).toMatchObject({ answer: 'unknown', corrected: { from: 'no' } });
-    await phone.context().close();
-    await ghor.context().close();
-  });
-
   it('every map asks for tiles when TILE_URL is set: board (phone and wide), review and registry', async () => {
     const server = await startProcessServer({ env: { TILE_URL: 'https://tiles.example/{z}/{x}/{y}.png', TILE_ATTRIBUTION: 'Testkaart' } });
     try {
