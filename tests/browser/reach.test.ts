@@ -223,6 +223,13 @@ describe('reach outside the app, in Chromium', () => {
     await expect.poll(() => page.getByTestId('push-on').isVisible()).toBe(true);
     expect(await devicesOf('coordinator')).toContain(device.endpoint);
 
+    // Without a connection the sign-out cannot reach the server: the page says so and stays.
+    await context.setOffline(true);
+    await page.getByRole('button', { name: 'Uitloggen' }).click();
+    await expect.poll(() => page.getByTestId('sign-out-failed').textContent()).toContain('Uitloggen is niet gelukt; u bent op dit toestel nog ingelogd.');
+    expect(new URL(page.url()).pathname).toBe('/');
+    await context.setOffline(false);
+
     // One tap on Uitloggen: the alarms for this account stop here, and the sign-in page says so.
     let taps = 0;
     taps++;
