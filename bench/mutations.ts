@@ -1001,6 +1001,14 @@ const MUTATIONS: Mutation[] = [
     name: 'corrects a wrong answer',
   },
   {
+    protection: 'Web Push: a corrected answer replaces the earlier word on the devices',
+    file: 'server/alerts/alert-service.ts',
+    find: 'l.corrected?.(next, status);',
+    replace: '',
+    test: 'tests/push.test.ts',
+    name: 'a corrected answer takes the place',
+  },
+  {
     protection: 'Signing out stops the account’s alerts on that device',
     file: 'server/http/session-routes.ts',
     find: 'const devicesOff = req.user && checked.value.pushEndpoint ? await forgetDevices(store, req.user.id, checked.value.pushEndpoint) : 0;',

@@ -101,6 +101,29 @@ describe('Web Push', () => {
     expect(peer.violations).toEqual([]);
   });
 
+  it('a corrected answer takes the place of the earlier word on every device that had the alarm', async () => {
+    const phone = peer.subscription();
+    const laptop = peer.subscription();
+    for (const device of [phone, laptop]) expect((await coordinator.post('/api/push/subscriptions', { endpoint: device.endpoint, keys: device.keys })).status).toBe(201);
+    const to = (device: { id: string }) => peer.received.filter((p) => p.subscription === device.id).map((p) => p.payload as { kind: string; title: string; body: string; tag?: string; withdraws?: string[] });
+    const incidentId = (await ghor.post('/api/incidents', { title: 'Rookwolk Stein', grip: 2 })).body.data.id as string;
+    const me = (await coordinator.get('/api/me')).body.data;
+    const alertId = (await ghor.post(`/api/incidents/${incidentId}/alerts`, { message: 'Ramen dicht.', grip: 2, target: { organisationIds: [me.organisationId] } })).body.data.alert.id as string;
+    await waitFor(() => to(phone).length === 1 && to(laptop).length === 1, { what: 'the alarm on both devices' });
+    expect((await coordinator.post(`/api/alerts/${alertId}/ack`, { answer: 'no' })).status).toBe(200);
+    await waitFor(() => to(phone).length === 2 && to(laptop).length === 2, { what: 'the answer on both devices' });
+    expect((await coordinator.request('PUT', `/api/alerts/${alertId}/answers/${me.organisationId}`, { answer: 'yes' })).status).toBe(200);
+    await waitFor(() => to(phone).length === 3 && to(laptop).length === 3, { what: 'the correction on both devices' });
+    for (const device of [phone, laptop]) {
+      const [, answered, corrected] = to(device);
+      expect(corrected).toMatchObject({ kind: 'settled', title: 'Antwoord gewijzigd · Rookwolk Stein', body: expect.stringContaining('wijzigde het antwoord voor'), withdraws: [alertId] });
+      expect(corrected.body).toMatch(/in: getroffen\.$/);
+      // The same tag: on the device the new word replaces the earlier one.
+      expect(corrected.tag).toBe(answered.tag);
+    }
+    expect(peer.violations).toEqual([]);
+  });
+
   it('forgets a subscription the push service says is gone, and shows that message as failed', async () => {
     const device = peer.subscription();
     expect((await coordinator.post('/api/push/subscriptions', { endpoint: device.endpoint, keys: device.keys })).status).toBe(201);

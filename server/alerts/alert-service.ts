@@ -18,6 +18,8 @@ export interface AlertListener {
   changed(status: AlertStatus): void;
   /** An organisation answered; `from` is the message whose link it answered by, if it did. */
   acked(ack: Acknowledgement, status: AlertStatus, from?: OutboxMessage): void;
+  /** An organisation's answer was corrected (`ack.corrected` says by whom). */
+  corrected?(ack: Acknowledgement, status: AlertStatus): void;
   /** A coordinator was connected to the alerting (its introduction completed): its open sockets join in. */
   connected?(coordinatorId: string): void;
   /** Alerts ask nothing any more of the organisations they went to (their incident closed, or a Cancel for them). */
@@ -296,7 +298,10 @@ export class AlertService {
       await this.record(alert.incidentId, who.userId, { type: 'answer-corrected', alertId, organisationId, from: existing.answer, answer, cleared });
       if (answer === 'no') await this.reportNotHit({ userId: who.userId, username: who.username, displayName: who.displayName, organisationId }, alert, at, who.ghor);
       const status = await this.status(alert);
-      for (const l of this.listeners) l.changed(status);
+      for (const l of this.listeners) {
+        l.changed(status);
+        l.corrected?.(next, status);
+      }
       return next;
     });
   }

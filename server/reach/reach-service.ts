@@ -147,6 +147,20 @@ export class ReachService implements AlertListener {
     });
   }
 
+  /** An answer was corrected: the devices that were told the earlier answer get the new one, in its place (the same tag). */
+  corrected(ack: Acknowledgement): void {
+    const by = ack.corrected?.displayName ?? ack.displayName;
+    this.settling(async () => {
+      const alert = await this.deps.store.get('alerts', ack.alertId);
+      if (!alert) return;
+      await this.settle(alert.incidentId, (m) => m.alertId === ack.alertId && m.organisationId === ack.organisationId, `settled-${ack.alertId}`, (english, incidentTitle, organisationName) =>
+        english
+          ? { title: `Answer changed · ${incidentTitle}`, body: `${by} changed the answer for ${organisationName} to: ${vocabName('en', 'answer', ack.answer)}.` }
+          : { title: `Antwoord gewijzigd · ${incidentTitle}`, body: `${by} wijzigde het antwoord voor ${organisationName} in: ${vocabName('nl', 'answer', ack.answer)}.` },
+      );
+    });
+  }
+
   /** An incident closed: its unanswered alarms on devices make way for one quiet word that it is over. */
   withdrawn(withdrawn: AlertsWithdrawn): void {
     // An all clear goes out as an alert of its own, whose push already takes the alarm's place.
