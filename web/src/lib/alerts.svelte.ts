@@ -4,6 +4,7 @@ import { ACK_ANSWERS, type AckAnswer, type AlertNotice, type AlertStatus, type A
 import type { PublicUser } from '$shared/domain';
 import type { Result } from '$shared/result';
 import type { ClientToServerEvents, OnlineUser, ServerToClientEvents } from '$shared/wire';
+import { api } from './api';
 import { beep } from './beep';
 import { i18n } from './i18n.svelte';
 
@@ -98,6 +99,20 @@ class Alerts {
     this.drop(alertIds);
     if (why === 'closed' && alertIds.some((id) => this.unsent.has(id))) this.setUnsent(new Map([...this.unsent].filter(([alertId]) => !ids.has(alertId))));
     this.withdrawn = { incidentTitle, why };
+  }
+
+  /** Reads the statuses of an incident's alerts (a coordinator's own organisation's only). */
+  async loadStatuses(incidentId: string): Promise<void> {
+    for (const status of await api<AlertStatus[]>(`/incidents/${incidentId}/alerts`)) this.setStatus(status);
+  }
+
+  /**
+   * Corrects an organisation's answer to an alert, then reads the incident's statuses again:
+   * GHOR's come over the socket too, a coordinator's screen has only this read.
+   */
+  async correct(incidentId: string, alertId: string, organisationId: string, answer: AckAnswer): Promise<void> {
+    await api(`/alerts/${alertId}/answers/${organisationId}`, { method: 'PUT', body: { answer } });
+    await this.loadStatuses(incidentId);
   }
 
   /** Sets the status of one alert (from the server or a list load). */
