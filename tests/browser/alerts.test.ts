@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { seriousViolations } from '../helpers/axe';
 import { PHONE, WIDE, SHOTS, browserSuite, signedInPage } from '../helpers/browser';
 import { HttpClient } from '../helpers/http-client';
 import { startAgain, startProcessServer } from '../helpers/process-server';
@@ -107,6 +108,9 @@ describe('alerting in Chromium', () => {
     const api = await new HttpClient(url).signIn('ghor', DEMO_PASSWORD);
     const phone = await signedInPage(suite.browser, url, 'coordinator', DEMO_PASSWORD, PHONE);
     await phone.goto(`${url}/incidents`);
+    // The page has its session before it is ended: ended first, the page would (rightly) open the
+    // sign-in form instead, and this test would wait for a line that has no reason to come.
+    await expect.poll(() => phone.getByRole('heading', { name: 'Incidenten', level: 1 }).count(), { timeout: 10000 }).toBe(1);
     // Answered first, so that only the new alert waits.
     const elsewhere = await new HttpClient(url).signIn('coordinator', DEMO_PASSWORD);
     for (const notice of (await elsewhere.get('/api/alerts/pending')).body.data as { alert: { id: string } }[]) {
@@ -132,5 +136,39 @@ describe('alerting in Chromium', () => {
     await phone.waitForURL((u) => u.pathname === '/incidents');
     await expect.poll(() => phone.getByTestId('alert-banner').textContent(), { timeout: 15000 }).toContain('Koeling uitgevallen: meld of u medicijnen mist.');
     expect(await notice.count()).toBe(0);
+  });
+  it('an organisation that answers "hit", also by correcting "not hit", reaches GHOR on any tab as a toast that opens Alarmering; answers from before the page are not news', async () => {
+    const api = await new HttpClient(suite.server.url).signIn('ghor', DEMO_PASSWORD);
+    const coordinator = await new HttpClient(suite.server.url).signIn('coordinator', DEMO_PASSWORD);
+    const own = (await coordinator.get('/api/me')).body.data.organisationId as string;
+    const organisations = (await api.get('/api/organisations')).body.data as { id: string; name: string }[];
+    const other = organisations.find((o) => o.id !== own)!;
+    const incident = (await api.post('/api/incidents', { title: 'Stroomstoring Heerlen', grip: 2 })).body.data;
+    const alertId = (await api.post(`/api/incidents/${incident.id}/alerts`, { message: 'Meld of u getroffen bent.', grip: 2, target: { organisationIds: [own, other.id] } })).body.data.alert.id as string;
+    // Hit before GHOR opens the board: on the card, not news.
+    expect((await api.post(`/api/alerts/${alertId}/answers`, { organisationId: other.id, answer: 'yes' })).status).toBe(201);
+
+    const ghor = await signedInPage(suite.browser, suite.server.url, 'ghor', DEMO_PASSWORD, WIDE);
+    await ghor.goto(`${suite.server.url}/incidents/${incident.id}`);
+    await expect.poll(() => ghor.getByTestId('board').getAttribute('data-synced'), { timeout: 15000 }).toBe('true');
+    const ownLocations = ((await api.get(`/api/incidents/${incident.id}`)).body.data.network.locations as { organisationId: string }[]).filter((l) => l.organisationId === own).length;
+    expect((await coordinator.post(`/api/alerts/${alertId}/ack`, { answer: 'no' })).status).toBe(200);
+    await expect.poll(() => ghor.getByTestId('impact-none').textContent(), { timeout: 10000 }).toBe(String(ownLocations));
+    expect(await ghor.getByTestId('hit-toast').count()).toBe(0);
+
+    // The coordinator corrects "not hit" to "hit": GHOR, on the overview, is told at once.
+    expect((await coordinator.request('PUT', `/api/alerts/${alertId}/answers/${own}`, { answer: 'yes' })).status).toBe(200);
+    const toast = ghor.getByTestId('hit-toast');
+    await expect.poll(() => toast.textContent(), { timeout: 10000 }).toContain('Antwoord op het alarm, getroffen:');
+    const ownName = organisations.find((o) => o.id === own)!.name;
+    expect(await toast.textContent()).toContain(ownName);
+    expect(await toast.textContent()).not.toContain(other.name);
+    await ghor.screenshot({ path: `${SHOTS}/hit-toast-wide.png` });
+    expect(await seriousViolations(ghor)).toEqual([]);
+    await toast.click();
+    await expect.poll(() => ghor.getByRole('button', { name: /^Alarmering/ }).getAttribute('aria-pressed')).toBe('true');
+    expect(await toast.count()).toBe(0);
+    await expect.poll(() => ghor.getByTestId('answered-yes').textContent()).toContain(ownName);
+    await ghor.context().close();
   });
 });
