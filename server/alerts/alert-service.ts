@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type * as Y from 'yjs';
 import { isConnected } from '../../shared/domain';
 import { answeredAt, resolveTargets, withdrawals, type AckAnswer, type AlertsWithdrawn, type Acknowledgement, type Alert, type AlertInput, type AlertNotice, type AlertStatus, type AnswerVia } from '../../shared/alert';
 import type { OutboxMessage } from '../../shared/reach';
@@ -203,13 +204,7 @@ export class AlertService {
   answerByPhone(user: StoredUser, alertId: string, organisationId: string, answer: AckAnswer): Promise<{ ack: Acknowledgement; first: boolean }> {
     return this.serial(async () => {
       if (user.role !== 'ghor' && user.role !== 'admin') throw forbidden('Alleen de GHOR legt een telefonisch antwoord vast.', 'Only GHOR takes down an answer by phone.');
-      const alert = await this.deps.store.get('alerts', alertId);
-      if (!alert) throw notFound();
-      if (!alert.organisationIds.includes(organisationId)) {
-        throw notAddressed();
-      }
-      const incident = await this.deps.store.get('incidents', alert.incidentId);
-      if (incident?.status !== 'open') throw closedIncident();
+      const alert = await this.openAlertFor(alertId, organisationId);
       return this.acknowledge({ userId: user.id, username: user.username, displayName: user.displayName, organisationId, coordinatorId: null }, alert, answer, 'phone');
     });
   }
@@ -281,12 +276,7 @@ export class AlertService {
 
   private correct(who: { userId: string; username: string; displayName: string; ghor: boolean }, alertId: string, organisationId: string, answer: AckAnswer): Promise<Acknowledgement> {
     return this.serial(async () => {
-      const alert = await this.deps.store.get('alerts', alertId);
-      if (!alert) throw notFound();
-      const addressed = alert.organisationIds.includes(organisationId);
-      if (!addressed) throw notAddressed();
-      const stillOpen = (await this.deps.store.get('incidents', alert.incidentId))?.status === 'open';
-      if (!stillOpen) throw closedIncident();
+      const alert = await this.openAlertFor(alertId, organisationId);
       const existing = await this.deps.store.get('acknowledgements', `${alertId}:${organisationId}`);
       if (!existing) throw new HttpError(409, 'conflict', text('Deze organisatie heeft dit alarm nog niet beantwoord; er is niets te corrigeren.', 'This organisation has not answered this alert yet; there is nothing to correct.'));
       if (existing.answer === answer) return existing;
@@ -304,6 +294,19 @@ export class AlertService {
       }
       return next;
     });
+  }
+
+  /**
+   * The alert, for an answer on an organisation's behalf (by phone, or a correction): it must
+   * have gone to that organisation, and its incident must still be open.
+   */
+  private async openAlertFor(alertId: string, organisationId: string): Promise<Alert> {
+    const alert = await this.deps.store.get('alerts', alertId);
+    if (!alert) throw notFound();
+    if (!alert.organisationIds.includes(organisationId)) throw notAddressed();
+    const incident = await this.deps.store.get('incidents', alert.incidentId);
+    if (incident?.status !== 'open') throw closedIncident();
+    return alert;
   }
 
   /** Changes how long an alert waits for answers before escalating (GHOR). */
@@ -344,14 +347,9 @@ export class AlertService {
    */
   private async reportNotHit(user: { userId: string; username: string; displayName: string; organisationId: string }, alert: Alert, at: string, onBehalf: boolean): Promise<void> {
     try {
-      const room = await this.deps.rooms.get(alert.incidentId);
-      if (!room) return;
       const organisationId = user.organisationId;
-      const own = (await this.deps.rooms.network(alert.incidentId)).locations.filter((l) => l.organisationId === organisationId).map((l) => l.id);
-      let reported: string[] = [];
-      await room.serverChange((doc) => {
-        reported = reportNotHit(doc, own, { by: user.username, byName: user.displayName, organisationId, onBehalf, at, via: 'alert-answer' });
-      });
+      const reported = await this.changeOwnReports(alert, organisationId, (doc, own) => reportNotHit(doc, own, { by: user.username, byName: user.displayName, organisationId, onBehalf, at, via: 'alert-answer' }));
+      if (!reported) return;
       await this.deps.rooms.recordEvent(alert.incidentId, user.userId, { type: 'not-hit', alertId: alert.id, organisationId, locations: reported.length });
     } catch (error) {
       this.deps.log(`LOG FAILURE: incident ${alert.incidentId}: the "not hit" answer of ${user.organisationId} could not be written as reports: ${(error as Error).message}`);
@@ -361,18 +359,26 @@ export class AlertService {
   /** Takes back an answer's "not hit" reports that are still as it wrote them; returns how many. */
   private async withdrawNotHit(alert: Alert, organisationId: string, at: string): Promise<number> {
     try {
-      const room = await this.deps.rooms.get(alert.incidentId);
-      if (!room) return 0;
-      const own = (await this.deps.rooms.network(alert.incidentId)).locations.filter((l) => l.organisationId === organisationId).map((l) => l.id);
-      let cleared: string[] = [];
-      await room.serverChange((doc) => {
-        cleared = withdrawNotHit(doc, own, { organisationId, at });
-      });
-      return cleared.length;
+      return (await this.changeOwnReports(alert, organisationId, (doc, own) => withdrawNotHit(doc, own, { organisationId, at })))?.length ?? 0;
     } catch (error) {
       this.deps.log(`LOG FAILURE: incident ${alert.incidentId}: the "not hit" reports of ${organisationId} could not be taken back: ${(error as Error).message}`);
       return 0;
     }
+  }
+
+  /**
+   * Changes the reports of an organisation's locations in the alert's incident as one server
+   * change; returns the locations `change` says it changed, or null when the incident has no room.
+   */
+  private async changeOwnReports(alert: Alert, organisationId: string, change: (doc: Y.Doc, own: string[]) => string[]): Promise<string[] | null> {
+    const room = await this.deps.rooms.get(alert.incidentId);
+    if (!room) return null;
+    const own = (await this.deps.rooms.network(alert.incidentId)).locations.filter((l) => l.organisationId === organisationId).map((l) => l.id);
+    let changed: string[] = [];
+    await room.serverChange((doc) => {
+      changed = change(doc, own);
+    });
+    return changed;
   }
 
   /** Alerts of an incident with their acknowledgements, oldest first; a coordinator sees its organisation's only. */

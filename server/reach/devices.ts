@@ -18,9 +18,8 @@ export async function devicesOf(store: Store, userId: string): Promise<PushSubsc
  * signing in). A device that another user subscribed since is left alone. Returns how many went.
  */
 export async function forgetDevices(store: Store, userId: string, endpoint?: string): Promise<number> {
-  const ids = endpoint === undefined ? (await devicesOf(store, userId)).map((row) => row.id) : [subscriptionId(endpoint)];
-  const gone: string[] = [];
-  for (const id of ids) if ((await store.get('pushSubscriptions', id))?.userId === userId) gone.push(id);
+  const rows = endpoint === undefined ? await devicesOf(store, userId) : [await store.get('pushSubscriptions', subscriptionId(endpoint))];
+  const gone = rows.filter((row) => row?.userId === userId).map((row) => row!.id);
   if (gone.length > 0) await store.remove('pushSubscriptions', gone);
   return gone.length;
 }
