@@ -48,6 +48,22 @@ const MUTATIONS: Mutation[] = [
     test: 'tests/alerts.test.ts',
     name: 'foreign Origin',
   },
+  {
+    protection: 'A board socket whose session ended while it was set up is closed',
+    file: 'server/yjs/yjs-endpoint.ts',
+    find: 'if (sessions.hasEnded(found.sessionId)) return closeWith(ws, CloseCodes.Unauthenticated);',
+    replace: '',
+    test: 'tests/hardening.test.ts',
+    name: 'being set up',
+  },
+  {
+    protection: 'An alert socket whose session ended while it was set up is disconnected',
+    file: 'server/alerts/alert-socket.ts',
+    find: 'if (sessions.hasEnded(socket.data.sessionId)) {',
+    replace: 'if (false) {',
+    test: 'tests/hardening.test.ts',
+    name: 'being set up',
+  },
   { protection: 'Session cookie HttpOnly', file: 'server/auth/sessions.ts', find: 'HttpOnly; ', replace: '', test: 'tests/session.test.ts', name: 'signs in' },
   { protection: 'Session cookie SameSite', file: 'server/auth/sessions.ts', find: 'SameSite=Lax; ', replace: '', test: 'tests/session.test.ts', name: 'signs in' },
   {

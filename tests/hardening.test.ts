@@ -22,6 +22,24 @@ async function boardAndSocket(ghor: HttpClient) {
   return { board, disconnected };
 }
 
+/** Holds the server's `nth` next read of a user (the end of a session look-up) until released. */
+function holdUserRead(target: TestServer, nth: number): { reached: Promise<void>; release(): void } {
+  const store = target.store;
+  const read = store.get.bind(store);
+  let release = () => {};
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let reach = () => {};
+  const reached = new Promise<void>((resolve) => (reach = resolve));
+  store.get = (async (name, id) => {
+    if (name !== 'users' || --nth > 0) return read(name, id);
+    store.get = read;
+    reach();
+    await released;
+    return read(name, id);
+  }) as typeof store.get;
+  return { reached, release };
+}
+
 async function incident(ghor: HttpClient): Promise<{ id: string; location: string }> {
   const id = (await ghor.post('/api/incidents', { title: 'Hardening', grip: 2 })).body.data.id;
   const location = (await ghor.get(`/api/incidents/${id}`)).body.data.network.locations[0].id;
@@ -40,6 +58,30 @@ describe('ending a session closes its websockets', () => {
     expect(closed.code).toBe(CloseCodes.Unauthenticated.code);
     expect(board.provider.shouldConnect).toBe(false);
     board.destroy();
+  });
+
+  it('a session that ends while a socket of it is being set up closes that socket too', async () => {
+    server = await startServer();
+    const ghor = await new HttpClient(server.url).signIn('ghor', DEMO_PASSWORD);
+    const { id } = await incident(ghor);
+    const other = await new HttpClient(server.url).signIn('ghor', DEMO_PASSWORD);
+    for (const open of ['board', 'alert socket'] as const) {
+      // The socket's session look-up is held after it found the session, until the session has
+      // ended: the board's only look-up; the alert socket's second (the first admits the handshake).
+      const held = holdUserRead(server, open === 'board' ? 1 : 2);
+      const socket = open === 'alert socket' ? connectSocket(server.url, ghor.cookie) : undefined;
+      const board = open === 'board' ? await openRawBoard(server.url, id, ghor.cookie, { sync: false }) : undefined;
+      await held.reached;
+      expect((await other.delete('/api/sessions')).status).toBe(200);
+      let ended: string | number | undefined;
+      void board?.closed.then(({ code }) => (ended = code));
+      socket?.once('disconnect', (reason) => (ended = reason));
+      held.release();
+      const expected = board ? CloseCodes.Unauthenticated.code : 'io server disconnect';
+      expect(await waitFor(() => ended, { timeoutMs: 5000, what: `the ${open} of the ended session closed` })).toBe(expected);
+      await other.signIn('ghor', DEMO_PASSWORD);
+      await ghor.signIn('ghor', DEMO_PASSWORD);
+    }
   });
 
   it('an expiring session closes its websockets when its time is up, not at the next sweep', async () => {

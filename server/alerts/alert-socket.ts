@@ -197,16 +197,11 @@ export function attachAlertSocket({
   });
 
   async function onConnection(socket: AlertSocket): Promise<void> {
-    // A session that ended while this socket was being set up (signed out everywhere in that
-    // instant) was not among the sockets its end disconnected; now the socket is one of them, and
-    // the session is looked up once more, so that it cannot slip between the two. Beside the
-    // rest, not before it: the rooms are joined at once, as the client counts on after 'connect'.
-    sessions.resolve(socket.request.headers.cookie).then(
-      (found) => {
-        if (!found) socket.disconnect(true);
-      },
-      (error: unknown) => log(`socket.io: the session of ${socket.data.user?.username} could not be looked up again: ${(error as Error)?.message ?? String(error)}`),
-    );
+    // A session that ended while this socket was in its middleware: the end did not find it then.
+    if (sessions.hasEnded(socket.data.sessionId)) {
+      socket.disconnect(true);
+      return;
+    }
     const user = socket.data.user;
     if (user.role === 'ghor' || user.role === 'admin' || user.role === 'observer') void socket.join(GHOR_ROOM);
     if (user.organisationId) void socket.join(orgAllRoom(user.organisationId));

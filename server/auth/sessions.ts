@@ -57,9 +57,17 @@ export function publicUser(user: StoredUser): PublicUser {
   };
 }
 
+/**
+ * How long an ended session is remembered for {@link Sessions.hasEnded}: far longer than a
+ * socket's set-up (a session look-up and a room's load), short enough to hold few ids.
+ */
+const ENDED_REMEMBERED_MS = 10 * 60_000;
+
 /** Sessions: created at login, looked up from the cookie, expired after `ttlMs`. */
 export class Sessions {
   private readonly endListeners: ((sessionIds: readonly string[]) => void)[] = [];
+  /** Sessions that ended lately (here or on another server), with when: see {@link hasEnded}. */
+  private readonly endedLately = new Map<string, number>();
 
   constructor(
     private readonly deps: { store: Store; now: () => Date; ttlMs: number; secureCookies: boolean },
@@ -115,8 +123,25 @@ export class Sessions {
   private async endMany(ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return;
     await this.deps.store.remove('sessions', ids);
-    for (const listener of this.endListeners) listener(ids);
+    this.announce(ids);
     this.tellOthers?.(ids);
+  }
+
+  private announce(ids: readonly string[]): void {
+    const now = Date.now();
+    for (const [id, at] of this.endedLately) if (now - at > ENDED_REMEMBERED_MS) this.endedLately.delete(id);
+    for (const id of ids) this.endedLately.set(id, now);
+    for (const listener of this.endListeners) listener(ids);
+  }
+
+  /**
+   * Whether a session ended while a socket of it was being set up. A socket found its session
+   * valid, then (after awaiting) registers where {@link onEnd} will find it; an end in between
+   * told nobody about that socket. Asked right after registering, with no await between, this
+   * closes the gap: an end before it is remembered here, an end after it finds the socket.
+   */
+  hasEnded(sessionId: string): boolean {
+    return this.endedLately.has(sessionId);
   }
 
   /** Where sessions ended here are told to the other servers of the database (their sockets close too). */
@@ -124,7 +149,7 @@ export class Sessions {
 
   /** Sessions another server ended: their sockets here close as well. */
   endedElsewhere(ids: readonly string[]): void {
-    for (const listener of this.endListeners) listener(ids);
+    this.announce(ids);
   }
 
   /** Ends one session. */

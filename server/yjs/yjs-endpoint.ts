@@ -198,6 +198,8 @@ export function attachYjsEndpoint(options: YjsEndpointOptions): { close(): void 
       own.delete(ws);
       if (own.size === 0) bySession.delete(found.sessionId);
     });
+    // Ended while it was looked up: the end did not find this socket, which was not registered yet.
+    if (sessions.hasEnded(found.sessionId)) return closeWith(ws, CloseCodes.Unauthenticated);
     if (!isValidId(incidentId)) return closeWith(ws, CloseCodes.NotFound);
     const user = found.user;
     if ((await recentCount(refusals, user.id, now(), REFUSAL_WINDOW_MS)) >= refusalsPerMinute) return closeWith(ws, CloseCodes.TooManyJoins);
