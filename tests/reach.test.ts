@@ -297,7 +297,12 @@ describe('a closed incident', () => {
       expect(page).toContain('GHOR heeft dit alarm ingetrokken of alles veilig gegeven; antwoorden is niet meer nodig.');
       expect(page).not.toContain('<form');
       const allClear = await waitFor(() => smtp.mails.find((m) => m.mail.headers.get('x-zorgbeeld-alert') === cancel), { what: 'the all clear’s mail' });
-      expect(await (await fetch(answerLinks(allClear.mail.text!)[0])).text()).toContain('<form method="post">');
+      // It asks once more, as a last roll call: hit still? (the alert itself asked "hit?").
+      expect(allClear.mail.subject).toMatch(/^GHOR einde GRIP 2: Vals alarm Maastricht — nog getroffen\? Antwoord met één tik$/);
+      expect(mail.mail.subject).toMatch(/— bent u getroffen\? Antwoord met één tik$/);
+      const allClearPage = await (await fetch(answerLinks(allClear.mail.text!)[0])).text();
+      expect(allClearPage).toContain('<form method="post">');
+      expect(allClearPage).toContain('Is uw organisatie nog getroffen?');
     } finally {
       await fresh.close();
     }

@@ -40,6 +40,7 @@ const WORDS = {
     for: 'Voor',
     sent: 'Verstuurd',
     question: 'Is uw organisatie getroffen?',
+    stillHit: 'Is uw organisatie nog getroffen?',
     no: 'Nee, niet getroffen',
     yes: 'Ja, getroffen',
     unknown: 'Weet ik nog niet',
@@ -66,6 +67,7 @@ const WORDS = {
     for: 'For',
     sent: 'Sent',
     question: 'Is your organisation hit?',
+    stillHit: 'Is your organisation still hit?',
     no: 'No, not hit',
     yes: 'Yes, hit',
     unknown: 'Don’t know yet',
@@ -125,9 +127,10 @@ function header(view: LinkView, w: Words, lang: string): string {
 <p class="meta">${w.for}: <strong>${escape(view.organisationName)}</strong> (${escape(view.coordinatorName)}) · ${w.sent} ${escape(sent)}</p>`;
 }
 
-function answerForms(w: Words): string {
+/** The question of an alert; an all clear asks it once more, as a last roll call: hit still? */
+function answerForms(view: LinkView, w: Words): string {
   const form = (answer: AckAnswer, label: string, hint = '') => `<form method="post"><input type="hidden" name="answer" value="${answer}"><button type="submit" class="${answer}">${escape(label)}</button>${hint ? `<p class="hint">${escape(hint)}</p>` : ''}</form>`;
-  return `<h2 style="font-size:1.1rem">${w.question}</h2>${form('no', w.no, w.noHint)}${form('yes', w.yes)}${form('unknown', w.unknown)}`;
+  return `<h2 style="font-size:1.1rem">${view.alert.msgType === 'Cancel' ? w.stillHit : w.question}</h2>${form('no', w.no, w.noHint)}${form('yes', w.yes)}${form('unknown', w.unknown)}`;
 }
 
 /** The other answers, for a wrong tap or a changed situation: a form each, posting `correct=1`. */
@@ -192,7 +195,7 @@ export function answerPage({ reach, now, log, limits = DEFAULT_LINK_GUARD, isAll
     if (!view.incidentOpen) body += `<p class="done">${w.closed}</p>`;
     else if (view.withdrawn && !view.answered) body += `<p class="done" data-withdrawn>${w.withdrawn}</p>${boardLink(view, w.board)}`;
     else if (view.answered) body += `<p class="done">${w.already} ${standing(view, w, lang)}</p>${boardLink(view, w.board)}${changeForms(view.answered.answer, w)}`;
-    else body += answerForms(w);
+    else body += answerForms(view, w);
     res.type('html').send(page(lang, w.title, body));
   });
 
@@ -203,7 +206,7 @@ export function answerPage({ reach, now, log, limits = DEFAULT_LINK_GUARD, isAll
     const { lang, w } = wordsFor(req);
     const answer = (req.body as Record<string, unknown> | undefined)?.answer;
     if (typeof answer !== 'string' || !(ACK_ANSWERS as readonly string[]).includes(answer)) {
-      res.status(400).type('html').send(page(lang, w.title, `${header(view, w, lang)}<p class="problem">${lang === 'en' ? 'Choose one of the three answers.' : 'Kies een van de drie antwoorden.'}</p>${answerForms(w)}`));
+      res.status(400).type('html').send(page(lang, w.title, `${header(view, w, lang)}<p class="problem">${lang === 'en' ? 'Choose one of the three answers.' : 'Kies een van de drie antwoorden.'}</p>${answerForms(view, w)}`));
       return;
     }
     if (!view.incidentOpen) {

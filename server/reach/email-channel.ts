@@ -45,7 +45,8 @@ export function emailChannel({ smtpUrl, from, domain }: { smtpUrl: string; from:
 export function mailContent(envelope: Envelope): { subject: string; text: string; html: string } {
   const { alert, link, organisationName, coordinatorName, english } = envelope;
   const title = alertTitle(envelope);
-  const subject = english ? `${title} — are you hit? Answer in one tap` : `${title} — bent u getroffen? Antwoord met één tik`;
+  const still = alert.msgType === 'Cancel';
+  const subject = english ? `${title} — ${still ? 'still hit' : 'are you hit'}? Answer in one tap` : `${title} — ${still ? 'nog getroffen' : 'bent u getroffen'}? Antwoord met één tik`;
   const sent = regionDateTime(alert.sentAt, english ? 'en' : 'nl');
   const lines = english
     ? [`Dear ${coordinatorName},`, '', `The GHOR alerts ${organisationName} (${sent}):`, '', alert.message, '', `Answer here, without signing in: ${link}`, 'Hit, not hit, or don’t know yet: one tap. Report your locations on the board afterwards.', '', 'This message was sent by Zorgbeeld on behalf of the GHOR.']

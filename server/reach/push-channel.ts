@@ -43,7 +43,9 @@ export function pushChannel({ vapid, subscriptionOf, gone, agent }: { vapid: { p
             await done(envelope.message.id, { ok: false, error: 'Dit toestel ontvangt geen meldingen meer (abonnement verlopen)', permanent: true });
             return;
           }
-          const body = envelope.english ? `${envelope.organisationName}: are you hit? ${envelope.alert.message}` : `${envelope.organisationName}: bent u getroffen? ${envelope.alert.message}`;
+          // An all clear asks once more, as a last roll call: hit still?
+          const still = envelope.alert.msgType === 'Cancel';
+          const body = envelope.english ? `${envelope.organisationName}: ${still ? 'still hit' : 'are you hit'}? ${envelope.alert.message}` : `${envelope.organisationName}: ${still ? 'nog getroffen' : 'bent u getroffen'}? ${envelope.alert.message}`;
           await done(envelope.message.id, await push(subscription, { kind: 'alert', title: alertTitle(envelope), body: body.slice(0, 300), url: `/a/${envelope.token}`, token: envelope.token, english: envelope.english, alertId: envelope.alert.id, withdraws: envelope.alert.msgType === 'Cancel' && envelope.alert.references ? [envelope.alert.references] : undefined }));
       });
     },

@@ -100,6 +100,8 @@ describe('an incident closed while its alert is on a coordinator’s phone', () 
     expect(await banner.evaluate((e) => getComputedStyle(e).backgroundColor)).toBe('rgb(30, 107, 58)');
     expect(await banner.textContent()).not.toContain('Rook boven Sittard: ramen dicht.');
     expect(await banner.textContent()).not.toContain('alarmen wachten');
+    // It asks once more, as a last roll call: not "hit?" as if the danger were new.
+    expect(await banner.locator('.question').textContent()).toBe('Is uw organisatie nog getroffen?');
     expect(await phone.getByTestId('alert-withdrawn').textContent()).toContain('GHOR heeft het alarm voor "Rookmelding Sittard" ingetrokken of alles veilig gegeven');
     await phone.screenshot({ path: `${SHOTS}/alert-all-clear-phone.png` });
     expect(await seriousViolations(phone)).toEqual([]);

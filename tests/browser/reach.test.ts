@@ -148,12 +148,13 @@ describe('reach outside the app, in Chromium', () => {
     expect(await shown()).toEqual([payload.title]);
     expect((await ghor.post(`/api/incidents/${incidentId}/alerts`, { message: 'Alles veilig.', grip: 2, target: { organisationIds: [organisationId] }, msgType: 'Cancel', references: alertId })).status).toBe(201);
     await expect.poll(() => push.received.filter((p) => p.subscription === device.id).length, { timeout: 15000 }).toBe(2);
-    const allClear = push.received.filter((p) => p.subscription === device.id)[1].payload as { title: string };
+    const allClear = push.received.filter((p) => p.subscription === device.id)[1].payload as { title: string; body: string };
     expect(allClear.title).toMatch(/^GHOR einde GRIP 2: Brand Heerlen/);
+    expect(allClear.body).toMatch(/: nog getroffen\? Alles veilig\.$/);
     await cdp.send('ServiceWorker.deliverPushMessage', { origin: suite.server.url, registrationId: registrations[0].registrationId, data: JSON.stringify(allClear) });
     await expect.poll(shown, { timeout: 10000 }).toEqual([allClear.title]);
 
-    // GHOR closes the incident: the all clear, which asks "getroffen?" too, makes way for one quiet word.
+    // GHOR closes the incident: the all clear, which asks "nog getroffen?", makes way for one quiet word.
     expect((await ghor.post(`/api/incidents/${incidentId}/close`, {})).status).toBe(200);
     await expect.poll(() => push.received.filter((p) => p.subscription === device.id).length, { timeout: 15000 }).toBe(3);
     const closed = push.received.filter((p) => p.subscription === device.id)[2].payload as { kind: string; title: string };
