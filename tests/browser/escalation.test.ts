@@ -8,6 +8,8 @@ import { DEMO_PASSWORD } from '../helpers/server';
 const suite = browserSuite({ env: async () => ({ ESCALATE_AFTER_MIN: '0.02', ESCALATION_TICK_MS: '100' }) });
 
 describe('escalation on GHOR’s response board', () => {
+  // A timeout longer than the polls it waits in: once, in a CI run, the 30 s default ran out first
+  // and hid which step had waited; a stall now fails on its own line.
   it('puts organisations without an answer under "Nu bellen" with their phone numbers to tap, on a phone', async () => {
     const api = await new HttpClient(suite.server.url).signIn('ghor', DEMO_PASSWORD);
     const coordinator = await new HttpClient(suite.server.url).signIn('coordinator', DEMO_PASSWORD);
@@ -92,7 +94,7 @@ describe('escalation on GHOR’s response board', () => {
     expect(await card.getByTestId('call-now').count()).toBe(0);
     expect(await card.getByTestId('alert-withdrawn-at').textContent()).toMatch(/^alles veilig \/ ingetrokken om \d\d:\d\d/);
     expect(await card.getByTestId('escalate-after').count()).toBe(0);
-  });
+  }, 90000);
 
   it('a closure, also from another GHOR screen, ends the waiting: nobody is to be phoned, and the minutes stop at the closure', async () => {
     const api = await new HttpClient(suite.server.url).signIn('ghor', DEMO_PASSWORD);
