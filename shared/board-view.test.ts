@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Need, Report } from './board-schema';
-import { computeFigures, filterLocations, isStale, recentReports } from './board-view';
+import { computeFigures, filterLocations, isStale, ownLocationsListed, recentReports } from './board-view';
 import { generateDemoRegion } from './demo-region';
 
 const network = generateDemoRegion();
@@ -53,6 +53,27 @@ describe('board figures', () => {
     expect(filterLocations({ ...base, filter: { notReported: true } })).toHaveLength(network.locations.length - 2);
     expect(filterLocations({ ...base, filter: { q: a.name } }).map((l) => l.id)).toContain(a.id);
     expect(filterLocations({ ...base, filter: { sector: 'hospital' } }).every((l) => organisations.get(l.organisationId)?.sector === 'hospital')).toBe(true);
+  });
+});
+
+describe('a coordinator’s own locations', () => {
+  const own = network.locations.filter((l) => l.organisationId === network.locations[0].organisationId);
+  const at = (name: string, municipality: string, address = 'Markt 1') => ({ ...own[0], id: name, name, municipality, address });
+
+  it('lists them by place, then name, whatever order the network has', () => {
+    const listed = ownLocationsListed([at('Het Anker', 'Sittard'), at('De Beuk', 'Kerkrade'), at('Avondrood', 'Sittard'), at('Zonnehof', 'Beek')]);
+    expect(listed.map((l) => `${l.municipality} ${l.name}`)).toEqual(['Beek Zonnehof', 'Kerkrade De Beuk', 'Sittard Avondrood', 'Sittard Het Anker']);
+    expect(ownLocationsListed(own)).toHaveLength(own.length);
+  });
+
+  it('keeps those whose name, street or place holds every word searched, without regard to case or accents', () => {
+    const list = [at('Het Anker', 'Sittard', 'Geulstraat 3'), at('Het Anker', 'Brunssum', 'Mergelweg 172'), at('Café Coördinatie', 'Heerlen')];
+    expect(ownLocationsListed(list, 'anker').map((l) => l.municipality)).toEqual(['Brunssum', 'Sittard']);
+    expect(ownLocationsListed(list, '  ANKER  brunssum ').map((l) => l.address)).toEqual(['Mergelweg 172']);
+    expect(ownLocationsListed(list, 'geulstraat').map((l) => l.municipality)).toEqual(['Sittard']);
+    expect(ownLocationsListed(list, 'coordinatie').map((l) => l.name)).toEqual(['Café Coördinatie']);
+    expect(ownLocationsListed(list, 'Maastricht')).toEqual([]);
+    expect(ownLocationsListed(list, '')).toHaveLength(3);
   });
 });
 

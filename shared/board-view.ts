@@ -59,6 +59,26 @@ export function filterLocations({
   });
 }
 
+/** Lower case, without accents: "Coördinatie" and "coordinatie" match alike. */
+function plain(text: string): string {
+  return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+}
+
+/**
+ * An organisation's own locations as its coordinator's list shows them: by place, then name, so
+ * that one of fifty is found where one expects it; with `query`, only those whose name, street or
+ * place holds every word of it.
+ */
+export function ownLocationsListed(locations: readonly Location[], query = ''): Location[] {
+  const words = plain(query).split(/\s+/).filter(Boolean);
+  return locations
+    .filter((l) => {
+      const text = plain(`${l.name} ${l.address} ${l.municipality}`);
+      return words.every((word) => text.includes(word));
+    })
+    .sort((a, b) => a.municipality.localeCompare(b.municipality, 'nl') || a.name.localeCompare(b.name, 'nl'));
+}
+
 /** Capacity totals of one group (municipality or sector). */
 export interface CapacityTotals {
   bedsFree: number;

@@ -116,7 +116,7 @@ function page(lang: string, title: string, body: string): string {
 }
 
 function boardLink(view: LinkView, words: string): string {
-  const next = `/incidents/${view.alert.incidentId}?open=first`;
+  const next = `/incidents/${view.alert.incidentId}?open=own`;
   return `<a class="board" href="/login?next=${encodeURIComponent(next)}">${escape(words)}</a>`;
 }
 

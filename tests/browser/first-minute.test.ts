@@ -60,7 +60,7 @@ async function incidentWithAlert(title: string) {
   const coordinator = await new HttpClient(suite.server.url).signIn('coordinator', DEMO_PASSWORD);
   const organisationId = (await coordinator.get('/api/me')).body.data.organisationId as string;
   const own = ((await api.get(`/api/incidents/${incident.id}`)).body.data.network.locations as { organisationId: string }[]).filter((l) => l.organisationId === organisationId).length;
-  return { api, incident, own };
+  return { api, incident, own, organisationId };
 }
 
 describe('the coordinator’s first minute, on a phone', () => {
@@ -112,15 +112,42 @@ describe('the coordinator’s first minute, on a phone', () => {
     await ghor.screenshot({ path: `${SHOTS}/first-minute-not-hit-wide.png` });
   });
 
-  it('"hit" opens the first own location; a full report takes at most 12 taps, the rest is fine in 2, and every change shows it was saved', async () => {
-    const { api, incident, own } = await incidentWithAlert('Stroomuitval Parkstad');
+  it('"hit" opens the own list, where the hit location is found by its place; a full report takes at most 12 taps, the rest is fine in 2, and every change shows it was saved', async () => {
+    const { api, incident, own, organisationId } = await incidentWithAlert('Stroomuitval Parkstad');
     const phone = await signedInPage(suite.browser, suite.server.url, 'coordinator', DEMO_PASSWORD, PHONE);
     const taps = tapper(phone);
     await expect.poll(() => phone.getByTestId('alert-banner').count(), { timeout: 10000 }).toBe(1);
     await taps.click('[data-testid=alert-banner] button.answer-yes');
     await phone.waitForURL((url) => url.pathname === `/incidents/${incident.id}`);
+    // Fifty locations: not one of them opened at random, but the list, sorted by place, with a
+    // search and a line that says what to do.
+    expect(own).toBeGreaterThan(8);
+    await expect.poll(() => phone.getByTestId('hit-pick-hint').count(), { timeout: 15000 }).toBe(1);
     const form = phone.getByTestId('report-form');
+    expect(await form.count()).toBe(0);
+    const listed = phone.getByTestId('location-list').locator('button.location');
+    const places = await listed.locator('.name small').allTextContents();
+    expect(places).toHaveLength(own);
+    const placeOf = (line: string) => line.split(' · ').at(-1)!;
+    expect(places.map(placeOf)).toEqual([...places.map(placeOf)].sort((a, b) => a.localeCompare(b, 'nl')));
+    await phone.screenshot({ path: `${SHOTS}/first-minute-hit-list-phone.png` });
+    expect(await seriousViolations(phone)).toEqual([]);
+    // The crisis is at the last place of the list: two taps find and open a location there.
+    const network = (await api.get(`/api/incidents/${incident.id}`)).body.data.network as { locations: { id: string; organisationId: string; name: string; address: string; municipality: string }[] };
+    const hitPlace = placeOf(places.at(-1)!);
+    const ownLocations = network.locations.filter((l) => l.organisationId === organisationId);
+    // Those at the place, and any whose name or street holds its name.
+    const atPlace = ownLocations.filter((l) => `${l.name} ${l.address} ${l.municipality}`.toLowerCase().includes(hitPlace.toLowerCase()));
+    expect(atPlace.filter((l) => l.municipality === hitPlace).length).toBeGreaterThan(0);
+    await taps.type('[data-testid=own-search]', hitPlace.toLowerCase());
+    await expect.poll(() => listed.count()).toBe(atPlace.length);
+    expect(atPlace.length).toBeLessThan(own);
+    expect(await phone.getByTestId('own-search').boundingBox().then((box) => box!.height)).toBeGreaterThanOrEqual(44);
+    const hit = atPlace.find((l) => l.municipality === hitPlace)!;
+    await taps.click(`[data-testid=location-list] button.location[data-location="${hit.id}"]`);
+    expect(taps.taps).toBe(3);
     await expect.poll(() => form.count(), { timeout: 15000 }).toBe(1);
+    expect(await form.getAttribute('data-location')).toBe(hit.id);
 
     const before = taps.taps;
     await taps.click('[data-testid=report-form] button:has-text("Kritiek")');
@@ -150,8 +177,13 @@ describe('the coordinator’s first minute, on a phone', () => {
       expect(await smallTapTargets(phone), `report form scrolled to ${y}`).toEqual([]);
     }
 
-    // Two more locations picked together get the same impact in one go.
+    // Back on the list the search still holds the place; a word that matches nothing says so.
     await phone.getByRole('button', { name: /Terug naar de lijst/ }).click();
+    expect(await listed.count()).toBe(atPlace.length);
+    await phone.fill('[data-testid=own-search]', 'Atlantis');
+    expect(await phone.getByTestId('own-search-none').textContent()).toBe('Geen eigen locatie gevonden voor "Atlantis".');
+    await phone.fill('[data-testid=own-search]', '');
+    // Two more locations picked together get the same impact in one go.
     await phone.getByTestId('pick-toggle').click();
     const picks = phone.locator('[data-pick]');
     const pickedIds = [await picks.nth(1).getAttribute('data-pick'), await picks.nth(2).getAttribute('data-pick')];
@@ -177,7 +209,6 @@ describe('the coordinator’s first minute, on a phone', () => {
     expect(await phone.getByTestId('location-list').locator('button.location').count()).toBe(own);
     expect(await phone.locator('details.others summary').textContent()).toContain('andere organisaties');
     // Each own row can be told from the others at a glance: its own name, and its street.
-    const network = (await api.get(`/api/incidents/${incident.id}`)).body.data.network as { locations: { id: string; address: string; municipality: string }[] };
     const rows = phone.getByTestId('location-list').locator('button.location');
     const first = network.locations.find((l) => l.id === locationId)!;
     expect(await phone.locator(`[data-testid=location-list] button.location[data-location="${first.id}"] small`).first().textContent()).toBe(`${first.address} · ${first.municipality}`);
@@ -187,6 +218,26 @@ describe('the coordinator’s first minute, on a phone', () => {
     expect(await smallTapTargets(phone), 'own locations').toEqual([]);
     await phone.getByRole('button', { name: 'Overzicht', exact: true }).click();
     expect(await smallTapTargets(phone), 'overview').toEqual([]);
+  });
+
+  it('"hit" at an organisation with one location opens its report form at once: no list to choose from', async () => {
+    // A GP post with one location (the demo region has none that small), its coordinator connected.
+    const admin = await new HttpClient(suite.server.url).signIn('admin', ADMIN_PASSWORD);
+    expect((await admin.post('/api/organisations', { id: 'org-hap-een', name: 'Huisartsenpost Valkenburg', sector: 'gp-post' })).status).toBe(201);
+    const location = { id: 'loc-hap-een', organisationId: 'org-hap-een', name: 'Huisartsenpost Valkenburg', address: 'Grotestraat 1', postcode: '6301 AA', municipality: 'Valkenburg aan de Geul', lat: 50.865, lon: 5.83, kind: 'huisartsenpost', capacity: 0 };
+    expect((await admin.post('/api/locations', location)).status).toBe(201);
+    expect((await admin.post('/api/coordinators', { id: 'coo-hap-een', organisationId: 'org-hap-een', name: 'Els Hap', phone: '+31 6 12345679', introCompletedAt: '2026-02-01' })).status).toBe(201);
+    expect((await admin.post('/api/users', { username: 'een-locatie', password: 'een-locatie-wachtwoord', role: 'coordinator', organisationId: 'org-hap-een', coordinatorId: 'coo-hap-een' })).status).toBe(201);
+    const api = await new HttpClient(suite.server.url).signIn('ghor', DEMO_PASSWORD);
+    const incident = (await api.post('/api/incidents', { title: 'Hitte Valkenburg', grip: 1 })).body.data;
+    await api.post(`/api/incidents/${incident.id}/alerts`, { message: 'Hitte: meld of u getroffen bent.', grip: 1, target: { organisationIds: ['org-hap-een'] } });
+    const phone = await signedInPage(suite.browser, suite.server.url, 'een-locatie', 'een-locatie-wachtwoord', PHONE);
+    await expect.poll(() => phone.getByTestId('alert-banner').count(), { timeout: 10000 }).toBe(1);
+    await phone.click('[data-testid=alert-banner] button.answer-yes');
+    const form = phone.getByTestId('report-form');
+    await expect.poll(() => form.count(), { timeout: 15000 }).toBe(1);
+    expect(await form.getAttribute('data-location')).toBe(location.id);
+    expect(await phone.getByTestId('own-search').count()).toBe(0);
   });
 
   it('shows the map on a phone, and announces GRIP changes and closure live, keeping what was typed as a draft', async () => {
@@ -313,7 +364,8 @@ describe('a board that is still loading', () => {
         for (const message of held.splice(0)) page.send(message);
       };
     });
-    await phone.goto(`${suite.server.url}/incidents/${incident.id}?open=first`);
+    await phone.goto(`${suite.server.url}/incidents/${incident.id}`);
+    await phone.locator('[data-testid=location-list] button.location').first().click();
     const form = phone.getByTestId('report-form');
     await expect.poll(() => form.count(), { timeout: 15000 }).toBe(1);
     const critical = phone.locator('[data-testid=report-form] button:has-text("Kritiek")');
