@@ -64,6 +64,22 @@ const MUTATIONS: Mutation[] = [
     test: 'tests/hardening.test.ts',
     name: 'being set up',
   },
+  {
+    protection: 'A coordinator’s own locations listed by place, then name',
+    file: 'shared/board-view.ts',
+    find: ".sort((a, b) => a.municipality.localeCompare(b.municipality, 'nl') || a.name.localeCompare(b.name, 'nl'));",
+    replace: ';',
+    test: 'shared/board-view.test.ts',
+    name: 'by place',
+  },
+  {
+    protection: 'The own-location search needs every word searched',
+    file: 'shared/board-view.ts',
+    find: 'return words.every((word) => text.includes(word));',
+    replace: 'return words.length === 0 || words.some((word) => text.includes(word));',
+    test: 'shared/board-view.test.ts',
+    name: 'every word',
+  },
   { protection: 'Session cookie HttpOnly', file: 'server/auth/sessions.ts', find: 'HttpOnly; ', replace: '', test: 'tests/session.test.ts', name: 'signs in' },
   { protection: 'Session cookie SameSite', file: 'server/auth/sessions.ts', find: 'SameSite=Lax; ', replace: '', test: 'tests/session.test.ts', name: 'signs in' },
   {
