@@ -262,7 +262,7 @@ export function createServer(deps: ServerDeps): ZorgbeeldServer {
   });
   api.use(errorHandler(log));
   app.use('/api', api);
-  app.use('/a', answerPage({ reach, now, log, limits: reachConfig.linkGuard, isAllowedOrigin: originAllowed, counters: counters('answer-links') }));
+  app.use('/a', answerPage({ reach, sessions, now, log, limits: reachConfig.linkGuard, isAllowedOrigin: originAllowed, counters: counters('answer-links') }));
   if (deps.web) app.use(guardPipedFiles(log), deps.web);
 
   const httpServer = createHttpServer(app);

@@ -441,6 +441,9 @@ describe('checkpoints on a shared log', () => {
 });
 
 describe('the work done once: the outbox and the escalation', () => {
+  // About 200 mails per alert through the relay: 2–3 s alone, beyond 10 s once with the whole suite
+  // and another test run beside it on two cores.
+  const MAILS_SENT_MS = 25000;
   it('one server sends each message; when it stops, another takes the duty over and sends what follows', async () => {
     const smtp = await startSmtpPeer();
     const own = `zorgbeeld_test_duty_${randomBytes(6).toString('hex')}`;
@@ -458,7 +461,7 @@ describe('the work done once: the outbox and the escalation', () => {
       const outboxOf = async (alertId: string) => (await other.store.list('outbox')).filter((m) => m.alertId === alertId && m.channel === 'email');
       // Sent on the server that is not on duty: the one on duty hands the mails over, each once.
       const alertId = (await ghor.post(`/api/incidents/${incident}/alerts`, { message: 'Eén keer', grip: 1, target: { all: true } })).body.data.alert.id as string;
-      await waitFor(async () => (await outboxOf(alertId)).length > 0 && (await outboxOf(alertId)).every((m) => m.state === 'sent'), { what: 'every mail sent' });
+      await waitFor(async () => (await outboxOf(alertId)).length > 0 && (await outboxOf(alertId)).every((m) => m.state === 'sent'), { what: 'every mail sent', timeoutMs: MAILS_SENT_MS });
       const messages = await outboxOf(alertId);
       await waitFor(() => mailsOf(alertId).length >= messages.length, { what: 'the mails at the relay' });
       const ids = mailsOf(alertId).map((m) => m.mail.messageId);
@@ -468,7 +471,7 @@ describe('the work done once: the outbox and the escalation', () => {
       await onDuty.close({ keepData: true });
       await waitFor(() => other.logs.some((l) => l.startsWith('duty: this server sends')), { what: 'the duty taken over' });
       const next = (await ghor.post(`/api/incidents/${incident}/alerts`, { message: 'Nog een keer', grip: 1, target: { all: true } })).body.data.alert.id as string;
-      await waitFor(async () => (await outboxOf(next)).length > 0 && (await outboxOf(next)).every((m) => m.state === 'sent'), { what: 'the next alert’s mails sent' });
+      await waitFor(async () => (await outboxOf(next)).length > 0 && (await outboxOf(next)).every((m) => m.state === 'sent'), { what: 'the next alert’s mails sent', timeoutMs: MAILS_SENT_MS });
       await waitFor(() => mailsOf(next).length >= messages.length, { what: 'the next mails at the relay' });
       expect(mailsOf(next)).toHaveLength((await outboxOf(next)).length);
     } finally {
@@ -476,7 +479,7 @@ describe('the work done once: the outbox and the escalation', () => {
       await dropTestDatabase(own);
       await smtp.close();
     }
-  });
+  }, 70000);
 });
 
 describe('failover', () => {

@@ -280,6 +280,76 @@ describe('answer links refuse what they should', () => {
   });
 });
 
+describe('from the answer page to the board', () => {
+  it('signs the link’s coordinator in by a POST, not by opening the link; without an account, or once the incident is closed, it sends to the sign-in page', async () => {
+    // A server of its own: the wrong tokens tried above have this address waiting on the shared one.
+    const fresh = await startServer({ reach: { smtp: { url: smtp.url, from: 'ghor@zorgbeeld.test' }, outboxTickMs: 50 } });
+    try {
+      await signInFromLink(fresh);
+    } finally {
+      await fresh.close();
+    }
+  });
+});
+
+/** The answer page's way on to the board, on a server of its own (see the test above). */
+async function signInFromLink(server: TestServer): Promise<void> {
+  const ghor = await new HttpClient(server.url).signIn('ghor', DEMO_PASSWORD);
+  const connected = (await server.store.list('coordinators')).filter(isConnected);
+  const account = (await server.store.list('users')).find((u) => u.username === 'coordinator')!;
+  const own = connected.find((c) => c.id === account.coordinatorId)!;
+  // A colleague at the same organisation, without an account of its own: the account above is not theirs.
+  const other = connected.find((c) => c.organisationId === own.organisationId && c.id !== own.id && isEmail(c.email))!;
+  const incidentId = (await ghor.post('/api/incidents', { title: 'Gaslucht Kerkrade', grip: 2 })).body.data.id as string;
+  const status = (await ghor.post(`/api/incidents/${incidentId}/alerts`, { message: 'Gaslucht: meld of u getroffen bent.', grip: 2, target: { organisationIds: [own.organisationId] } })).body.data as AlertStatus;
+  const linkTo = async (email: string) => {
+    const mail = await waitFor(() => smtp.mails.find((m) => m.mail.headers.get('x-zorgbeeld-alert') === status.alert.id && m.to[0] === email), { what: `the mail to ${email}` });
+    return answerLinks(mail.mail.text!)[0];
+  };
+  const link = await linkTo(own.email);
+  const board = (url: string, headers: Record<string, string> = {}) => fetch(`${url}/board`, { method: 'POST', redirect: 'manual', headers: { origin: server.url, ...headers } });
+  const sessionCookie = (response: Response) => response.headers.getSetCookie().find((c) => c.startsWith('zb_session=') && !c.startsWith('zb_session=;'));
+
+  // The answer page, after "hit", offers the board and says whose account the link signs in to.
+  const answered = await (await fetch(link, form('yes'))).text();
+  expect(answered).toContain(`<form method="post" action="/a/${link.split('/a/')[1]}/board" data-board>`);
+  expect(answered).toContain('Meld nu per locatie wat er aan de hand is</button>');
+  expect(answered).toContain('Deze link logt u op dit toestel in als Crisiscoördinator (demo); geen wachtwoord nodig.');
+  // Opening the address (a mail scanner, a preview) signs nobody in; nor does another site's form.
+  const opened = await fetch(`${link}/board`, { redirect: 'manual' });
+  expect(sessionCookie(opened)).toBeUndefined();
+  const foreign = await board(link, { origin: 'https://evil.example' });
+  expect(foreign.status).toBe(403);
+  expect(sessionCookie(foreign)).toBeUndefined();
+
+  const signedIn = await board(link);
+  expect(signedIn.status).toBe(303);
+  expect(signedIn.headers.get('location')).toBe(`/incidents/${incidentId}?open=own`);
+  const cookie = sessionCookie(signedIn)!.split(';')[0];
+  const me = await fetch(`${server.url}/api/me`, { headers: { cookie } });
+  expect((await me.json()).data).toMatchObject({ username: 'coordinator', organisationId: own.organisationId });
+  // A device already signed in to the account keeps its session.
+  const again = await board(link, { cookie });
+  expect(again.status).toBe(303);
+  expect(sessionCookie(again)).toBeUndefined();
+
+  // A coordinator without an account: the sign-in page, with the board as where to go next.
+  const otherLink = await linkTo(other.email);
+  const otherPage = await (await fetch(otherLink)).text();
+  expect(otherPage).not.toContain('data-board');
+  expect(otherPage).toContain(`href="/login?next=${encodeURIComponent(`/incidents/${incidentId}?open=own`)}"`);
+  const noAccount = await board(otherLink);
+  expect(noAccount.headers.get('location')).toBe(`/login?next=${encodeURIComponent(`/incidents/${incidentId}?open=own`)}`);
+  expect(sessionCookie(noAccount)).toBeUndefined();
+
+  // A closed incident's link signs nobody in any more.
+  expect((await ghor.post(`/api/incidents/${incidentId}/close`)).status).toBe(200);
+  const closed = await board(link);
+  expect(closed.headers.get('location')).toMatch(/^\/login\?next=/);
+  expect(sessionCookie(closed)).toBeUndefined();
+  expect(await (await fetch(link)).text()).not.toContain('data-board');
+}
+
 describe('a closed incident', () => {
   it('a link of an alert GHOR withdrew says so instead of asking; the all clear’s own link asks', async () => {
     // A server of its own: the wrong tokens tried above have this address waiting on the shared one.

@@ -3,6 +3,7 @@ import { ACK_ANSWERS, type AckAnswer } from '../../shared/alert';
 import { escapeMarkup as escape } from '../../shared/markup';
 import { regionDateTime, regionTime } from '../../shared/text';
 import { memoryCounters, recentCount, type Counters } from '../auth/counters';
+import type { Sessions } from '../auth/sessions';
 import { HttpError } from '../http/http-error';
 import { clientAddress } from '../http/session-routes';
 import type { LinkView, ReachService } from './reach-service';
@@ -52,6 +53,9 @@ const WORDS = {
     withdrawn: 'GHOR heeft dit alarm ingetrokken of alles veilig gegeven; antwoorden is niet meer nodig.',
     board: 'Naar het bord (inloggen) voor details',
     boardHit: 'Meld nu per locatie wat er aan de hand is (inloggen)',
+    boardSignedIn: 'Naar het bord voor details',
+    boardHitSignedIn: 'Meld nu per locatie wat er aan de hand is',
+    asAccount: 'Deze link logt u op dit toestel in als {name}; geen wachtwoord nodig.',
     bad: 'Deze antwoordlink werkt niet',
     badHint: 'Gebruik de link uit het bericht zelf, of meld u aan op het bord en antwoord daar.',
     wait: 'Te veel ongeldige links vanaf dit adres. Probeer het over enkele minuten opnieuw, of meld u aan op het bord.',
@@ -79,6 +83,9 @@ const WORDS = {
     withdrawn: 'GHOR has withdrawn this alert or given the all clear; no answer is needed any more.',
     board: 'To the board (sign in) for details',
     boardHit: 'Now report per location what is going on (sign in)',
+    boardSignedIn: 'To the board for details',
+    boardHitSignedIn: 'Now report per location what is going on',
+    asAccount: 'This link signs you in on this device as {name}; no password needed.',
     bad: 'This answer link does not work',
     badHint: 'Use the link from the message itself, or sign in to the board and answer there.',
     wait: 'Too many invalid links from this address. Try again in a few minutes, or sign in to the board.',
@@ -109,15 +116,27 @@ button{width:100%;min-height:3.6rem;font:700 1.15rem system-ui,sans-serif;border
 .done{background:#e6f4ea;border:1px solid #9fd3ae;padding:.7rem .9rem;border-radius:8px;font-weight:600}
 .problem{background:#fdecea;border:1px solid #f0b5b0;padding:.7rem .9rem;border-radius:8px}
 .change{margin-top:1.2rem}.change p{margin:.2rem 0}.change form{margin:.4rem 0}.change button{min-height:3rem;background:#fff;color:#1d3a6e;border:2px solid #1d3a6e;font-size:1.05rem}
-a.board{display:block;text-align:center;margin:1rem 0;padding:1rem;border-radius:10px;background:#1d3a6e;color:#fff;font-weight:700;text-decoration:none}`;
+.board{display:block;text-align:center;margin:1rem 0;padding:1rem;border-radius:10px;background:#1d3a6e;color:#fff;font-weight:700;text-decoration:none}`;
 
 function page(lang: string, title: string, body: string): string {
   return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex"><title>${escape(title)} · Zorgbeeld</title><style>${STYLE}</style></head><body><main>${body}</main></body></html>`;
 }
 
-function boardLink(view: LinkView, words: string): string {
-  const next = `/incidents/${view.alert.incidentId}?open=own`;
-  return `<a class="board" href="/login?next=${encodeURIComponent(next)}">${escape(words)}</a>`;
+/** Where the board opens after an answer: on the own locations, a lone one's form open after "hit". */
+function boardPath(view: LinkView): string {
+  return `/incidents/${view.alert.incidentId}?open=own`;
+}
+
+/**
+ * The way on to the board. A coordinator with an account is signed in by the link itself (a
+ * POST, as an answer is: link previews and mail scanners only GET), so that at night, in the first
+ * minute, no password stands between "hit" and the report; without an account, the sign-in page.
+ */
+function boardAccess(token: string, view: LinkView, w: Words, hit: boolean): string {
+  if (view.accountName && view.incidentOpen) {
+    return `<form method="post" action="/a/${encodeURIComponent(token)}/board" data-board><button type="submit" class="board">${escape(hit ? w.boardHitSignedIn : w.boardSignedIn)}</button><p class="hint">${escape(w.asAccount.replace('{name}', view.accountName))}</p></form>`;
+  }
+  return `<a class="board" href="/login?next=${encodeURIComponent(boardPath(view))}">${escape(hit ? w.boardHit : w.board)}</a>`;
 }
 
 function header(view: LinkView, w: Words, lang: string): string {
@@ -150,7 +169,23 @@ function standing(view: LinkView, w: Words, lang: string): string {
  * three buttons: mail scanners and link previews follow every GET, so only a POST of the form
  * (`answer=yes|no|unknown`) answers. The page needs no script and works on any phone.
  */
-export function answerPage({ reach, now, log, limits = DEFAULT_LINK_GUARD, isAllowedOrigin, counters = memoryCounters() }: { reach: ReachService; now: () => Date; log: (message: string) => void; limits?: LinkGuardLimits; isAllowedOrigin: (origin: string | undefined, host: string | undefined) => boolean; counters?: Counters }): Router {
+export function answerPage({
+  reach,
+  sessions,
+  now,
+  log,
+  limits = DEFAULT_LINK_GUARD,
+  isAllowedOrigin,
+  counters = memoryCounters(),
+}: {
+  reach: ReachService;
+  sessions: Sessions;
+  now: () => Date;
+  log: (message: string) => void;
+  limits?: LinkGuardLimits;
+  isAllowedOrigin: (origin: string | undefined, host: string | undefined) => boolean;
+  counters?: Counters;
+}): Router {
   const router = Router();
   const guard = new LinkGuard(limits, () => now().getTime(), counters);
   router.use((_req, res, next) => {
@@ -192,17 +227,24 @@ export function answerPage({ reach, now, log, limits = DEFAULT_LINK_GUARD, isAll
     if (!view) return;
     const { lang, w } = wordsFor(req);
     let body = header(view, w, lang);
+    const token = String(req.params.token);
     if (!view.incidentOpen) body += `<p class="done">${w.closed}</p>`;
-    else if (view.withdrawn && !view.answered) body += `<p class="done" data-withdrawn>${w.withdrawn}</p>${boardLink(view, w.board)}`;
-    else if (view.answered) body += `<p class="done">${w.already} ${standing(view, w, lang)}</p>${boardLink(view, w.board)}${changeForms(view.answered.answer, w)}`;
+    else if (view.withdrawn && !view.answered) body += `<p class="done" data-withdrawn>${w.withdrawn}</p>${boardAccess(token, view, w, false)}`;
+    else if (view.answered) body += `<p class="done">${w.already} ${standing(view, w, lang)}</p>${boardAccess(token, view, w, view.answered.answer === 'yes')}${changeForms(view.answered.answer, w)}`;
     else body += answerForms(view, w);
     res.type('html').send(page(lang, w.title, body));
   });
 
-  router.post('/:token', async (req, res) => {
-    if (!isAllowedOrigin(req.headers.origin, req.headers.host)) throw new HttpError(403, 'forbidden', { nl: 'Dit verzoek komt van een andere website en is geweigerd.', en: 'This request comes from another website and was refused.' });
+  // A form of this page only: another site's form may neither answer nor sign in.
+  const sameOrigin = (req: Request, _res: Response, next: (error?: unknown) => void) => {
+    if (isAllowedOrigin(req.headers.origin, req.headers.host)) return next();
+    next(new HttpError(403, 'forbidden', { nl: 'Dit verzoek komt van een andere website en is geweigerd.', en: 'This request comes from another website and was refused.' }));
+  };
+
+  router.post('/:token', sameOrigin, async (req, res) => {
     const view = await viewOf(req, res);
     if (!view) return;
+    const token = String(req.params.token);
     const { lang, w } = wordsFor(req);
     const answer = (req.body as Record<string, unknown> | undefined)?.answer;
     if (typeof answer !== 'string' || !(ACK_ANSWERS as readonly string[]).includes(answer)) {
@@ -218,7 +260,7 @@ export function answerPage({ reach, now, log, limits = DEFAULT_LINK_GUARD, isAll
       const from = view.answered?.answer;
       const ack = await reach.correct(String(req.params.token), answer as AckAnswer);
       const extra = ack.answer === 'no' ? `<p>${w.changedNo}</p>` : from === 'no' ? `<p>${w.changedFromNo}</p>` : '';
-      res.type('html').send(page(lang, w.title, `${header(view, w, lang)}<p class="done" data-answer="${ack.answer}" data-corrected>${w.changed} <strong>${w.answers[ack.answer]}</strong></p>${extra}${boardLink(view, ack.answer === 'yes' ? w.boardHit : w.board)}${changeForms(ack.answer, w)}`));
+      res.type('html').send(page(lang, w.title, `${header(view, w, lang)}<p class="done" data-answer="${ack.answer}" data-corrected>${w.changed} <strong>${w.answers[ack.answer]}</strong></p>${extra}${boardAccess(token, view, w, ack.answer === 'yes')}${changeForms(ack.answer, w)}`));
       return;
     }
     const { ack, first } = await reach.answer(String(req.params.token), answer as AckAnswer);
@@ -230,7 +272,26 @@ export function answerPage({ reach, now, log, limits = DEFAULT_LINK_GUARD, isAll
     const after = { ...view, answered: ack };
     const lead = first ? `${w.thanks} <strong>${w.answers[ack.answer]}</strong>` : `${w.already} ${standing(after, w, lang)}`;
     const extra = first && ack.answer === 'no' ? `<p>${w.noHint}</p>` : '';
-    res.type('html').send(page(lang, w.title, `${header(view, w, lang)}<p class="done" data-answer="${ack.answer}">${lead}</p>${extra}${boardLink(view, ack.answer === 'yes' ? w.boardHit : w.board)}${changeForms(ack.answer, w)}`));
+    res.type('html').send(page(lang, w.title, `${header(view, w, lang)}<p class="done" data-answer="${ack.answer}">${lead}</p>${extra}${boardAccess(token, after, w, ack.answer === 'yes')}${changeForms(ack.answer, w)}`));
+  });
+
+  // The board, signed in by the link (see boardAccess): an answer's link is trusted with the
+  // organisation's answer, and the account it signs in to writes for that organisation alone.
+  // Only while the incident is open; a device already signed in to this account keeps its session.
+  router.post('/:token/board', sameOrigin, async (req, res) => {
+    const view = await viewOf(req, res);
+    if (!view) return;
+    const account = view.incidentOpen ? await reach.accountOf(view.message) : undefined;
+    if (!account) {
+      res.redirect(303, `/login?next=${encodeURIComponent(boardPath(view))}`);
+      return;
+    }
+    const current = await sessions.resolve(req.headers.cookie);
+    if (current?.user.id !== account.id) {
+      res.append('Set-Cookie', await sessions.create(account));
+      log(`signed in by an answer link: ${account.username} (alert ${view.alert.id}, ${view.message.channel})`);
+    }
+    res.redirect(303, boardPath(view));
   });
 
   // The service worker says the push arrived on the device: delivered. Never an answer.

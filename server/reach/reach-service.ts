@@ -29,6 +29,8 @@ export interface LinkView {
   coordinatorName: string;
   /** The organisation's answer that stands, if any. */
   answered: Acknowledgement | null;
+  /** The name of the account the link signs in to the board ({@link ReachService.accountOf}), if any. */
+  accountName: string | null;
 }
 
 const linkGone = () => new HttpError(404, 'not-found', text('Deze antwoordlink is onbekend of gewijzigd. Gebruik de link uit het bericht zelf, of meld u aan op het bord.', 'This answer link is unknown or altered. Use the link from the message itself, or sign in to the board.'));
@@ -323,13 +325,33 @@ export class ReachService implements AlertListener {
     const alert = await this.deps.store.get('alerts', message.alertId);
     const incident = alert ? await this.deps.store.get('incidents', alert.incidentId) : undefined;
     if (!alert || !incident) throw linkGone();
-    const [organisation, coordinator, answered, alerts] = await Promise.all([
+    const [organisation, coordinator, answered, alerts, account] = await Promise.all([
       this.deps.store.get('organisations', message.organisationId),
       this.deps.store.get('coordinators', message.coordinatorId),
       this.deps.store.get('acknowledgements', `${alert.id}:${message.organisationId}`),
       this.deps.store.list('alerts'),
+      incident.status === 'open' ? this.accountOf(message) : undefined,
     ]);
-    return { message, alert, incidentTitle: incident.title, incidentOpen: incident.status === 'open', withdrawn: withdrawals(alerts).has(alert.id), organisationName: organisation?.name ?? message.organisationId, coordinatorName: coordinator?.name ?? message.coordinatorId, answered: answered ?? null };
+    return {
+      message,
+      alert,
+      incidentTitle: incident.title,
+      incidentOpen: incident.status === 'open',
+      withdrawn: withdrawals(alerts).has(alert.id),
+      organisationName: organisation?.name ?? message.organisationId,
+      coordinatorName: coordinator?.name ?? message.coordinatorId,
+      answered: answered ?? null,
+      accountName: account?.displayName ?? null,
+    };
+  }
+
+  /**
+   * The account a link signs in to the board, in the first minute of a crisis, without a
+   * password to remember: the active coordinator account of the coordinator the message went
+   * to, of the message's organisation. None for a coordinator without an account.
+   */
+  async accountOf(message: OutboxMessage): Promise<StoredUser | undefined> {
+    return (await this.deps.store.list('users')).find((u) => u.active && u.role === 'coordinator' && u.coordinatorId === message.coordinatorId && u.organisationId === message.organisationId);
   }
 
   /** Answers through a link; the first answer of the organisation stands. */

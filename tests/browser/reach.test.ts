@@ -86,6 +86,33 @@ describe('reach outside the app, in Chromium', () => {
     await context.close();
   });
 
+  it('from the link in the mail, at night without a session: "hit" and one more tap open the own locations, signed in without a password', async () => {
+    const ghor = await new HttpClient(suite.server.url).signIn('ghor', DEMO_PASSWORD);
+    const me = (await (await new HttpClient(suite.server.url).signIn('coordinator', DEMO_PASSWORD)).get('/api/me')).body.data;
+    const email = ((await ghor.get('/api/coordinators')).body.data as { id: string; email: string }[]).find((c) => c.id === me.coordinatorId)!.email;
+    const { incidentId, alertId } = await alertFor(ghor, 'Brand Schinveld', [me.organisationId]);
+    await expect.poll(() => smtp.mails.some((m) => m.mail.headers.get('x-zorgbeeld-alert') === alertId && m.to[0] === email), { timeout: 15000 }).toBe(true);
+    const mail = smtp.mails.find((m) => m.mail.headers.get('x-zorgbeeld-alert') === alertId && m.to[0] === email)!;
+    const link = mail.mail.text!.match(/https?:\/\/\S+\/a\/[A-Za-z0-9_-]{23}/)![0];
+
+    const context = await suite.browser.newContext({ viewport: PHONE, locale: 'nl-NL' });
+    const phone = await context.newPage();
+    await phone.goto(link);
+    await phone.getByRole('button', { name: 'Ja, getroffen' }).click();
+    const onward = phone.getByRole('button', { name: 'Meld nu per locatie wat er aan de hand is' });
+    await expect.poll(() => onward.isVisible()).toBe(true);
+    expect(await phone.locator('[data-board] .hint').textContent()).toBe('Deze link logt u op dit toestel in als Crisiscoördinator (demo); geen wachtwoord nodig.');
+    expect(await smallTargets(phone)).toEqual([]);
+    expect(await seriousViolations(phone)).toEqual([]);
+    await phone.screenshot({ path: `${SHOTS}/answer-link-hit-board-phone.png`, fullPage: true });
+    await onward.click();
+    await phone.waitForURL((url) => url.pathname === `/incidents/${incidentId}`);
+    await expect.poll(() => phone.getByTestId('hit-pick-hint').count(), { timeout: 15000 }).toBe(1);
+    expect(await phone.getByTestId('location-list').locator('button.location').count()).toBeGreaterThan(1);
+    await expect.poll(() => phone.getByTestId('board').getAttribute('data-synced'), { timeout: 15000 }).toBe('true');
+    await context.close();
+  });
+
   it('the PWA’s service worker registers, a device subscribes in one tap, and a pushed alert reaches the worker, which reports it delivered', async () => {
     const device = push.subscription();
     const coordinator = await signedInPage(suite.browser, suite.server.url, 'coordinator', DEMO_PASSWORD, PHONE);
