@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { seriousViolations } from '../helpers/axe';
-import { PHONE, WIDE, browserSuite, signedInPage } from '../helpers/browser';
+import { PHONE, SHOTS, WIDE, browserSuite, signedInPage } from '../helpers/browser';
 import { HttpClient } from '../helpers/http-client';
 import { ADMIN_PASSWORD, DEMO_PASSWORD } from '../helpers/server';
 
@@ -26,6 +26,11 @@ describe('accessibility (axe-core): no critical or serious violation', () => {
     const login = await context.newPage();
     await login.goto(`${suite.server.url}/login`);
     await check(login, 'login (phone)');
+    // A forgotten password: the way out, one tap away, named where it is needed.
+    await login.getByText('Wachtwoord vergeten?').click();
+    expect(await login.getByTestId('forgot-password').textContent()).toContain('de link in uw sms of e-mail brengt u na uw antwoord zonder wachtwoord naar het bord');
+    await check(login, 'login, password forgotten (phone)');
+    await login.screenshot({ path: `${SHOTS}/login-forgot-phone.png` });
 
     const admin = await signedInPage(suite.browser, suite.server.url, 'admin', ADMIN_PASSWORD, WIDE);
     for (const path of ['/registry', '/registry/organisations', '/registry/locations', '/registry/coordinators', '/registry/import', '/registry/users', '/incidents']) {
