@@ -104,6 +104,14 @@ const MUTATIONS: Mutation[] = [
     test: 'tests/reach.test.ts',
     name: 'signs the link',
   },
+  {
+    protection: 'Answer link: signs in only in the first day after its message',
+    file: 'server/reach/reach-service.ts',
+    find: 'if (this.deps.now().getTime() - Date.parse(message.createdAt) > LINK_SIGN_IN_MS) return undefined;',
+    replace: '',
+    test: 'tests/reach.test.ts',
+    name: 'signs the link',
+  },
   { protection: 'Session cookie HttpOnly', file: 'server/auth/sessions.ts', find: 'HttpOnly; ', replace: '', test: 'tests/session.test.ts', name: 'signs in' },
   { protection: 'Session cookie SameSite', file: 'server/auth/sessions.ts', find: 'SameSite=Lax; ', replace: '', test: 'tests/session.test.ts', name: 'signs in' },
   {

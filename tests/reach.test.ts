@@ -281,11 +281,12 @@ describe('answer links refuse what they should', () => {
 });
 
 describe('from the answer page to the board', () => {
-  it('signs the link’s coordinator in by a POST, not by opening the link; without an account, or once the incident is closed, it sends to the sign-in page', async () => {
+  it('signs the link’s coordinator in by a POST, not by opening the link; without an account, a day on, or once the incident is closed, it sends to the sign-in page', async () => {
     // A server of its own: the wrong tokens tried above have this address waiting on the shared one.
-    const fresh = await startServer({ reach: { smtp: { url: smtp.url, from: 'ghor@zorgbeeld.test' }, outboxTickMs: 50 } });
+    const clock = { ahead: 0 };
+    const fresh = await startServer({ now: () => new Date(Date.now() + clock.ahead), reach: { smtp: { url: smtp.url, from: 'ghor@zorgbeeld.test' }, outboxTickMs: 50 } });
     try {
-      await signInFromLink(fresh);
+      await signInFromLink(fresh, clock);
     } finally {
       await fresh.close();
     }
@@ -293,7 +294,7 @@ describe('from the answer page to the board', () => {
 });
 
 /** The answer page's way on to the board, on a server of its own (see the test above). */
-async function signInFromLink(server: TestServer): Promise<void> {
+async function signInFromLink(server: TestServer, clock: { ahead: number }): Promise<void> {
   const ghor = await new HttpClient(server.url).signIn('ghor', DEMO_PASSWORD);
   const connected = (await server.store.list('coordinators')).filter(isConnected);
   const account = (await server.store.list('users')).find((u) => u.username === 'coordinator')!;
@@ -341,6 +342,12 @@ async function signInFromLink(server: TestServer): Promise<void> {
   const noAccount = await board(otherLink);
   expect(noAccount.headers.get('location')).toBe(`/login?next=${encodeURIComponent(`/incidents/${incidentId}?open=own`)}`);
   expect(sessionCookie(noAccount)).toBeUndefined();
+
+  // A day after its message the link only answers: the page offers the sign-in page instead.
+  clock.ahead = 24 * 3600_000 + 60_000;
+  expect(await (await fetch(link)).text()).not.toContain('data-board');
+  expect((await board(link)).headers.get('location')).toMatch(/^\/login\?next=/);
+  clock.ahead = 0;
 
   // A closed incident's link signs nobody in any more.
   expect((await ghor.post(`/api/incidents/${incidentId}/close`)).status).toBe(200);

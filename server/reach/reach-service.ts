@@ -33,6 +33,12 @@ export interface LinkView {
   accountName: string | null;
 }
 
+/**
+ * How long after its message a link signs in to the board: the first hours of a crisis, when a
+ * forgotten password costs most; a mail read or passed on days later only answers.
+ */
+export const LINK_SIGN_IN_MS = 24 * 3600_000;
+
 const linkGone = () => new HttpError(404, 'not-found', text('Deze antwoordlink is onbekend of gewijzigd. Gebruik de link uit het bericht zelf, of meld u aan op het bord.', 'This answer link is unknown or altered. Use the link from the message itself, or sign in to the board.'));
 
 /**
@@ -348,9 +354,11 @@ export class ReachService implements AlertListener {
   /**
    * The account a link signs in to the board, in the first minute of a crisis, without a
    * password to remember: the active coordinator account of the coordinator the message went
-   * to, of the message's organisation. None for a coordinator without an account.
+   * to, of the message's organisation, for {@link LINK_SIGN_IN_MS} after the message was made.
+   * None for a coordinator without an account.
    */
   async accountOf(message: OutboxMessage): Promise<StoredUser | undefined> {
+    if (this.deps.now().getTime() - Date.parse(message.createdAt) > LINK_SIGN_IN_MS) return undefined;
     return (await this.deps.store.list('users')).find((u) => u.active && u.role === 'coordinator' && u.coordinatorId === message.coordinatorId && u.organisationId === message.organisationId);
   }
 
