@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Need, Report } from './board-schema';
-import { computeFigures, filterLocations, isStale, ownLocationsListed, recentReports } from './board-view';
+import { computeFigures, filterLocations, isStale, locationsInAreas, ownLocationsListed, recentReports } from './board-view';
 import { generateDemoRegion } from './demo-region';
 
 const network = generateDemoRegion();
@@ -74,6 +74,16 @@ describe('a coordinator’s own locations', () => {
     expect(ownLocationsListed(list, 'coordinatie').map((l) => l.name)).toEqual(['Café Coördinatie']);
     expect(ownLocationsListed(list, 'Maastricht')).toEqual([]);
     expect(ownLocationsListed(list, '')).toHaveLength(3);
+  });
+
+  it('finds those inside any of the areas, given as GeoJSON rings of [lon, lat]', () => {
+    const square = (lat: number, lon: number, d: number) => [[lon - d, lat - d], [lon + d, lat - d], [lon + d, lat + d], [lon - d, lat + d], [lon - d, lat - d]];
+    const [first, second, ...rest] = own;
+    const inside = locationsInAreas(own, [square(first.lat, first.lon, 0.0005), square(second.lat, second.lon, 0.0005)]);
+    expect(inside.has(first.id) && inside.has(second.id)).toBe(true);
+    expect(rest.filter((l) => inside.has(l.id)).every((l) => Math.abs(l.lat - first.lat) < 0.001 || Math.abs(l.lat - second.lat) < 0.001)).toBe(true);
+    expect(locationsInAreas(own, [])).toEqual(new Set());
+    expect(locationsInAreas(own, [square(0, 0, 1)])).toEqual(new Set());
   });
 });
 

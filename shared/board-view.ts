@@ -1,4 +1,4 @@
-import { IMPACTS, OPERATIONS, URGENCIES, type Impact, type Need, type Operation, type Report, type Urgency } from './board-schema';
+import { IMPACTS, OPERATIONS, URGENCIES, isInsideRing, type Impact, type Need, type Operation, type Report, type Urgency } from './board-schema';
 import type { Location, Organisation, Sector } from './domain';
 
 /** A report counts as stale when its last change is older than this. */
@@ -77,6 +77,15 @@ export function ownLocationsListed(locations: readonly Location[], query = ''): 
       return words.every((word) => text.includes(word));
     })
     .sort((a, b) => a.municipality.localeCompare(b.municipality, 'nl') || a.name.localeCompare(b.name, 'nl'));
+}
+
+/**
+ * The ids of the locations inside any of the rings ([lon, lat] points, as GeoJSON has them): the
+ * incident's areas on the board and the areas its alerts went to. A coordinator's list puts
+ * these first, so that after "hit" the locations the crisis is about are the ones on top.
+ */
+export function locationsInAreas(locations: readonly Location[], rings: readonly (readonly (readonly number[])[])[]): Set<string> {
+  return new Set(locations.filter((l) => rings.some((ring) => isInsideRing(l, ring))).map((l) => l.id));
 }
 
 /** Capacity totals of one group (municipality or sector). */

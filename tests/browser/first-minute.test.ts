@@ -220,6 +220,32 @@ describe('the coordinator’s first minute, on a phone', () => {
     expect(await smallTapTargets(phone), 'overview').toEqual([]);
   });
 
+  it('an alert to an area: after "hit", the own locations inside it head the list under a line of their own', async () => {
+    const api = await new HttpClient(suite.server.url).signIn('ghor', DEMO_PASSWORD);
+    const organisationId = (await (await new HttpClient(suite.server.url).signIn('coordinator', DEMO_PASSWORD)).get('/api/me')).body.data.organisationId as string;
+    const incident = (await api.post('/api/incidents', { title: 'Brand Industrieterrein', grip: 2 })).body.data;
+    const network = (await api.get(`/api/incidents/${incident.id}`)).body.data.network as { locations: { id: string; organisationId: string; lat: number; lon: number }[] };
+    const own = network.locations.filter((l) => l.organisationId === organisationId);
+    // A square of about 400 m around the last of the organisation's locations.
+    const centre = own.at(-1)!;
+    const d = 0.002;
+    const ring = [[centre.lon - d, centre.lat - d], [centre.lon + d, centre.lat - d], [centre.lon + d, centre.lat + d], [centre.lon - d, centre.lat + d], [centre.lon - d, centre.lat - d]];
+    const inside = own.filter((l) => Math.abs(l.lat - centre.lat) < d && Math.abs(l.lon - centre.lon) < d).map((l) => l.id);
+    expect((await api.post(`/api/incidents/${incident.id}/alerts`, { message: 'Brand: ramen en deuren dicht.', grip: 2, target: { area: { type: 'Polygon', coordinates: [ring] } } })).status).toBe(201);
+    const phone = await signedInPage(suite.browser, suite.server.url, 'coordinator', DEMO_PASSWORD, PHONE);
+    await expect.poll(() => phone.getByTestId('alert-banner').count(), { timeout: 10000 }).toBe(1);
+    await phone.click('[data-testid=alert-banner] button.answer-yes');
+    const label = phone.getByTestId('in-area-label');
+    await expect.poll(() => label.textContent(), { timeout: 15000 }).toBe(`In het getroffen gebied (${inside.length})`);
+    const rows = phone.getByTestId('location-list').locator('button.location');
+    const listed = await rows.evaluateAll((buttons) => buttons.map((b) => b.getAttribute('data-location')));
+    expect(listed.slice(0, inside.length).sort()).toEqual([...inside].sort());
+    expect(listed).toHaveLength(own.length);
+    expect(await phone.getByTestId('location-list').locator('li.group-label').allTextContents()).toEqual([`In het getroffen gebied (${inside.length})`, `Overige locaties (${own.length - inside.length})`]);
+    await phone.screenshot({ path: `${SHOTS}/first-minute-area-list-phone.png` });
+    expect(await seriousViolations(phone)).toEqual([]);
+  });
+
   it('"hit" at an organisation with one location opens its report form at once: no list to choose from', async () => {
     // A GP post with one location (the demo region has none that small), its coordinator connected.
     const admin = await new HttpClient(suite.server.url).signIn('admin', ADMIN_PASSWORD);
