@@ -112,6 +112,14 @@ const MUTATIONS: Mutation[] = [
     test: 'tests/reach.test.ts',
     name: 'signs the link',
   },
+  {
+    protection: 'A coordinator’s own locations inside the incident’s areas are found',
+    file: 'shared/board-view.ts',
+    find: 'return new Set(locations.filter((l) => rings.some((ring) => isInsideRing(l, ring))).map((l) => l.id));',
+    replace: 'return new Set(locations.filter((l) => rings.every((ring) => isInsideRing(l, ring))).map((l) => l.id));',
+    test: 'shared/board-view.test.ts',
+    name: 'inside any of the areas',
+  },
   { protection: 'Session cookie HttpOnly', file: 'server/auth/sessions.ts', find: 'HttpOnly; ', replace: '', test: 'tests/session.test.ts', name: 'signs in' },
   { protection: 'Session cookie SameSite', file: 'server/auth/sessions.ts', find: 'SameSite=Lax; ', replace: '', test: 'tests/session.test.ts', name: 'signs in' },
   {
