@@ -24,7 +24,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'postgres',
-          include: ['board-gate', 'recorder', 'alerts', 'answer-report', 'escalation', 'reach', 'review', 'access', 'session', 'registry', 'introduction', 'network'].map((suite) => `tests/${suite}.test.ts`),
+          include: ['board-gate', 'recorder', 'alerts', 'answer-report', 'escalation', 'reach', 'review', 'access', 'session', 'registry', 'introduction', 'network', 'password-reset'].map((suite) => `tests/${suite}.test.ts`),
           env: { ZORGBEELD_TEST_STORE: 'postgres' },
         },
       },

@@ -255,7 +255,7 @@ export function createServer(deps: ServerDeps): ZorgbeeldServer {
   api.use(alertRoutes({ alerts, store, rooms, sender: deps.capSender ?? 'ghor@zorgbeeld.example' }));
   api.use(networkRoutes({ store, now, rooms, review, mailer }));
   api.use(introductionRoutes({ store, alerts, now }));
-  api.use(invitationRoutes({ store, sessions, mailer, now, publicUrl: () => reach.publicUrl }));
+  api.use(invitationRoutes({ store, sessions, mailer, now, publicUrl: () => reach.publicUrl, counters: counters('password-resets'), log }));
   api.use(reachRoutes({ reach, alerts, store, answerSecret: reachConfig.keys.answerSecret, vapidPublicKey: reachConfig.keys.vapid.publicKey }));
   api.use((req) => {
     throw new HttpError(404, 'not-found', text(`Onbekend adres: ${req.method} ${req.path}`, `Unknown address: ${req.method} ${req.path}`));

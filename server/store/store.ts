@@ -84,6 +84,8 @@ export interface StoredInvitation {
   createdAt: string;
   expiresAt: string;
   usedAt: string | null;
+  /** A link asked for on the sign-in page ("Wachtwoord vergeten?"), not an admin's invitation. */
+  kind?: 'reset';
 }
 
 /** Name of one collection. */

@@ -8,6 +8,7 @@ import { HttpClient } from '../helpers/http-client';
 import { startPushPeer } from '../helpers/push-peer';
 import { DEMO_PASSWORD } from '../helpers/server';
 import { startSmtpPeer } from '../helpers/smtp-peer';
+import { waitFor } from '../helpers/wait-for';
 
 let smtp: Awaited<ReturnType<typeof startSmtpPeer>>;
 let push: Awaited<ReturnType<typeof startPushPeer>>;
@@ -288,6 +289,35 @@ describe('reach outside the app, in Chromium', () => {
     await page.waitForURL((url) => url.pathname === '/login');
     await expect.poll(() => page.getByTestId('signed-out').textContent()).toContain('op al uw toestellen uitgelogd');
     expect(await devicesOf('ghor')).not.toContain(device.endpoint);
+    await context.close();
+  });
+
+  it('a forgotten password: asked on the sign-in page, the mailed link sets a new one on the phone and signs in', async () => {
+    const context = await suite.browser.newContext({ viewport: PHONE, locale: 'nl-NL' });
+    const phone = await context.newPage();
+    await phone.goto(`${suite.server.url}/login`);
+    await phone.getByText('Wachtwoord vergeten?').click();
+    await phone.getByLabel('Uw gebruikersnaam of e-mailadres').fill('nieuw');
+    await phone.getByRole('button', { name: 'Stuur mij een link voor een nieuw wachtwoord' }).click();
+    await expect.poll(() => phone.getByTestId('reset-asked').count()).toBe(1);
+    expect(await phone.getByTestId('reset-asked').textContent()).toContain('Als er een account met een e-mailadres bij hoort');
+    expect(await seriousViolations(phone)).toEqual([]);
+    await phone.screenshot({ path: `${SHOTS}/login-reset-asked-phone.png`, fullPage: true });
+
+    const mail = await waitFor(() => smtp.mails.find((m) => m.mail.subject === 'Een nieuw wachtwoord voor Zorgbeeld' && m.mail.text?.includes('Uw gebruikersnaam is: nieuw')), { what: 'the mail with the link' });
+    const link = mail.mail.text!.match(/https?:\/\/\S+\/welcome#[A-Za-z0-9_-]+/)![0];
+    await phone.goto(link);
+    const welcome = phone.getByTestId('welcome');
+    await expect.poll(() => welcome.locator('h1').textContent(), { timeout: 15000 }).toBe('Nieuw wachtwoord instellen');
+    expect(await welcome.textContent()).toContain('Kies een nieuw wachtwoord voor Nieuwe crisiscoördinator (demo).');
+    await welcome.locator('input[name=password]').fill('nieuw-na-vergeten');
+    await welcome.locator('input[name=again]').fill('nieuw-na-vergeten');
+    expect(await seriousViolations(phone)).toEqual([]);
+    await phone.screenshot({ path: `${SHOTS}/reset-welcome-phone.png`, fullPage: true });
+    await welcome.getByRole('button', { name: 'Wachtwoord instellen' }).click();
+    await phone.waitForURL((url) => url.pathname !== '/welcome');
+    expect((await phone.evaluate(async () => (await fetch('/api/me')).json())).data.username).toBe('nieuw');
+    expect((await new HttpClient(suite.server.url).post('/api/session', { username: 'nieuw', password: 'nieuw-na-vergeten' })).status).toBe(200);
     await context.close();
   });
 
