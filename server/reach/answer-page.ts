@@ -258,12 +258,12 @@ export function answerPage({
     // A correction (the page's second row of buttons): the organisation's answer becomes this one.
     if ((req.body as Record<string, unknown>).correct === '1') {
       const from = view.answered?.answer;
-      const ack = await reach.correct(String(req.params.token), answer as AckAnswer);
+      const ack = await reach.correct(token, answer as AckAnswer);
       const extra = ack.answer === 'no' ? `<p>${w.changedNo}</p>` : from === 'no' ? `<p>${w.changedFromNo}</p>` : '';
       res.type('html').send(page(lang, w.title, `${header(view, w, lang)}<p class="done" data-answer="${ack.answer}" data-corrected>${w.changed} <strong>${w.answers[ack.answer]}</strong></p>${extra}${boardAccess(token, view, w, ack.answer === 'yes')}${changeForms(ack.answer, w)}`));
       return;
     }
-    const { ack, first } = await reach.answer(String(req.params.token), answer as AckAnswer);
+    const { ack, first } = await reach.answer(token, answer as AckAnswer);
     // The notification's action asks for the outcome alone: whether this answer is the one that stands.
     if (req.accepts(['html', 'json']) === 'json') {
       res.json({ data: { answer: ack.answer, first, by: ack.displayName } });

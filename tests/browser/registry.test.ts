@@ -40,7 +40,7 @@ describe('registry pages in Chromium', () => {
     await page.click('button[type=submit]');
     await expect.poll(() => page.getByRole('alert').textContent()).toBe('Gebruikersnaam of wachtwoord klopt niet.');
     await page.getByTestId('language').click();
-    await expect.poll(() => page.locator('button[type=submit]').textContent()).toBe('Sign in');
+    await expect.poll(() => page.locator('button[type=submit]').first().textContent()).toBe('Sign in');
     await page.screenshot({ path: `${SHOTS}/login-phone-en.png` });
     await page.getByTestId('language').click();
     await context.close();
