@@ -90,9 +90,9 @@ const MUTATIONS: Mutation[] = [
   },
   {
     protection: 'Answer link: signs nobody in once the incident is closed',
-    file: 'server/reach/answer-page.ts',
-    find: 'const account = view.incidentOpen ? await reach.accountOf(view.message) : undefined;',
-    replace: 'const account = await reach.accountOf(view.message);',
+    file: 'server/reach/reach-service.ts',
+    find: "incident.status === 'open' ? this.accountOf(message) : undefined,",
+    replace: 'this.accountOf(message),',
     test: 'tests/reach.test.ts',
     name: 'signs the link',
   },

@@ -29,6 +29,12 @@ function usernameFor(email: string, name: string, taken: ReadonlySet<string>): s
   return candidate;
 }
 
+/** A mail with a link to set a password: its lines as text, and as HTML with the link as a button. */
+function passwordMail(lines: readonly string[], link: string, button: string, lang: 'nl' | 'en'): { text: string; html: string } {
+  const html = lines.map((l) => (l === link ? `<p><a href="${escapeMarkup(link)}" style="display:inline-block;background:#1d3a6e;color:#fff;padding:12px 20px;border-radius:6px;text-decoration:none;font-weight:700">${escapeMarkup(button)}</a></p>` : l ? `<p>${escapeMarkup(l)}</p>` : '')).join('');
+  return { text: lines.join('\n'), html: `<!doctype html><html lang="${lang}"><body style="font-family:system-ui,sans-serif;font-size:16px">${html}</body></html>` };
+}
+
 /**
  * Inviting a coordinator: an account (made on the first invitation) and a one-time link to set
  * its password, by e-mail where a relay is configured and always shown to the admin to pass on.
@@ -45,7 +51,7 @@ export function invitationRoutes({ store, sessions, mailer, publicUrl, now, coun
     const token = randomBytes(24).toString('base64url');
     const earlier = (await store.list('invitations')).filter((i) => i.userId === user.id && i.usedAt === null).map((i) => ({ ...i, usedAt: at.toISOString() }));
     const invitation = { id: hashOf(token), userId: user.id, coordinatorId, createdAt: at.toISOString(), expiresAt: new Date(at.getTime() + validMs).toISOString(), usedAt: null, ...(kind ? { kind } : {}) };
-    return { token, invitation, earlier, link: `${publicUrl()}/welcome#${token}` };
+    return { invitation, earlier, link: `${publicUrl()}/welcome#${token}` };
   };
 
   router.post('/coordinators/:id/invitation', admin, async (req, res) => {
@@ -73,8 +79,7 @@ export function invitationRoutes({ store, sessions, mailer, publicUrl, now, coun
       const result = await mailer.send({
         to: coordinator.email,
         subject: 'Uitnodiging voor Zorgbeeld en de digitale introductie',
-        text: lines.join('\n'),
-        html: `<!doctype html><html lang="nl"><body style="font-family:system-ui,sans-serif;font-size:16px">${lines.map((l) => (l === link ? `<p><a href="${escapeMarkup(link)}" style="display:inline-block;background:#1d3a6e;color:#fff;padding:12px 20px;border-radius:6px;text-decoration:none;font-weight:700">Wachtwoord instellen</a></p>` : l ? `<p>${escapeMarkup(l)}</p>` : '')).join('')}</body></html>`,
+        ...passwordMail(lines, link, 'Wachtwoord instellen', 'nl'),
       });
       mailed = result.ok ? { ok: true } : { ok: false, error: result.error };
     }
@@ -110,12 +115,10 @@ export function invitationRoutes({ store, sessions, mailer, publicUrl, now, coun
       const lines = english
         ? [`Dear ${coordinator.name},`, '', 'Someone (you, we hope) asked on the sign-in page of Zorgbeeld for a new password for your account.', '', `Set a new password here (the link works once, until ${until}):`, link, '', `Your username is: ${user.username}`, '', 'Did you not ask for this? Then ignore this message: your password stays as it is.', '', 'This message was sent by Zorgbeeld on behalf of the GHOR.']
         : [`Beste ${coordinator.name},`, '', 'Iemand (u, hopen we) vroeg op de inlogpagina van Zorgbeeld om een nieuw wachtwoord voor uw account.', '', `Stel hier een nieuw wachtwoord in (de link werkt één keer, tot ${until}):`, link, '', `Uw gebruikersnaam is: ${user.username}`, '', 'Heeft u dit niet gevraagd? Dan kunt u dit bericht negeren: uw wachtwoord blijft zoals het is.', '', 'Dit bericht is verstuurd door Zorgbeeld namens de GHOR.'];
-      const button = english ? 'Set a new password' : 'Nieuw wachtwoord instellen';
       const sent = await mailer.send({
         to: coordinator.email,
         subject: english ? 'A new password for Zorgbeeld' : 'Een nieuw wachtwoord voor Zorgbeeld',
-        text: lines.join('\n'),
-        html: `<!doctype html><html lang="${english ? 'en' : 'nl'}"><body style="font-family:system-ui,sans-serif;font-size:16px">${lines.map((l) => (l === link ? `<p><a href="${escapeMarkup(link)}" style="display:inline-block;background:#1d3a6e;color:#fff;padding:12px 20px;border-radius:6px;text-decoration:none;font-weight:700">${button}</a></p>` : l ? `<p>${escapeMarkup(l)}</p>` : '')).join('')}</body></html>`,
+        ...passwordMail(lines, link, english ? 'Set a new password' : 'Nieuw wachtwoord instellen', english ? 'en' : 'nl'),
       });
       log(sent.ok ? `password link mailed: ${user.username}` : `password link for ${user.username} not mailed: ${sent.error}`);
     }

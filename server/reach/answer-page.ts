@@ -133,8 +133,8 @@ function boardPath(view: LinkView): string {
  * minute, no password stands between "hit" and the report; without an account, the sign-in page.
  */
 function boardAccess(token: string, view: LinkView, w: Words, hit: boolean): string {
-  if (view.accountName && view.incidentOpen) {
-    return `<form method="post" action="/a/${encodeURIComponent(token)}/board" data-board><button type="submit" class="board">${escape(hit ? w.boardHitSignedIn : w.boardSignedIn)}</button><p class="hint">${escape(w.asAccount.replace('{name}', view.accountName))}</p></form>`;
+  if (view.account) {
+    return `<form method="post" action="/a/${encodeURIComponent(token)}/board" data-board><button type="submit" class="board">${escape(hit ? w.boardHitSignedIn : w.boardSignedIn)}</button><p class="hint">${escape(w.asAccount.replace('{name}', view.account.displayName))}</p></form>`;
   }
   return `<a class="board" href="/login?next=${encodeURIComponent(boardPath(view))}">${escape(hit ? w.boardHit : w.board)}</a>`;
 }
@@ -277,11 +277,12 @@ export function answerPage({
 
   // The board, signed in by the link (see boardAccess): an answer's link is trusted with the
   // organisation's answer, and the account it signs in to writes for that organisation alone.
-  // Only while the incident is open; a device already signed in to this account keeps its session.
+  // Only while the incident is open (the view has no account then); a device already signed in to
+  // this account keeps its session.
   router.post('/:token/board', sameOrigin, async (req, res) => {
     const view = await viewOf(req, res);
     if (!view) return;
-    const account = view.incidentOpen ? await reach.accountOf(view.message) : undefined;
+    const account = view.account;
     if (!account) {
       res.redirect(303, `/login?next=${encodeURIComponent(boardPath(view))}`);
       return;

@@ -41,6 +41,12 @@ export async function inLanes<T>(items: readonly T[], lanes: number, work: (item
   );
 }
 
+/** The question an alert's message asks; an all clear asks it once more, as a last roll call: hit still? */
+export function hitQuestion(alert: Pick<Alert, 'msgType'>, english: boolean): string {
+  if (alert.msgType === 'Cancel') return english ? 'still hit?' : 'nog getroffen?';
+  return english ? 'are you hit?' : 'bent u getroffen?';
+}
+
 /** Wording shared by the channels: the alert's title line, in the coordinator's language. */
 export function alertTitle(envelope: Pick<Envelope, 'alert' | 'incidentTitle' | 'english' | 'message'>): string {
   const { alert, incidentTitle, english } = envelope;

@@ -1,7 +1,7 @@
 import nodemailer from 'nodemailer';
 import { escapeMarkup as escapeHtml } from '../../shared/markup';
 import { regionDateTime } from '../../shared/text';
-import { alertTitle, inLanes, type ChannelSender, type Envelope } from './channels';
+import { alertTitle, hitQuestion, inLanes, type ChannelSender, type Envelope } from './channels';
 
 /**
  * E-mail over SMTP (nodemailer, pooled). The Message-ID is the outbox message's own, so a
@@ -45,8 +45,7 @@ export function emailChannel({ smtpUrl, from, domain }: { smtpUrl: string; from:
 export function mailContent(envelope: Envelope): { subject: string; text: string; html: string } {
   const { alert, link, organisationName, coordinatorName, english } = envelope;
   const title = alertTitle(envelope);
-  const still = alert.msgType === 'Cancel';
-  const subject = english ? `${title} — ${still ? 'still hit' : 'are you hit'}? Answer in one tap` : `${title} — ${still ? 'nog getroffen' : 'bent u getroffen'}? Antwoord met één tik`;
+  const subject = `${title} — ${hitQuestion(alert, english)} ${english ? 'Answer in one tap' : 'Antwoord met één tik'}`;
   const sent = regionDateTime(alert.sentAt, english ? 'en' : 'nl');
   const lines = english
     ? [`Dear ${coordinatorName},`, '', `The GHOR alerts ${organisationName} (${sent}):`, '', alert.message, '', `Answer here, without signing in: ${link}`, 'Hit, not hit, or don’t know yet: one tap. Report your locations on the board afterwards.', '', 'This message was sent by Zorgbeeld on behalf of the GHOR.']

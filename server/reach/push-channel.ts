@@ -1,7 +1,7 @@
 import type { Agent } from 'node:https';
 import webpush from 'web-push';
 import type { PushPayload, PushSubscriptionRow } from '../../shared/reach';
-import { alertTitle, inLanes, type ChannelSender, type SendResult } from './channels';
+import { alertTitle, hitQuestion, inLanes, type ChannelSender, type SendResult } from './channels';
 
 /** A push channel: alerts through the outbox, and one-off notifications (urgent needs to GHOR). */
 export interface PushChannel extends ChannelSender {
@@ -43,9 +43,7 @@ export function pushChannel({ vapid, subscriptionOf, gone, agent }: { vapid: { p
             await done(envelope.message.id, { ok: false, error: 'Dit toestel ontvangt geen meldingen meer (abonnement verlopen)', permanent: true });
             return;
           }
-          // An all clear asks once more, as a last roll call: hit still?
-          const still = envelope.alert.msgType === 'Cancel';
-          const body = envelope.english ? `${envelope.organisationName}: ${still ? 'still hit' : 'are you hit'}? ${envelope.alert.message}` : `${envelope.organisationName}: ${still ? 'nog getroffen' : 'bent u getroffen'}? ${envelope.alert.message}`;
+          const body = `${envelope.organisationName}: ${hitQuestion(envelope.alert, envelope.english)} ${envelope.alert.message}`;
           await done(envelope.message.id, await push(subscription, { kind: 'alert', title: alertTitle(envelope), body: body.slice(0, 300), url: `/a/${envelope.token}`, token: envelope.token, english: envelope.english, alertId: envelope.alert.id, withdraws: envelope.alert.msgType === 'Cancel' && envelope.alert.references ? [envelope.alert.references] : undefined }));
       });
     },

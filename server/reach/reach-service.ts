@@ -29,8 +29,11 @@ export interface LinkView {
   coordinatorName: string;
   /** The organisation's answer that stands, if any. */
   answered: Acknowledgement | null;
-  /** The name of the account the link signs in to the board ({@link ReachService.accountOf}), if any. */
-  accountName: string | null;
+  /**
+   * The account the link signs in to the board ({@link ReachService.accountOf}): none once the
+   * incident is closed. Read by the answer page on the server, never sent as it is.
+   */
+  account: StoredUser | null;
 }
 
 /**
@@ -347,7 +350,7 @@ export class ReachService implements AlertListener {
       organisationName: organisation?.name ?? message.organisationId,
       coordinatorName: coordinator?.name ?? message.coordinatorId,
       answered: answered ?? null,
-      accountName: account?.displayName ?? null,
+      account: account ?? null,
     };
   }
 
@@ -357,7 +360,7 @@ export class ReachService implements AlertListener {
    * to, of the message's organisation, for {@link LINK_SIGN_IN_MS} after the message was made.
    * None for a coordinator without an account.
    */
-  async accountOf(message: OutboxMessage): Promise<StoredUser | undefined> {
+  private async accountOf(message: OutboxMessage): Promise<StoredUser | undefined> {
     if (this.deps.now().getTime() - Date.parse(message.createdAt) > LINK_SIGN_IN_MS) return undefined;
     return (await this.deps.store.list('users')).find((u) => u.active && u.role === 'coordinator' && u.coordinatorId === message.coordinatorId && u.organisationId === message.organisationId);
   }
