@@ -12,11 +12,9 @@ describe('alerting in Chromium', () => {
     const api = await new HttpClient(suite.server.url).signIn('ghor', DEMO_PASSWORD);
     const incident = (await api.post('/api/incidents', { title: 'Brand chemische opslag Geleen', grip: 2 })).body.data;
 
-    const coordinator = await signedInPage(suite.browser, suite.server.url, 'coordinator', DEMO_PASSWORD, PHONE);
-    await coordinator.goto(`${suite.server.url}/incidents`);
+    const coordinator = await signedInPage(suite.browser, suite.server.url, 'coordinator', DEMO_PASSWORD, PHONE, { path: `/incidents` });
 
-    const ghor = await signedInPage(suite.browser, suite.server.url, 'ghor', DEMO_PASSWORD, WIDE);
-    await ghor.goto(`${suite.server.url}/incidents/${incident.id}`);
+    const ghor = await signedInPage(suite.browser, suite.server.url, 'ghor', DEMO_PASSWORD, WIDE, { path: `/incidents/${incident.id}` });
     await expect.poll(() => ghor.getByTestId('board').getAttribute('data-synced'), { timeout: 15000 }).toBe('true');
     await ghor.getByRole('button', { name: 'Alarmering' }).click();
     const form = ghor.getByTestId('alert-form');
@@ -63,8 +61,7 @@ describe('alerting in Chromium', () => {
     try {
       const api = await new HttpClient(own.url).signIn('ghor', DEMO_PASSWORD);
       const incident = (await api.post('/api/incidents', { title: 'Stroomuitval Heerlen', grip: 2 })).body.data;
-      const coordinator = await signedInPage(suite.browser, own.url, 'coordinator', DEMO_PASSWORD, PHONE);
-      await coordinator.goto(`${own.url}/incidents`);
+      const coordinator = await signedInPage(suite.browser, own.url, 'coordinator', DEMO_PASSWORD, PHONE, { path: `/incidents` });
       const sent = await api.post(`/api/incidents/${incident.id}/alerts`, { message: 'Stroomuitval in Heerlen-Noord.', grip: 2, target: { all: true } });
       expect(sent.status).toBe(201);
       const banner = coordinator.getByTestId('alert-banner');
@@ -106,8 +103,7 @@ describe('alerting in Chromium', () => {
   it('a tab whose session ended says so instead of waiting for alerts that cannot come, and gets them once signed in again', async () => {
     const url = suite.server.url;
     const api = await new HttpClient(url).signIn('ghor', DEMO_PASSWORD);
-    const phone = await signedInPage(suite.browser, url, 'coordinator', DEMO_PASSWORD, PHONE);
-    await phone.goto(`${url}/incidents`);
+    const phone = await signedInPage(suite.browser, url, 'coordinator', DEMO_PASSWORD, PHONE, { path: `/incidents` });
     // The page has its session before it is ended: ended first, the page would (rightly) open the
     // sign-in form instead, and this test would wait for a line that has no reason to come.
     await expect.poll(() => phone.getByRole('heading', { name: 'Incidenten', level: 1 }).count(), { timeout: 10000 }).toBe(1);
@@ -148,8 +144,7 @@ describe('alerting in Chromium', () => {
     // Hit before GHOR opens the board: on the card, not news.
     expect((await api.post(`/api/alerts/${alertId}/answers`, { organisationId: other.id, answer: 'yes' })).status).toBe(201);
 
-    const ghor = await signedInPage(suite.browser, suite.server.url, 'ghor', DEMO_PASSWORD, WIDE);
-    await ghor.goto(`${suite.server.url}/incidents/${incident.id}`);
+    const ghor = await signedInPage(suite.browser, suite.server.url, 'ghor', DEMO_PASSWORD, WIDE, { path: `/incidents/${incident.id}` });
     await expect.poll(() => ghor.getByTestId('board').getAttribute('data-synced'), { timeout: 15000 }).toBe('true');
     const ownLocations = ((await api.get(`/api/incidents/${incident.id}`)).body.data.network.locations as { organisationId: string }[]).filter((l) => l.organisationId === own).length;
     expect((await coordinator.post(`/api/alerts/${alertId}/ack`, { answer: 'no' })).status).toBe(200);

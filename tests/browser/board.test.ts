@@ -12,8 +12,7 @@ describe('incident board in Chromium', () => {
     const incident = (await api.post('/api/incidents', { title: 'Wateroverlast Geuldal', grip: 2 })).body.data;
     const total = (await api.get(`/api/incidents/${incident.id}`)).body.data.network.locations.length;
 
-    const ghor = await signedInPage(suite.browser, suite.server.url, 'ghor', DEMO_PASSWORD, WIDE);
-    await ghor.goto(`${suite.server.url}/incidents/${incident.id}`);
+    const ghor = await signedInPage(suite.browser, suite.server.url, 'ghor', DEMO_PASSWORD, WIDE, { path: `/incidents/${incident.id}` });
     await expect.poll(() => ghor.getByTestId('board').getAttribute('data-synced'), { timeout: 15000 }).toBe('true');
     await expect.poll(() => ghor.getByTestId('location-map').getAttribute('data-markers')).toBe(String(total));
     expect(await ghor.getByTestId('impact-critical').textContent()).toBe('0');
@@ -28,8 +27,7 @@ describe('incident board in Chromium', () => {
     // Who else is on the board: GHOR is not counted in its own board's presence.
     await expect.poll(() => ghor.getByTestId('presence').textContent()).toBe('Niemand anders online');
 
-    const coordinator = await signedInPage(suite.browser, suite.server.url, 'coordinator', DEMO_PASSWORD, PHONE);
-    await coordinator.goto(`${suite.server.url}/incidents/${incident.id}`);
+    const coordinator = await signedInPage(suite.browser, suite.server.url, 'coordinator', DEMO_PASSWORD, PHONE, { path: `/incidents/${incident.id}` });
     await expect.poll(() => coordinator.getByTestId('board').getAttribute('data-synced'), { timeout: 15000 }).toBe('true');
     await expect.poll(() => ghor.getByTestId('presence').textContent()).toBe('1 ander online');
     await expect.poll(() => coordinator.getByTestId('presence').textContent()).toBe('1 ander online');
@@ -86,11 +84,9 @@ describe('incident board in Chromium', () => {
   it('GHOR writes the situation picture and files a need that the coordinator sees', async () => {
     const api = await new HttpClient(suite.server.url).signIn('ghor', DEMO_PASSWORD);
     const incident = (await api.post('/api/incidents', { title: 'Hitte', grip: 1 })).body.data;
-    const ghor = await signedInPage(suite.browser, suite.server.url, 'ghor', DEMO_PASSWORD, WIDE);
-    await ghor.goto(`${suite.server.url}/incidents/${incident.id}`);
+    const ghor = await signedInPage(suite.browser, suite.server.url, 'ghor', DEMO_PASSWORD, WIDE, { path: `/incidents/${incident.id}` });
     await expect.poll(() => ghor.getByTestId('board').getAttribute('data-synced'), { timeout: 15000 }).toBe('true');
-    const coordinator = await signedInPage(suite.browser, suite.server.url, 'coordinator', DEMO_PASSWORD, PHONE);
-    await coordinator.goto(`${suite.server.url}/incidents/${incident.id}`);
+    const coordinator = await signedInPage(suite.browser, suite.server.url, 'coordinator', DEMO_PASSWORD, PHONE, { path: `/incidents/${incident.id}` });
     await expect.poll(() => coordinator.getByTestId('board').getAttribute('data-synced'), { timeout: 15000 }).toBe('true');
 
     // A wide screen shows every tab; nothing fades.
@@ -181,8 +177,7 @@ describe('incident board in Chromium', () => {
     try {
       const api = await new HttpClient(own.url).signIn('ghor', DEMO_PASSWORD);
       const incident = (await api.post('/api/incidents', { title: 'Storing', grip: 2 })).body.data;
-      const coordinator = await signedInPage(suite.browser, own.url, 'coordinator', DEMO_PASSWORD, PHONE);
-      await coordinator.goto(`${own.url}/incidents/${incident.id}`);
+      const coordinator = await signedInPage(suite.browser, own.url, 'coordinator', DEMO_PASSWORD, PHONE, { path: `/incidents/${incident.id}` });
       await expect.poll(() => coordinator.getByTestId('board').getAttribute('data-synced'), { timeout: 15000 }).toBe('true');
       const first = coordinator.getByTestId('location-list').locator('button.location').first();
       const locationId = (await first.getAttribute('data-location'))!;

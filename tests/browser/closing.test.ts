@@ -107,8 +107,7 @@ describe('an incident closed while its alert is on a coordinator’s phone', () 
     expect(await seriousViolations(phone)).toEqual([]);
 
     // The evaluator's timeline names it too, beside the alert it withdrew.
-    const review = await signedInPage(suite.browser, url, 'observer', DEMO_PASSWORD, WIDE);
-    await review.goto(`${url}/incidents/${incident}/review`);
+    const review = await signedInPage(suite.browser, url, 'observer', DEMO_PASSWORD, WIDE, { path: `/incidents/${incident}/review` });
     const sent = review.getByTestId('timeline').locator('li', { hasText: 'Alarm verstuurd' }).locator('.what');
     await expect.poll(() => sent.allTextContents(), { timeout: 15000 }).toHaveLength(2);
     const [alertLine, allClearLine] = await sent.allTextContents();

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { seriousViolations } from '../helpers/axe';
-import { PHONE, SHOTS, WIDE, expectNoPageErrors, launchBrowser, signedInPage } from '../helpers/browser';
+import { PHONE, SHOTS, WIDE, expectNoPageErrors, launchBrowser, signInByForm, signedInPage } from '../helpers/browser';
 import { HttpClient } from '../helpers/http-client';
 import { startProcessServer, type ProcessServer } from '../helpers/process-server';
 import { DEMO_PASSWORD } from '../helpers/server';
@@ -33,11 +33,9 @@ describe('a board whose storage fails, in Chromium', () => {
   it('tells the coordinator and GHOR the board is read-only for now, keeps the report, and sends it once space returns', async () => {
     const api = await new HttpClient(server.url).signIn('ghor', DEMO_PASSWORD);
     const incident = (await api.post('/api/incidents', { title: 'Schijf vol', grip: 2 })).body.data;
-    const ghor = await signedInPage(browser, server.url, 'ghor', DEMO_PASSWORD, WIDE);
-    await ghor.goto(`${server.url}/incidents/${incident.id}`);
+    const ghor = await signedInPage(browser, server.url, 'ghor', DEMO_PASSWORD, WIDE, { path: `/incidents/${incident.id}` });
     await expect.poll(() => ghor.getByTestId('board').getAttribute('data-synced'), { timeout: 15000 }).toBe('true');
-    const coordinator = await signedInPage(browser, server.url, 'coordinator', DEMO_PASSWORD, PHONE);
-    await coordinator.goto(`${server.url}/incidents/${incident.id}`);
+    const coordinator = await signedInPage(browser, server.url, 'coordinator', DEMO_PASSWORD, PHONE, { path: `/incidents/${incident.id}` });
     await expect.poll(() => coordinator.getByTestId('board').getAttribute('data-synced'), { timeout: 15000 }).toBe('true');
 
     const filler = join(mount, 'filler');
@@ -90,7 +88,7 @@ describe('a board whose storage fails, in Chromium', () => {
 
   it('shows failed sign-in attempts on the account after signing in', async () => {
     for (let i = 0; i < 3; i++) await new HttpClient(server.url).post('/api/session', { username: 'observer', password: `fout-${i}-wachtwoord` });
-    const page = await signedInPage(browser, server.url, 'observer', DEMO_PASSWORD, PHONE);
+    const page = await signInByForm(browser, server.url, 'observer', DEMO_PASSWORD, PHONE);
     const notice = page.getByTestId('failed-attempts');
     await expect.poll(() => notice.textContent()).toContain('zijn er 3 mislukte aanmeldpogingen');
     await page.screenshot({ path: `${SHOTS}/failed-attempts-phone.png` });

@@ -19,8 +19,7 @@ describe('escalation on GHOR’s response board', () => {
     const alertId = (await api.post(`/api/incidents/${incidentId}/alerts`, { message: 'Gaslek: meld of u getroffen bent.', grip: 2, target: { organisationIds: [own, ...others] } })).body.data.alert.id as string;
     expect((await coordinator.post(`/api/alerts/${alertId}/ack`, { answer: 'no' })).status).toBe(200);
 
-    const ghor = await signedInPage(suite.browser, suite.server.url, 'ghor', DEMO_PASSWORD, PHONE);
-    await ghor.goto(`${suite.server.url}/incidents/${incidentId}`);
+    const ghor = await signedInPage(suite.browser, suite.server.url, 'ghor', DEMO_PASSWORD, PHONE, { path: `/incidents/${incidentId}` });
     await expect.poll(() => ghor.getByTestId('board').getAttribute('data-synced'), { timeout: 15000 }).toBe('true');
     // Whatever tab GHOR is on, "Alarmering" counts the organisations to phone, and says so to a screen reader.
     const alerting = ghor.getByRole('button', { name: /^Alarmering( \(\d+ nu bellen\))?$/ });
@@ -101,8 +100,7 @@ describe('escalation on GHOR’s response board', () => {
     const organisationIds = ((await api.get('/api/organisations')).body.data as { id: string }[]).map((o) => o.id).slice(5, 7);
     const incidentId = (await api.post('/api/incidents', { title: 'Stroomstoring Kerkrade', grip: 2 })).body.data.id as string;
     const alertId = (await api.post(`/api/incidents/${incidentId}/alerts`, { message: 'Stroomstoring: meld of u getroffen bent.', grip: 2, target: { organisationIds } })).body.data.alert.id as string;
-    const ghor = await signedInPage(suite.browser, suite.server.url, 'ghor', DEMO_PASSWORD, PHONE);
-    await ghor.goto(`${suite.server.url}/incidents/${incidentId}`);
+    const ghor = await signedInPage(suite.browser, suite.server.url, 'ghor', DEMO_PASSWORD, PHONE, { path: `/incidents/${incidentId}` });
     await expect.poll(() => ghor.getByTestId('board').getAttribute('data-synced'), { timeout: 15000 }).toBe('true');
     await ghor.getByRole('button', { name: /^Alarmering/ }).click();
     await expect.poll(() => ghor.getByTestId('call-now-top').locator('li').count(), { timeout: 15000 }).toBe(2);

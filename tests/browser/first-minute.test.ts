@@ -420,7 +420,7 @@ describe('a phone set to another time zone', () => {
     const { api, incident } = await incidentWithAlert('Storing met tijdverschil');
     const sentAt = (await api.get(`/api/incidents/${incident.id}/events?type=alert-sent`)).body.data.events[0].at as string;
     const clock = (iso: string, timeZone: string) => new Date(iso).toLocaleTimeString('nl-NL', { timeZone, hour: '2-digit', minute: '2-digit' });
-    const phone = await signedInPage(suite.browser, suite.server.url, 'coordinator', DEMO_PASSWORD, PHONE, 'America/Sao_Paulo');
+    const phone = await signedInPage(suite.browser, suite.server.url, 'coordinator', DEMO_PASSWORD, PHONE, { timezoneId: 'America/Sao_Paulo' });
     const banner = phone.getByTestId('alert-banner').filter({ hasText: 'Storing met tijdverschil' });
     await expect.poll(() => banner.count(), { timeout: 10000 }).toBe(1);
     expect(await banner.textContent()).toContain(`GRIP 2 · ${clock(sentAt, 'Europe/Amsterdam')}`);

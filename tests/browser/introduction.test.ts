@@ -77,8 +77,7 @@ describe('the digital introduction in Chromium', () => {
   }, 120000);
 
   it('an admin invites a coordinator; the link sets a password on a phone and opens the introduction', async () => {
-    const admin = await signedInPage(suite.browser, suite.server.url, 'admin', ADMIN_PASSWORD, WIDE);
-    await admin.goto(`${suite.server.url}/registry/coordinators`);
+    const admin = await signedInPage(suite.browser, suite.server.url, 'admin', ADMIN_PASSWORD, WIDE, { path: `/registry/coordinators` });
     const invite = admin.getByTestId('invite').first();
     await expect.poll(() => invite.isVisible(), { timeout: 15000 }).toBe(true);
     // Kind, day course, information session and invitation date beside every coordinator.
@@ -112,8 +111,7 @@ describe('the digital introduction in Chromium', () => {
   });
 
   it('an admin edits a chapter in Markdown with a preview, and the introduction shows the new text', async () => {
-    const admin = await signedInPage(suite.browser, suite.server.url, 'admin', ADMIN_PASSWORD, WIDE);
-    await admin.goto(`${suite.server.url}/registry/introduction`);
+    const admin = await signedInPage(suite.browser, suite.server.url, 'admin', ADMIN_PASSWORD, WIDE, { path: `/registry/introduction` });
     const editor = admin.getByTestId('intro-editor');
     await expect.poll(() => editor.locator('textarea[name=bodyNl]').inputValue(), { timeout: 15000 }).toContain('GHOR');
     await editor.locator('input[name=titleNl]').fill('De GHOR in onze regio');
@@ -124,15 +122,13 @@ describe('the digital introduction in Chromium', () => {
     await editor.getByRole('button', { name: 'Opslaan' }).click();
     await expect.poll(() => editor.getByRole('status').textContent()).toMatch(/Opgeslagen/);
 
-    const reader = await signedInPage(suite.browser, suite.server.url, 'coordinator', DEMO_PASSWORD, PHONE);
-    await reader.goto(`${suite.server.url}/introduction`);
+    const reader = await signedInPage(suite.browser, suite.server.url, 'coordinator', DEMO_PASSWORD, PHONE, { path: `/introduction` });
     await expect.poll(() => reader.getByTestId('chapter-text').innerHTML(), { timeout: 10000 }).toContain('<li>verpleeghuizen</li>');
     expect(await reader.getByTestId('intro-step').locator('h2').textContent()).toBe('De GHOR in onze regio');
   });
 
   it('GHOR presents "Zorgnetwerk in beeld" for a month, wide and on a phone, with a printable version', async () => {
-    const ghor = await signedInPage(suite.browser, suite.server.url, 'ghor', DEMO_PASSWORD, WIDE);
-    await ghor.goto(`${suite.server.url}/registry/attention`);
+    const ghor = await signedInPage(suite.browser, suite.server.url, 'ghor', DEMO_PASSWORD, WIDE, { path: `/registry/attention` });
     await ghor.getByRole('link', { name: 'Zorgnetwerk in beeld' }).click();
     const overview = ghor.getByTestId('overview');
     await expect.poll(() => overview.getByTestId('standing-connected').textContent(), { timeout: 15000 }).toMatch(/^\d+$/);
@@ -156,8 +152,7 @@ describe('the digital introduction in Chromium', () => {
     await print.emulateMedia({ media: 'print' });
     expect((await print.pdf({ format: 'A4' })).length).toBeGreaterThan(5000);
 
-    const phone = await signedInPage(suite.browser, suite.server.url, 'ghor', DEMO_PASSWORD, PHONE);
-    await phone.goto(`${suite.server.url}/network/overview`);
+    const phone = await signedInPage(suite.browser, suite.server.url, 'ghor', DEMO_PASSWORD, PHONE, { path: `/network/overview` });
     await expect.poll(() => phone.getByTestId('standing-connected').isVisible(), { timeout: 15000 }).toBe(true);
     expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
     await accessible(phone);

@@ -8,8 +8,7 @@ const suite = browserSuite();
 
 describe('network management in Chromium', () => {
   it('GHOR sees what needs attention, logs a partner talk with a follow-up, and the organisation leaves the list', async () => {
-    const ghor = await signedInPage(suite.browser, suite.server.url, 'ghor', DEMO_PASSWORD, WIDE);
-    await ghor.goto(`${suite.server.url}/registry/attention`);
+    const ghor = await signedInPage(suite.browser, suite.server.url, 'ghor', DEMO_PASSWORD, WIDE, { path: `/registry/attention` });
     const talks = ghor.getByTestId('attention-talks');
     // The demo history leaves some organisations without a partner talk, others overdue.
     await expect.poll(() => talks.locator('li').count(), { timeout: 15000 }).toBeGreaterThan(0);
@@ -58,8 +57,7 @@ describe('network management in Chromium', () => {
     expect(await people.locator('a[href^="tel:"]').count()).toBeGreaterThan(0);
     expect(await seriousViolations(ghor)).toEqual([]);
 
-    const phone = await signedInPage(suite.browser, suite.server.url, 'ghor', DEMO_PASSWORD, PHONE);
-    await phone.goto(`${suite.server.url}/registry/attention`);
+    const phone = await signedInPage(suite.browser, suite.server.url, 'ghor', DEMO_PASSWORD, PHONE, { path: `/registry/attention` });
     await expect.poll(() => phone.getByTestId('attention-talks').locator('li').count(), { timeout: 15000 }).toBeGreaterThan(0);
     expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
     // The registry's tabs scroll sideways on a phone; none is squeezed under its own text.
@@ -69,8 +67,7 @@ describe('network management in Chromium', () => {
   });
 
   it('GHOR holds a meeting, invites the connected coordinators and marks who came', async () => {
-    const ghor = await signedInPage(suite.browser, suite.server.url, 'ghor', DEMO_PASSWORD, WIDE);
-    await ghor.goto(`${suite.server.url}/registry/meetings`);
+    const ghor = await signedInPage(suite.browser, suite.server.url, 'ghor', DEMO_PASSWORD, WIDE, { path: `/registry/meetings` });
     const form = ghor.getByTestId('meeting-form');
     await expect.poll(() => form.isVisible(), { timeout: 15000 }).toBe(true);
     await form.locator('input[name=title]').fill('Informatiesessie december');
@@ -104,8 +101,7 @@ describe('network management in Chromium', () => {
     // A name no other location has, so that the registry's search finds these two only.
     a.name = 'Woonlocatie Bosrand Gulpen';
     for (const l of [a, b]) expect((await admin.patch(`/api/locations/${l.id}`, { name: a.name })).status).toBe(200);
-    const ghor = await signedInPage(suite.browser, suite.server.url, 'ghor', DEMO_PASSWORD, WIDE);
-    await ghor.goto(`${suite.server.url}/registry/attention`);
+    const ghor = await signedInPage(suite.browser, suite.server.url, 'ghor', DEMO_PASSWORD, WIDE, { path: `/registry/attention` });
     const group = ghor.getByTestId('attention-same-name');
     await expect.poll(() => group.locator('li').count(), { timeout: 15000 }).toBe(1);
     expect(await group.locator('h2').textContent()).toBe('Locaties met dezelfde naam (1)');

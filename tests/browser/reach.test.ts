@@ -162,8 +162,7 @@ describe('reach outside the app, in Chromium', () => {
       .toBe('delivered');
 
     // GHOR sees it per coordinator and channel on the response board.
-    const board = await signedInPage(suite.browser, suite.server.url, 'ghor', DEMO_PASSWORD, WIDE);
-    await board.goto(`${suite.server.url}/incidents/${incidentId}`);
+    const board = await signedInPage(suite.browser, suite.server.url, 'ghor', DEMO_PASSWORD, WIDE, { path: `/incidents/${incidentId}` });
     await board.getByRole('button', { name: 'Alarmering', exact: true }).click();
     await expect.poll(() => board.getByTestId('delivery-totals').textContent()).toContain('pushmelding 1 afgeleverd');
     await board.getByTestId('deliveries').locator('summary').click();
@@ -322,8 +321,7 @@ describe('reach outside the app, in Chromium', () => {
   });
 
   it('my details: a coordinator changes its mobile number and channels, and a wrong number gets a sentence', async () => {
-    const coordinator = await signedInPage(suite.browser, suite.server.url, 'coordinator', DEMO_PASSWORD, PHONE);
-    await coordinator.goto(`${suite.server.url}/me`);
+    const coordinator = await signedInPage(suite.browser, suite.server.url, 'coordinator', DEMO_PASSWORD, PHONE, { path: `/me` });
     const form = coordinator.getByTestId('my-contact');
     await expect.poll(() => form.isVisible()).toBe(true);
     await form.locator('input[name=phone]').fill('06-12');

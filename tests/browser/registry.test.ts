@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PHONE, WIDE, SHOTS, browserSuite, signedInPage } from '../helpers/browser';
+import { PHONE, WIDE, SHOTS, browserSuite, signInByForm, signedInPage } from '../helpers/browser';
 import { HttpClient } from '../helpers/http-client';
 import { ADMIN_PASSWORD, DEMO_PASSWORD } from '../helpers/server';
 
@@ -9,7 +9,7 @@ describe('registry pages in Chromium', () => {
   it('admin signs in and sees every demo location on the registry map, without tiles', async () => {
     const api = await new HttpClient(suite.server.url).signIn('admin', ADMIN_PASSWORD);
     const locations = (await api.get('/api/locations')).body.data.filter((l: { active: boolean }) => l.active);
-    const page = await signedInPage(suite.browser, suite.server.url, 'admin', ADMIN_PASSWORD, WIDE);
+    const page = await signInByForm(suite.browser, suite.server.url, 'admin', ADMIN_PASSWORD, WIDE);
     const violations: string[] = [];
     page.on('console', (message) => {
       if (message.text().includes('Content Security Policy')) violations.push(message.text());
@@ -47,8 +47,7 @@ describe('registry pages in Chromium', () => {
   });
 
   it('admin edits an organisation and imports a file with a bad row, seeing its line number', async () => {
-    const page = await signedInPage(suite.browser, suite.server.url, 'admin', ADMIN_PASSWORD, WIDE);
-    await page.goto(`${suite.server.url}/registry/organisations`);
+    const page = await signedInPage(suite.browser, suite.server.url, 'admin', ADMIN_PASSWORD, WIDE, { path: `/registry/organisations` });
     await page.fill('input[type=search]', 'Thuisbeademing');
     await expect.poll(() => page.getByTestId('row-count').textContent()).toMatch(/^1 getoond/);
     await page.getByRole('button', { name: 'Wijzigen' }).click();
@@ -86,8 +85,7 @@ describe('registry pages in Chromium', () => {
   });
 
   it('shows the coordinators list with connection status on a phone', async () => {
-    const page = await signedInPage(suite.browser, suite.server.url, 'ghor', DEMO_PASSWORD, PHONE);
-    await page.goto(`${suite.server.url}/registry/coordinators`);
+    const page = await signedInPage(suite.browser, suite.server.url, 'ghor', DEMO_PASSWORD, PHONE, { path: `/registry/coordinators` });
     await expect.poll(() => page.getByTestId('connected-summary').textContent()).toMatch(/\d+ aangesloten/);
     await page.screenshot({ path: `${SHOTS}/registry-coordinators-phone.png` });
     expect(await page.getByRole('button', { name: 'Wijzigen' }).count()).toBe(0);

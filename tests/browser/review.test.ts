@@ -52,8 +52,7 @@ describe('review in Chromium', () => {
     board.destroy();
     await waitFor(async () => ((await ghor.get(`/api/incidents/${incident.id}/events?type=left`)).body.data.events as unknown[]).length > 0, { what: 'the leaving recorded' });
 
-    const observer = await signedInPage(suite.browser, suite.server.url, 'observer', DEMO_PASSWORD, WIDE);
-    await observer.goto(`${suite.server.url}/incidents/${incident.id}/review`);
+    const observer = await signedInPage(suite.browser, suite.server.url, 'observer', DEMO_PASSWORD, WIDE, { path: `/incidents/${incident.id}/review` });
     await expect.poll(() => observer.getByTestId('impact-critical').textContent(), { timeout: 15000 }).toBe('1');
     expect(await observer.getByTestId('timeline').textContent()).toContain('impact: Kritiek, bedrijfsvoering: Evacueert');
     // At the slider's end the whole record is behind it, the leaving after the closure too.
