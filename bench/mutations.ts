@@ -144,6 +144,14 @@ const MUTATIONS: Mutation[] = [
     test: 'tests/password-reset.test.ts',
     name: 'works once',
   },
+  {
+    protection: 'Link sign-in: written in the incident log',
+    file: 'server/reach/answer-page.ts',
+    find: '      await reach.signedInByLink(view, account);',
+    replace: '',
+    test: 'tests/reach.test.ts',
+    name: 'signs the link',
+  },
   { protection: 'Session cookie HttpOnly', file: 'server/auth/sessions.ts', find: 'HttpOnly; ', replace: '', test: 'tests/session.test.ts', name: 'signs in' },
   { protection: 'Session cookie SameSite', file: 'server/auth/sessions.ts', find: 'SameSite=Lax; ', replace: '', test: 'tests/session.test.ts', name: 'signs in' },
   {

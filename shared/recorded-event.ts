@@ -33,6 +33,8 @@ export type RecordedEvent =
   | { type: 'not-hit'; alertId: string; organisationId: string; locations: number }
   /** An organisation's answer corrected (by its coordinator, or GHOR after a call); `cleared`: "not hit" reports taken back. */
   | { type: 'answer-corrected'; alertId: string; organisationId: string; from: AckAnswer; answer: AckAnswer; cleared: number }
+  /** A coordinator's account signed in on a device by the link of an alert's message (the answer page's offer). */
+  | { type: 'link-sign-in'; alertId: string; organisationId: string; username: string; channel: Channel }
   | { type: 'alert-outreach'; alertId: string; round: number; organisations: number; messages: Partial<Record<Channel, number>> }
   | { type: 'message-state'; alertId: string; organisationId: string; coordinatorId: string; coordinatorName: string; channel: Channel; round: number; state: DeliveryState; error?: string }
   | { type: 'alert-escalated'; alertId: string; organisationId: string; step: 1 | 2 }

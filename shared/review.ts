@@ -15,6 +15,7 @@ export const TIMELINE_TYPES = [
   'alert-acked',
   'not-hit',
   'answer-corrected',
+  'link-sign-in',
   'alert-outreach',
   'message-state',
   'alert-escalated',

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlertStatus } from '../shared/alert';
+import type { TimelineEvent } from '../shared/review';
 import { isEmail, isMobile, toE164 } from '../shared/contact';
 import { isConnected, type Coordinator } from '../shared/domain';
 import { gsm7Length, smsText } from '../shared/reach';
@@ -333,6 +334,11 @@ async function signInFromLink(server: TestServer, clock: { ahead: number }): Pro
   const again = await board(link, { cookie });
   expect(again.status).toBe(303);
   expect(sessionCookie(again)).toBeUndefined();
+  // The incident log says who came to the board by which message's link: once, for the one sign-in.
+  const signIns = async () => (await ghor.get(`/api/incidents/${incidentId}/events?type=link-sign-in`)).body.data.events as TimelineEvent[];
+  const [logged] = await waitFor(async () => { const found = await signIns(); return found.length > 0 ? found : undefined; }, { what: 'the sign-in in the incident log' });
+  expect(logged).toMatchObject({ userId: account.id, organisationId: own.organisationId, detail: { alertId: status.alert.id, username: 'coordinator', channel: 'email' } });
+  expect(await signIns()).toHaveLength(1);
 
   // A coordinator without an account: the sign-in page, with the board as where to go next.
   const otherLink = await linkTo(other.email);

@@ -291,6 +291,7 @@ export function answerPage({
     if (current?.user.id !== account.id) {
       res.append('Set-Cookie', await sessions.create(account));
       log(`signed in by an answer link: ${account.username} (alert ${view.alert.id}, ${view.message.channel})`);
+      await reach.signedInByLink(view, account);
     }
     res.redirect(303, boardPath(view));
   });

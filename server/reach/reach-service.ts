@@ -310,9 +310,9 @@ export class ReachService implements AlertListener {
     }, 250);
   }
 
-  private async record(incidentId: string, event: RecordedEvent): Promise<void> {
+  private async record(incidentId: string, event: RecordedEvent, user = 'server'): Promise<void> {
     try {
-      await this.deps.rooms.recordEvent(incidentId, 'server', event);
+      await this.deps.rooms.recordEvent(incidentId, user, event);
     } catch (error) {
       this.deps.log(`LOG FAILURE: incident ${incidentId}: ${event.type} not recorded: ${(error as Error).message}`);
     }
@@ -363,6 +363,15 @@ export class ReachService implements AlertListener {
   private async accountOf(message: OutboxMessage): Promise<StoredUser | undefined> {
     if (this.deps.now().getTime() - Date.parse(message.createdAt) > LINK_SIGN_IN_MS) return undefined;
     return (await this.deps.store.list('users')).find((u) => u.active && u.role === 'coordinator' && u.coordinatorId === message.coordinatorId && u.organisationId === message.organisationId);
+  }
+
+  /**
+   * Writes in the incident log that a link signed its account in on a device: an evaluator reads
+   * who came to the board without a password, and by which message.
+   */
+  async signedInByLink(view: LinkView, account: StoredUser): Promise<void> {
+    const { message, alert } = view;
+    await this.record(alert.incidentId, { type: 'link-sign-in', alertId: alert.id, organisationId: message.organisationId, username: account.username, channel: message.channel }, account.id);
   }
 
   /** Answers through a link; the first answer of the organisation stands. */
