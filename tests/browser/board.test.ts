@@ -203,7 +203,8 @@ describe('incident board in Chromium', () => {
     } finally {
       await own.stop();
     }
-  });
+    // Two server starts and a reconnect after a back-off: more than the default on a busy machine.
+  }, 90000);
   it('a session that ends while a change is on its way: the board says to sign in again, and after that the change reaches the server', async () => {
     const api = await new HttpClient(suite.server.url).signIn('ghor', DEMO_PASSWORD);
     const incident = (await api.post('/api/incidents', { title: 'Lange nacht', grip: 2 })).body.data;

@@ -234,9 +234,18 @@ describe('the coordinator’s first minute, on a phone', () => {
     expect((await api.post(`/api/incidents/${incident.id}/alerts`, { message: 'Brand: ramen en deuren dicht.', grip: 2, target: { area: { type: 'Polygon', coordinates: [ring] } } })).status).toBe(201);
     const phone = await signedInPage(suite.browser, suite.server.url, 'coordinator', DEMO_PASSWORD, PHONE);
     await expect.poll(() => phone.getByTestId('alert-banner').count(), { timeout: 10000 }).toBe(1);
+    // Every state of the own list the page shows, from its first: a list that reordered when the
+    // area came in would move a row from under a finger on its way to it.
+    await phone.evaluate(() => {
+      const seen: boolean[] = ((window as unknown as { listShown: boolean[] }).listShown = []);
+      new MutationObserver(() => {
+        if (document.querySelector('[data-testid=location-list] button.location')) seen.push(document.querySelector('[data-testid=in-area-label]') !== null);
+      }).observe(document.body, { childList: true, subtree: true });
+    });
     await phone.click('[data-testid=alert-banner] button.answer-yes');
     const label = phone.getByTestId('in-area-label');
     await expect.poll(() => label.textContent(), { timeout: 15000 }).toBe(`In het getroffen gebied (${inside.length})`);
+    expect(await phone.evaluate(() => (window as unknown as { listShown: boolean[] }).listShown.filter((area) => !area).length), 'list states without the area on top').toBe(0);
     const rows = phone.getByTestId('location-list').locator('button.location');
     const listed = await rows.evaluateAll((buttons) => buttons.map((b) => b.getAttribute('data-location')));
     expect(listed.slice(0, inside.length).sort()).toEqual([...inside].sort());
