@@ -8,7 +8,8 @@ export default defineConfig({
     proxy: { '/api': 'http://localhost:3000', '/yjs': { target: 'ws://localhost:3000', ws: true }, '/socket.io': { target: 'ws://localhost:3000', ws: true } },
   },
   test: {
-    testTimeout: 30000,
+    // A browser test of several pages takes 15–25 s with three files at once on two cores.
+    testTimeout: 60000,
     hookTimeout: 60000,
     // A page on a busy machine (CI runs two browser suites at once) can take longer than the
     // default second to show what a poll waits for; a poll that will fail still fails.
