@@ -112,6 +112,14 @@ describe('reach outside the app, in Chromium', () => {
     expect(await phone.getByTestId('location-list').locator('button.location').count()).toBeGreaterThan(1);
     await expect.poll(() => phone.getByTestId('board').getAttribute('data-synced'), { timeout: 15000 }).toBe('true');
     await context.close();
+
+    // The evaluator reads in the review who came to the board by which message's link.
+    const review = await signedInPage(suite.browser, suite.server.url, 'ghor', DEMO_PASSWORD, WIDE, { path: `/incidents/${incidentId}/review` });
+    const row = review.getByTestId('timeline').locator('li', { hasText: 'Aangemeld via de link in het bericht' });
+    await expect.poll(() => row.count(), { timeout: 10000 }).toBe(1);
+    expect(await row.textContent()).toContain('Crisiscoördinator (demo): Zorggroep Lindeweg: via e-mail');
+    await review.screenshot({ path: `${SHOTS}/review-link-sign-in-wide.png` });
+    await review.context().close();
   });
 
   it('the PWA’s service worker registers, a device subscribes in one tap, and a pushed alert reaches the worker, which reports it delivered', async () => {
