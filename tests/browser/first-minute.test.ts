@@ -128,6 +128,8 @@ describe('the coordinator’s first minute, on a phone', () => {
     const listed = phone.getByTestId('location-list').locator('button.location');
     const places = await listed.locator('.name small').allTextContents();
     expect(places).toHaveLength(own);
+    // Nothing reported yet after "hit": no "all other locations: no impact", which would take the hit one too.
+    expect(await phone.getByTestId('rest-none').count()).toBe(0);
     const placeOf = (line: string) => line.split(' · ').at(-1)!;
     expect(places.map(placeOf)).toEqual([...places.map(placeOf)].sort((a, b) => a.localeCompare(b, 'nl')));
     await phone.screenshot({ path: `${SHOTS}/first-minute-hit-list-phone.png` });
@@ -180,6 +182,8 @@ describe('the coordinator’s first minute, on a phone', () => {
     // Back on the list the search still holds the place; a word that matches nothing says so.
     await phone.getByRole('button', { name: /Terug naar de lijst/ }).click();
     expect(await listed.count()).toBe(atPlace.length);
+    // The hit location reported: the rest can now be said to be fine at once.
+    expect(await phone.getByTestId('rest-none').textContent()).toContain(`(${own - 1})`);
     await phone.fill('[data-testid=own-search]', 'Atlantis');
     expect(await phone.getByTestId('own-search-none').textContent()).toBe('Geen eigen locatie gevonden voor "Atlantis".');
     await phone.fill('[data-testid=own-search]', '');
