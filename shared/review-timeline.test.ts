@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { groupTimeline, type TimelineEvent } from './review';
+import type { Organisation } from './domain';
+import { computeMetrics, firstReportAfter, groupTimeline, type TimelineEvent } from './review';
 
 let seq = 0;
 const event = (minute: number, type: TimelineEvent['type'], detail: Record<string, unknown>, userId = 'u1', organisationId: string | null = 'org-1'): TimelineEvent => ({
@@ -70,5 +71,34 @@ describe('the timeline as happenings', () => {
     expect(rows[0].count).toBe(3);
     expect(rows[0].detail.fields).toMatchObject({ kind: 'power', status: 'met', handledBy: 'Rode Kruis' });
     expect((rows[0].detail.course as { status: string }[]).map((c) => c.status)).toEqual(['open', 'in-progress', 'met']);
+  });
+});
+
+describe('response times per organisation', () => {
+  const organisation = (id: string): Organisation => ({ id, name: id, sector: 'nursing-care', phone: '', email: '', active: true });
+  const incident = { id: 'inc-1', title: 'Test', grip: 2 as const, status: 'closed' as const, startedAt: new Date(Date.UTC(2026, 2, 1, 10, 0)).toISOString(), endedAt: null, createdBy: 'ghor' };
+  const words = { beforeAlert: 'vóór het alarm', withoutAlert: 'zonder alarm' };
+
+  it('counts the first report from the organisation’s first alert, as the answer; a report before it or without one has no response time', () => {
+    const metrics = computeMetrics({
+      incident,
+      organisations: ['org-1', 'org-2', 'org-3', 'org-4'].map(organisation),
+      events: [
+        // GHOR reports for org-2 on the phone's word before alerting anyone.
+        event(5, 'report', { locationId: 'loc-2', fields: { impact: 'major' } }, 'ghor', 'org-2'),
+        event(10, 'alert-sent', { alertId: 'a1', organisationIds: ['org-1', 'org-2'] }, 'ghor', null),
+        event(14, 'alert-acked', { alertId: 'a1', answer: 'yes' }, 'u1', 'org-1'),
+        event(22, 'report', { locationId: 'loc-1', fields: { impact: 'critical' } }, 'u1', 'org-1'),
+        // org-3 was never alerted, but reports.
+        event(30, 'report', { locationId: 'loc-3', fields: { impact: 'minor' } }, 'u3', 'org-3'),
+      ],
+    });
+    const of = (id: string) => metrics.organisations.find((o) => o.organisationId === id)!;
+    expect(of('org-1')).toMatchObject({ timeToAcknowledgeMs: 4 * 60000, timeToFirstReportMs: 12 * 60000 });
+    expect(firstReportAfter(of('org-1'), words)).toBe('0:12:00');
+    expect(of('org-2')).toMatchObject({ firstReportAt: event(5, 'report', {}).at, timeToFirstReportMs: null });
+    expect(firstReportAfter(of('org-2'), words)).toBe('vóór het alarm');
+    expect(firstReportAfter(of('org-3'), words)).toBe('zonder alarm');
+    expect(firstReportAfter(of('org-4'), words)).toBe('—');
   });
 });

@@ -67,6 +67,10 @@ export interface OrganisationMetrics {
   timeToAcknowledgeMs: number | null;
   answer: string | null;
   firstReportAt: string | null;
+  /**
+   * From the organisation's first alert to its first report, like the time to acknowledge; null
+   * when it reported before any alert reached it (or without one): then there is no response time.
+   */
   timeToFirstReportMs: number | null;
 }
 
@@ -97,6 +101,15 @@ export function formatDuration(ms: number | null): string {
   if (ms === null) return '—';
   const s = Math.round(ms / 1000);
   return `${Math.floor(s / 3600)}:${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
+}
+
+/**
+ * What the review shows for an organisation's first report: the time since its first alert, or
+ * in words that it reported before that alert or without any (GHOR on its behalf, say).
+ */
+export function firstReportAfter(o: OrganisationMetrics, words: { beforeAlert: string; withoutAlert: string }): string {
+  if (o.firstReportAt === null || o.timeToFirstReportMs !== null) return formatDuration(o.timeToFirstReportMs);
+  return o.firstAlertAt === null ? words.withoutAlert : words.beforeAlert;
 }
 
 const ms = (from: string, to: string | null) => (to === null ? null : Date.parse(to) - Date.parse(from));
@@ -141,7 +154,7 @@ export function computeMetrics({ incident, organisations, events }: { incident: 
         const m = event.organisationId ? perOrganisation.get(event.organisationId) : undefined;
         if (m && m.firstReportAt === null) {
           m.firstReportAt = event.at;
-          m.timeToFirstReportMs = ms(incident.startedAt, event.at);
+          m.timeToFirstReportMs = m.firstAlertAt === null ? null : ms(m.firstAlertAt, event.at);
         }
         break;
       }

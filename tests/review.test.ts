@@ -21,6 +21,8 @@ let incidentId: string;
 let own: string;
 let other: string;
 let ownOrg: string;
+let ownName: string;
+let otherOrganisation: string;
 let ghorBoard: BoardClient;
 let coordinatorBoard: BoardClient;
 let coordinatorSocket: ReturnType<typeof connectSocket>;
@@ -40,6 +42,8 @@ beforeAll(async () => {
   const { network } = (await ghor.get(`/api/incidents/${incidentId}`)).body.data;
   own = network.locations.find((l: { organisationId: string }) => l.organisationId === ownOrg).id;
   other = network.locations.find((l: { organisationId: string; id: string }) => l.organisationId !== ownOrg && l.id.endsWith('1')).id;
+  otherOrganisation = network.locations.find((l: { id: string }) => l.id === other).organisationId;
+  ownName = network.organisations.find((o: { id: string }) => o.id === ownOrg).name;
   ghorBoard = connectBoard(server.url, incidentId, ghor.cookie);
   coordinatorBoard = connectBoard(server.url, incidentId, coordinator.cookie);
   await Promise.all([ghorBoard.synced(), coordinatorBoard.synced()]);
@@ -174,7 +178,11 @@ describe('timeline and metrics', () => {
     const { metrics, series } = (await ghor.get(`/api/incidents/${incidentId}/metrics`)).body.data;
     expect(metrics.timeToFirstAlertMs).toBe(10 * MIN);
     const mine = metrics.organisations.find((o: { organisationId: string }) => o.organisationId === ownOrg);
-    expect(mine).toMatchObject({ timeToAcknowledgeMs: 15 * MIN, answer: 'yes', timeToFirstReportMs: 25 * MIN });
+    // Both response times count from the alert (10:10): answered and reported at 10:25.
+    expect(mine).toMatchObject({ timeToAcknowledgeMs: 15 * MIN, answer: 'yes', timeToFirstReportMs: 15 * MIN });
+    // The other organisation never answered; GHOR reported for it at 11:30, 80 minutes after its alert.
+    const otherOrg = metrics.organisations.find((o: { organisationId: string }) => o.organisationId === otherOrganisation);
+    expect(otherOrg).toMatchObject({ timeToAcknowledgeMs: null, timeToFirstReportMs: 80 * MIN });
     expect(metrics.needs).toEqual([expect.objectContaining({ needId: 'need-aggregaat', durationMs: 120 * MIN, finalStatus: 'met', kind: 'power' })]);
     expect(metrics.gripChanges.map((g: { to: number }) => g.to)).toEqual([2, 3]);
     expect(series).toHaveLength(48);
@@ -213,6 +221,9 @@ describe('exports', () => {
     expect(words).toContain('Gering Normaal Bedden vrij 3');
     expect(words).toContain('Stroom Direct');
     expect(words).toContain('Opgelost');
+    // The organisation's row: answered, and first reported, 15 minutes after its alert.
+    expect(words).toContain('Antwoord na alarm Antwoord Eerste melding na alarm');
+    expect(words).toMatch(new RegExp(`${ownName} 0:15:00 getroffen 0:15:00`));
     // Times in the region's zone: the alert at 10:10 UTC is 11:10 in Amsterdam.
     expect(words).toContain('11:10 · Alarm · GRIP 2');
     for (const code of ['openNeeds', 'bedsFree', 'canReceive', 'picture', 'assessment', 'decisions', ': no', ': yes', 'in-progress', 'shelter-in-place', 'UTC']) expect(words, code).not.toContain(code);

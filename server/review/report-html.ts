@@ -3,7 +3,7 @@ import type { Location, Organisation } from '../../shared/domain';
 import type { Incident } from '../../shared/incident';
 import { escapeMarkup as html } from '../../shared/markup';
 import type { PlainStateAnswer } from '../../shared/replay-index';
-import { formatDuration as duration, type ReviewMetrics, type SeriesPoint, type TimelineEvent } from '../../shared/review';
+import { firstReportAfter, formatDuration as duration, type ReviewMetrics, type SeriesPoint, type TimelineEvent } from '../../shared/review';
 import { regionTime, type Language } from '../../shared/text';
 import { vocabName } from '../../shared/vocab';
 
@@ -39,15 +39,16 @@ const LABELS = {
     callNow: 'op de belijst',
     organisations: 'Organisaties: reactietijden',
     organisation: 'Organisatie',
-    ack: 'Geantwoord na',
+    ack: 'Antwoord na alarm',
     answer: 'Antwoord',
-    firstReportAfter: 'Eerste melding na',
+    firstReportAfter: 'Eerste melding na alarm',
+    beforeAlert: 'vóór het alarm',
+    withoutAlert: 'zonder alarm',
     finalStatus: 'Eindstatus per locatie',
     location: 'Locatie',
     impact: 'Impact',
     operation: 'Bedrijfsvoering',
-    capacity: 'Capaciteit',
-    utilities: 'Voorzieningen',
+    details: 'Capaciteit en voorzieningen',
     remarks: 'Opmerkingen',
     unreported: 'locaties zonder melding',
     needs: 'Hulpvragen: van open tot opgelost',
@@ -104,15 +105,16 @@ const LABELS = {
     callNow: 'on the call list',
     organisations: 'Organisations: response times',
     organisation: 'Organisation',
-    ack: 'Answered after',
+    ack: 'Answer after alert',
     answer: 'Answer',
-    firstReportAfter: 'First report after',
+    firstReportAfter: 'First report after alert',
+    beforeAlert: 'before the alert',
+    withoutAlert: 'without an alert',
     finalStatus: 'Final status per location',
     location: 'Location',
     impact: 'Impact',
     operation: 'Operation',
-    capacity: 'Capacity',
-    utilities: 'Utilities',
+    details: 'Capacity and utilities',
     remarks: 'Remarks',
     unreported: 'locations without a report',
     needs: 'Needs: from open to met',
@@ -240,13 +242,14 @@ function shareAnsweredAt(metrics: ReviewMetrics, share: number): number | null {
   return times[needed - 1] - Date.parse(metrics.startedAt);
 }
 
-function reportCells(report: Report, lang: Language, L: Labels): { impact: string; operation: string; capacity: string; utilities: string; remarks: string } {
+/** A report's cells in the final status; capacity and utilities share one, so that the location's name keeps its room on A4. */
+function reportCells(report: Report, lang: Language, L: Labels): { impact: string; operation: string; details: string; remarks: string } {
   const v = (group: string, value: string | undefined) => (value ? vocabName(lang, group, value) : '');
   const figures = (['bedsFree', 'canReceive', 'clientsPresent', 'toEvacuate', 'dependentOnPower'] as const)
     .filter((k) => typeof report[k] === 'number')
     .map((k) => `${vocabName(lang, 'capacity', k)} ${report[k]}`);
   const utilities = (['power', 'water', 'heating', 'telecom'] as const).filter((k) => report[k]).map((k) => `${vocabName(lang, 'utilityName', k)}: ${v('utility', report[k])}`);
-  return { impact: v('impact', report.impact) || L.none, operation: v('operation', report.operation) || L.none, capacity: figures.join(', ') || L.none, utilities: utilities.join(', ') || L.none, remarks: report.remarks ?? '' };
+  return { impact: v('impact', report.impact) || L.none, operation: v('operation', report.operation) || L.none, details: [...figures, ...utilities].join(', ') || L.none, remarks: report.remarks ?? '' };
 }
 
 /** The printable after-action report: summary first, then the story, then the detail (A4). */
@@ -299,6 +302,9 @@ export function reportHtml({
     .map(([organisationId, own]) => ({ organisationId, own, reported: own.filter((l) => final.reports[l.id]), worst: Math.max(-1, ...own.map((l) => severity(final.reports[l.id]))) }))
     .filter((g) => g.reported.length > 0)
     .sort((a, b) => b.worst - a.worst || (nameOf.get(a.organisationId) ?? '').localeCompare(nameOf.get(b.organisationId) ?? '', 'nl'));
+  // A column of remarks only when there are any: empty, it took the room of the location's name.
+  const withRemarks = statusGroups.some((g) => g.reported.some((l) => final.reports[l.id].remarks));
+  const columns = withRemarks ? 5 : 4;
 
   const stories = alertStories(events);
   const kindOf = (msgType: string) => (msgType === 'Cancel' ? L.cancel : msgType === 'Update' ? L.update : L.alarm);
@@ -316,6 +322,7 @@ dl.summary{display:grid;grid-template-columns:max-content 1fr;gap:.15rem 1rem;ma
 .hit td:first-child{border-left:4px solid #d0261b}
 figure{margin:.6rem 0;break-inside:avoid}figcaption{font-weight:600}pre{white-space:pre-wrap;background:#f5f7fa;padding:.5rem;border-radius:4px;font:inherit}
 .muted{color:#555}
+col.place{width:34%}
 @media screen and (max-width:700px){body{margin:.6rem auto;padding:0 .6rem}table{display:block;overflow-x:auto}dl.summary{grid-template-columns:1fr}dl.summary dd{margin-bottom:.3rem}}
 @media print{body{margin:0;max-width:none}h2,h3{break-after:avoid}}
 </style></head><body>
@@ -361,25 +368,25 @@ ${never.length > 0 ? `<p><strong>${html(L.neverAnswered)} (${never.length}):</st
 ${[...metrics.organisations]
   .filter((o) => o.firstAlertAt !== null || o.firstReportAt !== null)
   .sort((a, b) => (a.timeToAcknowledgeMs ?? Infinity) - (b.timeToAcknowledgeMs ?? Infinity))
-  .map((o) => `<tr><td>${html(o.name)}</td><td>${duration(o.timeToAcknowledgeMs)}</td><td>${html(answerWord(o.answer))}</td><td>${duration(o.timeToFirstReportMs)}</td></tr>`)
+  .map((o) => `<tr><td>${html(o.name)}</td><td>${duration(o.timeToAcknowledgeMs)}</td><td>${html(answerWord(o.answer))}</td><td>${html(firstReportAfter(o, L))}</td></tr>`)
   .join('\n')}
 </tbody></table>
 
 <h2>${html(L.finalStatus)}</h2>
-<table data-section="final-status"><thead><tr><th>${html(L.location)}</th><th>${html(L.impact)}</th><th>${html(L.operation)}</th><th>${html(L.capacity)}</th><th>${html(L.utilities)}</th><th>${html(L.remarks)}</th></tr></thead>
+<table data-section="final-status"><colgroup><col class="place"></colgroup><thead><tr><th>${html(L.location)}</th><th>${html(L.impact)}</th><th>${html(L.operation)}</th><th>${html(L.details)}</th>${withRemarks ? `<th>${html(L.remarks)}</th>` : ''}</tr></thead>
 ${statusGroups
   .map((g) => {
     const rows = g.reported
       .sort((a, b) => severity(final.reports[b.id]) - severity(final.reports[a.id]) || a.name.localeCompare(b.name, 'nl'))
       .map((l) => {
         const c = reportCells(final.reports[l.id], lang, L);
-        return `<tr class="${severity(final.reports[l.id]) >= 2 ? 'hit' : ''}" data-location="${html(l.id)}"><td>${html(l.name)}</td><td>${html(c.impact)}</td><td>${html(c.operation)}</td><td>${html(c.capacity)}</td><td>${html(c.utilities)}</td><td>${html(c.remarks)}</td></tr>`;
+        return `<tr class="${severity(final.reports[l.id]) >= 2 ? 'hit' : ''}" data-location="${html(l.id)}"><td>${html(l.name)}</td><td>${html(c.impact)}</td><td>${html(c.operation)}</td><td>${html(c.details)}</td>${withRemarks ? `<td>${html(c.remarks)}</td>` : ''}</tr>`;
       })
       .join('');
     const rest = g.own.length - g.reported.length;
-    return `<tbody><tr><th colspan="6">${html(nameOf.get(g.organisationId) ?? g.organisationId)}${rest > 0 ? ` <span class="muted">(+ ${rest} ${html(L.unreported)})</span>` : ''}</th></tr>${rows}</tbody>`;
+    return `<tbody><tr><th colspan="${columns}">${html(nameOf.get(g.organisationId) ?? g.organisationId)}${rest > 0 ? ` <span class="muted">(+ ${rest} ${html(L.unreported)})</span>` : ''}</th></tr>${rows}</tbody>`;
   })
-  .join('\n') || `<tbody><tr><td colspan="6">${html(L.none)}</td></tr></tbody>`}
+  .join('\n') || `<tbody><tr><td colspan="${columns}">${html(L.none)}</td></tr></tbody>`}
 </table>
 
 <h2>${html(L.needs)}</h2>

@@ -32,7 +32,7 @@ describe('review in Chromium', () => {
     const location = first.id;
     const board = connectBoard(suite.server.url, incident.id, ghor.cookie);
     await board.synced();
-    setReport(board.doc, location, { impact: 'critical', operation: 'evacuating' });
+    setReport(board.doc, location, { impact: 'critical', operation: 'evacuating', remarks: 'Kelder onder water' });
     // A second location reported tap by tap: three change sets, one happening in the timeline.
     const second = (await ghor.get(`/api/incidents/${incident.id}`)).body.data.network.locations[1];
     for (const change of [{ impact: 'minor' }, { power: 'backup' }, { bedsFree: 4 }] as const) {
@@ -143,22 +143,39 @@ describe('review in Chromium', () => {
     // Printed on A4: long tables may break (a table that may not break left page 1 blank),
     // their headers repeat, and nothing that must stay whole is taller than a page.
     await report.emulateMedia({ media: 'print' });
+    // As wide as A4's text between the margins (210 mm less 28, at 96 dpi).
+    await report.setViewportSize({ width: 688, height: 990 });
     const print = await report.evaluate(() => ({
       unbreakableTables: [...document.querySelectorAll('table')].filter((t) => getComputedStyle(t).breakInside === 'avoid').length,
       headersRepeat: [...document.querySelectorAll('thead')].every((h) => getComputedStyle(h).display === 'table-header-group'),
       tallest: Math.max(0, ...[...document.querySelectorAll<HTMLElement>('.alert, figure, tr')].map((e) => e.getBoundingClientRect().height)),
       firstSection: document.querySelector('[data-section=summary]')!.getBoundingClientRect().top,
+      // The location's name has room on paper (it was squeezed to a word a line by empty columns).
+      placeColumn: (() => {
+        const table = document.querySelector('[data-section=final-status]')!;
+        return table.querySelector('thead th')!.getBoundingClientRect().width / table.getBoundingClientRect().width;
+      })(),
     }));
     expect(print.unbreakableTables).toBe(0);
     expect(print.headersRepeat).toBe(true);
     // A4 at 96 dpi is 1123 px high; the content box within the margins about 990.
     expect(print.tallest).toBeLessThan(990);
     expect(print.firstSection).toBeLessThan(300);
+    expect(print.placeColumn).toBeGreaterThanOrEqual(0.25);
+    // The organisations' response times, both from the alert: answered and no report yet.
+    expect(await report.locator('[data-section=organisations] thead').textContent()).toBe('OrganisatieAntwoord na alarmAntwoordEerste melding na alarm');
     const pdf = await report.pdf({ format: 'A4', printBackground: true });
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
     expect(pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g)?.length).toBeGreaterThan(1);
     // The first page draws text (a blank first page draws none): its content stream, inflated, shows text.
     expect(firstPageDrawsText(pdf)).toBe(true);
+    // The incidents list tells an evaluator when the session started and closed.
+    await observer.goto(`${suite.server.url}/incidents`);
+    const row = observer.locator('ul.list > li', { hasText: 'Evaluatie oefening' });
+    await expect.poll(() => row.count(), { timeout: 10000 }).toBe(1);
+    expect(await row.getByTestId('incident-times').textContent()).toMatch(/^Gestart \d\d-\d\d-\d{4},? \d\d:\d\d, gesloten \d\d-\d\d-\d{4},? \d\d:\d\d$/);
+    await observer.goto(`${suite.server.url}/incidents/${incident.id}/review`);
+    await expect.poll(() => observer.getByTestId('impact-critical').textContent(), { timeout: 15000 }).toBe('1');
     await observer.setViewportSize(PHONE);
     await observer.screenshot({ path: `${SHOTS}/review-phone.png`, fullPage: true });
     expect(await observer.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
