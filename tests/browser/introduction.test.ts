@@ -140,10 +140,18 @@ describe('the digital introduction in Chromium', () => {
     expect(await overview.getByTestId('overview-incidents').getByRole('link', { name: 'Stroomstoring Maastricht' }).getAttribute('href')).toMatch(/^\/incidents\/inc-[\w-]+\/review$/);
     await accessible(ghor);
     await ghor.screenshot({ path: `${SHOTS}/network-overview-wide.png`, fullPage: true });
+    // The month to show is picked by its Dutch name.
+    const picker = overview.getByTestId('month');
+    expect(await picker.locator('option:checked').textContent()).toBe(new Date().toLocaleDateString('nl-NL', { month: 'long', year: 'numeric', timeZone: 'Europe/Amsterdam' }));
+    expect(await picker.locator('option').count()).toBe(48);
     await overview.getByRole('button', { name: 'Vorige maand' }).click();
     await ghor.waitForURL((url) => /month=\d{4}-\d{2}/.test(url.search));
     // The other month is loaded after the address changes: on a busy machine that took longer than expect.poll's default second.
     await expect.poll(() => overview.getByTestId('overview-incidents').textContent(), { timeout: 15000 }).not.toContain('Stroomstoring Maastricht');
+    const [year, month] = new Date().toLocaleDateString('en-CA', { timeZone: 'Europe/Amsterdam' }).split('-').map(Number);
+    const previous = new Date(Date.UTC(year, month - 2, 15)).toLocaleDateString('nl-NL', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+    expect(await picker.locator('option:checked').textContent()).toBe(previous);
+    expect(await overview.locator('h1').textContent()).toBe(`Zorgnetwerk in beeld: ${previous}`);
     const href = await overview.getByTestId('overview-print').getAttribute('href');
     const print = await ghor.context().newPage();
     await print.goto(`${suite.server.url}${href}`);
