@@ -32,6 +32,34 @@ async function alertFor(api: HttpClient, title: string, organisationIds: string[
   return { incidentId, alertId };
 }
 
+/**
+ * Headless Chromium has no push service: subscribe() hands out the stand-in's subscription,
+ * exactly the object a browser gives (endpoint and keys); everything after it is real.
+ */
+async function standInPush(page: Page, device: { endpoint: string; keys: unknown }): Promise<void> {
+  await page.addInitScript((sub) => {
+    const fake = { endpoint: sub.endpoint, toJSON: () => ({ endpoint: sub.endpoint, keys: sub.keys }), unsubscribe: async () => true };
+    let current: typeof fake | null = null;
+    PushManager.prototype.subscribe = async function () {
+      current = fake;
+      return fake as unknown as PushSubscription;
+    };
+    PushManager.prototype.getSubscription = async function () {
+      return current as unknown as PushSubscription | null;
+    };
+  }, device);
+}
+
+/** Hands a decrypted push to the page's real service worker, as the push service would. */
+async function pushDeliverer(page: Page): Promise<(payload: unknown) => Promise<void>> {
+  const cdp = await page.context().newCDPSession(page);
+  const registrations: { registrationId: string }[] = [];
+  cdp.on('ServiceWorker.workerRegistrationUpdated', (event) => registrations.push(...event.registrations));
+  await cdp.send('ServiceWorker.enable');
+  await expect.poll(() => registrations.length).toBeGreaterThan(0);
+  return async (payload) => void (await cdp.send('ServiceWorker.deliverPushMessage', { origin: suite.server.url, registrationId: registrations[0].registrationId, data: JSON.stringify(payload) }));
+}
+
 /** Tap targets under 44×44 on the page (the answer page is a page of its own, without the app's CSS). */
 async function smallTargets(page: Page): Promise<string[]> {
   return page.evaluate(() =>
@@ -126,19 +154,7 @@ describe('reach outside the app, in Chromium', () => {
     const device = push.subscription();
     const coordinator = await signedInPage(suite.browser, suite.server.url, 'coordinator', DEMO_PASSWORD, PHONE);
     await coordinator.context().grantPermissions(['notifications'], { origin: suite.server.url });
-    // Headless Chromium has no push service: subscribe() hands out the stand-in's subscription,
-    // exactly the object a browser gives (endpoint and keys); everything after it is real.
-    await coordinator.addInitScript((sub) => {
-      const fake = { endpoint: sub.endpoint, toJSON: () => ({ endpoint: sub.endpoint, keys: sub.keys }), unsubscribe: async () => true };
-      let current: typeof fake | null = null;
-      PushManager.prototype.subscribe = async function () {
-        current = fake;
-        return fake as unknown as PushSubscription;
-      };
-      PushManager.prototype.getSubscription = async function () {
-        return current as unknown as PushSubscription | null;
-      };
-    }, device);
+    await standInPush(coordinator, device);
     await coordinator.goto(`${suite.server.url}/`);
     const manifest = await (await fetch(`${suite.server.url}/manifest.webmanifest`)).json();
     expect(manifest).toMatchObject({ short_name: 'Zorgbeeld', display: 'standalone', start_url: '/' });
@@ -158,13 +174,8 @@ describe('reach outside the app, in Chromium', () => {
     expect(push.violations).toEqual([]);
     const payload = push.received.find((p) => p.subscription === device.id)!.payload as { token: string; title: string };
 
-    // Hand the decrypted push to the page's real service worker, as the push service would.
-    const cdp = await coordinator.context().newCDPSession(coordinator);
-    const registrations: { registrationId: string; scopeURL: string }[] = [];
-    cdp.on('ServiceWorker.workerRegistrationUpdated', (event) => registrations.push(...event.registrations));
-    await cdp.send('ServiceWorker.enable');
-    await expect.poll(() => registrations.length).toBeGreaterThan(0);
-    await cdp.send('ServiceWorker.deliverPushMessage', { origin: suite.server.url, registrationId: registrations[0].registrationId, data: JSON.stringify(payload) });
+    const deliver = await pushDeliverer(coordinator);
+    await deliver(payload);
     await expect
       .poll(async () => ((await ghor.get(`/api/incidents/${incidentId}/alerts`)).body.data as AlertStatus[])[0].deliveries!.find((d) => d.channel === 'push')?.state, { timeout: 10000 })
       .toBe('delivered');
@@ -186,7 +197,7 @@ describe('reach outside the app, in Chromium', () => {
     const allClear = push.received.filter((p) => p.subscription === device.id)[1].payload as { title: string; body: string };
     expect(allClear.title).toMatch(/^GHOR einde GRIP 2: Brand Heerlen/);
     expect(allClear.body).toMatch(/: nog getroffen\? Alles veilig\.$/);
-    await cdp.send('ServiceWorker.deliverPushMessage', { origin: suite.server.url, registrationId: registrations[0].registrationId, data: JSON.stringify(allClear) });
+    await deliver(allClear);
     await expect.poll(shown, { timeout: 10000 }).toEqual([allClear.title]);
 
     // GHOR closes the incident: the all clear, which asks "nog getroffen?", makes way for one quiet word.
@@ -194,9 +205,61 @@ describe('reach outside the app, in Chromium', () => {
     await expect.poll(() => push.received.filter((p) => p.subscription === device.id).length, { timeout: 15000 }).toBe(3);
     const closed = push.received.filter((p) => p.subscription === device.id)[2].payload as { kind: string; title: string };
     expect(closed).toMatchObject({ kind: 'settled', title: 'Incident gesloten · Brand Heerlen' });
-    await cdp.send('ServiceWorker.deliverPushMessage', { origin: suite.server.url, registrationId: registrations[0].registrationId, data: JSON.stringify(closed) });
+    await deliver(closed);
     const details = () => coordinator.evaluate(async () => (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({ title: n.title, silent: n.silent, requireInteraction: n.requireInteraction, actions: (n as Notification & { actions: unknown[] }).actions.length })));
     await expect.poll(details, { timeout: 10000 }).toEqual([{ title: closed.title, silent: true, requireInteraction: false, actions: 0 }]);
+  });
+
+  it('from the notification in a pocket: its "Niet getroffen" button answers without opening anything and says so; its "Getroffen" answers too', async () => {
+    const device = push.subscription();
+    const phone = await signedInPage(suite.browser, suite.server.url, 'coordinator', DEMO_PASSWORD, PHONE);
+    await phone.context().grantPermissions(['notifications'], { origin: suite.server.url });
+    await standInPush(phone, device);
+    await phone.goto(`${suite.server.url}/`);
+    await phone.getByTestId('push-card').getByRole('button').click();
+    await expect.poll(() => phone.getByTestId('push-on').isVisible()).toBe(true);
+    const deliver = await pushDeliverer(phone);
+    const organisationId = (await (await new HttpClient(suite.server.url).signIn('coordinator', DEMO_PASSWORD)).get('/api/me')).body.data.organisationId as string;
+    const ghor = await new HttpClient(suite.server.url).signIn('ghor', DEMO_PASSWORD);
+    const pushed = () => push.received.filter((p) => p.subscription === device.id).map((p) => p.payload as { kind: string; title: string; token: string });
+    const shown = () => phone.evaluate(async () => (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => n.title));
+    // The notification's own button, as the phone's tray hands its tap to the page's real service
+    // worker (Chromium gives a test no way to tap the tray itself).
+    const worker = phone.context().serviceWorkers().find((w) => w.url() === `${suite.server.url}/service-worker.js`)!;
+    const tap = (action: string) =>
+      worker.evaluate(async (act) => {
+        // The worker's own globals (the tests are typed for pages).
+        const scope = self as unknown as { registration: ServiceWorkerRegistration; NotificationEvent: new (type: string, init: { notification: Notification; action: string }) => Event };
+        const [notification] = await scope.registration.getNotifications();
+        self.dispatchEvent(new scope.NotificationEvent('notificationclick', { notification, action: act }));
+      }, action);
+    const answerOf = async (incidentId: string) => ((await ghor.get(`/api/incidents/${incidentId}/events?type=alert-acked`)).body.data.events as { detail: { answer: string; via: string } }[]).map((e) => e.detail);
+
+    const flood = await alertFor(ghor, 'Wateroverlast Meerssen', [organisationId]);
+    await expect.poll(() => pushed().length, { timeout: 15000 }).toBe(1);
+    const alarm = pushed()[0];
+    expect(alarm.kind).toBe('alert');
+    await deliver(alarm);
+    await expect.poll(shown, { timeout: 10000 }).toEqual([alarm.title]);
+    await tap('no');
+    await expect.poll(() => answerOf(flood.incidentId), { timeout: 10000 }).toEqual([expect.objectContaining({ answer: 'no', via: 'push' })]);
+    // The alarm makes way for the word that the answer arrived; nothing opened.
+    await expect.poll(shown, { timeout: 10000 }).toEqual(['Antwoord ontvangen: niet getroffen']);
+    expect(phone.context().pages()).toHaveLength(1);
+    // The locations without a report stand at "no impact", as after the banner's answer.
+    const reports = (await ghor.get(`/api/incidents/${flood.incidentId}/state?format=json`)).body.data.reports as Record<string, { impact?: string }>;
+    expect(Object.values(reports).filter((r) => r.impact === 'none').length).toBeGreaterThan(0);
+
+    const fire = await alertFor(ghor, 'Brand Geleen', [organisationId]);
+    await expect.poll(() => pushed().filter((p) => p.kind === 'alert').length, { timeout: 15000 }).toBe(2);
+    const second = pushed().filter((p) => p.kind === 'alert')[1];
+    await deliver(second);
+    await expect.poll(shown, { timeout: 15000 }).toContain(second.title);
+    await phone.evaluate(async () => (await (await navigator.serviceWorker.ready).getNotifications()).filter((n) => !n.title.includes('Brand Geleen')).forEach((n) => n.close()));
+    // "Getroffen" answers, then opens the answer page to go on to the own locations; Chromium lets
+    // only a real tap open a window, so this test sees the answer, not the page.
+    await tap('yes');
+    await expect.poll(() => answerOf(fire.incidentId), { timeout: 10000 }).toEqual([expect.objectContaining({ answer: 'yes', via: 'push' })]);
   });
 
   it('an iPhone in Safari, where a tab gets no push, is told to put Zorgbeeld on the home screen; opened from there, it is offered the switch', async () => {
