@@ -54,7 +54,7 @@ export const VOCAB: Record<Language, Record<string, Record<string, string>>> = {
     coordinatorKind: { crisis: 'Crisis coordinator', information: 'Information coordinator (ICO)' },
     contactKind: { 'partner-talk': 'Partner talk', 'theme-meeting': 'Theme meeting', 'information-session': 'Information session', phone: 'Phone call', email: 'E-mail', visit: 'Visit', other: 'Other' },
     delivery: { queued: 'queued', sending: 'sending', sent: 'sent', delivered: 'delivered', failed: 'failed', cancelled: 'no longer needed' },
-    answer: { yes: 'hit', no: 'not hit', unknown: "don't know yet" },
+    answer: { yes: 'hit', no: 'not hit', unknown: 'don’t know yet' },
     timeline: {
       'incident-opened': 'Incident opened',
       'grip-changed': 'GRIP changed',
