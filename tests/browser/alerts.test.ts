@@ -44,6 +44,10 @@ describe('alerting in Chromium', () => {
     expect(await status.getByTestId('answered-yes').textContent()).toContain('Crisiscoördinator (demo)');
     expect(await status.getByTestId('waiting').locator('li').count()).toBe(41);
     expect(await status.getByTestId('waiting').locator('a[href^="tel:+31"]').count()).toBeGreaterThan(30);
+    // Each says in words whether the app reached the organisation (a lone dash said nothing).
+    const reached = await status.getByTestId('waiting').locator('li > span:first-of-type').allTextContents();
+    expect(reached).toHaveLength(41);
+    for (const text of reached) expect(text).toMatch(/^(Afgeleverd \d\d:\d\d|niet bezorgd in de app|geen aangesloten coördinator: bellen) · wacht /);
     const order = await status.locator('h4').allTextContents();
     expect(order[0]).toMatch(/^Getroffen \(1\)/);
     expect(order[1]).toMatch(/^Nog geen antwoord \(41\)/);
