@@ -54,21 +54,26 @@ export interface Grouping {
  */
 export function groupPoints(points: readonly MapPoint[], reach: number): Grouping {
   const seeds: { x: number; y: number; members: MapPoint[] }[] = [];
-  const grid = new Map<string, number[]>();
-  const cellOf = (x: number, y: number) => [Math.floor(x / reach), Math.floor(y / reach)] as const;
+  // A grid per family, its cells under numbers: 10,000 points look up nine cells each.
+  const grids = new Map<string, Map<number, number[]>>();
   const kept: string[] = [];
   for (const point of points) {
     if (point.keep) {
       kept.push(point.id);
       continue;
     }
-    const [cx, cy] = cellOf(point.x, point.y);
+    const cx = Math.floor(point.x / reach);
+    const cy = Math.floor(point.y / reach);
     const family = point.family ?? '';
+    let grid = grids.get(family);
+    if (!grid) grids.set(family, (grid = new Map()));
     let best = -1;
     let bestDistance = reach * reach;
     for (let dx = -1; dx <= 1; dx += 1) {
       for (let dy = -1; dy <= 1; dy += 1) {
-        for (const index of grid.get(`${family}|${cx + dx}:${cy + dy}`) ?? []) {
+        const cell = grid.get(cellKey(cx + dx, cy + dy));
+        if (cell === undefined) continue;
+        for (const index of cell) {
           const seed = seeds[index];
           const distance = (seed.x - point.x) ** 2 + (seed.y - point.y) ** 2;
           if (distance < bestDistance) {
@@ -82,8 +87,10 @@ export function groupPoints(points: readonly MapPoint[], reach: number): Groupin
       seeds[best].members.push(point);
       continue;
     }
-    const key = `${family}|${cx}:${cy}`;
-    grid.set(key, [...(grid.get(key) ?? []), seeds.length]);
+    const key = cellKey(cx, cy);
+    const cell = grid.get(key);
+    if (cell) cell.push(seeds.length);
+    else grid.set(key, [seeds.length]);
     seeds.push({ x: point.x, y: point.y, members: [point] });
   }
   const drawn = separate(seeds.map(({ members }) => ({ members, ...meanOf(members) })));
@@ -95,6 +102,9 @@ export function groupPoints(points: readonly MapPoint[], reach: number): Groupin
   }
   return { groups, single: points.filter((p) => alone.has(p.id)).map((p) => p.id) };
 }
+
+/** One number per grid cell: exact for cells within ±2²¹ (a map 36-pixel cells wide reaches zoom 18 within that). */
+const cellKey = (cx: number, cy: number) => cx * 4194304 + cy;
 
 interface Drawn {
   members: MapPoint[];
@@ -162,7 +172,7 @@ function fold(items: Drawn[]): Drawn[] {
   for (let changed = true; changed; ) {
     changed = false;
     const cell = 2 * live.reduce((widest, item) => Math.max(widest, radiusOf(item)), SINGLE_RADIUS) + CLEARANCE;
-    const grid = new Map<string, Drawn[]>();
+    const grid = new Map<number, Drawn[]>();
     const gone = new Set<Drawn>();
     for (const item of live) {
       const cx = Math.floor(item.x / cell);
@@ -170,7 +180,7 @@ function fold(items: Drawn[]): Drawn[] {
       let merged = false;
       for (let dx = -1; dx <= 1 && !merged; dx += 1) {
         for (let dy = -1; dy <= 1 && !merged; dy += 1) {
-          for (const other of grid.get(`${cx + dx}:${cy + dy}`) ?? []) {
+          for (const other of grid.get(cellKey(cx + dx, cy + dy)) ?? []) {
             if (gone.has(other) || (item.members.length === 1 && other.members.length === 1) || item.members[0].family !== other.members[0].family) continue;
             if (Math.hypot(item.x - other.x, item.y - other.y) >= apart(item, other)) continue;
             // Folded into the one already placed; it moves to the mean and is checked again next pass.
@@ -183,8 +193,10 @@ function fold(items: Drawn[]): Drawn[] {
         }
       }
       if (merged) continue;
-      const key = `${cx}:${cy}`;
-      grid.set(key, [...(grid.get(key) ?? []), item]);
+      const key = cellKey(cx, cy);
+      const bucket = grid.get(key);
+      if (bucket) bucket.push(item);
+      else grid.set(key, [item]);
     }
     live = live.filter((item) => !gone.has(item));
   }
