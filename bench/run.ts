@@ -161,7 +161,9 @@ async function main(): Promise<void> {
         await server.stop();
       }
       row(`Board ready, map with ${b.locations.toLocaleString('en')} coloured locations`, `${f(b.readyMs, 0)} ms`, `≤ ${target} ms`, b.readyMs <= target);
-      row(`One status change to repainted frame (${b.locations.toLocaleString('en')})`, `${f(b.repaintMs, 0)} ms`, 'one frame', null);
+      row(`One status change, its write on a client to the repainted frame (${b.locations.toLocaleString('en')})`, `${f(b.repaintMs, 0)} ms`, '', null);
+      // One frame at 60 Hz: the change is in the first frame after it arrives, map included.
+      row(`One status change, its arrival in the page to the frame that shows it, p50 / max (${b.locations.toLocaleString('en')})`, `${f(b.inPageMs, 1)} / ${f(b.inPageMaxMs, 1)} ms`, '≤ 16.7 ms (one frame)', b.inPageMs <= 16.7);
       row(
         `Long tasks (> 50 ms) while panning/zooming (${b.locations.toLocaleString('en')})`,
         b.calibrated ? `${b.longTasks}, longest ${f(b.longestTaskMs, 0)} ms` : 'observer saw nothing (not measured)',
