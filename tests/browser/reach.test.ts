@@ -50,6 +50,15 @@ async function standInPush(page: Page, device: { endpoint: string; keys: unknown
   }, device);
 }
 
+/** The coordinator's phone with notifications allowed and the stand-in push service, on the home page. */
+async function pushPhone(device: { endpoint: string; keys: unknown }): Promise<Page> {
+  const phone = await signedInPage(suite.browser, suite.server.url, 'coordinator', DEMO_PASSWORD, PHONE);
+  await phone.context().grantPermissions(['notifications'], { origin: suite.server.url });
+  await standInPush(phone, device);
+  await phone.goto(`${suite.server.url}/`);
+  return phone;
+}
+
 /** Hands a decrypted push to the page's real service worker, as the push service would. */
 async function pushDeliverer(page: Page): Promise<(payload: unknown) => Promise<void>> {
   const cdp = await page.context().newCDPSession(page);
@@ -152,10 +161,7 @@ describe('reach outside the app, in Chromium', () => {
 
   it('the PWA’s service worker registers, a device subscribes in one tap, and a pushed alert reaches the worker, which reports it delivered', async () => {
     const device = push.subscription();
-    const coordinator = await signedInPage(suite.browser, suite.server.url, 'coordinator', DEMO_PASSWORD, PHONE);
-    await coordinator.context().grantPermissions(['notifications'], { origin: suite.server.url });
-    await standInPush(coordinator, device);
-    await coordinator.goto(`${suite.server.url}/`);
+    const coordinator = await pushPhone(device);
     const manifest = await (await fetch(`${suite.server.url}/manifest.webmanifest`)).json();
     expect(manifest).toMatchObject({ short_name: 'Zorgbeeld', display: 'standalone', start_url: '/' });
     for (const icon of manifest.icons as { src: string }[]) expect((await fetch(`${suite.server.url}${icon.src}`)).headers.get('content-type')).toBe('image/png');
@@ -212,10 +218,7 @@ describe('reach outside the app, in Chromium', () => {
 
   it('from the notification in a pocket: its "Niet getroffen" button answers without opening anything and says so; its "Getroffen" answers too', async () => {
     const device = push.subscription();
-    const phone = await signedInPage(suite.browser, suite.server.url, 'coordinator', DEMO_PASSWORD, PHONE);
-    await phone.context().grantPermissions(['notifications'], { origin: suite.server.url });
-    await standInPush(phone, device);
-    await phone.goto(`${suite.server.url}/`);
+    const phone = await pushPhone(device);
     await phone.getByTestId('push-card').getByRole('button').click();
     await expect.poll(() => phone.getByTestId('push-on').isVisible()).toBe(true);
     const deliver = await pushDeliverer(phone);
@@ -246,6 +249,10 @@ describe('reach outside the app, in Chromium', () => {
     // The alarm makes way for the word that the answer arrived; nothing opened.
     await expect.poll(shown, { timeout: 10000 }).toEqual(['Antwoord ontvangen: niet getroffen']);
     expect(phone.context().pages()).toHaveLength(1);
+    // The open page learns of the answer too, and closes the alarm's notifications; the word stays.
+    await expect.poll(() => phone.getByTestId('alert-banner').filter({ hasText: 'Wateroverlast Meerssen' }).count(), { timeout: 10000 }).toBe(0);
+    await phone.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.getNotifications());
+    expect(await shown()).toEqual(['Antwoord ontvangen: niet getroffen']);
     // The locations without a report stand at "no impact", as after the banner's answer.
     const reports = (await ghor.get(`/api/incidents/${flood.incidentId}/state?format=json`)).body.data.reports as Record<string, { impact?: string }>;
     expect(Object.values(reports).filter((r) => r.impact === 'none').length).toBeGreaterThan(0);

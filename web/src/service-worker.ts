@@ -192,7 +192,9 @@ worker.addEventListener('notificationclick', (event) => {
       }
       // The same alarm may be on the device twice (the alert and its reminder): the answer ends both.
       await closeAlarmNotifications(worker.registration, payload.alertId ? [payload.alertId] : []);
-      await worker.registration.showNotification(payload.english ? 'Answer received: not hit' : 'Antwoord ontvangen: niet getroffen', { body: payload.title, tag: payload.token, icon: '/icon-192.png', data: { alertId: payload.alertId } });
+      // Not an alarm: whatever ends the alert (the open page learns of this very answer at once)
+      // closes the alarms, and must leave this word standing. So its data names no `alertId`.
+      await worker.registration.showNotification(payload.english ? 'Answer received: not hit' : 'Antwoord ontvangen: niet getroffen', { body: payload.title, tag: payload.token, icon: '/icon-192.png', data: { answered: payload.alertId } });
     })(),
   );
 });
