@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SINGLE_RADIUS, drawnRadius, groupPoints, type Grouping, type MapPoint } from '../web/src/lib/components/map-clusters';
+import { SINGLE_RADIUS, drawnRadius, groupPoints, groupSeeds, reseed, seedPoints, type Grouping, type MapPoint } from '../web/src/lib/components/map-clusters';
 import { SeededRandom } from '../shared/random';
 
 const REACH = 14;
@@ -151,5 +151,53 @@ describe('overlapping markers at region zoom', () => {
     expect(distance).toBeLessThan(drawnRadius(3) + 7 + 3);
     // Away from the marker: it was above the aggregate's mean, so the aggregate went down.
     expect(g.y).toBeGreaterThan(101);
+  });
+
+  it('brings a kept seeding up to date after live changes exactly as seeding every point again would', () => {
+    const random = new SeededRandom(17);
+    // Towns, some of a family, as on a coordinator's board of the region; some addresses shared.
+    const towns = Array.from({ length: 12 }, () => ({ x: random.next() * 500, y: random.next() * 400 }));
+    const points: MapPoint[] = Array.from({ length: 3000 }, (_, i) => {
+      const town = towns[i % towns.length];
+      const spread = i % 4 === 0 ? 300 : 40;
+      const at = i % 50 === 1 ? { x: town.x, y: town.y } : { x: town.x + (random.next() - 0.5) * spread, y: town.y + (random.next() - 0.5) * spread };
+      return { id: `p${i}`, ...at, keep: i % 101 === 0, ...(i % 9 === 0 ? { family: 'own', r: 7 } : {}) };
+    });
+    const seeding = seedPoints(points, 36);
+    const firstPointsKept = { before: 0 };
+    for (let step = 0; step < 400; step += 1) {
+      // One to three locations change: turned critical or back (kept or not), or another size;
+      // every fifth step one of the first points, which made the seeds others joined.
+      const changed = Array.from({ length: 1 + Math.floor(random.next() * 3) }, (_, n) => points[n === 0 && step % 5 === 0 ? Math.floor(random.next() * 40) : Math.floor(random.next() * points.length)]);
+      for (const point of changed) {
+        if (random.next() < 0.8) {
+          if (!point.keep && seeding.seeds.some((s) => s.first === seeding.indexOf.get(point.id))) firstPointsKept.before += 1;
+          point.keep = !point.keep;
+        } else point.r = point.r === 8 ? 6 : 8;
+      }
+      for (const point of changed) expect(reseed(seeding, point.id)).toBe(true);
+      expect(groupSeeds(seeding), `step ${step}`).toEqual(groupPoints(points, 36));
+    }
+    // The hard case was met: a seed's own point kept, its members deciding again.
+    expect(firstPointsKept.before).toBeGreaterThan(20);
+  });
+
+  it('seeds every point again only when a point changes family', () => {
+    const points: MapPoint[] = [
+      { id: 'a', x: 100, y: 100 },
+      { id: 'b', x: 110, y: 100 },
+      { id: 'c', x: 140, y: 100 },
+    ];
+    const seeding = seedPoints(points, 36);
+    expect(groupSeeds(seeding).groups.map((g) => g.ids)).toEqual([['a', 'b']]);
+    // 'a' kept: 'b' makes the seed, and 'c', 26 px from it, joins.
+    points[0].keep = true;
+    expect(reseed(seeding, 'a')).toBe(true);
+    expect(groupSeeds(seeding).groups.map((g) => g.ids)).toEqual([['b', 'c']]);
+    points[0].keep = false;
+    expect(reseed(seeding, 'a')).toBe(true);
+    expect(groupSeeds(seeding).groups.map((g) => g.ids)).toEqual([['a', 'b']]);
+    points[1].family = 'own';
+    expect(reseed(seeding, 'b')).toBe(false);
   });
 });

@@ -516,6 +516,50 @@ describe('GHOR on a phone', () => {
     expect((await figure('drawn')) + (await figure('grouped'))).toBe(total);
     await ghor.screenshot({ path: `${SHOTS}/map-groups-opened-phone.png` });
   });
+
+  it('groups the map after live changes exactly as a board opened afresh on the same reports does', async () => {
+    const { api, incident } = await incidentWithAlert('Kaart na wijzigingen');
+    const locations = ((await api.get(`/api/incidents/${incident.id}`)).body.data.network.locations as { id: string }[]).map((l) => l.id);
+    const live = await signedInPage(suite.browser, suite.server.url, 'ghor', DEMO_PASSWORD, WIDE);
+    await openBoard(live, incident.id);
+    const figures = (page: Page) => page.getByTestId('location-map').evaluate((map: HTMLElement) => ({ ...map.dataset }));
+    await expect.poll(async () => (await figures(live)).markers).toBe(String(locations.length));
+    await expect.poll(async () => Number((await figures(live)).groups)).toBeGreaterThan(0);
+    // Fitted to the region once its box has a size (the map starts at zoom 10; fitting animates,
+    // and the zoom is read when the animation ends), as the fresh pages below will be.
+    await expect.poll(async () => (await figures(live)).zoom).not.toBe('10');
+    const { zoom } = await figures(live);
+    const writer = connectBoard(suite.server.url, incident.id, api.cookie);
+    await writer.synced();
+    const reports = writer.doc.getMap<import('yjs').Map<unknown>>('reports');
+    // Critical locations stand alone, so each change takes one out of its aggregate or puts it
+    // back: among them the region's first locations, whose points began the aggregates others
+    // joined, and one location changed twice.
+    const steps: [string, string][] = [
+      [locations[0], 'critical'],
+      [locations[1], 'major'],
+      [locations[40], 'critical'],
+      [locations[0], 'minor'],
+      [locations[2], 'critical'],
+      [locations[1], 'none'],
+    ];
+    const now = new Map<string, string>();
+    for (const [n, [id, impact]] of steps.entries()) {
+      reports.get(id)!.set('impact', impact);
+      now.set(id, impact);
+      const critical = [...now.values()].filter((v) => v === 'critical').length;
+      await expect.poll(() => live.getByTestId('impact-critical').textContent()).toBe(String(critical));
+      const fresh = await signedInPage(suite.browser, suite.server.url, 'ghor', DEMO_PASSWORD, WIDE);
+      await openBoard(fresh, incident.id);
+      await expect.poll(async () => (await figures(fresh)).markers).toBe(String(locations.length));
+      await expect.poll(async () => (await figures(fresh)).zoom).toBe(zoom);
+      await expect.poll(() => fresh.getByTestId('impact-critical').textContent()).toBe(String(critical));
+      const expected = await figures(fresh);
+      await expect.poll(() => figures(live), { message: `after step ${n + 1}` }).toEqual(expected);
+      await fresh.close();
+    }
+    writer.destroy();
+  });
 });
 
 describe('map tiles', () => {

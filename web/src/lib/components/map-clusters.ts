@@ -53,54 +53,226 @@ export interface Grouping {
  * so that no count is covered. Points of a family group only with each other.
  */
 export function groupPoints(points: readonly MapPoint[], reach: number): Grouping {
-  const seeds: { x: number; y: number; members: MapPoint[] }[] = [];
-  // A grid per family, its cells under numbers: 10,000 points look up nine cells each.
-  const grids = new Map<string, Map<number, number[]>>();
-  const kept: string[] = [];
-  for (const point of points) {
-    if (point.keep) {
-      kept.push(point.id);
-      continue;
+  return groupSeeds(seedPoints(points, reach));
+}
+
+interface Seed {
+  /** The index of the point that made it, in the seeding's points. */
+  first: number;
+  x: number;
+  y: number;
+  family: string;
+  /** In the points' order. */
+  members: MapPoint[];
+}
+
+/**
+ * The first step of {@link groupPoints}, kept by a map between groupings so that a live change
+ * can be made to it ({@link reseed}) instead of seeding every point again. Its points are the
+ * caller's objects: a changed point is changed in place (not its position), then told to `reseed`.
+ */
+export interface Seeding {
+  readonly points: readonly MapPoint[];
+  readonly reach: number;
+  /** Each point's index in `points`, by its id. */
+  readonly indexOf: ReadonlyMap<string, number>;
+  /** In the order they were made: by their first point. */
+  seeds: Seed[];
+  /** Per family, the seeds per cell of the grid, each cell's in the order they were made. */
+  grids: Map<string, Map<number, Seed[]>>;
+  /** Per point (by index), its seed; none while it is kept (drawn alone). */
+  seedOf: (Seed | undefined)[];
+  /** Every point's index per cell, kept ones too, ascending: made when a change first needs it. */
+  near?: Map<number, number[]>;
+}
+
+/**
+ * Seeds every point that is not kept, in the points' order (see {@link groupPoints}). A seeding
+ * of the same points made before lends what depends on their ids and positions alone.
+ */
+export function seedPoints(points: readonly MapPoint[], reach: number, before?: Seeding): Seeding {
+  const same = before?.points === points && before.reach === reach;
+  const seeding: Seeding = {
+    points,
+    reach,
+    indexOf: same ? before.indexOf : new Map(points.map((p, i) => [p.id, i])),
+    seeds: [],
+    grids: new Map(),
+    seedOf: new Array(points.length).fill(undefined),
+    near: same ? before.near : undefined,
+  };
+  for (let index = 0; index < points.length; index += 1) {
+    const point = points[index];
+    if (point.keep) continue;
+    const best = nearestSeed(seeding, point, index);
+    if (best) {
+      best.members.push(point);
+      seeding.seedOf[index] = best;
+    } else addSeed(seeding, index);
+  }
+  return seeding;
+}
+
+/**
+ * Brings a seeding up to date after point `id` changed in place (whether it is kept, its size;
+ * not its family): afterwards it is what {@link seedPoints} would make of the points now. False,
+ * and nothing changed, when that takes seeding them all again (a change of family).
+ *
+ * A point decides by the seeds made before it within reach alone, so only these decide again,
+ * in the points' order: the point itself; when a seed goes (its first point kept, or joining a
+ * seed made before it), its members; when a seed is made, the later points within its reach.
+ */
+export function reseed(seeding: Seeding, id: string): boolean {
+  const index = seeding.indexOf.get(id);
+  if (index === undefined) return false;
+  const point = seeding.points[index];
+  const was = seeding.seedOf[index];
+  if (was && was.family !== (point.family ?? '')) return false;
+  if (!!point.keep === !was) return true;
+  const pending: number[] = [];
+  if (!point.keep) insertSorted(pending, index);
+  else if (was!.first !== index) leave(seeding, was!, index);
+  else for (const member of removeSeed(seeding, was!)) insertSorted(pending, seeding.indexOf.get(member.id)!);
+  while (pending.length > 0) {
+    const j = pending.shift()!;
+    const at = seeding.points[j];
+    if (at.keep) continue;
+    const current = seeding.seedOf[j];
+    const best = nearestSeed(seeding, at, j);
+    if (current?.first === j) {
+      if (!best) continue;
+      for (const member of removeSeed(seeding, current)) insertSorted(pending, seeding.indexOf.get(member.id)!);
+      join(seeding, best, j);
+    } else if (best) {
+      if (best === current) continue;
+      if (current) leave(seeding, current, j);
+      join(seeding, best, j);
+    } else {
+      if (current) leave(seeding, current, j);
+      addSeed(seeding, j);
+      for (const k of laterWithin(seeding, j)) insertSorted(pending, k);
     }
-    const cx = Math.floor(point.x / reach);
-    const cy = Math.floor(point.y / reach);
-    const family = point.family ?? '';
-    let grid = grids.get(family);
-    if (!grid) grids.set(family, (grid = new Map()));
-    let best = -1;
-    let bestDistance = reach * reach;
-    for (let dx = -1; dx <= 1; dx += 1) {
-      for (let dy = -1; dy <= 1; dy += 1) {
-        const cell = grid.get(cellKey(cx + dx, cy + dy));
-        if (cell === undefined) continue;
-        for (const index of cell) {
-          const seed = seeds[index];
-          const distance = (seed.x - point.x) ** 2 + (seed.y - point.y) ** 2;
-          if (distance < bestDistance) {
-            best = index;
-            bestDistance = distance;
-          }
+  }
+  return true;
+}
+
+const cellOf = (seeding: Seeding, point: MapPoint) => cellKey(Math.floor(point.x / seeding.reach), Math.floor(point.y / seeding.reach));
+
+/** The nearest seed of its family within reach made by a point before the `index`th, the first found among equals. */
+function nearestSeed(seeding: Seeding, point: MapPoint, index: number): Seed | undefined {
+  const grid = seeding.grids.get(point.family ?? '');
+  if (!grid) return undefined;
+  const cx = Math.floor(point.x / seeding.reach);
+  const cy = Math.floor(point.y / seeding.reach);
+  let best: Seed | undefined;
+  let bestDistance = seeding.reach * seeding.reach;
+  for (let dx = -1; dx <= 1; dx += 1) {
+    for (let dy = -1; dy <= 1; dy += 1) {
+      const cell = grid.get(cellKey(cx + dx, cy + dy));
+      if (cell === undefined) continue;
+      for (const seed of cell) {
+        // A cell's seeds are in the order they were made: the rest came after the point.
+        if (seed.first >= index) break;
+        const distance = (seed.x - point.x) ** 2 + (seed.y - point.y) ** 2;
+        if (distance < bestDistance) {
+          best = seed;
+          bestDistance = distance;
         }
       }
     }
-    if (best >= 0) {
-      seeds[best].members.push(point);
-      continue;
-    }
-    const key = cellKey(cx, cy);
-    const cell = grid.get(key);
-    if (cell) cell.push(seeds.length);
-    else grid.set(key, [seeds.length]);
-    seeds.push({ x: point.x, y: point.y, members: [point] });
   }
-  const drawn = separate(seeds.map(({ members }) => ({ members, ...meanOf(members) })));
+  return best;
+}
+
+/** A new seed made by the `index`th point, in its place among the seeds and in its cell. */
+function addSeed(seeding: Seeding, index: number): void {
+  const point = seeding.points[index];
+  const seed: Seed = { first: index, x: point.x, y: point.y, family: point.family ?? '', members: [point] };
+  let grid = seeding.grids.get(seed.family);
+  if (!grid) seeding.grids.set(seed.family, (grid = new Map()));
+  const key = cellOf(seeding, point);
+  const cell = grid.get(key);
+  if (!cell) grid.set(key, [seed]);
+  else cell.splice(placeOf(cell, index, (s) => s.first), 0, seed);
+  seeding.seeds.splice(placeOf(seeding.seeds, index, (s) => s.first), 0, seed);
+  seeding.seedOf[index] = seed;
+}
+
+/** Takes a seed away; returns its members but its first point, who belong to no seed now. */
+function removeSeed(seeding: Seeding, seed: Seed): MapPoint[] {
+  const cell = seeding.grids.get(seed.family)!.get(cellOf(seeding, seeding.points[seed.first]))!;
+  cell.splice(cell.indexOf(seed), 1);
+  seeding.seeds.splice(seeding.seeds.indexOf(seed), 1);
+  for (const member of seed.members) seeding.seedOf[seeding.indexOf.get(member.id)!] = undefined;
+  return seed.members.filter((member) => member !== seeding.points[seed.first]);
+}
+
+function join(seeding: Seeding, seed: Seed, index: number): void {
+  seed.members.splice(placeOf(seed.members, index, (m) => seeding.indexOf.get(m.id)!), 0, seeding.points[index]);
+  seeding.seedOf[index] = seed;
+}
+
+function leave(seeding: Seeding, seed: Seed, index: number): void {
+  seed.members.splice(seed.members.indexOf(seeding.points[index]), 1);
+  seeding.seedOf[index] = undefined;
+}
+
+/** The points after the `index`th, not kept and of its family, within reach of it. */
+function laterWithin(seeding: Seeding, index: number): number[] {
+  if (!seeding.near) {
+    seeding.near = new Map();
+    seeding.points.forEach((p, i) => {
+      const key = cellOf(seeding, p);
+      const cell = seeding.near!.get(key);
+      if (cell) cell.push(i);
+      else seeding.near!.set(key, [i]);
+    });
+  }
+  const point = seeding.points[index];
+  const family = point.family ?? '';
+  const cx = Math.floor(point.x / seeding.reach);
+  const cy = Math.floor(point.y / seeding.reach);
+  const found: number[] = [];
+  for (let dx = -1; dx <= 1; dx += 1) {
+    for (let dy = -1; dy <= 1; dy += 1) {
+      for (const k of seeding.near.get(cellKey(cx + dx, cy + dy)) ?? []) {
+        const other = seeding.points[k];
+        if (k <= index || other.keep || (other.family ?? '') !== family) continue;
+        if ((other.x - point.x) ** 2 + (other.y - point.y) ** 2 < seeding.reach * seeding.reach) found.push(k);
+      }
+    }
+  }
+  return found;
+}
+
+/** Where `index` goes in a list ordered by `indexOf` (after its equals). */
+function placeOf<T>(list: readonly T[], index: number, indexOf: (item: T) => number): number {
+  let low = 0;
+  let high = list.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (indexOf(list[middle]) <= index) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/** Adds `index` to an ascending list of indices unless it is there. */
+function insertSorted(list: number[], index: number): void {
+  const place = placeOf(list, index, (i) => i);
+  if (list[place - 1] !== index) list.splice(place, 0, index);
+}
+
+/** The second step of {@link groupPoints}: the seeds drawn as aggregates and singles. */
+export function groupSeeds(seeding: Seeding): Grouping {
+  const drawn = separate(seeding.seeds.map(({ members }) => drawnOf(members)));
   const groups: PointGroup[] = [];
-  const alone = new Set(kept);
+  const alone = new Set<string>();
   for (const { members, x, y } of drawn) {
     if (members.length === 1) alone.add(members[0].id);
     else groups.push({ ids: members.map((m) => m.id), x, y, ...(members[0].family !== undefined ? { family: members[0].family } : {}) });
   }
-  return { groups, single: points.filter((p) => alone.has(p.id)).map((p) => p.id) };
+  return { groups, single: seeding.points.filter((p) => p.keep || alone.has(p.id)).map((p) => p.id) };
 }
 
 /** One number per grid cell: exact for cells within ±2²¹ (a map 36-pixel cells wide reaches zoom 18 within that). */
@@ -108,13 +280,24 @@ const cellKey = (cx: number, cy: number) => cx * 4194304 + cy;
 
 interface Drawn {
   members: MapPoint[];
+  /** The sums of its members' positions: an aggregate is drawn at their mean. */
+  sx: number;
+  sy: number;
   x: number;
   y: number;
 }
 
-function meanOf(members: readonly MapPoint[]): { x: number; y: number } {
-  return { x: members.reduce((sum, m) => sum + m.x, 0) / members.length, y: members.reduce((sum, m) => sum + m.y, 0) / members.length };
+/** A seed's members to be drawn, at their mean (its own list: folding adds to it). */
+function drawnOf(members: readonly MapPoint[]): Drawn {
+  let sx = 0;
+  let sy = 0;
+  for (const m of members) {
+    sx += m.x;
+    sy += m.y;
+  }
+  return { members: [...members], sx, sy, x: sx / members.length, y: sy / members.length };
 }
+
 
 const radiusOf = (d: Drawn) => (d.members.length === 1 ? (d.members[0].r ?? SINGLE_RADIUS) : drawnRadius(d.members.length));
 /** How far apart two circles' centres must be for them not to touch. */
@@ -184,8 +367,11 @@ function fold(items: Drawn[]): Drawn[] {
             if (gone.has(other) || (item.members.length === 1 && other.members.length === 1) || item.members[0].family !== other.members[0].family) continue;
             if (Math.hypot(item.x - other.x, item.y - other.y) >= apart(item, other)) continue;
             // Folded into the one already placed; it moves to the mean and is checked again next pass.
-            other.members.push(...item.members);
-            Object.assign(other, meanOf(other.members));
+            for (const member of item.members) other.members.push(member);
+            other.sx += item.sx;
+            other.sy += item.sy;
+            other.x = other.sx / other.members.length;
+            other.y = other.sy / other.members.length;
             gone.add(item);
             merged = changed = true;
             break;
