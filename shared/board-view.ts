@@ -44,16 +44,19 @@ export function filterLocations({
   filter: BoardFilter;
   now: number;
 }): Location[] {
+  // Each filter read once, not once per location: a page's filter is reactive state, every read
+  // of which goes through its proxy (70,000 reads for 10,000 locations on every report).
+  const { sector, organisationId, municipality, impact, notReported, stale } = filter;
   const q = filter.q?.trim().toLowerCase();
   return locations.filter((l) => {
     const report = reports.get(l.id);
     const organisation = organisations.get(l.organisationId);
-    if (filter.sector && organisation?.sector !== filter.sector) return false;
-    if (filter.organisationId && l.organisationId !== filter.organisationId) return false;
-    if (filter.municipality && l.municipality !== filter.municipality) return false;
-    if (filter.impact && impactOf(report) !== filter.impact) return false;
-    if (filter.notReported && isReported(report)) return false;
-    if (filter.stale && !isStale(report, now)) return false;
+    if (sector && organisation?.sector !== sector) return false;
+    if (organisationId && l.organisationId !== organisationId) return false;
+    if (municipality && l.municipality !== municipality) return false;
+    if (impact && impactOf(report) !== impact) return false;
+    if (notReported && isReported(report)) return false;
+    if (stale && !isStale(report, now)) return false;
     if (q && !`${l.name} ${l.address} ${l.municipality} ${organisation?.name ?? ''}`.toLowerCase().includes(q)) return false;
     return true;
   });
