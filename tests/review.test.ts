@@ -171,6 +171,13 @@ describe('timeline and metrics', () => {
     const page = (await ghor.get(`/api/incidents/${incidentId}/events?offset=2&limit=3`)).body.data;
     expect(page.events.map((e: { seq: number }) => e.seq)).toEqual(all.events.slice(2, 5).map((e: { seq: number }) => e.seq));
     expect((await ghor.get(`/api/incidents/${incidentId}/events?type=gossip`)).status).toBe(400);
+    // A page asked for wrongly is refused with what to give, not bent into another page.
+    for (const query of ['offset=-1', 'offset=twee', 'offset=1.5', 'limit=0', 'limit=5001', 'limit=abc', 'limit=1e3']) {
+      const refused = await ghor.get(`/api/incidents/${incidentId}/events?${query}`);
+      expect(refused.status, query).toBe(400);
+      expect(refused.body.error.message, query).toMatch(query.startsWith('offset') ? /^offset: geef een heel getal vanaf 0/ : /^limit: geef een heel getal van 1 tot en met 5000/);
+    }
+    expect((await ghor.get(`/api/incidents/${incidentId}/events?offset=&limit=`)).body.data).toMatchObject({ offset: 0, limit: 500 });
     expect((await coordinator.get(`/api/incidents/${incidentId}/events`)).status).toBe(403);
   });
 

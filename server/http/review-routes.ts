@@ -3,7 +3,7 @@ import * as Y from 'yjs';
 import { exportLocationsGeoJson } from '../../shared/registry-io';
 import { toCsv } from '../../shared/csv';
 import { TIMELINE_TYPES, type TimelineType } from '../../shared/review';
-import { text } from '../../shared/text';
+import { text, type Text } from '../../shared/text';
 import { requireRole } from '../auth/sessions';
 import { toHave } from '../review/have';
 import { pictureVersions, reportHtml } from '../review/report-html';
@@ -12,6 +12,21 @@ import type { Store } from '../store/store';
 import type { Rooms } from '../yjs/rooms';
 import { HttpError, requestLanguage } from './http-error';
 import { findIncident } from './incident-routes';
+
+/** The most events one page of the timeline holds. */
+const MAX_EVENTS_PAGE = 5000;
+
+/**
+ * A query parameter that must be a whole number within bounds; absent or empty gives `fallback`.
+ * Anything else is refused with `message`, not bent into range: a reader paging with a mistyped
+ * offset would otherwise be shown the first page again as if it were the next.
+ */
+function wholeNumber(value: unknown, fallback: number, { min, max }: { min: number; max: number }, message: Text): number {
+  if (value === undefined || value === '') return fallback;
+  const n = typeof value === 'string' && /^\d{1,16}$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) throw new HttpError(400, 'bad-request', message);
+  return n;
+}
 
 /** The after-action review: events, state at T, metrics and the exports (GHOR, admin, observers). */
 export function reviewRoutes({ store, rooms, review, now }: { store: Store; rooms: Rooms; review: ReviewService; now: () => Date }): Router {
@@ -41,8 +56,8 @@ export function reviewRoutes({ store, rooms, review, now }: { store: Store; room
       throw new HttpError(400, 'bad-request', text(`Onbekend type; kies uit ${TIMELINE_TYPES.join(', ')}.`, `Unknown type; choose from ${TIMELINE_TYPES.join(', ')}.`));
     }
     const organisationId = typeof req.query.organisationId === 'string' && req.query.organisationId !== '' ? req.query.organisationId : undefined;
-    const offset = Math.max(0, Number(req.query.offset ?? 0) || 0);
-    const limit = Math.min(5000, Math.max(1, Number(req.query.limit ?? 500) || 500));
+    const offset = wholeNumber(req.query.offset, 0, { min: 0, max: Number.MAX_SAFE_INTEGER }, text('offset: geef een heel getal vanaf 0, bijvoorbeeld offset=500.', 'offset: give a whole number from 0, e.g. offset=500.'));
+    const limit = wholeNumber(req.query.limit, 500, { min: 1, max: MAX_EVENTS_PAGE }, text(`limit: geef een heel getal van 1 tot en met ${MAX_EVENTS_PAGE}, bijvoorbeeld limit=500.`, `limit: give a whole number from 1 to ${MAX_EVENTS_PAGE}, e.g. limit=500.`));
     const events = (await review.events(incident.id)).filter((e) => (types.length === 0 || types.includes(e.type)) && (!organisationId || e.organisationId === organisationId));
     res.json({ data: { total: events.length, offset, limit, events: events.slice(offset, offset + limit) } });
   });
