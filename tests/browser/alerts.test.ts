@@ -170,4 +170,46 @@ describe('alerting in Chromium', () => {
     await expect.poll(() => ghor.getByTestId('answered-yes').textContent()).toContain(ownName);
     await ghor.context().close();
   });
+
+  it('a status read over HTTP while the socket pushes a newer one does not put the older back', async () => {
+    const api = await new HttpClient(suite.server.url).signIn('ghor', DEMO_PASSWORD);
+    const incident = (await api.post('/api/incidents', { title: 'Statussen gelijktijdig', grip: 2 })).body.data;
+    const alertId = (await api.post(`/api/incidents/${incident.id}/alerts`, { message: 'Meld of u getroffen bent.', grip: 2, target: { all: true } })).body.data.alert.id;
+    const ghor = await signedInPage(suite.browser, suite.server.url, 'ghor', DEMO_PASSWORD, WIDE);
+    // The page notes each read of the statuses once it has taken it in: the timer runs after the
+    // promise chain that read it (api, then the store) has settled.
+    await ghor.addInitScript(`{
+      const json = Response.prototype.json;
+      Response.prototype.json = async function () {
+        const value = await json.call(this);
+        if (this.url.endsWith('/incidents/${incident.id}/alerts')) setTimeout(() => (window.__statusReads = (window.__statusReads ?? 0) + 1), 0);
+        return value;
+      };
+    }`);
+    // The reads after the page's first (its load's) answer what the server had when they came,
+    // but reach the page only when the test lets them: after a newer status was pushed.
+    let fetched = 0;
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    await ghor.route(`**/api/incidents/${incident.id}/alerts`, async (route) => {
+      const response = await route.fetch();
+      fetched += 1;
+      if (fetched > 1) await released;
+      await route.fulfill({ response });
+    });
+    await ghor.goto(`${suite.server.url}/incidents/${incident.id}`);
+    await expect.poll(() => ghor.getByTestId('board').getAttribute('data-synced'), { timeout: 15000 }).toBe('true');
+    await ghor.getByRole('button', { name: 'Alarmering' }).click();
+    // The board's own read and the panel's, both taken before the answer.
+    await expect.poll(() => fetched).toBe(3);
+    const totals = ghor.getByTestId('alert-status').first().getByTestId('alert-totals');
+    expect(await totals.textContent()).toMatch(/0 bevestigd/);
+    const coordinator = await new HttpClient(suite.server.url).signIn('coordinator', DEMO_PASSWORD);
+    expect((await coordinator.post(`/api/alerts/${alertId}/ack`, { answer: 'yes' })).status).toBe(200);
+    await expect.poll(() => totals.textContent()).toMatch(/1 bevestigd\s*\(1 getroffen\)/);
+    release();
+    await expect.poll(() => ghor.evaluate('window.__statusReads ?? 0')).toBe(3);
+    expect(await totals.textContent()).toMatch(/1 bevestigd\s*\(1 getroffen\)/);
+    await ghor.context().close();
+  });
 });

@@ -41,6 +41,9 @@ class Alerts {
    */
   signedOut = $state(false);
   private checkedSessionAt = 0;
+  /** Statuses pushed over the socket so far, and the count at each alert's last push. */
+  private pushes = 0;
+  private pushedAt = new Map<string, number>();
   private socket: Socket<ServerToClientEvents, ClientToServerEvents> | null = null;
   private userId: string | null = null;
   private repeat: ReturnType<typeof setInterval> | undefined;
@@ -71,7 +74,11 @@ class Alerts {
     socket.on('alert', (notice) => this.receive(notice));
     socket.on('alert:acked', (ack) => this.drop([ack.alertId]));
     socket.on('alerts:withdrawn', (withdrawn) => this.withdraw(withdrawn));
-    socket.on('alert:status', (status) => this.setStatus(status));
+    socket.on('alert:status', (status) => {
+      this.pushes += 1;
+      this.pushedAt.set(status.alert.id, this.pushes);
+      this.setStatus(status);
+    });
     socket.on('presence', (online) => (this.online = online));
     // While an alert waits for acknowledgement, the sound repeats.
     this.repeat = setInterval(() => {
@@ -103,7 +110,21 @@ class Alerts {
 
   /** Reads the statuses of an incident's alerts (a coordinator's own organisation's only). */
   async loadStatuses(incidentId: string): Promise<void> {
-    for (const status of await api<AlertStatus[]>(`/incidents/${incidentId}/alerts`)) this.setStatus(status);
+    await this.read(api<AlertStatus[]>(`/incidents/${incidentId}/alerts`));
+  }
+
+  /**
+   * Takes in statuses read over HTTP, begun now. A status the socket pushes while the read is
+   * under way is kept: it is as new as the read's or newer, and every later change is pushed too,
+   * where the read's could put back what an escalation step or an answer had just changed.
+   * Returns what was read.
+   */
+  async read<T extends AlertStatus | AlertStatus[]>(request: Promise<T>): Promise<T> {
+    const mark = this.pushes;
+    const read = await request;
+    const fresh = (Array.isArray(read) ? read : [read as AlertStatus]).filter((status) => (this.pushedAt.get(status.alert.id) ?? 0) <= mark);
+    if (fresh.length > 0) this.statuses = new Map([...this.statuses, ...fresh.map((status) => [status.alert.id, status] as const)]);
+    return read;
   }
 
   /**
