@@ -559,6 +559,16 @@ describe('GHOR on a phone', () => {
       await fresh.close();
     }
     writer.destroy();
+    // In and out again with the zoom buttons (about the centre): the points moved to each zoom
+    // and back group as the fresh page's.
+    const before = await figures(live);
+    for (const button of ['Zoom in', 'Zoom in', 'Zoom out', 'Zoom out']) {
+      const was = (await figures(live)).zoom;
+      await live.getByRole('button', { name: button }).click();
+      await expect.poll(async () => (await figures(live)).zoom).not.toBe(was);
+      if (button === 'Zoom in') expect(Number((await figures(live)).drawn)).toBeGreaterThan(Number(before.drawn));
+    }
+    await expect.poll(() => figures(live)).toEqual(before);
   });
 });
 
