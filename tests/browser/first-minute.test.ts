@@ -549,6 +549,8 @@ describe('GHOR on a phone', () => {
       now.set(id, impact);
       const critical = [...now.values()].filter((v) => v === 'critical').length;
       await expect.poll(() => live.getByTestId('impact-critical').textContent()).toBe(String(critical));
+      // A page opened afresh half-way and at the end (each costs a board's opening).
+      if (n !== 2 && n !== steps.length - 1) continue;
       const fresh = await signedInPage(suite.browser, suite.server.url, 'ghor', DEMO_PASSWORD, WIDE);
       await openBoard(fresh, incident.id);
       await expect.poll(async () => (await figures(fresh)).markers).toBe(String(locations.length));
