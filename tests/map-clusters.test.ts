@@ -182,6 +182,30 @@ describe('overlapping markers at region zoom', () => {
     expect(firstPointsKept.before).toBeGreaterThan(20);
   });
 
+  it('brings a seeding made again at another zoom up to date as a fresh one, its points moved in place', () => {
+    const random = new SeededRandom(23);
+    const points: MapPoint[] = Array.from({ length: 1500 }, (_, i) => ({ id: `p${i}`, x: random.next() * 300, y: random.next() * 240, keep: i % 37 === 0 }));
+    let seeding = seedPoints(points, 36);
+    // Changes that make new seeds, whose later neighbours are looked up by position.
+    for (const point of points.slice(0, 40)) {
+      point.keep = !point.keep;
+      expect(reseed(seeding, point.id)).toBe(true);
+    }
+    expect(seeding.near).toBeDefined();
+    // Zoomed in: every point moves, as the map moves its kept points, and the same points are seeded again.
+    for (const point of points) {
+      point.x *= 2;
+      point.y *= 2;
+    }
+    seeding = seedPoints(points, 36, seeding);
+    for (let step = 0; step < 200; step += 1) {
+      const point = points[step % 10 === 0 ? step % 40 : Math.floor(random.next() * points.length)];
+      point.keep = !point.keep;
+      expect(reseed(seeding, point.id)).toBe(true);
+      expect(groupSeeds(seeding), `step ${step}`).toEqual(groupPoints(points, 36));
+    }
+  });
+
   it('seeds every point again only when a point changes family', () => {
     const points: MapPoint[] = [
       { id: 'a', x: 100, y: 100 },

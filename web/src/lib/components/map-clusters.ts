@@ -88,18 +88,17 @@ export interface Seeding {
 
 /**
  * Seeds every point that is not kept, in the points' order (see {@link groupPoints}). A seeding
- * of the same points made before lends what depends on their ids and positions alone.
+ * of the same points made before lends their indices by id; not what depends on their positions,
+ * which may have moved since (the map moves its points to each zoom).
  */
 export function seedPoints(points: readonly MapPoint[], reach: number, before?: Seeding): Seeding {
-  const same = before?.points === points && before.reach === reach;
   const seeding: Seeding = {
     points,
     reach,
-    indexOf: same ? before.indexOf : new Map(points.map((p, i) => [p.id, i])),
+    indexOf: before?.points === points ? before.indexOf : new Map(points.map((p, i) => [p.id, i])),
     seeds: [],
     grids: new Map(),
     seedOf: new Array(points.length).fill(undefined),
-    near: same ? before.near : undefined,
   };
   for (let index = 0; index < points.length; index += 1) {
     const point = points[index];
@@ -297,7 +296,6 @@ function drawnOf(members: readonly MapPoint[]): Drawn {
   }
   return { members: [...members], sx, sy, x: sx / members.length, y: sy / members.length };
 }
-
 
 const radiusOf = (d: Drawn) => (d.members.length === 1 ? (d.members[0].r ?? SINGLE_RADIUS) : drawnRadius(d.members.length));
 /** How far apart two circles' centres must be for them not to touch. */
