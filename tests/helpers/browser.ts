@@ -148,7 +148,9 @@ export async function groupTooltips(page: Page, mapSelector: string, limit = 3):
   const points = (JSON.parse((await map.getAttribute('data-group-points')) ?? '[]') as [number, number, number][]).filter(([x, y]) => x > 20 && y > 20 && x < box.width - 20 && y < box.height - 20);
   const tips: string[] = [];
   for (const [x, y, count] of points.slice(0, limit)) {
-    await page.mouse.move(box.x + x, box.y + y);
+    // In steps, as a hand moves it: Leaflet's canvas decides what is under the pointer on its
+    // mousemove events, and one jump from an aggregate onto its neighbour was missed now and then.
+    await page.mouse.move(box.x + x, box.y + y, { steps: 8 });
     const tip = page.locator(`${mapSelector} .leaflet-tooltip`).filter({ hasText: new RegExp(`^${count} `) });
     // A single marker drawn over the aggregate's centre takes the pointer: then no tooltip comes.
     if (!(await tip.waitFor({ timeout: 3000 }).then(() => true, () => false))) continue;
