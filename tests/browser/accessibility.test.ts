@@ -33,11 +33,16 @@ describe('accessibility (axe-core): no critical or serious violation', () => {
     await login.screenshot({ path: `${SHOTS}/login-forgot-phone.png` });
 
     const admin = await signedInPage(suite.browser, suite.server.url, 'admin', ADMIN_PASSWORD, WIDE);
-    for (const path of ['/registry', '/registry/organisations', '/registry/locations', '/registry/coordinators', '/registry/import', '/registry/users', '/incidents']) {
+    const headings: Record<string, string[]> = {};
+    for (const path of ['/registry', '/registry/organisations', '/registry/locations', '/registry/coordinators', '/registry/import', '/registry/attention', '/registry/meetings', '/registry/introduction', '/registry/users', '/incidents']) {
       await admin.goto(`${suite.server.url}${path}`);
       await admin.waitForLoadState('networkidle');
       await check(admin, `${path} (admin, wide)`);
+      // One page heading each, which a screen reader announces and jumps to.
+      headings[path] = (await admin.locator('h1').allTextContents()).map((text) => text.trim());
     }
+    expect(headings).toMatchObject({ '/registry': ['Netwerk: Kaart'], '/registry/organisations': ['Netwerk: Organisaties'], '/registry/users': ['Netwerk: Gebruikers'], '/incidents': ['Incidenten'] });
+    for (const [path, texts] of Object.entries(headings)) expect(texts, path).toEqual([expect.stringMatching(/\S/)]);
     // The running incident stands above the closed one opened after it.
     expect(await admin.locator('ul.list > li').allTextContents()).toEqual([expect.stringContaining('Toegankelijkheid'), expect.stringContaining('Oefening vorige week')]);
 
