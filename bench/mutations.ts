@@ -1329,6 +1329,12 @@ const drifted = MUTATIONS.flatMap((m) =>
 );
 // A test file that was renamed or removed would fail the baseline, not the mutation.
 for (const test of new Set(MUTATIONS.map((m) => m.test))) if (!existsSync(join(ROOT, test))) drifted.push(`${test}: no such test file`);
+// The browser tests run the built pages (`npm run build`), which a mutation does not rebuild: a
+// mutation of the pages, or one only a browser test would find, would survive for that reason alone.
+for (const m of MUTATIONS) {
+  if (m.test.startsWith('tests/browser/')) drifted.push(`${m.protection}: ${m.test} runs the built pages, which mutations do not rebuild`);
+  for (const edit of editsOf(m)) if (edit.file.startsWith('web/')) drifted.push(`${m.protection}: ${edit.file} is in the built pages, which mutations do not rebuild`);
+}
 if (drifted.length > 0) throw new Error(drifted.join('\n'));
 if (process.argv.includes('--check')) {
   console.log(`${MUTATIONS.length} mutations, every text found once.`);
