@@ -77,7 +77,7 @@ class Alerts {
     socket.on('alert:status', (status) => {
       this.pushes += 1;
       this.pushedAt.set(status.alert.id, this.pushes);
-      this.setStatus(status);
+      this.put([status]);
     });
     socket.on('presence', (online) => (this.online = online));
     // While an alert waits for acknowledgement, the sound repeats.
@@ -123,7 +123,7 @@ class Alerts {
     const mark = this.pushes;
     const read = await request;
     const fresh = (Array.isArray(read) ? read : [read as AlertStatus]).filter((status) => (this.pushedAt.get(status.alert.id) ?? 0) <= mark);
-    if (fresh.length > 0) this.statuses = new Map([...this.statuses, ...fresh.map((status) => [status.alert.id, status] as const)]);
+    this.put(fresh);
     return read;
   }
 
@@ -136,10 +136,11 @@ class Alerts {
     await this.loadStatuses(incidentId);
   }
 
-  /** Sets the status of one alert (from the server or a list load). */
-  setStatus(status: AlertStatus): void {
+  /** Sets the statuses of these alerts (pushed, or read: see {@link read}). */
+  private put(statuses: readonly AlertStatus[]): void {
+    if (statuses.length === 0) return;
     const next = new Map(this.statuses);
-    next.set(status.alert.id, status);
+    for (const status of statuses) next.set(status.alert.id, status);
     this.statuses = next;
   }
 
