@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as Y from 'yjs';
 import { SeededRandom } from '../shared/random';
-import { readLogTail } from '../server/recorder/incident-log';
-import { LOG_TAIL_BYTES, incidentLogFile, storedState } from '../server/yjs/incident-room';
+import { readLogTail, incidentLogFile } from '../server/recorder/incident-log';
+import { LOG_TAIL_BYTES, storedState } from '../server/recorder/replay-state';
 import { LongLog, loadRoom, reviewSeeks } from './long-log';
 import { now, percentile } from './peers';
 

@@ -4,11 +4,11 @@ import { generateDemoRegion } from '../shared/demo-region';
 import { initIncidentDoc, setReport } from '../shared/incident-doc';
 import { IMPACTS } from '../shared/board-schema';
 import { SeededRandom } from '../shared/random';
-import { IncidentLog, RecordType, encodeCheckpoint } from '../server/recorder/incident-log';
+import { IncidentLog, RecordType, encodeCheckpoint, incidentLogFile } from '../server/recorder/incident-log';
 import { ReviewService } from '../server/review/review-service';
 import { openLowdbStore } from '../server/store/lowdb-store';
 import { DEFAULT_WRITE_BUDGET, WriteBudget } from '../server/yjs/write-budget';
-import { IncidentRoom, incidentLogFile } from '../server/yjs/incident-room';
+import { IncidentRoom } from '../server/yjs/incident-room';
 import { now } from './peers';
 
 /**

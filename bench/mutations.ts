@@ -274,7 +274,7 @@ const MUTATIONS: Mutation[] = [
   },
   {
     protection: 'Damaged checkpoint: fall back to the one before',
-    file: 'server/yjs/incident-room.ts',
+    file: 'server/recorder/replay-state.ts',
     find: "warn(`the checkpoint of ${new Date(records[i].time).toISOString()} cannot be read; falling back to the one before`);",
     replace: 'throw new Error("damaged checkpoint");',
     test: 'tests/recorder.test.ts',
@@ -563,7 +563,7 @@ const MUTATIONS: Mutation[] = [
   },
   {
     protection: 'Awareness: identity written by the server',
-    file: 'server/yjs/incident-room.ts',
+    file: 'server/yjs/room-awareness.ts',
     find: 'user: { id: socket.author.id, name: socket.author.displayName, role: socket.author.role, organisationId: socket.author.organisationId },',
     replace: '',
     test: 'tests/fuzz-socket.test.ts',
@@ -571,8 +571,8 @@ const MUTATIONS: Mutation[] = [
   },
   {
     protection: 'Awareness: burst limit',
-    file: 'server/yjs/incident-room.ts',
-    find: 'if (entry.awarenessTimes.length >= AWARENESS_BURST) return;',
+    file: 'server/yjs/room-awareness.ts',
+    find: 'if (entry.times.length >= AWARENESS_BURST) return;',
     replace: '',
     test: 'tests/fuzz-socket.test.ts',
     name: 'true identity',
@@ -1197,7 +1197,7 @@ const MUTATIONS: Mutation[] = [
   },
   {
     protection: 'A room read from the end of its log reads further back when the end holds no checkpoint',
-    file: 'server/yjs/incident-room.ts',
+    file: 'server/recorder/replay-state.ts',
     find: 'if (start < 0 && !complete) {',
     replace: 'if (false) {',
     test: 'tests/recorder.test.ts',

@@ -9,9 +9,10 @@ import { generateDemoRegion } from '../shared/demo-region';
 import { initIncidentDoc, readReport, setReport } from '../shared/incident-doc';
 import { Replay } from '../shared/replay';
 import { updateFrame } from '../shared/y-frames';
-import { RecordType, checkpointReplayStart, decodeCheckpoint, encodeCheckpoint, readLogFile, type LogRecord } from '../server/recorder/incident-log';
+import { RecordType, checkpointReplayStart, decodeCheckpoint, encodeCheckpoint, readLogFile, incidentLogFile, type LogRecord } from '../server/recorder/incident-log';
 import { checkpointTag, checkpointWorker, type CheckpointJob } from '../server/yjs/checkpoint-worker';
-import { IncidentRoom, incidentLogFile, replayFromCheckpoint, replayRecords, storedState, type RoomSocket } from '../server/yjs/incident-room';
+import { IncidentRoom, type RoomSocket } from '../server/yjs/incident-room';
+import { replayFromCheckpoint, replayRecords, storedState } from '../server/recorder/replay-state';
 import { WriteBudget } from '../server/yjs/write-budget';
 import { waitFor } from './helpers/wait-for';
 

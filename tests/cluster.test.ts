@@ -5,7 +5,7 @@ import * as Y from 'yjs';
 import { addNeed, readReport, setReport, updateNeed } from '../shared/incident-doc';
 import { CloseCodes } from '../shared/wire';
 import { RecordType } from '../server/recorder/incident-log';
-import { replayRecords } from '../server/yjs/incident-room';
+import { replayRecords } from '../server/recorder/replay-state';
 import { HttpClient } from './helpers/http-client';
 import { ADMIN_PASSWORD, DEMO_PASSWORD, startServer, type TestServer } from './helpers/server';
 import { connectSocket, connected } from './helpers/socket-client';

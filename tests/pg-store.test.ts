@@ -9,17 +9,15 @@ import { migrate, migrations } from '../server/store/migrate';
 import { openLowdbStore } from '../server/store/lowdb-store';
 import { openPgStore } from '../server/store/pg-store';
 import { COLLECTION_NAMES, type Store } from '../server/store/store';
-import { StorageError } from '../server/recorder/incident-log';
+import { StorageError, readLogFile, incidentLogFile } from '../server/recorder/incident-log';
 import { createTestDatabase, dropTestDatabase, testDatabaseUrl, withAdmin } from './helpers/test-store';
 import { DEMO_PASSWORD, startServer } from './helpers/server';
 import { HttpClient } from './helpers/http-client';
 import { waitFor } from './helpers/wait-for';
 import { connectBoard } from './helpers/yjs-client';
 import { readReport, setReport } from '../shared/incident-doc';
-import { readLogFile } from '../server/recorder/incident-log';
 import { PgRecorder } from '../server/recorder/pg-recorder';
 import { stateFromRecorder } from '../server/recorder/replay-state';
-import { incidentLogFile } from '../server/yjs/incident-room';
 import type { Organisation } from '../shared/domain';
 
 const ROOT = resolve(import.meta.dirname, '..');

@@ -4,8 +4,7 @@ import { CloseCodes } from '../shared/wire';
 import { HttpClient } from './helpers/http-client';
 import { DEMO_PASSWORD, startServer, type TestServer } from './helpers/server';
 import { waitFor } from './helpers/wait-for';
-import { RecordType, readLogFile } from '../server/recorder/incident-log';
-import { incidentLogFile } from '../server/yjs/incident-room';
+import { RecordType, readLogFile, incidentLogFile } from '../server/recorder/incident-log';
 import { connectBoard } from './helpers/yjs-client';
 
 describe('loaded incidents', () => {

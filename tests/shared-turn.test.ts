@@ -9,9 +9,9 @@ import { initIncidentDoc, readReport, setReport } from '../shared/incident-doc';
 import type { RecordedEvent } from '../shared/recorded-event';
 import { CloseCodes, YMessage, YSyncMessage, type CloseCode } from '../shared/wire';
 import { updateFrame } from '../shared/y-frames';
-import { RecordType, StorageError, readLogFile, type NewRecord } from '../server/recorder/incident-log';
+import { RecordType, StorageError, readLogFile, incidentLogFile, type NewRecord } from '../server/recorder/incident-log';
 import { FileRecorder, type IncidentRecorder } from '../server/recorder/recorder';
-import { IncidentRoom, incidentLogFile, type RoomSocket } from '../server/yjs/incident-room';
+import { IncidentRoom, type RoomSocket } from '../server/yjs/incident-room';
 import { DEFAULT_WRITE_BUDGET, WriteBudget } from '../server/yjs/write-budget';
 import { waitFor } from './helpers/wait-for';
 

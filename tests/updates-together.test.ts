@@ -8,8 +8,9 @@ import { addNeed, initIncidentDoc, readNeeds, readReport, setReport, updateNeed 
 import type { NeedKind } from '../shared/board-schema';
 import type { RecordedEvent } from '../shared/recorded-event';
 import { CloseCodes } from '../shared/wire';
-import { RecordType, readLogFile } from '../server/recorder/incident-log';
-import { IncidentRoom, incidentLogFile, replayRecords } from '../server/yjs/incident-room';
+import { RecordType, readLogFile, incidentLogFile } from '../server/recorder/incident-log';
+import { IncidentRoom } from '../server/yjs/incident-room';
+import { replayRecords } from '../server/recorder/replay-state';
 import { DEFAULT_WRITE_BUDGET, WriteBudget } from '../server/yjs/write-budget';
 import { clientOf, endOfTurn, openTestRoom, seenBy, socketOf } from './helpers/room-sockets';
 import { waitFor } from './helpers/wait-for';

@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { editPictureText, readReport, setReport } from '../shared/incident-doc';
 import { CloseCodes } from '../shared/wire';
-import { incidentLogFile } from '../server/yjs/incident-room';
+import { incidentLogFile } from '../server/recorder/incident-log';
 import { DEFAULT_WRITE_BUDGET } from '../server/yjs/write-budget';
 import { HttpClient } from './helpers/http-client';
 import { incidentWithOwnLocations } from './helpers/incident';

@@ -1,5 +1,5 @@
 import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, readSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { firstNotHeld } from '../../shared/replay';
 
@@ -271,6 +271,11 @@ export interface NewRecord {
 /** A server event (JSON) as a record, with server time. */
 export function eventRecord(time: number, user: string, event: unknown): NewRecord {
   return { type: RecordType.event, time, user, payload: encoder.encode(JSON.stringify(event)) };
+}
+
+/** Where an incident's log lives. */
+export function incidentLogFile(dataDir: string, incidentId: string): string {
+  return join(dataDir, 'incidents', incidentId, 'log.zbl');
 }
 
 /**

@@ -6,9 +6,8 @@ import type { Incident, IncidentNetwork } from '../../shared/incident';
 import { Replay, type ReplayRecord } from '../../shared/replay';
 import { ReplayIndex, toPlainAnswer, type PlainState, type PlainStateAnswer } from '../../shared/replay-index';
 import { TIMELINE_TYPES, computeMetrics, type ReviewMetrics, type SeriesPoint, type TimelineEvent, type TimelineType } from '../../shared/review';
-import { RecordType, decodeCheckpoint, readLogFile } from '../recorder/incident-log';
+import { RecordType, decodeCheckpoint, readLogFile, incidentLogFile } from '../recorder/incident-log';
 import type { Store } from '../store/store';
-import { incidentLogFile } from '../yjs/incident-room';
 import type pg from 'pg';
 import { PgRecorder } from '../recorder/pg-recorder';
 

@@ -7,9 +7,8 @@ import { migrate } from './migrate';
 import { openLowdbStore } from './lowdb-store';
 import { describeDatabase, openPgStore } from './pg-store';
 import { COLLECTION_NAMES, type ChangeSet, type StoredKeys, type StoredNetwork } from './store';
-import { readLogFile } from '../recorder/incident-log';
+import { readLogFile, incidentLogFile } from '../recorder/incident-log';
 import { PgRecorder } from '../recorder/pg-recorder';
-import { incidentLogFile } from '../yjs/incident-room';
 
 const log = (message: string) => console.log(message);
 

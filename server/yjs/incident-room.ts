@@ -1,17 +1,15 @@
 import type { RecordedEvent } from '../../shared/recorded-event';
-import { join } from 'node:path';
 import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
-import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import type { Stamp } from '../../shared/board-schema';
 import type { IncidentNetwork } from '../../shared/incident';
 import { CloseCodes, YMessage, YSyncMessage, type BoardStatus, type CloseCode } from '../../shared/wire';
-import { writeStamps } from '../../shared/incident-doc';
 import { clocksOf, deletionsOf, encodePart, encodeStructs, encodeTransactionUpdate, startPart } from '../../shared/transaction-update';
-import { awarenessFrame, boardStatusFrame, syncStep1Frame, syncStep2Frame, updateFrame } from '../../shared/y-frames';
-import { IncidentLog, RecordType, StorageError, checkpointReplayStart, decodeCheckpoint, encodeCheckpoint, eventRecord, readLogTail, type LogRecord, type NewRecord } from '../recorder/incident-log';
+import { boardStatusFrame, syncStep1Frame, syncStep2Frame, updateFrame } from '../../shared/y-frames';
+import { IncidentLog, RecordType, StorageError, encodeCheckpoint, eventRecord, incidentLogFile, type LogRecord, type NewRecord } from '../recorder/incident-log';
+import { LOG_TAIL_BYTES, ownBytes, replayRecords, stateFromLogEnd, type ReplayedState } from '../recorder/replay-state';
 import { LogGrowth, type StorageStatus } from './log-growth';
+import { RoomAwareness } from './room-awareness';
+import { changeOf, changedEvent, stampOf, writeChangeStamps, type ChangedNeed } from './change-events';
 import { RecentEvents } from './recent-events';
 import type { WriteBudget } from './write-budget';
 import { checkTransaction, idKey, lastIdOf, precheckUpdate, readUpdate, reportWritesOf, type Author, type Beyond, type ReadUpdate, type Touched } from './gate';
@@ -28,122 +26,6 @@ export interface RoomSocket {
   close(code: CloseCode): void;
 }
 
-/** A document as a log left it. */
-export interface ReplayedState {
-  doc: Y.Doc;
-  bindings: Map<number, string>;
-  updatesSinceCheckpoint: number;
-  /**
-   * What the next checkpoint is built from away from the event loop (checkpoint-worker.ts): the
-   * state the last checkpoint holds (null: none) and every update the log holds after that state,
-   * in log order. Only the embedded mode builds checkpoints that way.
-   */
-  sinceCheckpoint?: CheckpointBasis;
-}
-
-/**
- * Rebuilds a document from a log: the last valid checkpoint, then every update after it. The
- * document collects garbage: a deleted item keeps its parent and key (so the gate can still
- * place it), only its content goes, which keeps checkpoints as small as the live state. The
- * full history stays in the log.
- */
-export function replayRecords(records: readonly LogRecord[], warn: (m: string) => void): ReplayedState {
-  return replayFromCheckpoint(records, warn, true)!;
-}
-
-/**
- * {@link replayRecords} for records that may be only the end of a log (`complete` false): null
- * when none of their checkpoints can be read, since the updates alone would then lack the start.
- */
-export function replayFromCheckpoint(records: readonly LogRecord[], warn: (m: string) => void, complete: boolean): ReplayedState | null {
-  let doc = new Y.Doc();
-  let bindings = new Map<number, string>();
-  let start = -1;
-  let base: Uint8Array | null = null;
-  for (let i = records.length - 1; i >= 0; i--) {
-    if (records[i].type !== RecordType.checkpoint) continue;
-    try {
-      const checkpoint = decodeCheckpoint(records[i].payload);
-      // A checkpoint encoded away from the event loop lacks the updates recorded meanwhile,
-      // which come before it: the replay starts at the first of them.
-      const from = checkpointReplayStart(records, i, checkpoint.after);
-      if (from < 0) {
-        if (complete) throw new Error('it names more updates before it than the log holds');
-        // Only the end of the log was read: an earlier checkpoint, or a longer read, serves.
-        continue;
-      }
-      Y.applyUpdateV2(doc, checkpoint.stateV2);
-      bindings = checkpoint.bindings;
-      // Kept by the room until its next checkpoint: a copy, not a view into the buffer read.
-      base = checkpoint.stateV2.slice();
-      start = from;
-      break;
-    } catch {
-      // A damaged checkpoint is skipped: the previous one plus the log gives the same state.
-      // Whatever it applied before failing goes with its document.
-      doc.destroy();
-      doc = new Y.Doc();
-      warn(`the checkpoint of ${new Date(records[i].time).toISOString()} cannot be read; falling back to the one before`);
-    }
-  }
-  if (start < 0 && !complete) {
-    doc.destroy();
-    return null;
-  }
-  const updates: Uint8Array[] = [];
-  start = Math.max(start, 0);
-  // One transaction for all of them: each transaction costs as much as the document has
-  // clientIDs (docs/architecture.md, "Per-update work"), and these were all accepted already.
-  doc.transact(() => {
-    for (let i = start; i < records.length; i++) {
-      const record = records[i];
-      if (record.type !== RecordType.update) continue;
-      Y.applyUpdate(doc, record.payload);
-      for (const client of Y.parseUpdateMeta(record.payload).to.keys()) if (!bindings.has(client)) bindings.set(client, record.user);
-      updates.push(ownBytes(record.payload));
-    }
-  });
-  return { doc, bindings, updatesSinceCheckpoint: updates.length, sinceCheckpoint: { stateV2: base, updates } };
-}
-
-/** The state a log's end holds (see {@link storedState}), with what every early client is sent of it, built once. */
-export interface StoredState {
-  /** One Yjs (v1) update. */
-  update: Uint8Array;
-  /** Its state vector: what a client answered from it holds. */
-  vector: Uint8Array;
-  /** The sync step 2 message of the whole update, for the clients that join with nothing (one frame for all of them). */
-  message: Uint8Array;
-}
-
-/**
- * The state a log's end holds, without building a document: the last checkpoint converted and
- * the updates after it merged in. A room being loaded answers a joining client with it, so that
- * the client need not wait while the server integrates the checkpoint (most of a cold load:
- * docs/benchmark-notes.md). Null when these records hold no checkpoint that converts: then the
- * client waits for the room, which falls back as it always does.
- */
-export function storedState(records: readonly LogRecord[]): StoredState | null {
-  const at = records.findLastIndex((r) => r.type === RecordType.checkpoint);
-  if (at < 0) return null;
-  try {
-    const checkpoint = decodeCheckpoint(records[at].payload);
-    const from = checkpointReplayStart(records, at, checkpoint.after);
-    if (from < 0) return null;
-    const state = Y.convertUpdateFormatV2ToV1(checkpoint.stateV2);
-    const after = records.slice(from).filter((r) => r.type === RecordType.update).map((r) => r.payload);
-    const update = after.length === 0 ? state : Y.mergeUpdates([state, ...after]);
-    return { update, vector: Y.encodeStateVectorFromUpdate(update), message: syncStep2Frame(update) };
-  } catch {
-    return null;
-  }
-}
-
-/** `bytes` with a buffer of its own: kept, or sent to another thread, it does not hold a larger buffer with it. */
-function ownBytes(bytes: Uint8Array): Uint8Array {
-  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
-}
-
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((byte, i) => byte === b[i]);
 }
@@ -154,30 +36,6 @@ const EMPTY_STATE_VECTOR_LENGTH = 1;
 const EMPTY_UPDATE_LENGTH = 2;
 /** Updates broadcast after the whole state was encoded for joining clients before it is encoded again. */
 const WHOLE_STATE_REFRESH = 500;
-
-/**
- * How much of a log's end is read first when a room opens or rebuilds: enough for a long
- * incident's last checkpoint and the updates after it. Four times as much each time that holds no
- * checkpoint that can be read, up to the whole file.
- */
-export const LOG_TAIL_BYTES = 4 * 1024 * 1024;
-
-/**
- * The state a log ends in, read from its end (see {@link LOG_TAIL_BYTES}). Warnings are given
- * for the window that served, so a damaged checkpoint is reported once.
- */
-export function stateFromLogEnd(file: string, warn: (m: string) => void, first?: { records: readonly LogRecord[]; fromStart: boolean }): ReplayedState {
-  let part = first ?? readLogTail(file, LOG_TAIL_BYTES);
-  for (let tail = LOG_TAIL_BYTES; ; tail *= 4) {
-    const warnings: string[] = [];
-    const state = replayFromCheckpoint(part.records, (m) => warnings.push(m), part.fromStart);
-    if (state) {
-      warnings.forEach(warn);
-      return state;
-    }
-    part = readLogTail(file, tail * 4);
-  }
-}
 
 /** How many rebuilds one user may cause in a window; beyond that its writes wait (retryable). */
 export const REBUILD_BUDGET = { rebuilds: 3, windowMs: 60000 } as const;
@@ -266,8 +124,6 @@ interface Held extends Beyond {
   cancel: () => void;
 }
 
-type ChangedEvent = Extract<RecordedEvent, { type: 'changed' }>;
-
 const nothingPending = (): Pending => ({ records: [], updates: [], writers: new Set(), after: [] });
 
 /** A promise with its settle functions; a rejection nobody waits for is not an unhandled one. */
@@ -291,25 +147,9 @@ function deferred(): Deferred {
 /** Whether a frame is a sync update (step 2 or update): judged in a turn. */
 const isUpdateFrame = (frame: Uint8Array) => frame[0] === YMessage.sync && (frame[1] === YSyncMessage.step2 || frame[1] === YSyncMessage.update);
 
-/** A need as one accepted change left it: the fields changed, with their new values. */
-export interface ChangedNeed {
-  needId: string;
-  organisationId: string | null;
-  fields: Record<string, unknown>;
-  /** The whole need after the change. */
-  now?: Record<string, unknown>;
-}
-
-/** Where an incident's log lives. */
-export function incidentLogFile(dataDir: string, incidentId: string): string {
-  return join(dataDir, 'incidents', incidentId, 'log.zbl');
-}
-
 const SERVER = 'server';
 /** Events kept in memory while the log cannot be written; they are written first once it can. */
 const MAX_BACKLOG = 10000;
-const AWARENESS_BURST = 40;
-const AWARENESS_WINDOW_MS = 5000;
 
 /**
  * One incident's live document: connections, the gate, the recorder and awareness relay. All
@@ -334,8 +174,8 @@ export class IncidentRoom {
   /** Counts the rebuilds and the checkpoints written here: a checkpoint built elsewhere before one of them is dropped. */
   private checkpointGeneration = 0;
   /** Each socket on the board; `recorded` when its joining is in the log (it came while the incident was open). */
-  private readonly sockets = new Map<RoomSocket, { awarenessClients: Set<number>; awarenessTimes: number[]; resyncs: number; recorded: boolean }>();
-  private readonly awareness: awarenessProtocol.Awareness;
+  private readonly sockets = new Map<RoomSocket, { resyncs: number; recorded: boolean }>();
+  private readonly awareness: RoomAwareness;
   /** The log file of the embedded mode; null when the log is shared ({@link shared}). */
   private readonly recorder: IncidentLog | null;
   private readonly shared: SharedLog | null;
@@ -402,9 +242,7 @@ export class IncidentRoom {
       if (!log.writable) this.markFault(new StorageError('log not writable', 'EROFS'));
       this.adopt(stateFromLogEnd(file, options.log, { records, fromStart }));
     }
-    // Awareness lives on its own document: it is relayed, never part of the recorded state.
-    this.awareness = new awarenessProtocol.Awareness(new Y.Doc());
-    this.awareness.setLocalState(null);
+    this.awareness = new RoomAwareness({ broadcast: (message, except) => this.broadcast(message, except), relay: (message) => this.shared?.relay(message) });
   }
 
   private adopt(state: ReplayedState): void {
@@ -800,10 +638,7 @@ export class IncidentRoom {
   remoteAwareness(frame: Uint8Array): void {
     if (this.closed) return;
     try {
-      const decoder = decoding.createDecoder(frame);
-      if (decoding.readVarUint(decoder) !== YMessage.awareness) return;
-      awarenessProtocol.applyAwarenessUpdate(this.awareness, decoding.readVarUint8Array(decoder), 'remote');
-      this.broadcast(frame, null);
+      this.awareness.remote(frame);
     } catch (error) {
       this.options.log(`yjs ${this.options.incidentId}: a relayed awareness frame could not be read: ${(error as Error).message}`);
     }
@@ -814,7 +649,7 @@ export class IncidentRoom {
     // Who was on the board is part of the session; opening a closed incident's board later is
     // reading the archive, and would otherwise add to the session's record after its end.
     const recorded = !this.options.readOnly();
-    this.sockets.set(socket, { awarenessClients: new Set(), awarenessTimes: [], resyncs: 0, recorded });
+    this.sockets.set(socket, { resyncs: 0, recorded });
     if (recorded) this.recordEvent(socket.author.id, { type: 'joined', username: socket.author.username, role: socket.author.role, organisationId: socket.author.organisationId });
     const vector = Y.encodeStateVector(this.doc);
     this.send(socket, syncStep1Frame(vector));
@@ -824,8 +659,8 @@ export class IncidentRoom {
       if (!sameBytes(vector, served)) this.send(socket, updateFrame(Y.encodeStateAsUpdate(this.doc, served)));
       if (this.fault) this.sendStatus(socket, this.statusMessage());
     }
-    const states = [...this.awareness.getStates().keys()];
-    if (states.length > 0) this.send(socket, this.awarenessMessage(states));
+    const everyone = this.awareness.everyone();
+    if (everyone) this.send(socket, everyone);
   }
 
   /** Removes a socket and its awareness states. */
@@ -834,15 +669,7 @@ export class IncidentRoom {
     if (!entry) return;
     this.sockets.delete(socket);
     if (entry.recorded) this.recordEvent(socket.author.id, { type: 'left', username: socket.author.username, organisationId: socket.author.organisationId });
-    if (entry.awarenessClients.size > 0) {
-      const removed = [...entry.awarenessClients].filter((c) => this.awareness.getStates().has(c));
-      awarenessProtocol.removeAwarenessStates(this.awareness, removed, socket);
-      if (removed.length > 0) {
-        const message = this.awarenessMessage(removed);
-        this.broadcast(message, null);
-        this.shared?.relay(message);
-      }
-    }
+    this.awareness.leave(socket);
   }
 
   /** Handles one frame from a socket; closes the socket on anything malformed or refused. */
@@ -883,10 +710,10 @@ export class IncidentRoom {
           socket.close(CloseCodes.BadMessage);
         }
       } else if (type === YMessage.awareness) {
-        this.receiveAwareness(socket, decoding.readVarUint8Array(decoder));
+        this.awareness.receive(socket, decoding.readVarUint8Array(decoder));
       } else if (type === YMessage.queryAwareness) {
-        const states = [...this.awareness.getStates().keys()];
-        if (states.length > 0) this.send(socket, this.awarenessMessage(states));
+        const everyone = this.awareness.everyone();
+        if (everyone) this.send(socket, everyone);
       } else {
         socket.close(CloseCodes.BadMessage);
       }
@@ -996,7 +823,7 @@ export class IncidentRoom {
     // Refused before anything is applied, what is held included.
     if (!Array.isArray(writes)) return this.refuse(socket, writes.close, writes.reason, false), true;
     // The stamps, as writeStamps would write them: each after the location's present stamp.
-    const stamp = this.stampOf(author);
+    const stamp = stampOf(author, this.options.now());
     const server = live.clientID;
     let clock = held?.serverClock ?? Y.getState(live.store, server);
     const reports = live.getMap<Y.Map<unknown>>('reports');
@@ -1012,7 +839,7 @@ export class IncidentRoom {
     const accepted = encodeStructs([...(read.structs as Y.Item[]), ...stamps.values()], read.ds.clients);
     const fields = new Map<string, Record<string, unknown>>();
     for (const { locationId, field, value } of writes) fields.set(locationId, { ...fields.get(locationId), [field]: value ?? null });
-    const event = this.changedEvent(author, [...fields].map(([locationId, values]) => ({ locationId, fields: values })));
+    const event = changedEvent(author, [...fields].map(([locationId, values]) => ({ locationId, fields: values })), this.locationById);
     try {
       this.commit([{ update: accepted, user: author.id }], [event]);
     } catch (error) {
@@ -1226,7 +1053,7 @@ export class IncidentRoom {
     if (this.options.readOnly()) return { close: CloseCodes.Closed, reason: 'incident closed' };
     const verdict = checkTransaction({ doc: this.doc, transaction, part: { before: part.before, deletions: deletionsOf(transaction, part) }, author, network: this.gateNetwork, clients: to.keys() });
     if (!verdict.ok) return { close: verdict.close, reason: verdict.reason };
-    this.stamp(author, verdict);
+    writeChangeStamps(this.doc, stampOf(author, this.options.now()), verdict, SERVER);
     const accepted = encodePart(transaction, part);
     // Nothing new (a reconnecting client re-sent what the server has): not a write.
     if (!accepted) return null;
@@ -1290,68 +1117,24 @@ export class IncidentRoom {
     return [...missing, this.doc.store.pendingDs ? 'deletions of unknown items' : ''].filter(Boolean).join('; ') || 'unknown';
   }
 
-  /** The server's stamp for a change by `author` now: who, for which organisation, when. */
-  private stampOf(author: Author & { displayName?: string }): Stamp {
-    return {
-      by: author.username,
-      byName: author.displayName ?? author.username,
-      organisationId: author.organisationId,
-      onBehalf: author.role === 'ghor' || author.role === 'admin',
-      at: this.options.now().toISOString(),
-    };
-  }
-
-  /** Writes the server's stamps on the reports and needs a change touched (inside its transaction). */
-  private stamp(author: Author & { displayName?: string }, touched: Touched): void {
-    const reports = [...touched.reports.keys()];
-    const needs = [...touched.needs.keys()];
-    const areas = [...touched.areas];
-    if (reports.length === 0 && needs.length === 0 && areas.length === 0) return;
-    const stamp = this.stampOf(author);
-    writeStamps(this.doc, { reports: new Map(reports.map((id) => [id, stamp])), needs: new Map(needs.map((id) => [id, stamp])), areas: new Map(areas.map((id) => [id, stamp])) }, SERVER);
-  }
-
   /**
-   * What an accepted update changed, with the new values, as a `changed` event for the log (the
-   * timeline of the review reads these instead of decoding every update again), and, when it
-   * touched needs, the call that tells the need listener. Null when it changed nothing of the board.
+   * What an accepted change was, for the log (see change-events.ts), and, when it touched needs,
+   * the call that tells the need listener.
    */
   private changeOf(author: Author, touched: Touched): { event: RecordedEvent; tell?: () => void } | null {
-    const values = (map: Y.Map<unknown> | undefined, fields: Set<string>) =>
-      Object.fromEntries([...fields].map((f) => [f, map?.get(f) ?? null]));
-    const reports = [...touched.reports].map(([locationId, fields]) => ({ locationId, fields: values(this.doc.getMap<Y.Map<unknown>>('reports').get(locationId), fields) }));
-    const needs = [...touched.needs].map(([needId, fields]) => {
-      const map = this.doc.getMap<Y.Map<unknown>>('needs').get(needId);
-      return { needId, organisationId: (map?.get('organisationId') as string | undefined) ?? null, fields: values(map, fields.size > 0 ? fields : new Set(map?.keys() ?? [])) };
-    });
-    if (reports.length + needs.length + touched.picture.size + touched.areas.size + touched.logbook === 0) return null;
-    let tell: (() => void) | undefined;
-    if (needs.length > 0 && this.options.onNeeds) {
-      const onNeeds = this.options.onNeeds;
-      const root = this.doc.getMap<Y.Map<unknown>>('needs');
-      const changed = needs.map((n) => ({ ...n, now: root.get(n.needId)?.toJSON() }));
-      tell = () => {
-        try {
-          onNeeds(changed);
-        } catch (error) {
-          this.options.log(`yjs ${this.options.incidentId}: need listener failed: ${(error as Error).message}`);
-        }
-      };
-    }
-    const event = this.changedEvent(author, reports, { needs, picture: [...touched.picture], areas: [...touched.areas], logbook: touched.logbook });
-    return { event, tell };
-  }
-
-  /** A `changed` event of `author` with the new values of report fields (each report named with its organisation), and of the rest. */
-  private changedEvent(author: Author, reports: { locationId: string; fields: Record<string, unknown> }[], rest: Pick<ChangedEvent, 'needs' | 'picture' | 'areas' | 'logbook'> = { needs: [], picture: [], areas: [], logbook: 0 }): ChangedEvent {
-    return {
-      type: 'changed',
-      username: author.username,
-      role: author.role,
-      organisationId: author.organisationId,
-      reports: reports.map(({ locationId, fields }) => ({ locationId, organisationId: this.locationById.get(locationId)?.organisationId ?? null, fields })),
-      ...rest,
+    const onNeeds = this.options.onNeeds;
+    const change = changeOf(this.doc, author, touched, this.locationById, onNeeds !== undefined);
+    if (!change) return null;
+    const { event, needs } = change;
+    if (needs.length === 0 || !onNeeds) return { event };
+    const tell = () => {
+      try {
+        onNeeds(needs);
+      } catch (error) {
+        this.options.log(`yjs ${this.options.incidentId}: need listener failed: ${(error as Error).message}`);
+      }
     };
+    return { event, tell };
   }
 
   private refuse(socket: RoomSocket, code: CloseCode, reason: string, rebuild: boolean): void {
@@ -1509,54 +1292,6 @@ export class IncidentRoom {
   /** A checkpoint record of `stateV2` (the document's state now, unless given), lacking `after` updates before it. */
   private checkpointRecord(stateV2 = Y.encodeStateAsUpdateV2(this.doc), bindings = this.bindings, after = 0): NewRecord {
     return { type: RecordType.checkpoint, time: this.options.now().getTime(), user: SERVER, payload: encodeCheckpoint(bindings, stateV2, after) };
-  }
-
-  /**
-   * Awareness is relayed, never recorded. The server writes the sender's true identity into each
-   * state (so nobody can appear as someone else), keeps a clientID to the socket that first used
-   * it, and drops bursts beyond the rate limit.
-   */
-  private receiveAwareness(socket: RoomSocket, update: Uint8Array): void {
-    const entry = this.sockets.get(socket)!;
-    const now = Date.now();
-    entry.awarenessTimes = entry.awarenessTimes.filter((t) => t > now - AWARENESS_WINDOW_MS);
-    if (entry.awarenessTimes.length >= AWARENESS_BURST) return;
-    entry.awarenessTimes.push(now);
-    const decoder = decoding.createDecoder(update);
-    const count = decoding.readVarUint(decoder);
-    if (count > 16) return socket.close(CloseCodes.BadMessage);
-    const encoder = encoding.createEncoder();
-    encoding.writeVarUint(encoder, count);
-    for (let i = 0; i < count; i++) {
-      const client = decoding.readVarUint(decoder);
-      const clock = decoding.readVarUint(decoder);
-      const json = decoding.readVarString(decoder);
-      if (json.length > 4096) return socket.close(CloseCodes.TooLarge);
-      for (const [other, otherEntry] of this.sockets) {
-        if (other !== socket && otherEntry.awarenessClients.has(client)) return;
-      }
-      entry.awarenessClients.add(client);
-      const state = JSON.parse(json) as Record<string, unknown> | null;
-      const honest =
-        state === null
-          ? null
-          : {
-              ...(typeof state === 'object' && !Array.isArray(state) ? state : {}),
-              user: { id: socket.author.id, name: socket.author.displayName, role: socket.author.role, organisationId: socket.author.organisationId },
-            };
-      encoding.writeVarUint(encoder, client);
-      encoding.writeVarUint(encoder, clock);
-      encoding.writeVarString(encoder, JSON.stringify(honest));
-    }
-    const rewritten = encoding.toUint8Array(encoder);
-    awarenessProtocol.applyAwarenessUpdate(this.awareness, rewritten, socket);
-    const message = awarenessFrame(rewritten);
-    this.broadcast(message, socket);
-    this.shared?.relay(message);
-  }
-
-  private awarenessMessage(clients: number[]): Uint8Array {
-    return awarenessFrame(awarenessProtocol.encodeAwarenessUpdate(this.awareness, clients));
   }
 
   private broadcast(message: Uint8Array, except: RoomSocket | null): void {

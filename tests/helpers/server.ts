@@ -7,9 +7,8 @@ import { seedIfEmpty } from '../../server/seed';
 import { openTestStore } from './test-store';
 import type { Store } from '../../server/store/store';
 import type { PgStore } from '../../server/store/pg-store';
-import { readLogFile, type LogRecord } from '../../server/recorder/incident-log';
+import { readLogFile, incidentLogFile, type LogRecord } from '../../server/recorder/incident-log';
 import { PgRecorder } from '../../server/recorder/pg-recorder';
-import { incidentLogFile } from '../../server/yjs/incident-room';
 
 /** Passwords of the seeded test accounts. */
 export const ADMIN_PASSWORD = 'admin-test-password';
