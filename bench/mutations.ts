@@ -780,8 +780,8 @@ const MUTATIONS: Mutation[] = [
   },
   {
     protection: 'Joins with nothing: the whole state encoded once, and the updates since',
-    file: 'server/yjs/incident-room.ts',
-    find: 'this.wholeState?.since.push(...updates);',
+    file: 'server/yjs/join-answers.ts',
+    find: 'this.whole?.since.push(...updates);',
     replace: '',
     test: 'tests/early-state.test.ts',
     name: 'get the whole board',

@@ -4,11 +4,12 @@ import * as Y from 'yjs';
 import type { IncidentNetwork } from '../../shared/incident';
 import { CloseCodes, YMessage, YSyncMessage, type BoardStatus, type CloseCode } from '../../shared/wire';
 import { clocksOf, deletionsOf, encodePart, encodeStructs, encodeTransactionUpdate, startPart } from '../../shared/transaction-update';
-import { boardStatusFrame, syncStep1Frame, syncStep2Frame, updateFrame } from '../../shared/y-frames';
+import { boardStatusFrame, syncStep1Frame, updateFrame } from '../../shared/y-frames';
 import { IncidentLog, RecordType, StorageError, encodeCheckpoint, eventRecord, incidentLogFile, type LogRecord, type NewRecord } from '../recorder/incident-log';
 import { LOG_TAIL_BYTES, ownBytes, replayRecords, stateFromLogEnd, type ReplayedState } from '../recorder/replay-state';
 import { LogGrowth, type StorageStatus } from './log-growth';
 import { RoomAwareness } from './room-awareness';
+import { JoinAnswers } from './join-answers';
 import { changeOf, changedEvent, stampOf, writeChangeStamps, type ChangedNeed } from './change-events';
 import { RecentEvents } from './recent-events';
 import type { WriteBudget } from './write-budget';
@@ -30,25 +31,11 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((byte, i) => byte === b[i]);
 }
 
-/** The state vector of a client that has nothing: one byte, no clients. */
-const EMPTY_STATE_VECTOR_LENGTH = 1;
 /** An update with no structs and no deletions: two zero varints. */
 const EMPTY_UPDATE_LENGTH = 2;
-/** Updates broadcast after the whole state was encoded for joining clients before it is encoded again. */
-const WHOLE_STATE_REFRESH = 500;
 
 /** How many rebuilds one user may cause in a window; beyond that its writes wait (retryable). */
 export const REBUILD_BUDGET = { rebuilds: 3, windowMs: 60000 } as const;
-
-/**
- * The whole state as a sync step 2 message, encoded once for the clients that join with nothing,
- * and the updates broadcast after it (with their merged message, once some client needed it).
- */
-interface WholeState {
-  message: Uint8Array;
-  since: Uint8Array[];
-  sinceMessage: { count: number; message: Uint8Array } | null;
-}
 
 /** When held updates are applied (see IncidentRoom.startHolding); a room's options may override each. */
 const HOLDING: { costlyMs: number; waitMs: number; share: number; maxWaitMs: number } = { costlyMs: DEFAULTS.heldUpdatesCostlyMs, waitMs: DEFAULTS.heldUpdatesMs, share: DEFAULTS.heldUpdatesShare, maxWaitMs: DEFAULTS.heldUpdatesMaxMs };
@@ -198,8 +185,8 @@ export class IncidentRoom {
   private readonly outbox: Uint8Array[] = [];
   /** On a shared log, the events of accepted changes, not yet recorded: a failed turn drops them with their updates. */
   private readonly changeEvents = new WeakSet<NewRecord>();
-  /** The whole state, encoded once for clients that join with nothing, and the updates broadcast after it (see answerStep1). */
-  private wholeState: WholeState | null = null;
+  /** What clients joining with nothing are answered with, encoded once (see answerStep1). */
+  private readonly joins = new JoinAnswers();
   /** Set for the rest of an event-loop turn after an update went out: later ones are merged. */
   private batching = false;
   /** Frames (other than awareness) waiting for the end of this event-loop turn ({@link endTurn}). */
@@ -246,7 +233,7 @@ export class IncidentRoom {
   }
 
   private adopt(state: ReplayedState): void {
-    this.wholeState = null;
+    this.joins.forget();
     // What was held is in the log, and so in every state read from it.
     this.dropHeld();
     this.live?.destroy();
@@ -724,25 +711,10 @@ export class IncidentRoom {
     }
   }
 
-  /**
-   * Answers a client's sync step 1 with what it lacks. A client that has nothing (a first join,
-   * or a client that reconnects in a loop) gets the whole state encoded once for all such joins
-   * and the updates broadcast since, merged: encoding a long incident's state costs tens of
-   * milliseconds of the event loop, and twenty joins a second would otherwise stall the board.
-   */
+  /** Answers a client's sync step 1 with what it lacks (see join-answers.ts). */
   private answerStep1(socket: RoomSocket, vector: Uint8Array): void {
-    if (vector.length !== EMPTY_STATE_VECTOR_LENGTH) return this.send(socket, syncStep2Frame(Y.encodeStateAsUpdate(this.doc, vector)));
-    let whole = this.wholeState;
-    // Taken afresh only when nothing accepted is still waiting to go out: then the state and
-    // the updates broadcast after it hold every accepted update exactly once.
-    if ((!whole || whole.since.length >= WHOLE_STATE_REFRESH) && this.outbox.length === 0 && !(this.shared && this.unrecorded.updates.length > 0)) whole = this.wholeState = { message: syncStep2Frame(Y.encodeStateAsUpdate(this.doc)), since: [], sinceMessage: null };
-    if (!whole) return this.send(socket, syncStep2Frame(Y.encodeStateAsUpdate(this.doc)));
-    // The same message objects for every client that joins: the sockets then send one frame of
-    // them (ws-frame.ts) instead of a copy of a long incident's state each.
-    this.send(socket, whole.message);
-    if (whole.since.length === 0) return;
-    if (whole.sinceMessage?.count !== whole.since.length) whole.sinceMessage = { count: whole.since.length, message: updateFrame(whole.since.length === 1 ? whole.since[0] : Y.mergeUpdates(whole.since)) };
-    this.send(socket, whole.sinceMessage.message);
+    const settled = this.outbox.length === 0 && !(this.shared && this.unrecorded.updates.length > 0);
+    for (const message of this.joins.answer(this.doc, vector, settled)) this.send(socket, message);
   }
 
   /**
@@ -1224,7 +1196,7 @@ export class IncidentRoom {
   private sendQueued(): void {
     if (this.outbox.length === 0) return;
     const updates = this.outbox.splice(0);
-    this.wholeState?.since.push(...updates);
+    this.joins.broadcast(updates);
     this.broadcast(updateFrame(updates.length === 1 ? updates[0] : Y.mergeUpdates(updates)), null);
     this.applyAfterBroadcast();
   }
