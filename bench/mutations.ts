@@ -1266,6 +1266,14 @@ const MUTATIONS: Mutation[] = [
     test: 'tests/checkpoint-away.test.ts',
   },
   {
+    protection: 'A checkpoint from the thread that a checkpoint written here overtook is dropped',
+    file: 'server/yjs/checkpoint-worker.ts',
+    find: 'const fits = () => open() && generation === this.generation;',
+    replace: 'const fits = () => open();',
+    test: 'tests/checkpoint-away.test.ts',
+    name: 'overtaken',
+  },
+  {
     protection: 'The checkpoint thread builds on its copy only when it holds the checkpoint named',
     file: 'server/yjs/checkpoint-worker.ts',
     find: 'if (!kept || kept.tag !== base) {',

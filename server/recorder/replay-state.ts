@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import { syncStep2Frame } from '../../shared/y-frames';
-import type { CheckpointBasis } from '../yjs/checkpoint-worker';
+import { ownBytes, type CheckpointBasis } from '../yjs/checkpoint-worker';
 import { RecordType, checkpointReplayStart, decodeCheckpoint, readLogTail, type LogRecord } from './incident-log';
 import type { IncidentRecorder } from './recorder';
 
@@ -117,11 +117,6 @@ export function storedState(records: readonly LogRecord[]): StoredState | null {
   } catch {
     return null;
   }
-}
-
-/** `bytes` with a buffer of its own: kept, or sent to another thread, it does not hold a larger buffer with it. */
-export function ownBytes(bytes: Uint8Array): Uint8Array {
-  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
 }
 
 /**

@@ -134,8 +134,84 @@ export class CheckpointWorker {
 /** The process's checkpoint thread, shared by every room. */
 export const checkpointWorker = new CheckpointWorker();
 
+/** `bytes` with a buffer of its own: kept, or sent to another thread, it does not hold a larger buffer with it. */
+export function ownBytes(bytes: Uint8Array): Uint8Array {
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+}
+
 let lastTag = 0;
 /** A new name for a room or a state, unique in this process. */
 export function checkpointTag(): number {
   return ++lastTag;
+}
+
+/** What builds a room's checkpoints away from the event loop: the process's thread, or a stand-in in tests. */
+export interface CheckpointThread {
+  encode(job: CheckpointJob): Promise<Uint8Array>;
+  forget?(room: number): void;
+}
+
+/**
+ * One room's side of its checkpoints built on the thread (docs/architecture.md, "Checkpoints"):
+ * what the next one is built from (the state the last one holds and the updates recorded since),
+ * and whether one that comes back still fits the room: not after the room's document was built
+ * anew from the log, nor after a checkpoint was written on the event loop meanwhile.
+ */
+export class AwayCheckpoints {
+  private basis: CheckpointBasis & { tag: number } = { stateV2: null, updates: [], tag: checkpointTag() };
+  /** The room's name on the thread, which keeps a copy of its document. */
+  private readonly room = checkpointTag();
+  private generation = 0;
+  /** Whether one is being built: one at a time. */
+  building = false;
+
+  constructor(private readonly thread: CheckpointThread = checkpointWorker) {}
+
+  /** The room's document starts anew from `basis` (loaded, or built anew from the log). */
+  restart(basis: CheckpointBasis = { stateV2: null, updates: [] }): void {
+    this.basis = { ...basis, tag: checkpointTag() };
+    this.generation++;
+  }
+
+  /** An update was recorded in the log. */
+  recorded(update: Uint8Array): void {
+    this.basis.updates.push(ownBytes(update));
+  }
+
+  /** A checkpoint of `stateV2`, the document's whole state, was written on the event loop. */
+  written(stateV2: Uint8Array): void {
+    this.basis = { stateV2, updates: [], tag: checkpointTag() };
+    this.generation++;
+  }
+
+  /**
+   * Builds a checkpoint of the state now on the thread. When it comes back and still fits (and
+   * `open()` says the room is), `write` is given it with the number of updates recorded meanwhile,
+   * which come before it in the log, and says whether it wrote it; `failed` is called instead
+   * when the thread failed.
+   */
+  build({ open, write, failed }: { open: () => boolean; write: (stateV2: Uint8Array, after: number) => boolean; failed: (error: Error) => void }): void {
+    if (this.building) return;
+    this.building = true;
+    const job: CheckpointJob = { room: this.room, base: this.basis.tag, tag: checkpointTag(), stateV2: this.basis.stateV2, updates: this.basis.updates.slice() };
+    const generation = this.generation;
+    const fits = () => open() && generation === this.generation;
+    this.thread.encode(job).then(
+      (stateV2) => {
+        this.building = false;
+        if (!fits()) return;
+        const after = this.basis.updates.length - job.updates.length;
+        if (write(stateV2, after)) this.basis = { stateV2, updates: this.basis.updates.slice(job.updates.length), tag: job.tag };
+      },
+      (error: Error) => {
+        this.building = false;
+        if (fits()) failed(error);
+      },
+    );
+  }
+
+  /** The room is unloaded: the thread's copy of its document goes. */
+  forget(): void {
+    this.thread.forget?.(this.room);
+  }
 }

@@ -6,7 +6,7 @@ import { CloseCodes, YMessage, YSyncMessage, type BoardStatus, type CloseCode } 
 import { clocksOf, deletionsOf, encodePart, encodeStructs, encodeTransactionUpdate, startPart } from '../../shared/transaction-update';
 import { boardStatusFrame, syncStep1Frame, updateFrame } from '../../shared/y-frames';
 import { IncidentLog, RecordType, StorageError, encodeCheckpoint, eventRecord, incidentLogFile, type LogRecord, type NewRecord } from '../recorder/incident-log';
-import { LOG_TAIL_BYTES, ownBytes, replayRecords, stateFromLogEnd, type ReplayedState } from '../recorder/replay-state';
+import { LOG_TAIL_BYTES, replayRecords, stateFromLogEnd, type ReplayedState } from '../recorder/replay-state';
 import { LogGrowth, type StorageStatus } from './log-growth';
 import { RoomAwareness } from './room-awareness';
 import { JoinAnswers } from './join-answers';
@@ -15,7 +15,7 @@ import { RecentEvents } from './recent-events';
 import type { WriteBudget } from './write-budget';
 import { checkTransaction, idKey, lastIdOf, precheckUpdate, readUpdate, reportWritesOf, type Author, type Beyond, type ReadUpdate, type Touched } from './gate';
 import { DEFAULTS } from '../defaults';
-import { checkpointTag, checkpointWorker, type CheckpointBasis, type CheckpointJob } from './checkpoint-worker';
+import { AwayCheckpoints, type CheckpointThread } from './checkpoint-worker';
 import type { IncidentRecorder } from '../recorder/recorder';
 
 /** The tiny socket interface a room needs from a connection. */
@@ -52,7 +52,7 @@ export interface RoomOptions {
   /** When held updates wait for more (see IncidentRoom.startHolding); `DEFAULTS.heldUpdates*` where not told otherwise. */
   holding?: Partial<typeof HOLDING>;
   /** Builds the embedded mode's checkpoints away from the event loop; the process's thread unless told otherwise. */
-  checkpoints?: { encode(job: CheckpointJob): Promise<Uint8Array>; forget?(room: number): void };
+  checkpoints?: CheckpointThread;
   /** The write budget per user, shared by every room. */
   budget: WriteBudget;
   /** While the log cannot be written, how often writing is tried again. */
@@ -153,13 +153,8 @@ export class IncidentRoom {
   private readonly holding: typeof HOLDING;
   private bindings = new Map<number, string>();
   private updatesSinceCheckpoint = 0;
-  /** The embedded mode's next checkpoint, built on another thread from these (see checkpointAway). */
-  private sinceCheckpoint: CheckpointBasis & { tag: number } = { stateV2: null, updates: [], tag: checkpointTag() };
-  /** This room's name on the checkpoint thread, which keeps a copy of its document. */
-  private readonly checkpointRoom = checkpointTag();
-  private checkpointing = false;
-  /** Counts the rebuilds and the checkpoints written here: a checkpoint built elsewhere before one of them is dropped. */
-  private checkpointGeneration = 0;
+  /** The embedded mode's checkpoints, built on another thread (see checkpointAway). */
+  private readonly checkpoints: AwayCheckpoints;
   /** Each socket on the board; `recorded` when its joining is in the log (it came while the incident was open). */
   private readonly sockets = new Map<RoomSocket, { resyncs: number; recorded: boolean }>();
   private readonly awareness: RoomAwareness;
@@ -214,6 +209,7 @@ export class IncidentRoom {
   private readonly gateNetwork: IncidentNetwork & { locationById: Map<string, { organisationId: string }> };
 
   constructor(private readonly options: RoomOptions) {
+    this.checkpoints = new AwayCheckpoints(options.checkpoints);
     this.holding = { ...HOLDING, ...options.holding };
     this.locationById = new Map(options.network.locations.map((l) => [l.id, l]));
     this.gateNetwork = { ...options.network, locationById: this.locationById };
@@ -240,8 +236,7 @@ export class IncidentRoom {
     this.live = state.doc;
     this.bindings = state.bindings;
     this.updatesSinceCheckpoint = state.updatesSinceCheckpoint;
-    this.sinceCheckpoint = { ...(state.sinceCheckpoint ?? { stateV2: null, updates: [] }), tag: checkpointTag() };
-    this.checkpointGeneration++;
+    this.checkpoints.restart(state.sinceCheckpoint);
     this.bindings.set(this.live.clientID, SERVER);
     // Nothing listens to the document's `update` event outside serverChange: while anything
     // does, Yjs walks every client of the document for every transaction to encode it, which
@@ -302,7 +297,7 @@ export class IncidentRoom {
       throw error;
     }
     this.backlog.length = 0;
-    for (const record of all) if (record.type === RecordType.update) this.sinceCheckpoint.updates.push(ownBytes(record.payload));
+    for (const record of all) if (record.type === RecordType.update) this.checkpoints.recorded(record.payload);
     this.growth.add(this.options.now().getTime(), user, all.reduce((n, r) => n + r.payload.length, 0));
   }
 
@@ -1217,9 +1212,8 @@ export class IncidentRoom {
       const stateV2 = Y.encodeStateAsUpdateV2(this.doc);
       this.write([this.checkpointRecord(stateV2)], SERVER);
       this.updatesSinceCheckpoint = 0;
-      this.sinceCheckpoint = { stateV2, updates: [], tag: checkpointTag() };
       // One being built on the other thread holds less than this one.
-      this.checkpointGeneration++;
+      this.checkpoints.written(stateV2);
     } catch (error) {
       if (!(error instanceof StorageError)) throw error;
     }
@@ -1233,32 +1227,27 @@ export class IncidentRoom {
    * how many, so that a replay applies them too. If the thread fails, the checkpoint is written here.
    */
   private checkpointAway(): void {
-    if (this.checkpointing) return;
-    this.checkpointing = true;
-    const basis: CheckpointJob = { room: this.checkpointRoom, base: this.sinceCheckpoint.tag, tag: checkpointTag(), stateV2: this.sinceCheckpoint.stateV2, updates: this.sinceCheckpoint.updates.slice() };
+    // Before the bindings are copied: while one is being built, every flush comes here.
+    if (this.checkpoints.building) return;
     const bindings = new Map(this.bindings);
-    const generation = this.checkpointGeneration;
-    const current = () => !this.closed && generation === this.checkpointGeneration;
-    (this.options.checkpoints ?? checkpointWorker).encode(basis).then(
-      (stateV2) => {
-        this.checkpointing = false;
-        if (!current() || this.fault) return;
-        const after = this.sinceCheckpoint.updates.length - basis.updates.length;
+    this.checkpoints.build({
+      open: () => !this.closed,
+      write: (stateV2, after) => {
+        if (this.fault) return false;
         try {
           this.write([this.checkpointRecord(stateV2, bindings, after)], SERVER);
           this.updatesSinceCheckpoint = after;
-          this.sinceCheckpoint = { stateV2, updates: this.sinceCheckpoint.updates.slice(basis.updates.length), tag: basis.tag };
+          return true;
         } catch (error) {
           if (!(error instanceof StorageError)) throw error;
+          return false;
         }
       },
-      (error: Error) => {
-        this.checkpointing = false;
-        if (!current()) return;
+      failed: (error) => {
         this.options.log(`yjs ${this.options.incidentId}: the checkpoint thread failed (${error.message}); writing the checkpoint here`);
         this.checkpoint();
       },
-    );
+    });
   }
 
   /** A checkpoint record of `stateV2` (the document's state now, unless given), lacking `after` updates before it. */
@@ -1297,7 +1286,7 @@ export class IncidentRoom {
     }
     if (this.updatesSinceCheckpoint > 0) this.checkpoint();
     // The checkpoint thread's copy of the document goes with the room.
-    (this.options.checkpoints ?? checkpointWorker).forget?.(this.checkpointRoom);
+    this.checkpoints.forget();
     if (this.shared) {
       this.inbox.length = 0;
       const last = this.fault ? Promise.resolve() : this.settled();
