@@ -139,7 +139,8 @@ const SERVER = 'server';
 const MAX_BACKLOG = 10000;
 
 /**
- * One incident's live document: connections, the gate, the recorder and awareness relay. All
+ * One incident's live document: its connections, the gate, and recording before the broadcast
+ * (docs/architecture.md, "The incident document and its gate", lists the modules it uses). All
  * message handling is synchronous, so messages are processed one at a time in arrival order.
  */
 export class IncidentRoom {
