@@ -811,6 +811,14 @@ const MUTATIONS: Mutation[] = [
     name: 'get the whole board',
   },
   {
+    protection: 'Joins with nothing: the whole state is kept only when nothing accepted still waits to go out',
+    file: 'server/yjs/join-answers.ts',
+    find: 'whole.since.length >= WHOLE_STATE_REFRESH) && settled)',
+    replace: 'whole.since.length >= WHOLE_STATE_REFRESH))',
+    test: 'tests/join-answers.test.ts',
+    name: 'wait to go out',
+  },
+  {
     protection: 'Refused writes counted across servers',
     file: 'server/yjs/yjs-endpoint.ts',
     find: 'const refusals = options.refusals ?? memoryCounters();',
