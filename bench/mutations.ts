@@ -1306,6 +1306,14 @@ const MUTATIONS: Mutation[] = [
     name: 'overtaken',
   },
   {
+    protection: 'A checkpoint from the thread that a rebuild of the room overtook is dropped',
+    file: 'server/yjs/checkpoint-worker.ts',
+    find: '    this.basis = { ...basis, tag: checkpointTag() };\n    this.generation++;',
+    replace: '    this.basis = { ...basis, tag: checkpointTag() };',
+    test: 'tests/checkpoint-away.test.ts',
+    name: 'rebuild of the room',
+  },
+  {
     protection: 'The checkpoint thread builds on its copy only when it holds the checkpoint named',
     file: 'server/yjs/checkpoint-worker.ts',
     find: 'if (!kept || kept.tag !== base) {',

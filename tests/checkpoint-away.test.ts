@@ -10,7 +10,7 @@ import { initIncidentDoc, readReport, setReport } from '../shared/incident-doc';
 import { Replay } from '../shared/replay';
 import { updateFrame } from '../shared/y-frames';
 import { RecordType, checkpointReplayStart, decodeCheckpoint, encodeCheckpoint, readLogFile, incidentLogFile, type LogRecord } from '../server/recorder/incident-log';
-import { checkpointTag, checkpointWorker, type CheckpointJob } from '../server/yjs/checkpoint-worker';
+import { AwayCheckpoints, checkpointTag, checkpointWorker, type CheckpointJob } from '../server/yjs/checkpoint-worker';
 import { IncidentRoom, type RoomSocket } from '../server/yjs/incident-room';
 import { replayFromCheckpoint, replayRecords, storedState } from '../server/recorder/replay-state';
 import { WriteBudget } from '../server/yjs/write-budget';
@@ -278,5 +278,83 @@ describe('a room with its checkpoints built elsewhere', () => {
     expect(decodeCheckpoint(checkpoint.payload).after).toBe(0);
     expect(logged.join('\n')).toMatch(/checkpoint thread failed \(thread gone\)/);
     expect(json(replayRecords(records(), () => {}).doc)).toEqual(json(room.doc));
+  });
+});
+
+describe('a room’s bookkeeping for the thread', () => {
+  /** A stand-in for the thread, whose answers the test gives. */
+  function thread() {
+    const jobs: { job: CheckpointJob; resolve: (state: Uint8Array) => void; reject: (error: Error) => void }[] = [];
+    const forgotten: number[] = [];
+    return { jobs, forgotten, encode: (job: CheckpointJob) => new Promise<Uint8Array>((resolve, reject) => jobs.push({ job, resolve, reject })), forget: (room: number) => forgotten.push(room) };
+  }
+  /** Lets the answer's callbacks run. */
+  const answered = () => new Promise((resolve) => setImmediate(resolve));
+  const update = (n: number) => new Uint8Array([n, n, n]);
+
+  function build(checkpoints: AwayCheckpoints, open = () => true) {
+    const written: number[] = [];
+    const failed: string[] = [];
+    checkpoints.build({ open, write: (_state, after) => (written.push(after), true), failed: (error) => failed.push(error.message) });
+    return { written, failed };
+  }
+
+  it('builds one at a time from the last checkpoint and the updates since, says how many came meanwhile, and builds the next on it', async () => {
+    const fake = thread();
+    const checkpoints = new AwayCheckpoints(fake);
+    checkpoints.restart({ stateV2: null, updates: [update(1)] });
+    checkpoints.recorded(update(2));
+    const first = build(checkpoints);
+    build(checkpoints);
+    expect(fake.jobs).toHaveLength(1);
+    expect(fake.jobs[0].job).toMatchObject({ stateV2: null, updates: [update(1), update(2)] });
+    checkpoints.recorded(update(3));
+    const state = new Uint8Array([9]);
+    fake.jobs[0].resolve(state);
+    await answered();
+    expect(first.written).toEqual([1]);
+    build(checkpoints);
+    // On the state the thread now holds (its tag), with only the update it lacks.
+    expect(fake.jobs[1].job).toMatchObject({ base: fake.jobs[0].job.tag, stateV2: state, updates: [update(3)] });
+    checkpoints.forget();
+    expect(fake.forgotten).toEqual([fake.jobs[0].job.room]);
+  });
+
+  it('drops one that a rebuild of the room or a checkpoint written here overtook, and one of a room closed meanwhile', async () => {
+    const fake = thread();
+    const checkpoints = new AwayCheckpoints(fake);
+    checkpoints.restart({ stateV2: null, updates: [update(1)] });
+    const rebuilt = build(checkpoints);
+    checkpoints.restart({ stateV2: null, updates: [update(1), update(2)] });
+    fake.jobs[0].resolve(new Uint8Array([9]));
+    await answered();
+    expect(rebuilt.written).toEqual([]);
+    const overtaken = build(checkpoints);
+    checkpoints.written(new Uint8Array([8]));
+    fake.jobs[1].resolve(new Uint8Array([9]));
+    await answered();
+    expect(overtaken.written).toEqual([]);
+    let open = true;
+    const closed = build(checkpoints, () => open);
+    open = false;
+    fake.jobs[2].resolve(new Uint8Array([9]));
+    await answered();
+    expect(closed.written).toEqual([]);
+    // Each drop let the next build start.
+    expect(fake.jobs).toHaveLength(3);
+  });
+
+  it('tells the room when the thread failed, so that it writes the checkpoint itself, unless it was overtaken', async () => {
+    const fake = thread();
+    const checkpoints = new AwayCheckpoints(fake);
+    const failing = build(checkpoints);
+    fake.jobs[0].reject(new Error('thread gone'));
+    await answered();
+    expect(failing.failed).toEqual(['thread gone']);
+    const overtaken = build(checkpoints);
+    checkpoints.restart();
+    fake.jobs[1].reject(new Error('thread gone'));
+    await answered();
+    expect(overtaken.failed).toEqual([]);
   });
 });
