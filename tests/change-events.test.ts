@@ -32,15 +32,17 @@ describe('what the server adds to an accepted change', () => {
   it('writes the stamp on every report the change touched, and on nothing else', () => {
     const doc = board();
     setReport(doc, 'loc-1', { impact: 'major' });
-    const stamp = stampOf(coordinator, new Date('2026-12-07T22:00:00Z'));
-    writeChangeStamps(doc, stamp, touched({ reports: new Map([['loc-1', new Set(['impact'])]]) }), 'server');
-    expect(readReport(doc, 'loc-1').stamp).toEqual(stamp);
+    const at = new Date('2026-12-07T22:00:00Z');
+    writeChangeStamps(doc, coordinator, () => at, touched({ reports: new Map([['loc-1', new Set(['impact'])]]) }), 'server');
+    expect(readReport(doc, 'loc-1').stamp).toEqual(stampOf(coordinator, at));
     expect(readReport(doc, 'loc-2').stamp).toBeUndefined();
     // A change that touched nothing stamped gets no transaction at all.
     let transactions = 0;
     doc.on('afterTransaction', () => transactions++);
-    writeChangeStamps(doc, stamp, touched({ picture: new Set(['picture']) }), 'server');
+    let clockRead = false;
+    writeChangeStamps(doc, coordinator, () => ((clockRead = true), at), touched({ picture: new Set(['picture']) }), 'server');
     expect(transactions).toBe(0);
+    expect(clockRead).toBe(false);
   });
 
   it('says what changed, with the new values and each report’s organisation; needs in whole only for a listener', () => {

@@ -34,12 +34,16 @@ export function stampOf(author: Author & { displayName?: string }, now: Date): S
   };
 }
 
-/** Writes `stamp` on the reports, needs and areas a change touched (inside its transaction). */
-export function writeChangeStamps(doc: Y.Doc, stamp: Stamp, touched: Touched, origin: unknown): void {
+/**
+ * Writes `author`'s stamp at `now()` on the reports, needs and areas a change touched (inside its
+ * transaction); the time is taken only when there is something to stamp.
+ */
+export function writeChangeStamps(doc: Y.Doc, author: Author & { displayName?: string }, now: () => Date, touched: Touched, origin: unknown): void {
   const reports = [...touched.reports.keys()];
   const needs = [...touched.needs.keys()];
   const areas = [...touched.areas];
   if (reports.length === 0 && needs.length === 0 && areas.length === 0) return;
+  const stamp = stampOf(author, now());
   writeStamps(doc, { reports: new Map(reports.map((id) => [id, stamp])), needs: new Map(needs.map((id) => [id, stamp])), areas: new Map(areas.map((id) => [id, stamp])) }, origin);
 }
 

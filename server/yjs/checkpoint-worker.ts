@@ -162,10 +162,14 @@ export class AwayCheckpoints {
   /** The room's name on the thread, which keeps a copy of its document. */
   private readonly room = checkpointTag();
   private generation = 0;
-  /** Whether one is being built: one at a time. */
-  building = false;
+  private inFlight = false;
 
   constructor(private readonly thread: CheckpointThread = checkpointWorker) {}
+
+  /** Whether one is being built: one at a time. */
+  get building(): boolean {
+    return this.inFlight;
+  }
 
   /** The room's document starts anew from `basis` (loaded, or built anew from the log). */
   restart(basis: CheckpointBasis = { stateV2: null, updates: [] }): void {
@@ -191,20 +195,20 @@ export class AwayCheckpoints {
    * when the thread failed.
    */
   build({ open, write, failed }: { open: () => boolean; write: (stateV2: Uint8Array, after: number) => boolean; failed: (error: Error) => void }): void {
-    if (this.building) return;
-    this.building = true;
+    if (this.inFlight) return;
+    this.inFlight = true;
     const job: CheckpointJob = { room: this.room, base: this.basis.tag, tag: checkpointTag(), stateV2: this.basis.stateV2, updates: this.basis.updates.slice() };
     const generation = this.generation;
     const fits = () => open() && generation === this.generation;
     this.thread.encode(job).then(
       (stateV2) => {
-        this.building = false;
+        this.inFlight = false;
         if (!fits()) return;
         const after = this.basis.updates.length - job.updates.length;
         if (write(stateV2, after)) this.basis = { stateV2, updates: this.basis.updates.slice(job.updates.length), tag: job.tag };
       },
       (error: Error) => {
-        this.building = false;
+        this.inFlight = false;
         if (fits()) failed(error);
       },
     );

@@ -1021,7 +1021,7 @@ export class IncidentRoom {
     if (this.options.readOnly()) return { close: CloseCodes.Closed, reason: 'incident closed' };
     const verdict = checkTransaction({ doc: this.doc, transaction, part: { before: part.before, deletions: deletionsOf(transaction, part) }, author, network: this.gateNetwork, clients: to.keys() });
     if (!verdict.ok) return { close: verdict.close, reason: verdict.reason };
-    writeChangeStamps(this.doc, stampOf(author, this.options.now()), verdict, SERVER);
+    writeChangeStamps(this.doc, author, this.options.now, verdict, SERVER);
     const accepted = encodePart(transaction, part);
     // Nothing new (a reconnecting client re-sent what the server has): not a write.
     if (!accepted) return null;
