@@ -193,8 +193,12 @@ worker.addEventListener('notificationclick', (event) => {
       // The same alarm may be on the device twice (the alert and its reminder): the answer ends both.
       await closeAlarmNotifications(worker.registration, payload.alertId ? [payload.alertId] : []);
       // Not an alarm: whatever ends the alert (the open page learns of this very answer at once)
-      // closes the alarms, and must leave this word standing. So its data names no `alertId`.
-      await worker.registration.showNotification(payload.english ? 'Answer received: not hit' : 'Antwoord ontvangen: niet getroffen', { body: payload.title, tag: payload.token, icon: '/icon-192.png', data: { answered: payload.alertId } });
+      // closes the alarms, and must leave this word standing. So its data names no `alertId`, and
+      // its tag is not the alarm's: Chromium names a tagged notification by its tag, so the page's
+      // close of the alarm, seen a moment before, would close this word in its place. The tag is
+      // the one the server's word about this alert uses (a changed answer replaces it).
+      const tag = payload.alertId ? `settled-${payload.alertId}` : `answered-${payload.token}`;
+      await worker.registration.showNotification(payload.english ? 'Answer received: not hit' : 'Antwoord ontvangen: niet getroffen', { body: payload.title, tag, icon: '/icon-192.png', data: { answered: payload.alertId } });
     })(),
   );
 });
