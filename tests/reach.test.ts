@@ -414,7 +414,10 @@ describe('a dead relay or gateway', () => {
   it('never delays the in-app alert, and shows as failures with the reason, tried again later', async () => {
     const deadSms = await startSmsPeer({ token: SMS_TOKEN });
     deadSms.setDown(true);
-    const fresh = await startServer({ reach: { smtp: { url: 'smtp://127.0.0.1:9', from: 'ghor@zorgbeeld.test' }, sms: { url: deadSms.url, token: SMS_TOKEN, sender: 'GHOR' }, outboxTickMs: 50 } });
+    // The next try a minute on: with the default 5 s, on a busy machine the first messages were
+    // being tried again before the last had failed once, and "all failed" was never seen at once.
+    const retry = { attempts: 6, baseMs: 60000, maxMs: 5 * 60000 };
+    const fresh = await startServer({ reach: { smtp: { url: 'smtp://127.0.0.1:9', from: 'ghor@zorgbeeld.test' }, sms: { url: deadSms.url, token: SMS_TOKEN, sender: 'GHOR' }, outboxTickMs: 50, retry } });
     try {
       const g = await new HttpClient(fresh.url).signIn('ghor', DEMO_PASSWORD);
       const c = await new HttpClient(fresh.url).signIn('coordinator', DEMO_PASSWORD);
