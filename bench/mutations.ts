@@ -594,6 +594,14 @@ const MUTATIONS: Mutation[] = [
     name: 'leaving',
   },
   {
+    protection: 'Awareness: the sender hears its own presence back (a board alone is not taken for a dead connection)',
+    file: 'server/yjs/room-awareness.ts',
+    find: 'const message = awarenessFrame(rewritten);\n    this.out.broadcast(message, null);',
+    replace: 'const message = awarenessFrame(rewritten);\n    this.out.broadcast(message, socket);',
+    test: 'tests/board-status.test.ts',
+    name: 'nobody else',
+  },
+  {
     protection: 'Awareness: more states at once than anyone has closes the socket',
     file: 'server/yjs/room-awareness.ts',
     find: 'if (count > MAX_STATES) return socket.close(CloseCodes.BadMessage);',

@@ -79,3 +79,36 @@ describe('the board status message (type 4)', () => {
     expect(errors.mock.calls.filter((call) => String(call[0]).includes('Unable to compute message'))).toEqual([]);
   });
 });
+
+describe('a board with nobody else on it', () => {
+  it('hears its own presence back from the server, so that its provider never takes the quiet for a dead connection', async () => {
+    server = await startServer();
+    const { coordinator, id } = await incidentWithOwnLocations(server.url, 'Stil bord');
+    const alone = connectBoard(server.url, id, coordinator.cookie);
+    clients.push(alone);
+    await alone.synced();
+    // y-websocket's provider closes a connection it has heard nothing on for 30 s, and renews
+    // its presence every 15 s: that renewal is what a lone board can hear.
+    const heard: Map<number, unknown>[] = [];
+    (alone.provider.ws as unknown as WebSocket).addEventListener('message', (event) => {
+      const decoder = decoding.createDecoder(new Uint8Array(event.data as ArrayBuffer));
+      if (decoding.readVarUint(decoder) !== YMessage.awareness) return;
+      const update = decoding.readVarUint8Array(decoder);
+      const states = new Map<number, unknown>();
+      const inner = decoding.createDecoder(update);
+      for (let n = decoding.readVarUint(inner); n > 0; n--) {
+        const client = decoding.readVarUint(inner);
+        decoding.readVarUint(inner);
+        states.set(client, JSON.parse(decoding.readVarString(inner)));
+      }
+      heard.push(states);
+    });
+    alone.provider.awareness.setLocalState(alone.provider.awareness.getLocalState());
+    await waitFor(() => heard.some((states) => states.has(alone.doc.clientID)), { what: 'its own presence back' });
+    // As the server wrote it: with the account's identity.
+    const own = heard.find((states) => states.has(alone.doc.clientID))!.get(alone.doc.clientID) as { user: { role: string } };
+    expect(own.user.role).toBe('coordinator');
+    expect(alone.closes).toEqual([]);
+  });
+});
+

@@ -13,7 +13,7 @@ const AWARENESS_WINDOW_MS = 5000;
 const MAX_STATES = 16;
 const MAX_STATE_JSON = 4096;
 
-/** Where a room's awareness goes: its other sockets, and (on a shared log) the other servers' sockets. */
+/** Where a room's awareness goes: its sockets, and (on a shared log) the other servers' sockets. */
 export interface AwarenessOut {
   broadcast(message: Uint8Array, except: RoomSocket | null): void;
   relay?(message: Uint8Array): void;
@@ -76,8 +76,11 @@ export class RoomAwareness {
     }
     const rewritten = encoding.toUint8Array(encoder);
     awarenessProtocol.applyAwarenessUpdate(this.states, rewritten, socket);
+    // To the sender too: y-websocket's provider takes a connection it has heard nothing on for
+    // 30 s for dead and opens another (the page says "Offline" meanwhile). Alone on a quiet
+    // board, its own presence, renewed every 15 s, is what it hears; applying it changes nothing.
     const message = awarenessFrame(rewritten);
-    this.out.broadcast(message, socket);
+    this.out.broadcast(message, null);
     this.out.relay?.(message);
   }
 
