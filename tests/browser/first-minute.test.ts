@@ -517,6 +517,49 @@ describe('GHOR on a phone', () => {
     await ghor.screenshot({ path: `${SHOTS}/map-groups-opened-phone.png` });
   });
 
+  it('at street zoom draws the locations in view wherever the map is dragged, though only those near the view are on it', async () => {
+    const { api, incident } = await incidentWithAlert('Kaart op straatniveau');
+    const locations = (await api.get(`/api/incidents/${incident.id}`)).body.data.network.locations as { lat: number; lon: number }[];
+    const ghor = await signedInPage(suite.browser, suite.server.url, 'ghor', DEMO_PASSWORD, WIDE);
+    await openBoard(ghor, incident.id);
+    const map = ghor.getByTestId('location-map');
+    await expect.poll(() => map.getAttribute('data-markers')).toBe(String(locations.length));
+    await expect.poll(() => map.getAttribute('data-zoom')).not.toBe('10');
+    // To street zoom, where every location stands alone (the map's grouping ends at 16).
+    while (Number(await map.getAttribute('data-zoom')) < 16) {
+      const was = await map.getAttribute('data-zoom');
+      await ghor.getByRole('button', { name: 'Zoom in' }).click();
+      await expect.poll(() => map.getAttribute('data-zoom')).not.toBe(was);
+    }
+    await expect.poll(() => map.getAttribute('data-groups')).toBe('0');
+    // What the view should show, from the network itself: every location inside its bounds.
+    const expected = (view: string) => {
+      const [south, west, north, east] = JSON.parse(view) as number[];
+      return locations.filter((l) => l.lat >= south && l.lat <= north && l.lon >= west && l.lon <= east).length;
+    };
+    const box = (await map.boundingBox())!;
+    const [cx, cy] = [box.x + box.width / 2, box.y + box.height / 2];
+    let seen = 0;
+    // Three drags of 0.4 screen each way, so the view goes well past the screen of markers kept
+    // around it: after each, the locations in view are drawn, no more and no fewer.
+    for (const [dx, dy] of [[1, 0], [0, 1], [-1, 0], [-1, 0], [0, -1], [0, -1], [1, 0]]) {
+      for (let i = 0; i < 3; i++) {
+        const was = await map.getAttribute('data-view');
+        await ghor.mouse.move(cx, cy);
+        await ghor.mouse.down();
+        await ghor.mouse.move(cx + dx * 0.4 * box.width, cy + dy * 0.4 * box.height, { steps: 5 });
+        await ghor.mouse.up();
+        await expect.poll(() => map.getAttribute('data-view')).not.toBe(was);
+        const view = (await map.getAttribute('data-view'))!;
+        await expect.poll(() => map.getAttribute('data-alone-in-view'), { message: view }).toBe(String(expected(view)));
+        seen += expected(view);
+      }
+    }
+    // The views passed held locations (else the figures above said nothing).
+    expect(seen).toBeGreaterThan(0);
+    await ghor.screenshot({ path: `${SHOTS}/map-street-zoom-wide.png` });
+  });
+
   it('groups the map after live changes exactly as a board opened afresh on the same reports does', async () => {
     const { api, incident } = await incidentWithAlert('Kaart na wijzigingen');
     const locations = ((await api.get(`/api/incidents/${incident.id}`)).body.data.network.locations as { id: string }[]).map((l) => l.id);
