@@ -1074,8 +1074,8 @@ const MUTATIONS: Mutation[] = [
   {
     protection: 'Web Push: a closure settles only the alarms still unanswered',
     file: 'server/reach/reach-service.ts',
-    find: "(m) => !answered.has(`${m.alertId}:${m.organisationId}`), `settled-${withdrawn.incidentId}`",
-    replace: "() => true, `settled-${withdrawn.incidentId}`",
+    find: "(m) => !answered.has(`${m.alertId}:${m.organisationId}`), settledTag(withdrawn.incidentId)",
+    replace: "() => true, settledTag(withdrawn.incidentId)",
     test: 'tests/push.test.ts',
     name: 'once the organisation has answered',
   },

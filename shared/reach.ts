@@ -72,6 +72,13 @@ export interface PushPayload {
   tag?: string;
 }
 
+/**
+ * The tag of the quiet word that an alert (by its id), or an incident (by its id), asks nothing
+ * any more: the server's settling push and the service worker's own word after an answer from
+ * the notification use the same one, so that the later replaces the earlier on the device.
+ */
+export const settledTag = (id: string): string => `settled-${id}`;
+
 /** What GHOR's response board shows per coordinator of an addressed organisation. */
 export interface DeliveryLine {
   coordinatorId: string;

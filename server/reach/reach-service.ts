@@ -1,7 +1,7 @@
 import { withdrawals, type AckAnswer, type Acknowledgement, type Alert, type AlertNotice, type AlertStatus, type AlertsWithdrawn } from '../../shared/alert';
 import { CHANNELS, channelsOf, isEmail, isMobile, toE164, type Channel } from '../../shared/contact';
 import { isConnected, type Coordinator } from '../../shared/domain';
-import type { OutboxMessage, PushPayload, PushSubscriptionRow } from '../../shared/reach';
+import { settledTag, type OutboxMessage, type PushPayload, type PushSubscriptionRow } from '../../shared/reach';
 import type { RecordedEvent } from '../../shared/recorded-event';
 import { text } from '../../shared/text';
 import { vocabName } from '../../shared/vocab';
@@ -150,7 +150,7 @@ export class ReachService implements AlertListener {
     this.settling(async () => {
       const alert = await this.deps.store.get('alerts', ack.alertId);
       if (!alert) return;
-      await this.settle(alert.incidentId, (m) => m.alertId === ack.alertId && m.organisationId === ack.organisationId && m.to !== answeredOn, `settled-${ack.alertId}`, (english, incidentTitle, organisationName) =>
+      await this.settle(alert.incidentId, (m) => m.alertId === ack.alertId && m.organisationId === ack.organisationId && m.to !== answeredOn, settledTag(ack.alertId), (english, incidentTitle, organisationName) =>
         english
           ? { title: `Alert answered · ${incidentTitle}`, body: `${ack.via === 'phone' ? `GHOR (${ack.displayName}) took down by phone` : `${ack.displayName} answered`} for ${organisationName}: ${vocabName('en', 'answer', ack.answer)}. No further answer is needed.` }
           : { title: `Alarm beantwoord · ${incidentTitle}`, body: `${ack.via === 'phone' ? `De GHOR (${ack.displayName}) noteerde telefonisch` : `${ack.displayName} antwoordde`} voor ${organisationName}: ${vocabName('nl', 'answer', ack.answer)}. U hoeft niet meer te antwoorden.` },
@@ -164,7 +164,7 @@ export class ReachService implements AlertListener {
     this.settling(async () => {
       const alert = await this.deps.store.get('alerts', ack.alertId);
       if (!alert) return;
-      await this.settle(alert.incidentId, (m) => m.alertId === ack.alertId && m.organisationId === ack.organisationId, `settled-${ack.alertId}`, (english, incidentTitle, organisationName) =>
+      await this.settle(alert.incidentId, (m) => m.alertId === ack.alertId && m.organisationId === ack.organisationId, settledTag(ack.alertId), (english, incidentTitle, organisationName) =>
         english
           ? { title: `Answer changed · ${incidentTitle}`, body: `${by} changed the answer for ${organisationName} to: ${vocabName('en', 'answer', ack.answer)}.` }
           : { title: `Antwoord gewijzigd · ${incidentTitle}`, body: `${by} wijzigde het antwoord voor ${organisationName} in: ${vocabName('nl', 'answer', ack.answer)}.` },
@@ -179,7 +179,7 @@ export class ReachService implements AlertListener {
     this.settling(async () => {
       // Answered alarms were settled when the answer came.
       const answered = new Set((await this.deps.store.list('acknowledgements')).map((a) => `${a.alertId}:${a.organisationId}`));
-      await this.settle(withdrawn.incidentId, (m) => !answered.has(`${m.alertId}:${m.organisationId}`), `settled-${withdrawn.incidentId}`, (english, incidentTitle) =>
+      await this.settle(withdrawn.incidentId, (m) => !answered.has(`${m.alertId}:${m.organisationId}`), settledTag(withdrawn.incidentId), (english, incidentTitle) =>
         english
           ? { title: `Incident closed · ${incidentTitle}`, body: 'GHOR has closed the incident. No answer to its alert is needed any more.' }
           : { title: `Incident gesloten · ${incidentTitle}`, body: 'De GHOR heeft het incident gesloten. Een antwoord op het alarm is niet meer nodig.' },

@@ -12,7 +12,7 @@
 import { build, files, version } from '$service-worker';
 import { closeAlarmNotifications } from '$lib/alarm-notifications';
 import { DATA_CACHE, KEPT_DATA, putInCache, type KeepMessage } from '$lib/offline-copy';
-import type { PushPayload } from '$shared/reach';
+import { settledTag, type PushPayload } from '$shared/reach';
 
 const worker = self as unknown as ServiceWorkerGlobalScope;
 
@@ -197,7 +197,7 @@ worker.addEventListener('notificationclick', (event) => {
       // its tag is not the alarm's: Chromium names a tagged notification by its tag, so the page's
       // close of the alarm, seen a moment before, would close this word in its place. The tag is
       // the one the server's word about this alert uses (a changed answer replaces it).
-      const tag = payload.alertId ? `settled-${payload.alertId}` : `answered-${payload.token}`;
+      const tag = payload.alertId ? settledTag(payload.alertId) : `answered-${payload.token}`;
       await worker.registration.showNotification(payload.english ? 'Answer received: not hit' : 'Antwoord ontvangen: niet getroffen', { body: payload.title, tag, icon: '/icon-192.png', data: { answered: payload.alertId } });
     })(),
   );
